@@ -1,0 +1,236 @@
+"""Numbers, rates and dates written the way Vietnamese (and English) reports write them.
+
+Separators and month names come from Babel's CLDR data, never hand-rolled: Vietnamese
+writes 1.234,5 and English 1,234.5. Two conventions are imposed on top of Babel because
+official reports follow them and Babel does not:
+
+* rounding is half-up (42,25 → 42,3), as in administrative statistics; Babel rounds
+  half-even;
+* negative numbers use the true minus sign "−" (U+2212) so that a sign never looks like
+  a dash or a hyphenated range in printed tables.
+
+Every function returns "—" for a missing value (None, NaN, NaT, pandas.NA), so a report
+shows an explicit gap instead of "nan".
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from typing import Any
+
+from babel.dates import format_date
+from babel.numbers import format_decimal
+
+__all__ = [
+    "DASH",
+    "LANGS",
+    "LOCALES",
+    "MINUS",
+    "RATING_WORDS",
+    "FormatError",
+    "check_lang",
+    "count",
+    "date_long",
+    "date_short",
+    "is_missing",
+    "number",
+    "percent",
+    "pp_diff",
+    "rating_word",
+    "signed",
+    "value",
+]
+
+LANGS: tuple[str, ...] = ("vi", "en")
+LOCALES = {"vi": "vi_VN", "en": "en_GB"}  # en_GB: day-first dates like the Vietnamese
+DASH = "—"
+MINUS = "\u2212"
+
+# The plan's rating scale (objective 7, unit = rating): code, level, Vietnamese, English.
+_RATING_SCALE = (
+    ("yeu", 1, "yếu", "poor"),
+    ("trung_binh", 2, "trung bình", "average"),
+    ("kha", 3, "khá", "good"),
+    ("tot", 4, "tốt", "excellent"),
+)
+RATING_WORDS: dict[str, dict[str | int, str]] = {
+    lang: {key: row[2 + i] for row in _RATING_SCALE for key in row[:2]}
+    for i, lang in enumerate(LANGS)
+}
+
+_PP_WORDS = {
+    "vi": ("điểm phần trăm", "điểm phần trăm"),
+    "en": ("percentage point", "percentage points"),
+}
+_PER_MONTH = {"vi": "{}/tháng", "en": "{} per month"}
+
+
+class FormatError(ValueError):
+    """A value or option that cannot be formatted (unknown language, text instead of a number)."""
+
+
+def check_lang(lang: str) -> str:
+    """Return the language code, or say which ones the reports are written in."""
+    if lang not in LANGS:
+        raise FormatError(
+            f"Ngôn ngữ '{lang}' không được hỗ trợ: chỉ chấp nhận 'vi' (tiếng Việt) "
+            "hoặc 'en' (tiếng Anh)."
+        )
+    return lang
+
+
+def is_missing(x: Any) -> bool:
+    """None, NaN, NaT or pandas.NA — anything a report should show as a gap."""
+    if x is None:
+        return True
+    try:
+        return bool(x != x)
+    except TypeError:  # pandas.NA refuses to be a bool
+        return True
+
+
+def _rounded(x: Any, decimals: int) -> Decimal:
+    """Round half-up on the decimal digits the user sees (42.25 is 42.25, not 42.2499…)."""
+    if isinstance(decimals, bool) or not isinstance(decimals, int) or decimals < 0:
+        raise FormatError(f"Số chữ số thập phân '{decimals}' không hợp lệ: cần số nguyên ≥ 0.")
+    if isinstance(x, (str, bytes)):
+        raise FormatError(f"Giá trị '{x}' không phải là số: hãy nhập số, ví dụ 42,3 hoặc 90.")
+    try:
+        return Decimal(str(x)).quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP)
+    except (InvalidOperation, ValueError, TypeError):
+        raise FormatError(f"Giá trị '{x}' không phải là số hữu hạn: không thể định dạng.") from None
+
+
+def _format(x: Any, decimals: int, lang: str, plus: bool) -> str:
+    """Shared core of number/signed: half-up rounding, Babel digits, typographic sign."""
+    check_lang(lang)
+    if is_missing(x):
+        return DASH
+    q = _rounded(x, decimals)
+    pattern = "#,##0" + ("." + "0" * decimals if decimals else "")
+    digits = format_decimal(abs(q), format=pattern, locale=LOCALES[lang])
+    sign = MINUS if q < 0 else "+" if plus and q > 0 else ""
+    return sign + digits
+
+
+def number(x: Any, decimals: int = 0, lang: str = "vi") -> str:
+    """'1.234' / '42,3' (vi), '1,234' / '42.3' (en); negatives with '−'."""
+    return _format(x, decimals, lang, plus=False)
+
+
+def signed(x: Any, decimals: int = 0, lang: str = "vi") -> str:
+    """A change, always signed: '+1.234', '−3,5'; zero stays unsigned."""
+    return _format(x, decimals, lang, plus=True)
+
+
+def percent(x: Any, decimals: int = 1, lang: str = "vi") -> str:
+    """A rate already on the 0–100 scale: '42,3%' (no space, as Vietnamese documents write it)."""
+    text = number(x, decimals, lang)
+    return text if text == DASH else text + "%"
+
+
+def _noun(printed: str, forms: tuple[str, str]) -> str:
+    """Singular only when the reader sees exactly '1' ('1.0 percentage points' stays plural)."""
+    return forms[0] if printed.lstrip("+" + MINUS) == "1" else forms[1]
+
+
+def pp_diff(x: Any, decimals: int = 1, lang: str = "vi") -> str:
+    """Difference of two rates: '−7,7 điểm phần trăm' — never '%', which would mean a ratio."""
+    text = signed(x, decimals, lang)
+    if text == DASH:
+        return DASH
+    return f"{text} {_noun(text, _PP_WORDS[lang])}"
+
+
+def _whole_or_one(x: Any) -> int:
+    """Decimals a target value needs: none for 90, one for 42.5."""
+    return 0 if _rounded(x, 1) == _rounded(x, 0) else 1
+
+
+def count(n: Any, noun_vi: str, noun_en: str | tuple[str, str], lang: str = "vi") -> str:
+    """'1.234 hồ sơ' / '1,234 dossiers'; give noun_en as (singular, plural) when not '+s'."""
+    check_lang(lang)
+    if is_missing(n):
+        return DASH
+    text = number(n, _whole_or_one(n), lang)
+    if lang == "vi":
+        return f"{text} {noun_vi}"
+    forms = (noun_en, noun_en + "s") if isinstance(noun_en, str) else noun_en
+    return f"{text} {_noun(text, forms)}"
+
+
+def _checked_date(d: Any, lang: str) -> date | None:
+    """Validate the shared inputs of the date formatters; None means 'print a gap'."""
+    check_lang(lang)
+    if is_missing(d):
+        return None
+    if not isinstance(d, date):
+        raise FormatError(f"Giá trị '{d}' không phải là ngày tháng: cần kiểu date/datetime.")
+    return d
+
+
+def date_short(d: date | None, lang: str = "vi") -> str:
+    """'14/06/2024' in both languages (day first, as Vietnamese and British readers expect)."""
+    if _checked_date(d, lang) is None:
+        return DASH
+    return format_date(d, "dd/MM/yyyy", locale=LOCALES[lang])
+
+
+def date_long(d: date | None, lang: str = "vi") -> str:
+    """'ngày 14 tháng 6 năm 2024' / '14 June 2024'.
+
+    Vietnamese follows Decree 30/2020/NĐ-CP on document formatting: a day below 10 and
+    the months 1 and 2 get a leading zero ('ngày 05 tháng 01 năm 2024').
+    """
+    if _checked_date(d, lang) is None:
+        return DASH
+    if lang == "en":
+        return format_date(d, "d MMMM y", locale=LOCALES[lang])
+    month = f"{d.month:02d}" if d.month <= 2 else str(d.month)
+    return f"ngày {d.day:02d} tháng {month} năm {d.year}"
+
+
+def _rating_key(x: Any) -> str | int | None:
+    """'3', 3, 3.0 and numpy 3 all mean level 3; codes are matched case-insensitively."""
+    if isinstance(x, str):
+        key = x.strip().lower()
+        return int(key) if key.isdigit() else key
+    if isinstance(x, bool):
+        return None
+    try:
+        level = float(x)
+    except (TypeError, ValueError):
+        return None
+    return int(level) if level.is_integer() else None
+
+
+def rating_word(x: Any, lang: str = "vi") -> str:
+    """Word for a rating level given as 1–4 or as a code ('kha'): 'khá' / 'good'."""
+    check_lang(lang)
+    if is_missing(x):
+        return DASH
+    word = RATING_WORDS[lang].get(_rating_key(x))
+    if word is None:
+        scale = ", ".join(f"{level} ({vi})" for _, level, vi, _ in _RATING_SCALE)
+        raise FormatError(
+            f"Mức xếp loại '{x}' không hợp lệ: chỉ chấp nhận {scale} "
+            "hoặc mã yeu, trung_binh, kha, tot."
+        )
+    return word
+
+
+def value(x: Any, unit: str | None, lang: str = "vi") -> str:
+    """A target or measured value in its plan unit (percent, count, per_month, rating)."""
+    check_lang(lang)
+    if is_missing(x):
+        return DASH
+    if unit == "rating":
+        return rating_word(x, lang)
+    decimals = _whole_or_one(x)
+    if unit == "percent":
+        return percent(x, decimals, lang)
+    text = number(x, decimals, lang)
+    if unit == "per_month":
+        return _PER_MONTH[lang].format(text)
+    return text

@@ -1,0 +1,297 @@
+"""The Plan model: a curated CCHC plan loaded from ``data/plans/<plan-id>/`` and validated.
+
+``load_plan`` reads the seven files described in ``docs/plan-data.md``, checks every cell
+(reporting all problems at once, by file, row and column), resolves every spelling of a
+unit to its ``unit_id`` and derives typed columns (deadline dates, flags, numbers).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+from pydantic import BaseModel, ConfigDict, ValidationError
+
+from . import paths
+from .deadlines import DeadlineError, is_recurring, parse_deadline
+from .errors import DataError, Issue, display_path
+from .readers import read_csv
+from .schemas import Field, TableSpec, choice_map, isin_check, load_table, norm_key, element_check
+
+PLAN_FILES = ("areas", "objectives", "targets", "tasks", "units")
+OPTIONAL_FILES = ("corrections",)
+
+COMPARATORS = choice_map({"≥": (">=", "=>", "tối thiểu", "ít nhất"), "≤": ("<=", "=<", "tối đa", "không quá"), "=": ("==", "bằng")})
+TARGET_UNITS = choice_map({"percent": ("%", "phần trăm"), "count": ("số lượng", "cái"), "per_month": ("/tháng", "mỗi tháng"), "rating": ("xếp loại",)})
+KPIS = ("online_rate", "on_time_rate", "dossier_digitization_rate", "result_digitization_rate",
+        "satisfaction_rate", "land_satisfaction_rate", "feedback_resolved_rate", "feedback_on_time_rate", "rating")
+LEVELS = choice_map({"commune": ("xã", "cấp xã"), "city": ("thành phố", "huyện", "cấp huyện", "tỉnh")})
+
+AREAS = TableSpec("areas", (
+    Field("area_id", nullable=False, unique=True, pattern=r"[IVX]+\.\d+", pattern_hint="ví dụ II.6"),
+    Field("order", "integer", nullable=False),
+    Field("name", nullable=False),
+    Field("name_en"),
+    Field("annex_group", pattern=r"[IVX]+", pattern_hint="số La Mã, ví dụ VI"),
+    Field("lead_unit"),
+    Field("source_ref"),
+))
+OBJECTIVES = TableSpec("objectives", (
+    Field("objective_id", nullable=False, unique=True, pattern=r"O\d+", pattern_hint="ví dụ O7"),
+    Field("text", nullable=False),
+    Field("target_id", required=False),
+    Field("source_ref"),
+    Field("note", required=False),
+))
+TARGETS = TableSpec("targets", (
+    Field("target_id", nullable=False, unique=True, pattern=r"T\d+\.\d{2}[a-z]?", pattern_hint="ví dụ T2.06"),
+    Field("area_id", nullable=False),
+    Field("text", nullable=False),
+    Field("indicator", nullable=False),
+    Field("indicator_en"),
+    Field("measurable", "bool", nullable=False),
+    Field("comparator", "choice", choices=COMPARATORS),
+    Field("target_value", "number"),
+    Field("unit", "choice", choices=TARGET_UNITS),
+    Field("denominator"),
+    Field("source_ref", nullable=False),
+    Field("lead_unit"),
+    Field("kpi", "choice", required=False, choices=choice_map({k: () for k in KPIS})),
+    Field("note", required=False),
+))
+TASKS = TableSpec("tasks", (
+    Field("task_id", nullable=False, unique=True, pattern=r"(NV|PL)\d+\.\d{2}", pattern_hint="ví dụ NV2.03 hoặc PL1.05"),
+    Field("area_id", nullable=False),
+    Field("text", nullable=False),
+    Field("product"),
+    Field("lead_unit", nullable=False),
+    Field("support_units"),
+    Field("deadline_text"),
+    Field("recurring", "bool"),
+    Field("budget", "number", required=False),
+    Field("source_ref", nullable=False),
+    Field("source_label", required=False),
+    Field("note", required=False),
+))
+UNITS = TableSpec("units", (
+    Field("unit_id", nullable=False, unique=True, pattern=r"[a-z0-9][a-z0-9\-]*", pattern_hint="chữ thường không dấu và gạch nối, ví dụ vp-tk"),
+    Field("name", nullable=False),
+    Field("name_en"),
+    Field("aliases"),
+    Field("level", "choice", nullable=False, choices=LEVELS),
+    Field("responsibilities"),
+    Field("source_ref"),
+))
+CORRECTIONS = TableSpec("corrections", (
+    Field("source_ref", nullable=False),
+    Field("original", nullable=False),
+    Field("corrected", nullable=False),
+    Field("note"),
+))
+
+
+class PlanMeta(BaseModel):
+    """``meta.toml``: the plan's identity. Unknown keys are kept."""
+
+    model_config = ConfigDict(extra="allow")
+    plan_id: str
+    commune: str
+    city: str = ""
+    province: str = ""
+    year: int
+    decision_number: str
+    decision_date: dt.date
+    issuer: str = ""
+    signer: str = ""
+    signer_title: str = ""
+    title: str
+    source_file: str = ""
+    sample: bool = False
+    language: str = "vi"
+
+
+def split_list(text: str | None) -> list[str]:
+    """A ``;``-separated cell as a list; blank or missing cells give []."""
+    if text is None or pd.isna(text):
+        return []
+    return [p.strip() for p in str(text).split(";") if p.strip()]
+
+
+class UnitDirectory:
+    """Every spelling of a unit (name and aliases) → its unit_id, matched by ``norm_key``."""
+
+    def __init__(self, units: pd.DataFrame, file: str):
+        self.names: dict[str, str] = {}
+        issues = []
+        for row, rec in units.iterrows():
+            for spelling in [rec["name"], *split_list(rec["aliases"])]:
+                key = norm_key(spelling)
+                other = self.names.get(key)
+                if other and other != rec["unit_id"]:
+                    issues.append(Issue(file, f"cách viết '{spelling}' đã thuộc đơn vị '{other}'; một cách viết chỉ được thuộc một đơn vị",
+                                        row=int(row), column="aliases"))
+                self.names[key] = rec["unit_id"]
+        if issues:
+            raise DataError(issues)
+
+    def resolve(self, spelling: str | None) -> str | None:
+        return None if spelling is None or pd.isna(spelling) else self.names.get(norm_key(spelling))
+
+    def knows(self, spelling: str) -> bool:
+        return norm_key(spelling) in self.names
+
+    def check(self, many: bool = False):
+        hint = "cần tên một đơn vị có trong units.csv (cột name hoặc aliases); nếu là cách viết khác của một đơn vị đã có, thêm vào cột aliases của đơn vị đó"
+        if many:
+            return element_check(lambda t: all(self.knows(p) for p in split_list(t)), hint + " (nhiều đơn vị cách nhau bằng dấu ;)")
+        return element_check(self.knows, hint)
+
+
+def _tuples(s: pd.Series, fn) -> pd.Series:
+    """Object column of tuples (Series.map would turn them into lists)."""
+    return pd.Series([fn(v) for v in s], index=s.index, dtype=object)
+
+
+def _deadline_ok(text: str) -> bool:
+    try:
+        parse_deadline(text)
+        return True
+    except DeadlineError:
+        return False
+
+
+@dataclass
+class Plan:
+    """A validated plan: ``meta`` plus one DataFrame per table (see docs/plan-data.md)."""
+
+    meta: dict
+    areas: pd.DataFrame
+    objectives: pd.DataFrame
+    targets: pd.DataFrame
+    tasks: pd.DataFrame
+    units: pd.DataFrame
+    corrections: pd.DataFrame
+    path: Path = field(default_factory=Path)
+
+    @property
+    def plan_id(self) -> str:
+        return self.meta["plan_id"]
+
+    @property
+    def year(self) -> int:
+        return int(self.meta["year"])
+
+    @property
+    def is_sample(self) -> bool:
+        return bool(self.meta.get("sample"))
+
+    def area_name(self, area_id: str, lang: str = "vi") -> str:
+        row = self.areas.loc[self.areas["area_id"] == area_id]
+        if row.empty:
+            return area_id
+        name = row.iloc[0]["name_en" if lang == "en" else "name"]
+        return str(name) if pd.notna(name) and name else str(row.iloc[0]["name"])
+
+    def unit_name(self, unit_id: str, lang: str = "vi") -> str:
+        row = self.units.loc[self.units["unit_id"] == unit_id]
+        if row.empty:
+            return unit_id
+        name = row.iloc[0]["name_en" if lang == "en" else "name"]
+        return str(name) if pd.notna(name) and name else str(row.iloc[0]["name"])
+
+    def lint(self) -> pd.DataFrame:
+        """Findings about the plan document itself (conflicts, odd deadlines, numbering)."""
+        from .lint import lint_plan
+
+        return lint_plan(self)
+
+    def summary(self) -> pd.DataFrame:
+        """Targets and tasks per area: what ``cchc validate`` prints."""
+        t, k = self.targets, self.tasks
+        out = self.areas[["area_id", "name"]].copy()
+        out["targets"] = out["area_id"].map(t.groupby("area_id").size()).fillna(0).astype(int)
+        out["measurable"] = out["area_id"].map(t[t["measurable"]].groupby("area_id").size()).fillna(0).astype(int)
+        out["tasks_section_ii"] = out["area_id"].map(k[k["task_id"].str.startswith("NV")].groupby("area_id").size()).fillna(0).astype(int)
+        out["tasks_annex"] = out["area_id"].map(k[k["task_id"].str.startswith("PL")].groupby("area_id").size()).fillna(0).astype(int)
+        return out.reset_index(drop=True)
+
+
+def _read_meta(path: Path) -> dict:
+    file = display_path(path)
+    if not path.exists():
+        raise DataError(Issue(file, "thiếu tệp meta.toml (thông tin kế hoạch: xã, năm, số quyết định…)"))
+    from .readers import decode_utf8
+
+    try:
+        raw = tomllib.loads(decode_utf8(path.read_bytes(), file))
+    except tomllib.TOMLDecodeError as exc:
+        raise DataError(Issue(file, f"không đọc được TOML: {exc}")) from None
+    try:
+        return PlanMeta(**raw).model_dump()
+    except ValidationError as exc:
+        issues = [Issue(file, f"khóa '{'.'.join(map(str, e['loc']))}': {e['msg']}", column=".".join(map(str, e["loc"])))
+                  for e in exc.errors()]
+        raise DataError(issues) from None
+
+
+def _load(folder: Path, name: str, spec: TableSpec, extra=None) -> pd.DataFrame:
+    path = folder / f"{name}.csv"
+    if not path.exists():
+        raise DataError(Issue(display_path(path), f"thiếu tệp {name}.csv của kế hoạch (xem docs/plan-data.md)"))
+    return load_table(read_csv(path), spec, extra)
+
+
+def _require_when_measurable(targets: pd.DataFrame, file: str) -> None:
+    issues = []
+    for row, rec in targets[targets["measurable"]].iterrows():
+        for col in ("comparator", "target_value", "unit"):
+            if pd.isna(rec[col]):
+                issues.append(Issue(file, "chỉ tiêu đo được (measurable = true) phải có giá trị ở cột này", row=int(row), column=col))
+    if issues:
+        raise DataError(issues)
+
+
+def load_plan(ref: str | os.PathLike = "hai-duong-2024") -> Plan:
+    """Load and validate a plan by id (``data/plans/<id>``) or folder path."""
+    folder = paths.plan_dir(ref)
+    if not folder.is_dir():
+        known = ", ".join(paths.known_plans()) or "(chưa có kế hoạch nào)"
+        raise DataError(Issue(display_path(folder), f"không tìm thấy thư mục kế hoạch '{ref}'. Các kế hoạch có sẵn: {known}"))
+    meta = _read_meta(folder / "meta.toml")
+
+    units = _load(folder, "units", UNITS)
+    directory = UnitDirectory(units, display_path(folder / "units.csv"))
+    areas = _load(folder, "areas", AREAS, {"lead_unit": [directory.check()]})
+    area_ids = list(areas["area_id"])
+    in_areas = isin_check(area_ids, "mã lĩnh vực", "areas.csv")
+    targets = _load(folder, "targets", TARGETS, {"area_id": [in_areas], "lead_unit": [directory.check()]})
+    _require_when_measurable(targets, display_path(folder / "targets.csv"))
+    tasks = _load(folder, "tasks", TASKS, {
+        "area_id": [in_areas], "lead_unit": [directory.check()],
+        "support_units": [directory.check(many=True)],
+        "deadline_text": [element_check(_deadline_ok, "không đọc được thời hạn: cần dạng 'Trước ngày 05/01/2024', 'Quý I/2024', "
+                                         "'6 tháng đầu năm 2024', 'Trong năm 2024', 'Năm 2024' hoặc 'Thường xuyên'")],
+    })
+    target_ids = list(targets["target_id"])
+    objectives = _load(folder, "objectives", OBJECTIVES, {"target_id": [isin_check(target_ids, "mã chỉ tiêu", "targets.csv")]})
+    corr_path = folder / "corrections.csv"
+    corrections = load_table(read_csv(corr_path), CORRECTIONS) if corr_path.exists() else \
+        pd.DataFrame({c.name: pd.Series(dtype="string") for c in CORRECTIONS.fields})
+
+    # Derived columns: resolved unit ids, deadline dates, recurring flag.
+    areas["lead_unit_id"] = areas["lead_unit"].map(directory.resolve).astype("string")
+    targets["lead_unit_id"] = targets["lead_unit"].map(directory.resolve).astype("string")
+    tasks["lead_unit_id"] = tasks["lead_unit"].map(directory.resolve).astype("string")
+    tasks["support_unit_ids"] = _tuples(tasks["support_units"], lambda t: tuple(directory.resolve(p) for p in split_list(t)))
+    tasks["deadline"] = pd.to_datetime(tasks["deadline_text"].map(lambda t: parse_deadline(None if pd.isna(t) else t)))
+    tasks["recurring"] = tasks["recurring"] | tasks["deadline_text"].map(lambda t: is_recurring(None if pd.isna(t) else t)).astype(bool)
+    units["aliases_list"] = _tuples(units["aliases"], lambda t: tuple(split_list(t)))
+
+    tables = {name: df.reset_index(drop=True) for name, df in
+              dict(areas=areas, objectives=objectives, targets=targets, tasks=tasks, units=units, corrections=corrections).items()}
+    tables["areas"] = tables["areas"].sort_values("order", kind="stable").reset_index(drop=True)
+    return Plan(meta=meta, path=folder, **tables)

@@ -1,0 +1,159 @@
+"""Reading CSV and Excel files into all-text tables, with spreadsheet row numbers.
+
+Every cell is read as text so that validation, not the reader, decides what a value
+means (a reader that guesses types turns "07" into 7 and "có" into NaN without a word).
+The index of the returned DataFrame is the spreadsheet row number (header = 1), which is
+what error messages quote. Rows that are entirely blank are skipped and counted.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+from pathlib import Path
+
+import pandas as pd
+
+from .errors import DataError, Issue, display_path
+
+EXCEL_SUFFIXES = {".xlsx", ".xlsm"}
+
+
+def decode_utf8(data: bytes, file: str) -> str:
+    """UTF-8 with or without BOM; anything else fails naming the line and byte."""
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        raise DataError(Issue(
+            file,
+            f"tệp không phải mã UTF-8 (byte 0x{data[exc.start]:02X} ở dòng {line}). "
+            "Hãy mở tệp bằng Excel và lưu lại với kiểu 'CSV UTF-8 (Comma delimited)', "
+            "hoặc lưu bằng trình soạn thảo với mã UTF-8.",
+        )) from None
+
+
+def _frame(header: list[str], rows: list[tuple[int, list[str]]], file: str) -> pd.DataFrame:
+    header = [h.strip() for h in header]
+    if not any(header):
+        raise DataError(Issue(file, "dòng đầu tiên phải là dòng tiêu đề cột, nhưng đang trống", row=1))
+    width = len(header)
+    issues = []
+    records, index = [], []
+    blank = 0
+    for rownum, cells in rows:
+        cells = [c.strip() for c in cells]
+        if not any(cells):
+            blank += 1
+            continue
+        if len(cells) > width and any(cells[width:]):
+            issues.append(Issue(file, f"dòng có {len(cells)} ô nhưng tiêu đề chỉ có {width} cột; "
+                                "kiểm tra dấu phẩy thừa hoặc ô bị lệch", row=rownum))
+            continue
+        cells = (cells + [""] * width)[:width]
+        records.append(cells)
+        index.append(rownum)
+    if issues:
+        raise DataError(issues)
+    dup = sorted({h for h in header if h and header.count(h) > 1})
+    if dup:
+        raise DataError(Issue(file, f"tiêu đề cột bị trùng: {', '.join(dup)}", row=1))
+    df = pd.DataFrame(records, columns=header, index=pd.Index(index, name="row"), dtype=object)
+    df = df.loc[:, [h != "" for h in header]]
+    df.attrs["file"] = file
+    df.attrs["blank_rows"] = blank
+    return df
+
+
+def read_csv(path: Path | str) -> pd.DataFrame:
+    """Read a CSV (UTF-8, with or without BOM) as text cells indexed by spreadsheet row."""
+    path = Path(path)
+    file = display_path(path)
+    data = path.read_bytes()
+    text = decode_utf8(data, file)
+    if not text.strip():
+        raise DataError(Issue(file, "tệp rỗng: cần ít nhất dòng tiêu đề cột"))
+    try:
+        dialect = csv.Sniffer().sniff(text.split("\n", 1)[0], delimiters=",;\t")
+        delimiter = dialect.delimiter
+    except csv.Error:
+        delimiter = ","
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    try:
+        header = next(reader)
+        rows = []
+        for cells in reader:
+            rows.append((reader.line_num, cells))
+    except csv.Error as exc:
+        raise DataError(Issue(file, f"không đọc được dòng CSV ({exc})", row=reader.line_num)) from None
+    # csv.reader's line_num counts physical lines; a quoted cell with line breaks spans
+    # several. Spreadsheet row numbers count records, which is what Excel shows.
+    rows = [(i + 2, cells) for i, (_, cells) in enumerate(rows)]
+    return _frame(header, rows, file)
+
+
+def _cell_text(value: object) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, dt.datetime):
+        return value.date().isoformat() if value.time() == dt.time() else value.isoformat(sep=" ")
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+def excel_sheets(path: Path | str) -> list[str]:
+    from openpyxl import load_workbook
+
+    wb = load_workbook(path, read_only=True)
+    try:
+        return list(wb.sheetnames)
+    finally:
+        wb.close()
+
+
+def read_excel(path: Path | str, sheet: str | None = None) -> pd.DataFrame:
+    """Read one sheet (the first by default) as text cells indexed by spreadsheet row."""
+    from openpyxl import load_workbook
+    from zipfile import BadZipFile
+
+    path = Path(path)
+    file = display_path(path)
+    try:
+        wb = load_workbook(path, read_only=True, data_only=True)
+    except (BadZipFile, OSError, KeyError, ValueError) as exc:
+        raise DataError(Issue(file, f"không mở được tệp Excel (.xlsx): {exc}")) from None
+    try:
+        if sheet is not None and sheet not in wb.sheetnames:
+            raise DataError(Issue(file, f"không có trang tính '{sheet}'; các trang có: {', '.join(wb.sheetnames)}"))
+        ws = wb[sheet] if sheet is not None else wb.worksheets[0]
+        label = f"{file} [trang {ws.title}]"
+        rows_iter = ws.iter_rows(values_only=True)
+        header = None
+        rows = []
+        for rownum, values in enumerate(rows_iter, start=1):
+            cells = [_cell_text(v) for v in values]
+            if header is None:
+                if not any(c.strip() for c in cells):
+                    raise DataError(Issue(label, "dòng đầu tiên phải là dòng tiêu đề cột, nhưng đang trống", row=1))
+                header = cells
+                continue
+            rows.append((rownum, cells))
+    finally:
+        wb.close()
+    if header is None:
+        raise DataError(Issue(label, "trang tính rỗng: cần ít nhất dòng tiêu đề cột"))
+    while header and not header[-1].strip():
+        header.pop()
+    return _frame(header, rows, label)
+
+
+def read_table(path: Path | str, sheet: str | None = None) -> pd.DataFrame:
+    """CSV or Excel by file suffix."""
+    path = Path(path)
+    if path.suffix.lower() in EXCEL_SUFFIXES:
+        return read_excel(path, sheet)
+    return read_csv(path)

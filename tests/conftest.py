@@ -1,0 +1,48 @@
+"""Shared fixtures: the curated plan, and writable copies of it for bad-input tests."""
+
+from __future__ import annotations
+
+import csv
+import shutil
+from pathlib import Path
+
+import pytest
+
+from cchc_lib import load_plan
+
+REPO = Path(__file__).resolve().parents[1]
+PLAN_DIR = REPO / "data" / "plans" / "hai-duong-2024"
+RAW_FILE = REPO / "data" / "raw" / "hai-duong-2024_qd-07-qd-ubnd_ke-hoach-cchc.txt"
+
+
+@pytest.fixture(scope="session")
+def plan():
+    return load_plan(PLAN_DIR)
+
+
+@pytest.fixture
+def plan_copy(tmp_path: Path) -> Path:
+    dest = tmp_path / "plan"
+    shutil.copytree(PLAN_DIR, dest)
+    return dest
+
+
+def read_rows(path: Path) -> tuple[list[str], list[dict]]:
+    with path.open(encoding="utf-8-sig", newline="") as fh:
+        reader = csv.DictReader(fh)
+        return list(reader.fieldnames or []), list(reader)
+
+
+def write_rows(path: Path, header: list[str], rows: list[dict]) -> None:
+    with path.open("w", encoding="utf-8-sig", newline="") as fh:
+        writer = csv.DictWriter(fh, fieldnames=header)
+        writer.writeheader()
+        writer.writerows(rows)
+
+
+def edit_cell(path: Path, row_index: int, column: str, value: str) -> int:
+    """Set one cell (0-based data row); returns the spreadsheet row number (header = 1)."""
+    header, rows = read_rows(path)
+    rows[row_index][column] = value
+    write_rows(path, header, rows)
+    return row_index + 2
