@@ -33,55 +33,77 @@ def norm_key(text: str) -> str:
 
 
 # --- value parsers -----------------------------------------------------------------------
+# Vectorised: a dossier log of a whole city (a million rows) goes through the same code as
+# a 50-row target table. Each parser takes a Series (text, or already typed when read from
+# Parquet/Excel) and returns the parsed Series with missing values where the text is invalid.
 
-def parse_bool(text: str) -> bool | None:
-    key = norm_key(text)
-    if key in TRUE_WORDS:
-        return True
-    if key in FALSE_WORDS or key == "":
-        return False if key else None
-    return None
-
-
-def is_bool_text(text: str) -> bool:
-    return parse_bool(text) is not None
+def norm_text(s: pd.Series) -> pd.Series:
+    """Vectorised ``norm_key``: NFC, case-folded, single spaces, dashes without spaces."""
+    s = s.astype("string").str.normalize("NFC").str.casefold().str.strip()
+    s = s.str.replace(r"\s*[–—\-]\s*", "-", regex=True)
+    return s.str.replace(r"\s+", " ", regex=True)
 
 
-_NUMBER = re.compile(r"^[+-]?(\d+([.,]\d+)?|[.,]\d+)%?$")
+BOOL_WORDS = {**{w: True for w in TRUE_WORDS}, **{w: False for w in FALSE_WORDS}}
 
 
-def parse_number(text: str) -> float | None:
-    """A number as an analyst types it: "90", "12,5" (decimal comma), "12.5", "42,3%".
-
-    Thousands separators are refused rather than guessed: "1.234" is 1,234 in Vietnamese
-    but 1.234 in English, and a silently wrong number is worse than a clear error.
-    """
-    s = str(text).strip().replace("\u2212", "-").replace(" ", "")
-    if not _NUMBER.match(s):
-        return None
-    return float(s.rstrip("%").replace(",", "."))
+def parse_bool_series(s: pd.Series) -> pd.Series:
+    if pd.api.types.is_bool_dtype(s):
+        return s.astype("boolean")
+    return norm_text(s).map(BOOL_WORDS).astype("boolean")
 
 
-def is_number_text(text: str) -> bool:
-    return parse_number(text) is not None
+_NUMBER_RX = r"[+-]?(?:\d+(?:[.,]\d+)?|[.,]\d+)%?"
+
+
+def parse_number_series(s: pd.Series) -> pd.Series:
+    """"90", "12,5" (decimal comma), "12.5", "42,3%". Thousands separators are refused
+    rather than guessed: "1.234" is 1,234 in Vietnamese but 1.234 in English, and a
+    silently wrong number is worse than a clear error."""
+    if pd.api.types.is_numeric_dtype(s) and not pd.api.types.is_bool_dtype(s):
+        return s.astype("float64")
+    t = s.astype("string").str.strip().str.replace("\u2212", "-", regex=False).str.replace(" ", "", regex=False)
+    ok = t.str.fullmatch(_NUMBER_RX).fillna(False).astype(bool)
+    out = pd.to_numeric(t.where(ok).str.rstrip("%").str.replace(",", ".", regex=False), errors="coerce")
+    return out.astype("float64")
 
 
 _DATE_FORMATS = ("%Y-%m-%d", "%d/%m/%Y", "%d-%m-%Y", "%d.%m.%Y", "%Y-%m-%d %H:%M:%S", "%d/%m/%Y %H:%M")
 
 
-def parse_date(text: str) -> dt.date | None:
+def parse_date_series(s: pd.Series) -> pd.Series:
     """dd/mm/yyyy (Vietnamese usage) or ISO yyyy-mm-dd; never mm/dd/yyyy."""
-    s = str(text).strip()
+    if pd.api.types.is_datetime64_any_dtype(s):
+        return s.dt.tz_localize(None).dt.normalize() if getattr(s.dt, "tz", None) else s.dt.normalize()
+    t = s.astype("string").str.strip()
+    out = pd.Series(pd.NaT, index=s.index, dtype="datetime64[ns]")
+    todo = t.notna()
     for fmt in _DATE_FORMATS:
-        try:
-            return dt.datetime.strptime(s, fmt).date()
-        except ValueError:
-            continue
-    return None
+        if not todo.any():
+            break
+        got = pd.to_datetime(t[todo], format=fmt, errors="coerce")
+        hit = got.notna()
+        out.loc[got.index[hit]] = got[hit].astype("datetime64[ns]")
+        todo.loc[got.index[hit]] = False
+    return out.dt.normalize()
 
 
-def is_date_text(text: str) -> bool:
-    return parse_date(text) is not None
+def _scalar(parser):
+    def parse(value):
+        if value is None:
+            return None
+        got = parser(pd.Series([value], dtype=object)).iloc[0]
+        return None if pd.isna(got) else got
+    return parse
+
+
+parse_bool = _scalar(parse_bool_series)
+parse_number = _scalar(parse_number_series)
+
+
+def parse_date(value) -> dt.date | None:
+    got = _scalar(parse_date_series)(value)
+    return None if got is None else got.date()
 
 
 # --- field specs -------------------------------------------------------------------------
@@ -136,22 +158,28 @@ def rename_headers(df: pd.DataFrame, spec: TableSpec) -> pd.DataFrame:
     return out
 
 
+PARSERS = {"number": parse_number_series, "bool": parse_bool_series, "date": parse_date_series}
+
+
 def element_check(fn: Callable[[str], bool], error: str) -> pa.Check:
+    """A check run cell by cell: for small tables and lookups that have no vector form."""
     return pa.Check(lambda s: s.map(fn).astype(bool), error=error)
 
 
 def _column(f: Field, extra: list[pa.Check]) -> pa.Column:
     checks = list(extra)
-    if f.kind in ("number", "integer", "bool", "date"):
-        fn = {"number": is_number_text, "bool": is_bool_text, "date": is_date_text,
-              "integer": lambda t: (v := parse_number(t)) is not None and float(v).is_integer()}[f.kind]
-        checks.append(element_check(fn, EXPECT[f.kind]))
+    if f.kind == "integer":
+        checks.append(pa.Check(lambda s: (v := parse_number_series(s)).notna() & (v % 1 == 0), error=EXPECT["integer"]))
+    elif f.kind in PARSERS:
+        parser = PARSERS[f.kind]
+        checks.append(pa.Check(lambda s: parser(s).notna(), error=EXPECT[f.kind]))
     if f.kind == "choice" and f.choices:
         shown = ", ".join(dict.fromkeys(f.choices.values()))
-        checks.append(element_check(lambda t: norm_key(t) in f.choices, f"cần một trong các giá trị: {shown}"))
+        checks.append(pa.Check(lambda s: norm_text(s).isin(list(f.choices)), error=f"cần một trong các giá trị: {shown}"))
     if f.pattern:
-        rx = re.compile(f.pattern)
-        checks.append(element_check(lambda t: bool(rx.fullmatch(t)), f"không đúng dạng mã ({f.pattern_hint or f.pattern})"))
+        pattern = f.pattern
+        checks.append(pa.Check(lambda s: s.astype("string").str.fullmatch(pattern).fillna(False).astype(bool),
+                               error=f"không đúng dạng mã ({f.pattern_hint or f.pattern})"))
     return pa.Column(None, checks=checks, nullable=f.nullable, unique=f.unique, required=f.required)
 
 
@@ -192,14 +220,15 @@ def validate_text(df: pd.DataFrame, spec: TableSpec, file: str,
         raise DataError(_issues_from(exc, df, file)) from None
 
 
-def is_missing(v: object) -> bool:
-    return v is None or v is pd.NA or (isinstance(v, float) and v != v)
-
-
 def blank_to_none(df: pd.DataFrame) -> pd.DataFrame:
-    """Empty cells become None in object columns (pandas would otherwise infer NaN-backed str)."""
-    cols = {c: pd.Series([None if is_missing(v) or str(v).strip() == "" else str(v).strip() for v in df[c]],
-                         index=df.index, dtype=object) for c in df.columns}
+    """Text cells stripped, empty ones missing; typed columns (Parquet, Excel) kept as they are."""
+    cols = {}
+    for c in df.columns:
+        s = df[c]
+        if pd.api.types.is_object_dtype(s) or pd.api.types.is_string_dtype(s):
+            t = s.astype("string").str.strip()
+            s = t.mask(t == "").astype(object).where(t.notna() & (t != ""), None)
+        cols[c] = s
     out = pd.DataFrame(cols, index=df.index)
     out.attrs.update(df.attrs)
     return out
@@ -210,25 +239,18 @@ def convert(df: pd.DataFrame, spec: TableSpec) -> pd.DataFrame:
     out = df.copy()
     for f in spec.fields:
         if f.name not in out.columns:
-            if f.kind == "bool":
-                out[f.name] = False
-            elif f.kind in ("number", "integer"):
-                out[f.name] = float("nan")
-            elif f.kind == "date":
-                out[f.name] = pd.NaT
-            else:
-                out[f.name] = None
+            out[f.name] = pd.Series(None, index=out.index, dtype=object)
         s = out[f.name]
         if f.kind in ("number", "integer"):
-            out[f.name] = pd.to_numeric(s.map(lambda v: None if is_missing(v) else parse_number(v)), errors="raise").astype("float64")
+            out[f.name] = parse_number_series(s)
             if f.kind == "integer" and not out[f.name].isna().any():
                 out[f.name] = out[f.name].astype("int64")
         elif f.kind == "bool":
-            out[f.name] = s.map(lambda v: False if is_missing(v) else bool(parse_bool(v))).astype(bool)
+            out[f.name] = parse_bool_series(s).fillna(False).astype(bool)
         elif f.kind == "date":
-            out[f.name] = pd.to_datetime(s.map(lambda v: None if is_missing(v) else parse_date(v)))
+            out[f.name] = parse_date_series(s)
         elif f.kind == "choice" and f.choices:
-            out[f.name] = s.map(lambda v: None if is_missing(v) else f.choices[norm_key(v)]).astype("string")
+            out[f.name] = norm_text(s).map(f.choices).astype("string")
         else:
             out[f.name] = s.astype("string")
     out.attrs.update(df.attrs)
