@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import os
 import tomllib
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import pandas as pd
@@ -123,6 +123,7 @@ KIND_NAMES = {
 _KIND_BY_NAME = {norm_key(n): k for k, names in KIND_NAMES.items() for n in (k, *names)}
 DATA_SUFFIXES = {".csv", ".parquet", *EXCEL_SUFFIXES}
 IGNORED_FILES = {"meta.toml", "readme.md", "readme.txt"}
+IGNORED_SHEETS = {norm_key(n) for n in ("Hướng dẫn", "Huong dan", "README", "Instructions")}
 
 
 def kind_of(name: str) -> str | None:
@@ -193,7 +194,7 @@ def discover(folder: Path) -> tuple[list[Source], list[Issue]]:
             for k, s in found:
                 if k:
                     sources.append(Source(k, path, s))
-                else:
+                elif norm_key(s) not in IGNORED_SHEETS:
                     notes.append(Issue(f"{display_path(path)} [trang {s}]", "trang tính không được đọc: tên trang không "
                                        f"ứng với loại dữ liệu nào ({', '.join(KINDS)} hoặc tên tiếng Việt)", severity="warning"))
         else:
@@ -357,7 +358,9 @@ def load_kind(kind: str, source: Source | Path | str, plan=None) -> tuple[pd.Dat
     df = load_table(raw, spec, _extra_checks(kind, plan) if plan is not None else {})
     if "period" in df.columns and kind != "dossiers":
         df = _canonical_period(df)
+    headers = df.attrs.get("header_map", {})
     df, errors, warnings, not_entered = RULES[kind](df, plan, file)
+    errors, warnings = ([replace(i, column=headers.get(i.column, i.column)) for i in lst] for lst in (errors, warnings))
     if errors:
         raise DataError(errors)
     counts = {"kind": kind, "file": file, "rows_read": len(raw), "rows_used": len(df),

@@ -155,6 +155,8 @@ def rename_headers(df: pd.DataFrame, spec: TableSpec) -> pd.DataFrame:
             mapping[col] = lookup[key]
     out = df.rename(columns=mapping)
     out.attrs.update(df.attrs)
+    # Messages quote the header as the analyst wrote it ("Tình trạng"), not our id.
+    out.attrs["header_map"] = {new: old for old, new in mapping.items() if old != new}
     return out
 
 
@@ -185,7 +187,8 @@ def _column(f: Field, extra: list[pa.Check]) -> pa.Column:
 
 def _issues_from(errors: SchemaErrors, df: pd.DataFrame, file: str) -> list[Issue]:
     issues: list[Issue] = []
-    fc = errors.failure_cases
+    headers = df.attrs.get("header_map", {})
+    fc = errors.failure_cases.assign(column=lambda f: f["column"].map(lambda c: headers.get(c, c)))
     dups: dict[tuple[str, str], list[int]] = {}
     for rec in fc.itertuples(index=False):
         col, check, value, row = rec.column, str(rec.check), rec.failure_case, rec.index

@@ -1,0 +1,396 @@
+"""Verdicts for every target and task of a plan, for one reporting period.
+
+``assess(plan, progress, period, cutoff)`` applies the rules of ``config/rules.toml``
+(explained in docs/methodology.md) and returns an ``Assessment``: target and task tables
+with a status each, area and unit scores, a composite score with an estimated rating
+against objective 7, the one-stop (TTHC) KPIs computed from the dossier log, and every
+data-quality warning. The same inputs always give the same tables.
+"""
+
+from __future__ import annotations
+
+import copy
+import tomllib
+from dataclasses import dataclass, field
+from importlib import resources
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from . import tthc
+from .errors import Issue
+from .periods import Period, Window, check_cutoff, parse_period, previous, quarters_until, window, year_to_date
+
+TARGET_STATUSES = ("met", "on_track", "at_risk", "missed", "not_due", "no_data", "not_measurable")
+TASK_STATUSES = ("done_on_time", "done_late", "in_progress", "overdue", "not_due",
+                 "recurring_reported", "recurring_missing", "cancelled")
+RECORD_KPIS = set(tthc.KPI_NAMES)
+
+
+# --- configuration ---------------------------------------------------------------------
+
+def _merge(base: dict, over: dict) -> dict:
+    out = copy.deepcopy(base)
+    for k, v in over.items():
+        out[k] = _merge(out[k], v) if isinstance(v, dict) and isinstance(out.get(k), dict) else v
+    return out
+
+
+def load_rules(plan=None, path: Path | None = None) -> dict:
+    """Default rules, overridden by the plan's own ``rules.toml`` and then by ``path``."""
+    rules = tomllib.loads(resources.files("cchc_lib.config").joinpath("rules.toml").read_text(encoding="utf-8"))
+    for extra in ([plan.path / "rules.toml"] if plan is not None else []) + ([Path(path)] if path else []):
+        if extra.exists():
+            rules = _merge(rules, tomllib.loads(extra.read_text(encoding="utf-8")))
+    return rules
+
+
+def _points(table: dict, status: str) -> float:
+    v = table.get(status, "skip")
+    return np.nan if v == "skip" else float(v)
+
+
+# --- the result --------------------------------------------------------------------------
+
+@dataclass
+class Assessment:
+    """Everything a report needs for one plan, one period and one cut-off convention."""
+
+    plan: object
+    progress: object
+    period: Period
+    cutoff: str
+    window: Window
+    ytd_window: Window
+    targets: pd.DataFrame
+    tasks: pd.DataFrame
+    areas: pd.DataFrame
+    units: pd.DataFrame
+    overall: dict
+    tthc: tthc.TthcResult | None
+    tthc_766: pd.DataFrame
+    warnings: pd.DataFrame
+    inputs: pd.DataFrame
+    rules: dict = field(repr=False, default_factory=dict)
+
+    @property
+    def is_sample(self) -> bool:
+        return bool(getattr(self.plan, "is_sample", False) or getattr(self.progress, "is_sample", False))
+
+
+# --- targets -----------------------------------------------------------------------------
+
+def _target_basis(t: pd.DataFrame, rules: dict) -> pd.Series:
+    r = rules["targets"]
+    rate = t["kpi"].isin(list(RECORD_KPIS)) | t["unit"].isin(r["rate_units"]) | t["target_id"].isin(r["rate_targets"])
+    rate &= ~t["target_id"].isin(r["level_targets"])
+    return pd.Series(np.where(rate, "rate", "level"), index=t.index)
+
+
+def _entered_values(progress, period: Period) -> pd.DataFrame:
+    """Entered indicator values that apply to ``period``: its own row, else the latest
+    quarter inside it (values are levels "as of" the end of the period they are given for)."""
+    ind = progress.indicators
+    if ind.empty:
+        return pd.DataFrame(columns=["target_id", "value", "value_period", "source", "note"])
+    candidates = [period.code] + [q.code for q in reversed(quarters_until(period)) if period.kind != "quarter"]
+    rank = {code: i for i, code in enumerate(candidates)}
+    sel = ind[ind["period"].isin(candidates)].copy()
+    sel["_rank"] = sel["period"].map(rank)
+    sel = sel.sort_values(["target_id", "_rank"]).drop_duplicates("target_id")
+    return sel.rename(columns={"period": "value_period"})[["target_id", "value", "value_period", "source", "note"]]
+
+
+def _record_kpis(progress, win: Window, land_fields) -> pd.DataFrame | None:
+    have = {"dossiers": not progress.dossiers.empty, "feedback": not progress.feedback.empty}
+    if not any(have.values()):
+        return None
+    k = tthc.kpis(progress.dossiers, progress.feedback, win, land_fields=land_fields)
+    k["source"] = ["feedback" if name.startswith("feedback") else "dossiers" for name in k.index]
+    k["available"] = [have[s] for s in k["source"]]
+    return k
+
+
+def _elapsed_share(win: Window, year_win: Window) -> float:
+    total = (year_win.end - year_win.start).days + 1
+    return min(1.0, max(0.0, ((win.end - year_win.start).days + 1) / total))
+
+
+def _judge(actual, target, comparator, basis, share, final, rules) -> str:
+    if pd.isna(actual):
+        return "no_data"
+    sign = -1 if comparator == "≤" else 1
+    gap = sign * (actual - target)
+    if gap >= 0 if comparator != "=" else abs(actual - target) < 1e-9:
+        return "met"
+    if final:
+        return "missed"
+    r = rules["targets"]
+    if basis == "rate":
+        return "on_track" if gap >= -r["rate_margin_pp"] else "at_risk"
+    expected = target * share if sign > 0 else target
+    return "on_track" if sign * (actual - expected) >= -r["level_tolerance"] * target else "at_risk"
+
+
+def _target_actuals(plan, progress, period: Period, cutoff: str, rules: dict, land_fields) -> pd.DataFrame:
+    """actual (year to date for rates from records; entered level otherwise) per target."""
+    t = plan.targets[["target_id", "kpi", "unit"]].copy()
+    win, ytd = window(period, cutoff), year_to_date(period, cutoff)
+    entered = _entered_values(progress, period).set_index("target_id")
+    t["actual"] = np.nan
+    t["actual_period"] = np.nan
+    t["actual_source"] = pd.Series(pd.NA, index=t.index, dtype="string")
+    t["value_period"] = pd.Series(pd.NA, index=t.index, dtype="string")
+    rec_ytd, rec_win = _record_kpis(progress, ytd, land_fields), _record_kpis(progress, win, land_fields)
+    for i, r in t.iterrows():
+        if rec_ytd is not None and r["kpi"] in rec_ytd.index and rec_ytd.at[r["kpi"], "available"]:
+            t.at[i, "actual"] = rec_ytd.at[r["kpi"], "value"]
+            t.at[i, "actual_period"] = rec_win.at[r["kpi"], "value"]
+            t.at[i, "actual_source"] = rec_ytd.at[r["kpi"], "source"]
+        elif r["target_id"] in entered.index:
+            t.at[i, "actual"] = entered.at[r["target_id"], "value"]
+            t.at[i, "actual_source"] = "entered"
+            t.at[i, "value_period"] = entered.at[r["target_id"], "value_period"]
+    return t
+
+
+def assess_targets(plan, progress, period: Period, cutoff: str, rules: dict, rating_level: float | None,
+                   land_fields=None) -> tuple[pd.DataFrame, list[Issue]]:
+    win, year_win = window(period, cutoff), window(str(period.year), cutoff)
+    share = _elapsed_share(win, year_win)
+    final = win.end >= year_win.end
+    warnings: list[Issue] = []
+    t = plan.targets.copy()
+    t["basis"] = _target_basis(t, rules)
+    acts = _target_actuals(plan, progress, period, cutoff, rules, land_fields)
+    t = t.join(acts[["actual", "actual_period", "actual_source", "value_period"]])
+    is_rating = t["kpi"] == "rating"
+    if rating_level is not None:
+        t.loc[is_rating, "actual"] = rating_level
+        t.loc[is_rating, "actual_source"] = "estimate"
+    # Previous period, same kind, same year: the trend.
+    prev = previous(period)
+    if prev is not None and prev.year == period.year:
+        prev_acts = _target_actuals(plan, progress, prev, cutoff, rules, land_fields)["actual"]
+    else:
+        prev_acts = pd.Series(np.nan, index=t.index)
+    t["previous_actual"] = prev_acts.where(~is_rating)
+    statuses = []
+    annual = set(rules["targets"]["annual_targets"])
+    for _, r in t.iterrows():
+        if not r["measurable"]:
+            statuses.append("not_measurable")
+        elif pd.isna(r["actual"]) and r["target_id"] in annual and not final:
+            statuses.append("not_due")
+        else:
+            statuses.append(_judge(r["actual"], r["target_value"], r["comparator"], r["basis"], share, final, rules))
+    t["status"] = statuses
+    sign = np.where(t["comparator"] == "≤", -1, 1)
+    t["gap"] = np.where(t["measurable"], sign * (t["actual"] - t["target_value"]), np.nan)
+    t["expected"] = np.where((t["basis"] == "level") & t["measurable"] & ~final & (t["comparator"] != "≤"),
+                             t["target_value"] * share, t["target_value"])
+    diff = t["actual"] - t["previous_actual"]
+    t["trend"] = pd.Series(np.select([diff > 1e-9, diff < -1e-9, diff.abs() <= 1e-9], ["up", "down", "flat"], default=""),
+                           index=t.index).replace("", pd.NA).astype("string")
+    # Conflicting targets: same KPI, different thresholds — each is assessed, both are shown.
+    groups = t[t["measurable"] & t["kpi"].notna()].groupby("kpi")
+    t["conflict_with"] = pd.Series(pd.NA, index=t.index, dtype="string")
+    for kpi, g in groups:
+        if g[["comparator", "target_value"]].drop_duplicates().shape[0] > 1:
+            for i in g.index:
+                t.at[i, "conflict_with"] = ", ".join(x for x in g["target_id"] if x != t.at[i, "target_id"])
+    # Entered values that the records override are reported, never silently replaced.
+    if not progress.indicators.empty:
+        from_records = t.loc[t["actual_source"].isin(["dossiers", "feedback"]), "target_id"]
+        ignored = progress.indicators[progress.indicators["target_id"].isin(from_records)]
+        for _, r in ignored.iterrows():
+            warnings.append(Issue(progress.indicators.attrs.get("file", "indicators"),
+                                  f"giá trị nhập tay của chỉ tiêu {r['target_id']} ({r['period']}) không dùng: "
+                                  "chỉ tiêu này được tính từ sổ hồ sơ một cửa", row=int(r["source_row"]),
+                                  column="value", severity="warning"))
+    t["status"] = t["status"].astype("string")
+    return t, warnings
+
+
+# --- tasks -------------------------------------------------------------------------------
+
+def assess_tasks(plan, progress, period: Period, cutoff: str, rules: dict) -> pd.DataFrame:
+    win = window(period, cutoff)
+    end = pd.Timestamp(win.end)
+    inside = [q.code for q in quarters_until(period)
+              if pd.Timestamp(window(q, cutoff).start) >= pd.Timestamp(win.start)]
+    upd = progress.tasks
+    if not upd.empty:
+        upd = upd.copy()
+        upd["_end"] = upd["period"].map(lambda p: pd.Timestamp(window(p, cutoff).end))
+        upd = upd[upd["_end"] <= end].sort_values(["task_id", "_end"])
+    t = plan.tasks.copy()
+    out = {c: [] for c in ("status", "days_late", "completed_on", "last_status", "last_period", "evidence", "reports", "update_note")}
+    for _, task in t.iterrows():
+        mine = upd[upd["task_id"] == task["task_id"]] if not upd.empty else upd
+        last = mine.iloc[-1] if len(mine) else None
+        done = mine[(mine["status"] == "done")] if len(mine) else mine
+        done_on = pd.NaT
+        if len(done):
+            dated = done["completed_on"].dropna()
+            dated = dated[dated <= end]
+            done_on = dated.min() if len(dated) else pd.NaT
+        late = np.nan
+        if task["recurring"]:
+            reported = set(mine["period"]) if len(mine) else set()
+            have = [q for q in inside if q in reported]
+            need_all = rules["tasks"]["recurring_quarters_required"] == "all"
+            ok = period.code in reported or (bool(have) and (len(have) == len(inside) or not need_all))
+            status = "recurring_reported" if ok else "recurring_missing"
+            reports = f"{len(have)}/{len(inside)}"
+        else:
+            deadline = task["deadline"]
+            reports = ""
+            if last is not None and last["status"] == "cancelled":
+                status = "cancelled"
+            elif pd.notna(done_on):
+                status = "done_on_time" if pd.isna(deadline) or done_on <= deadline else "done_late"
+                late = max(0, (done_on - deadline).days) if pd.notna(deadline) else 0
+            elif pd.notna(deadline) and deadline < end:
+                status = "overdue"
+                late = (end - deadline).days
+            elif last is not None and last["status"] in ("in_progress", "done"):
+                status = "in_progress"
+            else:
+                status = "not_due"
+        out["status"].append(status)
+        out["days_late"].append(late)
+        out["completed_on"].append(done_on)
+        out["last_status"].append(None if last is None else last["status"])
+        out["last_period"].append(None if last is None else last["period"])
+        out["evidence"].append(None if last is None or pd.isna(last["evidence"]) else last["evidence"])
+        out["reports"].append(reports)
+        out["update_note"].append(None if last is None or pd.isna(last["note"]) else last["note"])
+    for col, values in out.items():
+        t[col] = values
+    t["status"] = t["status"].astype("string")
+    t["days_late"] = pd.to_numeric(t["days_late"]).astype("float64")
+    t["completed_on"] = pd.to_datetime(t["completed_on"])
+    t["due_in_window"] = t["deadline"].between(pd.Timestamp(win.start), end)
+    return t
+
+
+# --- scores ------------------------------------------------------------------------------
+
+def _score_block(targets: pd.DataFrame, tasks: pd.DataFrame, key: str, ids: list[str], rules: dict,
+                 id_name: str) -> pd.DataFrame:
+    s = rules["scores"]
+    tp = targets["status"].map(lambda x: _points(s["target_points"], x))
+    kp = tasks["status"].map(lambda x: _points(s["task_points"], x))
+    rows = []
+    for ident in ids:
+        tm, km = targets[key] == ident, tasks[key] == ident
+        t_pts, k_pts = tp[tm].dropna(), kp[km].dropna()
+        t_score = t_pts.mean() if len(t_pts) else np.nan
+        k_score = k_pts.mean() if len(k_pts) else np.nan
+        w = [(s["weights"]["targets"], t_score), (s["weights"]["tasks"], k_score)]
+        w = [(a, b) for a, b in w if pd.notna(b)]
+        score = sum(a * b for a, b in w) / sum(a for a, _ in w) if w else np.nan
+        measurable = targets[tm & targets["measurable"]]
+        row = {id_name: ident, "score": score, "target_score": t_score, "task_score": k_score,
+               "targets": int(tm.sum()), "tasks": int(km.sum()),
+               "targets_scored": len(t_pts), "tasks_scored": len(k_pts),
+               "data_coverage": (measurable["status"] != "no_data").mean() if len(measurable) else np.nan}
+        for st in TARGET_STATUSES:
+            row[f"t_{st}"] = int((targets.loc[tm, "status"] == st).sum())
+        for st in TASK_STATUSES:
+            row[f"k_{st}"] = int((tasks.loc[km, "status"] == st).sum())
+        rows.append(row)
+    return pd.DataFrame(rows)
+
+
+def rating_for(score: float, rules: dict) -> tuple[str | None, int | None]:
+    if pd.isna(score):
+        return None, None
+    for band in sorted(rules["rating"]["bands"], key=lambda b: -b["min"]):
+        if score >= band["min"]:
+            return band["code"], int(band["level"])
+    return None, None
+
+
+def composite(areas: pd.DataFrame, targets: pd.DataFrame, rules: dict) -> dict:
+    weights = rules["scores"]["area_weights"]
+    a = areas.dropna(subset=["score"])
+    w = a["area_id"].map(lambda x: float(weights.get(x, 1)))
+    score = float((a["score"] * w).sum() / w.sum()) if len(a) and w.sum() > 0 else np.nan
+    code, level = rating_for(score, rules)
+    scorable = int(areas["targets_scored"].sum() + areas["tasks_scored"].sum())
+    possible = scorable + int(areas["t_no_data"].sum())
+    coverage = scorable / possible if possible else np.nan
+    return {"score": score, "rating": code, "rating_level": level, "is_estimate": True,
+            "coverage": coverage, "reliable": bool(pd.notna(coverage) and coverage >= rules["rating"]["min_coverage"]),
+            "target_level": 3}
+
+
+# --- entry point -------------------------------------------------------------------------
+
+def _inputs_summary(progress, win: Window, ytd: Window) -> pd.DataFrame:
+    src = progress.sources.copy()
+    if src.empty:
+        return src.assign(rows_in_window=pd.Series(dtype=int), rows_in_ytd=pd.Series(dtype=int))
+    in_win, in_ytd = [], []
+    for kind in src["kind"]:
+        df = progress.table(kind)
+        if kind in ("dossiers", "feedback"):
+            in_win.append(int(win.mask(df["received_date"]).sum()))
+            in_ytd.append(int(ytd.mask(df["received_date"]).sum()))
+        elif "period" in df.columns:
+            codes = {q.code for q in quarters_until(win.period)} | {win.period.code}
+            in_win.append(int((df["period"] == win.period.code).sum()))
+            in_ytd.append(int(df["period"].isin(codes).sum()))
+        else:
+            in_win.append(len(df))
+            in_ytd.append(len(df))
+    src["rows_in_window"], src["rows_in_ytd"] = in_win, in_ytd
+    return src
+
+
+def _warnings_frame(issues: list[Issue]) -> pd.DataFrame:
+    return pd.DataFrame([{"severity": i.severity, "file": i.file, "row": i.row, "column": i.column,
+                          "message": i.expected, "text": str(i)} for i in issues],
+                        columns=["severity", "file", "row", "column", "message", "text"])
+
+
+def assess(plan, progress, period: str | Period, cutoff: str = "nd09", rules: dict | None = None) -> Assessment:
+    """Assess every target and task of ``plan`` for ``period`` under ``cutoff``."""
+    period = parse_period(period)
+    cutoff = check_cutoff(cutoff)
+    rules = rules or load_rules(plan)
+    land = tthc.load_config().get("land_fields")
+    win, ytd = window(period, cutoff), year_to_date(period, cutoff)
+    issues = list(progress.warnings)
+    if period.year != plan.year:
+        issues.append(Issue(str(plan.path), f"kỳ {period.code} ngoài năm kế hoạch {plan.year}", severity="warning"))
+
+    tasks = assess_tasks(plan, progress, period, cutoff, rules)
+    # First pass without the rating target, whose actual is the composite's own estimate.
+    targets, w = assess_targets(plan, progress, period, cutoff, rules, None, land)
+    scored = targets[targets["kpi"] != "rating"]
+    areas = _score_block(scored, tasks, "area_id", list(plan.areas["area_id"]), rules, "area_id")
+    areas.insert(1, "name", areas["area_id"].map(plan.area_name))
+    overall = composite(areas, scored, rules)
+    targets, w = assess_targets(plan, progress, period, cutoff, rules, overall["rating_level"], land)
+    issues += w
+    units_ids = [u for u in plan.units["unit_id"] if (tasks["lead_unit_id"] == u).any() or (targets["lead_unit_id"] == u).any()]
+    units = _score_block(targets[targets["kpi"] != "rating"], tasks, "lead_unit_id", units_ids, rules, "unit_id")
+    units.insert(1, "name", units["unit_id"].map(plan.unit_name))
+    units.insert(2, "level", units["unit_id"].map(dict(zip(plan.units["unit_id"], plan.units["level"]))))
+
+    result = None
+    t766 = pd.DataFrame()
+    if not progress.dossiers.empty or not progress.feedback.empty:
+        result = tthc.assess_tthc(progress.dossiers, progress.feedback, win, ytd, land_fields=land)
+        t766 = tthc.decision_766(result)
+    if not overall["reliable"]:
+        issues.append(Issue("(đánh giá)", "ít hơn một nửa số chỉ tiêu, nhiệm vụ có số liệu để chấm điểm; xếp loại ước tính "
+                            "không đáng tin cậy", severity="warning"))
+    return Assessment(plan=plan, progress=progress, period=period, cutoff=cutoff, window=win, ytd_window=ytd,
+                      targets=targets.reset_index(drop=True), tasks=tasks.reset_index(drop=True), areas=areas,
+                      units=units, overall=overall, tthc=result, tthc_766=t766, warnings=_warnings_frame(issues),
+                      inputs=_inputs_summary(progress, win, ytd), rules=rules)
