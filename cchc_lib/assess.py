@@ -46,6 +46,11 @@ def load_rules(plan=None, path: Path | None = None) -> dict:
     return rules
 
 
+def _is(s: pd.Series, value: str) -> pd.Series:
+    """Element-wise equality where a missing cell is simply "not equal"."""
+    return s.eq(value).fillna(False).astype(bool)
+
+
 def _points(table: dict, status: str) -> float:
     v = table.get(status, "skip")
     return np.nan if v == "skip" else float(v)
@@ -117,7 +122,34 @@ def _elapsed_share(win: Window, year_win: Window) -> float:
     return min(1.0, max(0.0, ((win.end - year_win.start).days + 1) / total))
 
 
-def _judge(actual, target, comparator, basis, share, final, rules) -> str:
+def _quarter_history(progress, period: Period, cutoff: str) -> pd.DataFrame:
+    """Entered quarterly values up to ``period``, with the day each one stands for."""
+    ind = progress.indicators
+    codes = {q.code: pd.Timestamp(window(q, cutoff).end) for q in quarters_until(period)}
+    if ind.empty:
+        return pd.DataFrame(columns=["target_id", "value", "at"])
+    h = ind[ind["period"].isin(list(codes))][["target_id", "period", "value"]].copy()
+    h["at"] = h["period"].map(codes)
+    return h.dropna(subset=["value"]).sort_values(["target_id", "at"])
+
+
+def _projection(history: pd.DataFrame, year_end: pd.Timestamp) -> pd.Series:
+    """Year-end value projected from the first and the latest entered value (straight line).
+
+    A level that climbs 9 points a quarter from 35% will not reach 80% by December even if
+    it is above a pro-rated share of the target today; the pace is what tells.
+    """
+    out = {}
+    for tid, g in history.groupby("target_id"):
+        if len(g) < 2:
+            continue
+        (v0, t0), (v1, t1) = g.iloc[0][["value", "at"]], g.iloc[-1][["value", "at"]]
+        if t1 > t0:
+            out[tid] = v1 + (v1 - v0) * (year_end - t1).days / (t1 - t0).days
+    return pd.Series(out, dtype="float64")
+
+
+def _judge(actual, target, comparator, basis, expected, projected, final, rules) -> str:
     if pd.isna(actual):
         return "no_data"
     sign = -1 if comparator == "≤" else 1
@@ -129,8 +161,9 @@ def _judge(actual, target, comparator, basis, share, final, rules) -> str:
     r = rules["targets"]
     if basis == "rate":
         return "on_track" if gap >= -r["rate_margin_pp"] else "at_risk"
-    expected = target * share if sign > 0 else target
-    return "on_track" if sign * (actual - expected) >= -r["level_tolerance"] * target else "at_risk"
+    if pd.notna(projected):
+        return "on_track" if sign * (projected - target) >= -r["level_tolerance"] * abs(target) else "at_risk"
+    return "on_track" if sign * (actual - expected) >= -r["level_tolerance"] * abs(target) else "at_risk"
 
 
 def _target_actuals(plan, progress, period: Period, cutoff: str, rules: dict, land_fields) -> pd.DataFrame:
@@ -165,7 +198,7 @@ def assess_targets(plan, progress, period: Period, cutoff: str, rules: dict, rat
     t["basis"] = _target_basis(t, rules)
     acts = _target_actuals(plan, progress, period, cutoff, rules, land_fields)
     t = t.join(acts[["actual", "actual_period", "actual_source", "value_period"]])
-    is_rating = t["kpi"] == "rating"
+    is_rating = _is(t["kpi"], "rating")
     if rating_level is not None:
         t.loc[is_rating, "actual"] = rating_level
         t.loc[is_rating, "actual_source"] = "estimate"
@@ -176,6 +209,11 @@ def assess_targets(plan, progress, period: Period, cutoff: str, rules: dict, rat
     else:
         prev_acts = pd.Series(np.nan, index=t.index)
     t["previous_actual"] = prev_acts.where(~is_rating)
+    # Where a level should be by now: pro-rated from zero, and where its pace leads.
+    level = (t["basis"] == "level") & t["measurable"] & ~_is(t["comparator"], "≤") & (not final)
+    t["expected"] = np.where(level, t["target_value"] * share, t["target_value"])
+    projected = _projection(_quarter_history(progress, period, cutoff), pd.Timestamp(year_win.end))
+    t["projected"] = t["target_id"].map(projected).where(level & t["actual_source"].eq("entered").fillna(False))
     statuses = []
     annual = set(rules["targets"]["annual_targets"])
     for _, r in t.iterrows():
@@ -184,12 +222,11 @@ def assess_targets(plan, progress, period: Period, cutoff: str, rules: dict, rat
         elif pd.isna(r["actual"]) and r["target_id"] in annual and not final:
             statuses.append("not_due")
         else:
-            statuses.append(_judge(r["actual"], r["target_value"], r["comparator"], r["basis"], share, final, rules))
+            statuses.append(_judge(r["actual"], r["target_value"], r["comparator"], r["basis"], r["expected"],
+                                   r["projected"], final, rules))
     t["status"] = statuses
-    sign = np.where(t["comparator"] == "≤", -1, 1)
+    sign = np.where(_is(t["comparator"], "≤"), -1, 1)
     t["gap"] = np.where(t["measurable"], sign * (t["actual"] - t["target_value"]), np.nan)
-    t["expected"] = np.where((t["basis"] == "level") & t["measurable"] & ~final & (t["comparator"] != "≤"),
-                             t["target_value"] * share, t["target_value"])
     diff = t["actual"] - t["previous_actual"]
     t["trend"] = pd.Series(np.select([diff > 1e-9, diff < -1e-9, diff.abs() <= 1e-9], ["up", "down", "flat"], default=""),
                            index=t.index).replace("", pd.NA).astype("string")
@@ -283,12 +320,14 @@ def _score_block(targets: pd.DataFrame, tasks: pd.DataFrame, key: str, ids: list
     s = rules["scores"]
     tp = targets["status"].map(lambda x: _points(s["target_points"], x))
     kp = tasks["status"].map(lambda x: _points(s["task_points"], x))
+    kw = np.where(tasks["recurring"], s["task_weights"]["recurring"], s["task_weights"]["deadline"]).astype(float)
+    kw = pd.Series(kw, index=tasks.index)
     rows = []
     for ident in ids:
         tm, km = targets[key] == ident, tasks[key] == ident
         t_pts, k_pts = tp[tm].dropna(), kp[km].dropna()
         t_score = t_pts.mean() if len(t_pts) else np.nan
-        k_score = k_pts.mean() if len(k_pts) else np.nan
+        k_score = float(np.average(k_pts, weights=kw[k_pts.index])) if len(k_pts) else np.nan
         w = [(s["weights"]["targets"], t_score), (s["weights"]["tasks"], k_score)]
         w = [(a, b) for a, b in w if pd.notna(b)]
         score = sum(a * b for a, b in w) / sum(a for a, _ in w) if w else np.nan
@@ -362,7 +401,7 @@ def assess(plan, progress, period: str | Period, cutoff: str = "nd09", rules: di
     period = parse_period(period)
     cutoff = check_cutoff(cutoff)
     rules = rules or load_rules(plan)
-    land = tthc.load_config().get("land_fields")
+    land = tthc.load_config().land_fields
     win, ytd = window(period, cutoff), year_to_date(period, cutoff)
     issues = list(progress.warnings)
     if period.year != plan.year:
@@ -371,14 +410,14 @@ def assess(plan, progress, period: str | Period, cutoff: str = "nd09", rules: di
     tasks = assess_tasks(plan, progress, period, cutoff, rules)
     # First pass without the rating target, whose actual is the composite's own estimate.
     targets, w = assess_targets(plan, progress, period, cutoff, rules, None, land)
-    scored = targets[targets["kpi"] != "rating"]
+    scored = targets[~_is(targets["kpi"], "rating")]
     areas = _score_block(scored, tasks, "area_id", list(plan.areas["area_id"]), rules, "area_id")
     areas.insert(1, "name", areas["area_id"].map(plan.area_name))
     overall = composite(areas, scored, rules)
     targets, w = assess_targets(plan, progress, period, cutoff, rules, overall["rating_level"], land)
     issues += w
     units_ids = [u for u in plan.units["unit_id"] if (tasks["lead_unit_id"] == u).any() or (targets["lead_unit_id"] == u).any()]
-    units = _score_block(targets[targets["kpi"] != "rating"], tasks, "lead_unit_id", units_ids, rules, "unit_id")
+    units = _score_block(targets[~_is(targets["kpi"], "rating")], tasks, "lead_unit_id", units_ids, rules, "unit_id")
     units.insert(1, "name", units["unit_id"].map(plan.unit_name))
     units.insert(2, "level", units["unit_id"].map(dict(zip(plan.units["unit_id"], plan.units["level"]))))
 

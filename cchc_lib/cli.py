@@ -6,7 +6,12 @@ import argparse
 import sys
 import traceback
 
+from .deadlines import DeadlineError
 from .errors import DataError
+from .fmt import FormatError
+from .periods import PeriodError
+
+USER_ERRORS = (DataError, PeriodError, DeadlineError, FormatError)
 
 
 def _table(rows: list[list[str]], header: list[str]) -> str:
@@ -41,13 +46,87 @@ def cmd_validate(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_sample_data(args: argparse.Namespace) -> int:
+    from .plan import load_plan
+    from .sample import default_sample_dir, write_sample
+
+    plan = load_plan(args.plan)
+    out = write_sample(plan, args.out or default_sample_dir(plan), seed=args.seed)
+    print(f"Đã ghi DỮ LIỆU MẪU (seed {args.seed}) cho kế hoạch {plan.plan_id} vào: {out}")
+    return 0
+
+
+def cmd_template(args: argparse.Namespace) -> int:
+    from .excel import write_template
+    from .plan import load_plan
+    from .progress import load_progress
+
+    plan = load_plan(args.plan)
+    progress = load_progress(args.data, plan) if args.data else None
+    out = write_template(plan, args.period, args.out or ".", progress=progress)
+    print(f"Đã ghi mẫu nhập liệu: {out}")
+    return 0
+
+
+def _load_inputs(args):
+    from .plan import load_plan
+    from .progress import load_progress
+    from .sample import SAMPLE_DIRNAME, ensure_sample
+
+    plan = load_plan(args.plan)
+    if args.data == SAMPLE_DIRNAME:
+        ensure_sample(plan)
+    return plan, load_progress(args.data, plan)
+
+
+def cmd_assess(args: argparse.Namespace) -> int:
+    from .assess import assess
+    from .narrative import text_summary
+
+    plan, progress = _load_inputs(args)
+    a = assess(plan, progress, args.period, cutoff=args.cutoff)
+    print(text_summary(a, lang=args.lang))
+    return 0
+
+
+def _plan_arg(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--plan", default="hai-duong-2024", help="mã kế hoạch (thư mục trong data/plans/) hoặc đường dẫn thư mục")
+
+
+def _data_arg(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--data", default="sample",
+                   help="thư mục số liệu tiến độ: đường dẫn, hoặc tên thư mục trong data/progress/<mã kế hoạch>/ "
+                        "(mặc định 'sample' — dữ liệu mẫu, tự tạo nếu chưa có)")
+
+
 def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="cchc", description="Đánh giá thực hiện kế hoạch cải cách hành chính (CCHC) cấp xã.")
     p.add_argument("--debug", action="store_true", help="hiện đầy đủ traceback khi có lỗi không mong đợi")
     sub = p.add_subparsers(dest="command", required=True)
     v = sub.add_parser("validate", help="kiểm tra dữ liệu kế hoạch và in tóm tắt, các phát hiện rà soát")
-    v.add_argument("--plan", default="hai-duong-2024", help="mã kế hoạch (thư mục trong data/plans/) hoặc đường dẫn thư mục")
+    _plan_arg(v)
     v.set_defaults(func=cmd_validate)
+
+    sd = sub.add_parser("sample-data", help="ghi bộ DỮ LIỆU MẪU (tổng hợp, cố định theo seed) cho một năm")
+    _plan_arg(sd)
+    sd.add_argument("--out", help="thư mục ghi (mặc định data/progress/<mã kế hoạch>/sample)")
+    sd.add_argument("--seed", type=int, default=2024, help="hạt giống ngẫu nhiên (mặc định 2024)")
+    sd.set_defaults(func=cmd_sample_data)
+
+    t = sub.add_parser("template", help="ghi tệp Excel mẫu nhập số liệu cho một kỳ")
+    _plan_arg(t)
+    t.add_argument("--period", required=True, help="kỳ báo cáo, ví dụ 2024-Q2")
+    t.add_argument("--data", help="số liệu kỳ trước để điền cột tham khảo (thư mục tiến độ)")
+    t.add_argument("--out", help="thư mục hoặc tệp .xlsx (mặc định thư mục hiện tại)")
+    t.set_defaults(func=cmd_template)
+
+    a = sub.add_parser("assess", help="đánh giá một kỳ và in tóm tắt ra màn hình")
+    _plan_arg(a)
+    _data_arg(a)
+    a.add_argument("--period", required=True, help="kỳ báo cáo: 2024-Q2, 2024-H1 hoặc 2024")
+    a.add_argument("--cutoff", default="nd09", choices=["nd09", "calendar"], help="mốc số liệu (mặc định nd09)")
+    a.add_argument("--lang", default="vi", choices=["vi", "en"])
+    a.set_defaults(func=cmd_assess)
     return p
 
 
@@ -58,7 +137,7 @@ def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
         return args.func(args)
-    except DataError as exc:
+    except USER_ERRORS as exc:
         print(str(exc), file=sys.stderr)
         return 2
     except KeyboardInterrupt:

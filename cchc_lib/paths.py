@@ -33,11 +33,12 @@ def plan_dir(ref: str | os.PathLike) -> Path:
 
 
 def progress_dir(ref: str | os.PathLike, plan_id: str) -> Path:
-    """Progress inputs from a path, or by plan id under ``data/progress/``."""
+    """Progress inputs by folder name under ``data/progress/<plan-id>/``, or a path."""
+    named = data_root() / "progress" / plan_id / str(ref)
     p = Path(ref)
-    if p.exists():
-        return p
-    return data_root() / "progress" / plan_id / str(ref)
+    if len(p.parts) == 1 and (named.exists() or not p.exists()):
+        return named
+    return p
 
 
 def known_plans() -> list[str]:

@@ -107,10 +107,12 @@ def _read_csv_fast(data: bytes, delimiter: str, file: str) -> pd.DataFrame | Non
     df.columns = [h.strip() for h in header]
     df.index = pd.RangeIndex(2, 2 + len(df), name="row")
     df = df.loc[:, [h != "" for h in df.columns]]
-    blank = df.eq("").all(axis=1) if len(df.columns) else pd.Series(False, index=df.index)
+    # Rows whose cells are all empty (",,,,") are skipped and counted, as in the slow path.
+    blank = pd.Series(True, index=df.index)
+    for col in df.columns:
+        blank &= df[col].str.len().eq(0) | df[col].str.isspace()
     if blank.any():
         df = df.loc[~blank]
-    df = df.apply(lambda col: col.str.strip()) if len(df) else df
     df.attrs["file"] = file
     df.attrs["blank_rows"] = int(blank.sum())
     return df

@@ -4,15 +4,17 @@
 ``progress.load_progress`` reads (``tasks``, ``indicators``, ``dossiers``, ``feedback``,
 ``notes``) plus a ``meta.toml`` that marks the folder as sample data, so that every report
 built on it can say so. Everything is derived from the plan's own tables (targets, tasks,
-areas, units, year); nothing but the Phụ lục row named in the specification is tied to
-one plan.
+areas, units, year); no target or task id is written into the code, so another plan (or
+next year's) gets its own sample.
 
 The year is shaped to exercise the assessment rather than to flatter it:
 
 * tasks: most deadline tasks done on time; some done late, two overdue (one through the
   whole year, one until Q3), one not started by its deadline; tasks led by a unit above
   the commune left without updates in some quarters; standing duties reported in most
-  quarters, with a few quarters missing;
+  quarters, with a few quarters missing. A finished task is reported again in every later
+  quarter as "Hoàn thành" with the same completion date (each quarter's sheet is complete
+  on its own);
 * indicators: quarterly trajectories rising towards the year-end target, about 60 %
   met, some slightly below, a few clearly missed; some given as numerator/denominator;
 * dossiers: a commune one-stop log (≈3,500 dossiers from 15/12 of the previous year to
@@ -284,7 +286,9 @@ class _Documents:
         for i, (kind, day) in enumerate(self.items):
             groups.setdefault((kind, day.year), []).append(i)
         for (kind, _), idx in groups.items():
-            label, suffix, rate = self.KINDS[kind]
+            base, _, issuer = kind.partition("@")  # "KH@city": a series of the city's register
+            label, suffix, rate = self.KINDS[base]
+            rate *= 3 if issuer else 1
             prev = 0
             for i in sorted(idx, key=lambda j: (self.items[j][1], j)):
                 day = self.items[i][1]
@@ -333,12 +337,14 @@ def _doc_kind(product: str | None) -> str | None:
     return min(found, key=lambda t: t[0])[1]
 
 
-def _evidence_done(docs: _Documents, task, day: dt.date, city_unit: str | None) -> str:
+def _evidence_done(docs: _Documents, task, day: dt.date, city: str | None) -> str:
+    """The document that proves a task done; a task led above the commune cites the city's own."""
     kind = _doc_kind(task.product if isinstance(task.product, str) else None)
     if kind is None:
         return f"Biên bản nghiệm thu ngày {_d(day)}"
-    ref = docs.add(kind, day)
-    return f"{ref} của {city_unit}" if city_unit else ref
+    if city:
+        return f"{docs.add(kind + '@city', day)} của UBND {city}"
+    return docs.add(kind, day)
 
 
 def _task_roles(plan, cal: _Calendar, rng) -> dict[str, str]:
@@ -461,7 +467,8 @@ def _gen_tasks(plan, rng, cal: _Calendar, docs: _Documents) -> list[dict]:
         deadline = t.deadline.date()
         status, done_on = _timeline(role, deadline, cal, rng)
         city_unit = unit_names.get(t.lead_unit_id) if levels.get(t.lead_unit_id) == "city" else None
-        done_ref = _evidence_done(docs, t, done_on, city_unit) if done_on is not None else None
+        city = str(plan.meta.get("city") or "thành phố") if city_unit else None
+        done_ref = _evidence_done(docs, t, done_on, city) if done_on is not None else None
         first_done = True
         for qi, q in enumerate(qs):
             s = status[qi]
@@ -550,7 +557,8 @@ def _source(t, unit_names: dict, levels: dict) -> str:
 
 
 def _denominator(t, rng) -> int | None:
-    text = (t.denominator if isinstance(t.denominator, str) else "").casefold()
+    # What the count is of: the wording before any parenthesis ("(trừ văn bản Mật)").
+    text = (t.denominator if isinstance(t.denominator, str) else "").split("(")[0].casefold()
     if not text or "hồ sơ" in text:
         return None
     for keys, lo, hi in _DENOMINATORS:
@@ -578,6 +586,27 @@ def _final_value(tv: float, comparator: str, unit: str, outcome: str, rng) -> fl
     if unit == "per_month":
         return max(0.0, tv * (1 - step) if up else tv * (1 + step))
     return max(0.0, round(tv * (1 - step)) if up else round(tv * (1 + step)))
+
+
+def _numerators(values, den: int, tv: float, up: bool, outcome: str) -> list[int]:
+    """Counts out of ``den`` that follow a percentage path, never falling back, with the
+    year-end outcome kept (a miss stays below the target after rounding, a hit reaches it)."""
+    need = math.ceil(tv * den / 100 - 1e-9)  # smallest count that meets a '≥' target
+    nums = np.clip(np.round(np.asarray(values, dtype=float) * den / 100), 0, den).astype(int)
+    if up:
+        if outcome == "met":
+            nums[-1] = max(nums[-1], need)
+        else:
+            nums = np.minimum(nums, max(0, need - 1))
+        nums = np.maximum.accumulate(nums)
+    else:  # '≤': the count falls towards the ceiling
+        ceiling = math.floor(tv * den / 100 + 1e-9)
+        if outcome == "met":
+            nums[-1] = min(nums[-1], ceiling)
+        else:
+            nums = np.maximum(nums, min(den, ceiling + 1))
+        nums = np.minimum.accumulate(nums)
+    return [int(x) for x in nums]
 
 
 def _gen_indicators(plan, rng, cal: _Calendar) -> list[dict]:
@@ -628,41 +657,18 @@ def _gen_indicators(plan, rng, cal: _Calendar) -> list[dict]:
         else:  # count: cumulative, growing to the year-end figure
             frac = np.array([(q + 1) / nq for q in range(nq)])
             values = np.round(final * frac)
+        nums = _numerators(values, den, tv, up, outcome) if use_ratio else None
         for qi, q in enumerate(cal.quarters):
             if gaps.get(i) == qi:
                 continue
-            v = float(values[qi])
             row = {"target_id": tr.target_id, "period": q["code"], "value": None, "numerator": None,
                    "denominator": None, "source": source,
                    "note": _pick(rng, _INDICATOR_NOTES) if rng.random() < 0.12 else None}
-            if use_ratio:
-                num = int(round(v * den / 100))
-                need = math.ceil(tv * den / 100 - 1e-9)
-                if qi == nq - 1:
-                    if outcome == "met" and up:
-                        num = max(num, need)
-                    elif outcome != "met" and up:
-                        num = min(num, need - 1)
-                num = int(np.clip(num, 0, den))
-                row["numerator"], row["denominator"] = str(num), str(den)
+            if nums is not None:
+                row["numerator"], row["denominator"] = str(nums[qi]), str(den)
             else:
-                row["value"] = _num(v, 2 if unit == "per_month" else 1)
+                row["value"] = _num(float(values[qi]), 2 if unit == "per_month" else 1)
             rows.append(row)
-    if any(r["numerator"] for r in rows):  # numerators must not fall back over the year
-        last: dict[str, int] = {}
-        for r in rows:
-            if r["numerator"] is not None:
-                num = max(int(r["numerator"]), last.get(r["target_id"], 0))
-                r["numerator"] = str(min(num, int(r["denominator"])))
-                last[r["target_id"]] = num
-        # keep year-end outcomes intact after the monotone pass
-        by_target = {tr.target_id: (float(tr.target_value), outcomes[i]) for i, tr in enumerate(chosen.itertuples())}
-        for r in rows:
-            if r["numerator"] is not None and r["period"].endswith(f"Q{nq}"):
-                tv, outcome = by_target[r["target_id"]]
-                den = int(r["denominator"])
-                if outcome != "met" and 100 * int(r["numerator"]) / den >= tv:
-                    r["numerator"] = str(math.ceil(tv * den / 100 - 1e-9) - 1)
     rows.sort(key=lambda r: (r["period"], r["target_id"]))
     return rows
 
@@ -769,8 +775,8 @@ def _gen_dossiers(plan, rng, cal: _Calendar) -> list[dict]:
     field = np.array(names, dtype=object)[field_idx]
 
     # Channel: the online share rises through the year; fields differ (hộ tịch high, chứng thực low).
-    base = 0.17 + 0.33 * t
-    logit = np.log(base / (1 - base)) + offset + 0.45
+    base = 0.15 + 0.37 * t
+    logit = np.log(base / (1 - base)) + offset + 0.3
     p_online = 1 / (1 + np.exp(-logit))
     u = rng.random((n, 8))
     online = u[:, 0] < p_online
@@ -921,14 +927,15 @@ def _gen_feedback(plan, rng, cal: _Calendar) -> list[dict]:
 
 # --- notes -------------------------------------------------------------------------------
 
-# Per area (by the digit of II.<n>): quarter-specific texts, cycled when a quarter has none.
+# Per area (by the digit of II.<n>). A text tagged "[14]" fits only those quarters (Tết
+# comes in Q1, storms and floods in Q4); untagged texts fit any quarter.
 _AREA_NOTES = {
     1: {
         "highlights": (
-            "Ban hành kế hoạch theo dõi tình hình thi hành pháp luật năm {year}; rà soát các văn bản QPPL do HĐND, UBND xã ban hành, không phát hiện văn bản trái pháp luật.",
-            "Tổ chức 02 đợt tuyên truyền pháp luật lưu động tại các thôn, lồng ghép nội dung Luật Đất đai năm 2024.",
+            "[1]Ban hành kế hoạch theo dõi tình hình thi hành pháp luật năm {year}; rà soát các văn bản QPPL do HĐND, UBND xã ban hành, không phát hiện văn bản trái pháp luật.",
+            "[23]Tổ chức 02 đợt tuyên truyền pháp luật lưu động tại các thôn, lồng ghép nội dung Luật Đất đai năm 2024.",
             "Tổ hòa giải ở cơ sở hòa giải thành công phần lớn vụ việc phát sinh; đăng tải tài liệu phổ biến pháp luật trên Trang thông tin điện tử của xã.",
-            "Hoàn thành rà soát, hệ thống hóa văn bản QPPL của xã; cập nhật kịp thời văn bản hết hiệu lực.",
+            "[34]Hoàn thành rà soát, hệ thống hóa văn bản QPPL của xã; cập nhật kịp thời văn bản hết hiệu lực.",
         ),
         "difficulties": (
             "Công chức Tư pháp – Hộ tịch kiêm nhiệm nhiều việc, thời gian dành cho theo dõi thi hành pháp luật còn hạn chế.",
@@ -936,20 +943,22 @@ _AREA_NOTES = {
         ),
         "proposals": (
             "Đề nghị Phòng Tư pháp thành phố tổ chức tập huấn về Luật Đất đai năm 2024 và các nghị định hướng dẫn.",
+            "Đề nghị thành phố cung cấp tài liệu phổ biến pháp luật bằng hình thức điện tử để đăng trên nhóm Zalo các thôn.",
         ),
     },
     2: {
         "highlights": (
-            "Niêm yết, công khai đầy đủ TTHC tại Bộ phận một cửa và trên Cổng thông tin điện tử của xã; bố trí mã QR tra cứu thủ tục.",
-            "Tỷ lệ hồ sơ trực tuyến tăng nhờ tổ công nghệ số cộng đồng hướng dẫn tại nhà.",
+            "[12]Niêm yết, công khai đầy đủ TTHC tại Bộ phận một cửa và trên Cổng thông tin điện tử của xã; bố trí mã QR tra cứu thủ tục.",
+            "[234]Tỷ lệ hồ sơ trực tuyến tăng nhờ tổ công nghệ số cộng đồng hướng dẫn tại nhà.",
             "Duy trì trả kết quả chứng thực trong ngày; nhiều hồ sơ hộ tịch được giải quyết theo phương châm “4 tại chỗ”.",
-            "Thực hiện liên thông khai sinh – thường trú – bảo hiểm y tế trên môi trường điện tử; tỷ lệ số hóa kết quả tiếp tục tăng.",
+            "[34]Thực hiện liên thông khai sinh – thường trú – bảo hiểm y tế trên môi trường điện tử; tỷ lệ số hóa kết quả tiếp tục tăng.",
         ),
         "difficulties": (
-            "Lượng hồ sơ chứng thực tăng mạnh trước Tết Nguyên đán, Bộ phận một cửa phải làm thêm sáng thứ Bảy.",
+            "[1]Lượng hồ sơ chứng thực tăng mạnh trước Tết Nguyên đán, Bộ phận một cửa phải làm thêm sáng thứ Bảy.",
+            "[3]Hồ sơ chứng thực tăng cao trong mùa tuyển sinh, thời gian chờ của người dân kéo dài vào buổi sáng.",
             "Hồ sơ đất đai còn trễ hạn do phải xác minh nguồn gốc đất, chờ ý kiến của cơ quan chuyên môn thành phố.",
             "Người cao tuổi còn ngại nộp hồ sơ trực tuyến, chủ yếu vẫn đến nộp trực tiếp.",
-            "Một số hồ sơ đất đai tồn đọng do mưa lũ, chưa thể xác minh thực địa.",
+            "[4]Một số hồ sơ đất đai tồn đọng do mưa lũ, chưa thể xác minh thực địa.",
         ),
         "proposals": (
             "Đề nghị UBND thành phố hỗ trợ máy quét tài liệu tốc độ cao cho Bộ phận một cửa.",
@@ -960,6 +969,7 @@ _AREA_NOTES = {
         "highlights": (
             "Rà soát chức năng, nhiệm vụ của công chức chuyên môn; phân công lại nhiệm vụ khi 01 công chức nghỉ hưu.",
             "Ban hành quy chế làm việc của UBND xã nhiệm kỳ 2021–2026 (sửa đổi), phân định rõ trách nhiệm từng vị trí.",
+            "Duy trì thực hiện nguyên tắc một việc chỉ giao một người chủ trì; không có nhiệm vụ chồng chéo giữa các công chức.",
         ),
         "difficulties": (
             "Chưa có hướng dẫn cụ thể về sắp xếp đơn vị hành chính cấp xã nên việc kiện toàn bộ máy còn chờ.",
@@ -970,12 +980,12 @@ _AREA_NOTES = {
     },
     4: {
         "highlights": (
-            "Đánh giá, xếp loại chất lượng cán bộ, công chức gắn với mức độ hài lòng của người dân.",
-            "Cử 03 công chức tham gia lớp bồi dưỡng kỹ năng số do thành phố tổ chức.",
+            "[14]Đánh giá, xếp loại chất lượng cán bộ, công chức gắn với mức độ hài lòng của người dân.",
+            "[23]Cử 03 công chức tham gia lớp bồi dưỡng kỹ năng số do thành phố tổ chức.",
             "Duy trì kiểm tra công vụ đột xuất; không phát hiện trường hợp vi phạm giờ giấc, thái độ phục vụ.",
         ),
         "difficulties": (
-            "Kế hoạch đào tạo, bồi dưỡng CBCCVC năm {year} phụ thuộc vào kế hoạch của Phòng Nội vụ thành phố nên xã chưa chủ động được.",
+            "[12]Kế hoạch đào tạo, bồi dưỡng CBCCVC năm {year} phụ thuộc vào kế hoạch của Phòng Nội vụ thành phố nên xã chưa chủ động được.",
             "Số lượng công chức ít, nhiều vị trí kiêm nhiệm nên khó bố trí đi học tập trung.",
         ),
         "proposals": (
@@ -984,8 +994,10 @@ _AREA_NOTES = {
     },
     5: {
         "highlights": (
-            "Công khai dự toán ngân sách xã năm {year} đúng quy định; thực hiện tiết kiệm 10% chi thường xuyên.",
+            "[1]Công khai dự toán ngân sách xã năm {year} đúng quy định; thực hiện tiết kiệm 10% chi thường xuyên.",
             "Thực hiện cơ chế tự chủ về kinh phí quản lý hành chính; chi trả qua tài khoản cho 100% cán bộ, công chức.",
+            "[34]Công khai tình hình thực hiện dự toán ngân sách 6 tháng, 9 tháng theo quy định.",
+            "[23]Rà soát, cắt giảm các khoản chi chưa cần thiết; ưu tiên kinh phí cho chuyển đổi số và Bộ phận một cửa.",
         ),
         "difficulties": (
             "Nguồn thu tiền sử dụng đất đạt thấp so với dự toán, ảnh hưởng đến nguồn chi đầu tư.",
@@ -998,12 +1010,12 @@ _AREA_NOTES = {
         "highlights": (
             "Duy trì phát hành bản tin chuyển đổi số trên nhóm Zalo của các thôn và hệ thống loa truyền thanh.",
             "100% văn bản đi (trừ văn bản mật) được ký số và gửi qua Hệ thống quản lý văn bản và điều hành.",
-            "Tổ công nghệ số cộng đồng hỗ trợ người dân cài đặt Hue-S, kích hoạt tài khoản định danh điện tử tại nhà văn hóa thôn.",
-            "Cài đặt phần mềm phòng, chống mã độc tập trung cho máy tính của cán bộ, công chức.",
+            "[23]Tổ công nghệ số cộng đồng hỗ trợ người dân cài đặt Hue-S, kích hoạt tài khoản định danh điện tử tại nhà văn hóa thôn.",
+            "[34]Cài đặt phần mềm phòng, chống mã độc tập trung cho máy tính của cán bộ, công chức.",
         ),
         "difficulties": (
-            "Một số máy tính cấu hình thấp, chưa cài được phần mềm phòng, chống mã độc tập trung.",
-            "Đường truyền tại Bộ phận một cửa chập chờn, tốc độ thực tế chỉ đạt <30 Mbps> vào giờ cao điểm.",
+            "[12]Một số máy tính cấu hình thấp, chưa cài được phần mềm phòng, chống mã độc tập trung.",
+            "Đường truyền tại Bộ phận một cửa chập chờn, tốc độ thực tế < 30 Mbps vào giờ cao điểm.",
             "Tỷ lệ người dân thanh toán điện tử còn thấp, chủ yếu là người trẻ tuổi.",
         ),
         "proposals": (
@@ -1013,9 +1025,10 @@ _AREA_NOTES = {
     },
     7: {
         "highlights": (
-            "Ban hành Kế hoạch kiểm tra công tác CCHC năm {year}; kiểm tra đột xuất Bộ phận một cửa 01 lần.",
+            "[1]Ban hành Kế hoạch kiểm tra công tác CCHC năm {year}; kiểm tra đột xuất Bộ phận một cửa 01 lần.",
             "Lồng ghép nội dung CCHC vào các cuộc họp giao ban hằng tháng của UBND xã.",
-            "Tự đánh giá, chấm điểm Chỉ số CCHC năm {year} theo hướng dẫn của thành phố.",
+            "[4]Tự đánh giá, chấm điểm Chỉ số CCHC năm {year} theo hướng dẫn của thành phố.",
+            "[23]Kiểm tra việc thực hiện nhiệm vụ CCHC tại Bộ phận một cửa và các công chức chuyên môn.",
         ),
         "difficulties": (
             "Công tác tuyên truyền CCHC chưa đa dạng, chủ yếu qua hệ thống loa truyền thanh.",
@@ -1025,6 +1038,15 @@ _AREA_NOTES = {
         ),
     },
 }
+
+
+def _fits(text: str, quarter: int) -> tuple[bool, str]:
+    """Whether a bank text suits the quarter (1–4), and the text without its tag."""
+    if text.startswith("["):
+        tag, _, rest = text[1:].partition("]")
+        return str(quarter) in tag, rest
+    return True, text
+
 
 # The general note of each quarter (area_id left empty).
 _GENERAL_NOTES = (
@@ -1052,6 +1074,7 @@ def _gen_notes(plan, rng, cal: _Calendar) -> list[dict]:
     year = cal.year
     areas = [a for a in plan.areas.sort_values("order")["area_id"] if _area_digit(a) in _AREA_NOTES]
     rows = []
+    used: dict[tuple[str, str], str] = {}  # last text per area and column, not repeated next quarter
     for qi, q in enumerate(cal.quarters):
         g = _GENERAL_NOTES[qi % len(_GENERAL_NOTES)]
         rows.append({"period": q["code"], "area_id": "", **{k: v.format(year=year) for k, v in g.items()}})
@@ -1059,16 +1082,21 @@ def _gen_notes(plan, rng, cal: _Calendar) -> list[dict]:
         fixed = [a for a in areas if _area_digit(a) in (2, 6)]
         others = [a for a in areas if a not in fixed]
         k = min(len(others), int(rng.integers(3, 5)))
-        chosen = set(fixed) | {others[i] for i in rng.choice(len(others), size=k, replace=False)} if others else set(fixed)
+        picked = {others[i] for i in rng.choice(len(others), size=k, replace=False)} if others else set()
         for a in areas:
-            if a not in chosen:
+            if a not in fixed and a not in picked:
                 continue
             bank = _AREA_NOTES[_area_digit(a)]
             row = {"period": q["code"], "area_id": a}
             for col in ("highlights", "difficulties", "proposals"):
-                texts = bank[col]
+                fitting = [t for ok, t in (_fits(x, q["n"]) for x in bank[col]) if ok]
                 keep = col == "highlights" or rng.random() < (0.75 if col == "difficulties" else 0.5)
-                row[col] = texts[(qi + int(rng.integers(2))) % len(texts)].format(year=year) if keep else None
+                text = None
+                if fitting and keep:
+                    fresh = [t for t in fitting if t != used.get((a, col))] or fitting
+                    text = fresh[int(rng.integers(len(fresh)))]
+                    used[(a, col)] = text
+                row[col] = text.format(year=year) if text else None
             rows.append(row)
     rows.sort(key=lambda r: (r["period"], r["area_id"]))
     return rows

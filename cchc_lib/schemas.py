@@ -37,6 +37,24 @@ def norm_key(text: str) -> str:
 # a 50-row target table. Each parser takes a Series (text, or already typed when read from
 # Parquet/Excel) and returns the parsed Series with missing values where the text is invalid.
 
+def on_distinct(parser):
+    """Run a parser on the distinct values only, then spread the result back.
+
+    A dossier log has a million rows but a few hundred distinct dates and a handful of
+    channel words; parsing each distinct value once is what keeps loading fast.
+    """
+    def wrapper(s: pd.Series) -> pd.Series:
+        codes, uniques = pd.factorize(s, use_na_sentinel=True)
+        parsed = parser(pd.Series(uniques, dtype=s.dtype if len(uniques) else object))
+        values = parsed.to_numpy(dtype=object if parsed.dtype == object else None)
+        out = pd.Series(values.take(codes) if len(values) else values[:0], index=s.index).astype(parsed.dtype) \
+            if len(values) else pd.Series(index=s.index, dtype=parsed.dtype)
+        return out.mask(codes < 0) if (codes < 0).any() else out
+    wrapper.__doc__ = parser.__doc__
+    return wrapper
+
+
+@on_distinct
 def norm_text(s: pd.Series) -> pd.Series:
     """Vectorised ``norm_key``: NFC, case-folded, single spaces, dashes without spaces."""
     s = s.astype("string").str.normalize("NFC").str.casefold().str.strip()
@@ -47,6 +65,7 @@ def norm_text(s: pd.Series) -> pd.Series:
 BOOL_WORDS = {**{w: True for w in TRUE_WORDS}, **{w: False for w in FALSE_WORDS}}
 
 
+@on_distinct
 def parse_bool_series(s: pd.Series) -> pd.Series:
     if pd.api.types.is_bool_dtype(s):
         return s.astype("boolean")
@@ -56,6 +75,7 @@ def parse_bool_series(s: pd.Series) -> pd.Series:
 _NUMBER_RX = r"[+-]?(?:\d+(?:[.,]\d+)?|[.,]\d+)%?"
 
 
+@on_distinct
 def parse_number_series(s: pd.Series) -> pd.Series:
     """"90", "12,5" (decimal comma), "12.5", "42,3%". Thousands separators are refused
     rather than guessed: "1.234" is 1,234 in Vietnamese but 1.234 in English, and a
@@ -71,6 +91,7 @@ def parse_number_series(s: pd.Series) -> pd.Series:
 _DATE_FORMATS = ("%Y-%m-%d", "%d/%m/%Y", "%d-%m-%Y", "%d.%m.%Y", "%Y-%m-%d %H:%M:%S", "%d/%m/%Y %H:%M")
 
 
+@on_distinct
 def parse_date_series(s: pd.Series) -> pd.Series:
     """dd/mm/yyyy (Vietnamese usage) or ISO yyyy-mm-dd; never mm/dd/yyyy."""
     if pd.api.types.is_datetime64_any_dtype(s):
@@ -160,6 +181,11 @@ def rename_headers(df: pd.DataFrame, spec: TableSpec) -> pd.DataFrame:
     return out
 
 
+def choice_series(s: pd.Series, choices: dict[str, str]) -> pd.Series:
+    """Accepted words → canonical values (missing where the word is not accepted)."""
+    return on_distinct(lambda u: norm_text(u).map(choices).astype("string"))(s)
+
+
 PARSERS = {"number": parse_number_series, "bool": parse_bool_series, "date": parse_date_series}
 
 
@@ -229,8 +255,8 @@ def blank_to_none(df: pd.DataFrame) -> pd.DataFrame:
     for c in df.columns:
         s = df[c]
         if pd.api.types.is_object_dtype(s) or pd.api.types.is_string_dtype(s):
-            t = s.astype("string").str.strip()
-            s = t.mask(t == "").astype(object).where(t.notna() & (t != ""), None)
+            t = s.astype("string").str.strip()  # stays Arrow-backed: no Python objects per cell
+            s = t.mask(t == "")
         cols[c] = s
     out = pd.DataFrame(cols, index=df.index)
     out.attrs.update(df.attrs)
@@ -253,7 +279,7 @@ def convert(df: pd.DataFrame, spec: TableSpec) -> pd.DataFrame:
         elif f.kind == "date":
             out[f.name] = parse_date_series(s)
         elif f.kind == "choice" and f.choices:
-            out[f.name] = norm_text(s).map(f.choices).astype("string")
+            out[f.name] = choice_series(s, f.choices)
         else:
             out[f.name] = s.astype("string")
     out.attrs.update(df.attrs)
