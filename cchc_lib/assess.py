@@ -353,15 +353,18 @@ def rating_for(score: float, rules: dict) -> tuple[str | None, int | None]:
     return None, None
 
 
-def composite(areas: pd.DataFrame, targets: pd.DataFrame, rules: dict) -> dict:
+def composite(areas: pd.DataFrame, targets: pd.DataFrame, tasks: pd.DataFrame, rules: dict) -> dict:
     weights = rules["scores"]["area_weights"]
     a = areas.dropna(subset=["score"])
     w = a["area_id"].map(lambda x: float(weights.get(x, 1)))
     score = float((a["score"] * w).sum() / w.sum()) if len(a) and w.sum() > 0 else np.nan
     code, level = rating_for(score, rules)
-    scorable = int(areas["targets_scored"].sum() + areas["tasks_scored"].sum())
-    possible = scorable + int(areas["t_no_data"].sum())
-    coverage = scorable / possible if possible else np.nan
+    # Coverage: the share of things that could have figures and do — measured targets
+    # with a value, tasks with at least one update. A score built on little is flagged.
+    measured = targets[targets["measurable"] & ~targets["status"].isin(["not_due"])]
+    have = int(measured["actual"].notna().sum()) + int(tasks["last_status"].notna().sum())
+    possible = len(measured) + len(tasks)
+    coverage = have / possible if possible else np.nan
     return {"score": score, "rating": code, "rating_level": level, "is_estimate": True,
             "coverage": coverage, "reliable": bool(pd.notna(coverage) and coverage >= rules["rating"]["min_coverage"]),
             "target_level": 3}
@@ -413,7 +416,7 @@ def assess(plan, progress, period: str | Period, cutoff: str = "nd09", rules: di
     scored = targets[~_is(targets["kpi"], "rating")]
     areas = _score_block(scored, tasks, "area_id", list(plan.areas["area_id"]), rules, "area_id")
     areas.insert(1, "name", areas["area_id"].map(plan.area_name))
-    overall = composite(areas, scored, rules)
+    overall = composite(areas, scored, tasks, rules)
     targets, w = assess_targets(plan, progress, period, cutoff, rules, overall["rating_level"], land)
     issues += w
     units_ids = [u for u in plan.units["unit_id"] if (tasks["lead_unit_id"] == u).any() or (targets["lead_unit_id"] == u).any()]

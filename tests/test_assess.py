@@ -1,0 +1,227 @@
+"""Verdicts, scores and the rating estimate, against hand computation (docs/methodology.md)."""
+
+from __future__ import annotations
+
+import math
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from cchc_lib.assess import assess, load_rules, rating_for
+from cchc_lib.progress import load_progress
+
+DOSSIER_HEADER = "dossier_id,field,procedure,received_date,due_date,returned_date,channel,dossier_digitized,result_digitized,rating\n"
+
+
+def write(folder: Path, name: str, text: str) -> None:
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / name).write_text(text, encoding="utf-8")
+
+
+def run(plan, folder: Path, period: str, cutoff: str = "nd09"):
+    folder.mkdir(parents=True, exist_ok=True)
+    return assess(plan, load_progress(folder, plan), period, cutoff)
+
+
+def target(a, tid):
+    return a.targets.set_index("target_id").loc[tid]
+
+
+def task(a, tid):
+    return a.tasks.set_index("task_id").loc[tid]
+
+
+# --- rates: compared as they are, with a margin while time is left ------------------------
+
+def online_log(n_online: int, n_total: int, day: str = "02/04/2024") -> str:
+    rows = [f"HS{i},Hộ tịch,Khai sinh,{day},{day},{day},{'Trực tuyến' if i < n_online else 'Trực tiếp'},Có,Có,"
+            for i in range(n_total)]
+    return DOSSIER_HEADER + "\n".join(rows) + "\n"
+
+
+@pytest.mark.parametrize("n_online, period, t207, t622", [
+    (46, "2024-Q2", "on_track", "met"),      # 46% vs 50%: −4 pp, within the 5 pp margin
+    (44, "2024-Q2", "at_risk", "met"),       # −6 pp: outside the margin
+    (50, "2024-Q2", "met", "met"),
+    (28, "2024-Q2", "at_risk", "on_track"),  # 28% vs 30%: −2 pp
+    (46, "2024", "missed", "met"),           # the year report: no time left
+])
+def test_online_share_is_judged_against_both_conflicting_targets(plan, tmp_path, n_online, period, t207, t622):
+    write(tmp_path, "dossiers.csv", online_log(n_online, 100))
+    a = run(plan, tmp_path, period)
+    assert target(a, "T2.07")["actual"] == pytest.approx(n_online)
+    assert (target(a, "T2.07")["status"], target(a, "T6.22")["status"]) == (t207, t622)
+    assert target(a, "T2.07")["conflict_with"] == "T6.22" and target(a, "T6.22")["conflict_with"] == "T2.07"
+    assert target(a, "T2.07")["actual_source"] == "dossiers"
+    assert target(a, "T2.07")["gap"] == pytest.approx(n_online - 50)
+
+
+def test_window_edge_of_nd09_quarters(plan, tmp_path):
+    # Received 14/06 belongs to Q2 (15/03–14/06); 15/06 to Q3 under Decree 09.
+    log = DOSSIER_HEADER + ("A,Hộ tịch,x,14/06/2024,14/06/2024,14/06/2024,Trực tuyến,Có,Có,\n"
+                            "B,Hộ tịch,x,15/06/2024,15/06/2024,15/06/2024,Trực tiếp,Có,Có,\n")
+    write(tmp_path, "dossiers.csv", log)
+    q2 = run(plan, tmp_path, "2024-Q2")
+    assert target(q2, "T2.07")["actual_period"] == 100  # only A in the window
+    q3 = run(plan, tmp_path, "2024-Q3")
+    assert target(q3, "T2.07")["actual_period"] == 0    # only B
+    assert target(q3, "T2.07")["actual"] == 50          # year to date: A and B
+    cal = run(plan, tmp_path, "2024-Q2", "calendar")    # 01/04–30/06: both
+    assert target(cal, "T2.07")["actual_period"] == 50
+
+
+# --- levels: pace projection, or pro-rated path with one value ----------------------------
+
+def test_level_projected_from_pace_is_at_risk(plan, tmp_path):
+    write(tmp_path, "indicators.csv", "target_id,period,value\nT6.17,2024-Q1,35\nT6.17,2024-Q2,44.4\n")
+    a = run(plan, tmp_path, "2024-Q2")
+    r = target(a, "T6.17")
+    # 14/03 → 14/06 is 92 days, 14/06 → 14/12 is 183 days: 44,4 + 9,4 × 183/92 = 63,10
+    assert r["projected"] == pytest.approx(44.4 + 9.4 * 183 / 92)
+    assert r["status"] == "at_risk"   # 63,1 < 80 − 5% × 80 = 76
+    assert r["trend"] == "up" and r["previous_actual"] == 35
+
+
+def test_level_with_one_value_follows_the_pro_rated_path(plan, tmp_path):
+    write(tmp_path, "indicators.csv", "target_id,period,value\nT6.17,2024-Q2,38\nT6.14,2024-Q2,30\n")
+    a = run(plan, tmp_path, "2024-Q2")
+    # 15/12/2023–14/06/2024 is 183 of the year's 366 days: expected = 80 × 0,5 = 40
+    assert target(a, "T6.17")["expected"] == pytest.approx(40)
+    assert target(a, "T6.17")["status"] == "on_track"   # 38 ≥ 40 − 4
+    assert target(a, "T6.14")["status"] == "at_risk"    # 30 < 40 − 4
+    assert pd.isna(target(a, "T6.17")["trend"])
+
+
+def test_numerator_and_denominator_give_the_value(plan, tmp_path):
+    write(tmp_path, "indicators.csv", "target_id,period,numerator,denominator\nT6.04,2024-Q2,18,20\n")
+    a = run(plan, tmp_path, "2024-Q2")
+    assert target(a, "T6.04")["actual"] == 90
+
+
+def test_half_year_uses_the_latest_quarter_value(plan, tmp_path):
+    write(tmp_path, "indicators.csv", "target_id,period,value\nT6.17,2024-Q1,35\nT6.17,2024-Q2,44\n")
+    a = run(plan, tmp_path, "2024-H1")
+    assert target(a, "T6.17")["actual"] == 44 and target(a, "T6.17")["value_period"] == "2024-Q2"
+
+
+def test_missing_values_and_annual_targets(plan, tmp_path):
+    a = run(plan, tmp_path, "2024-Q2")
+    assert target(a, "T6.17")["status"] == "no_data"
+    assert target(a, "T3.03")["status"] == "not_due"       # annual survey, before the year report
+    assert target(a, "T1.03")["status"] == "not_measurable"
+    year = run(plan, tmp_path, "2024")
+    assert target(year, "T3.03")["status"] == "no_data"
+
+
+def test_value_typed_for_a_target_the_log_measures_is_reported_not_used(plan, tmp_path):
+    write(tmp_path, "dossiers.csv", online_log(40, 100))
+    write(tmp_path, "indicators.csv", "target_id,period,value\nT2.07,2024-Q2,70\n")
+    a = run(plan, tmp_path, "2024-Q2")
+    assert target(a, "T2.07")["actual"] == 40
+    msgs = " ".join(a.warnings["text"])
+    assert "T2.07" in msgs and "không dùng" in msgs and "indicators.csv, dòng 2" in msgs
+
+
+# --- tasks --------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("rows, period, cutoff, status, late", [
+    ("PL2.01,2024-Q1,Hoàn thành,20/03/2024", "2024-Q2", "nd09", "done_on_time", 0),
+    ("PL2.01,2024-Q2,Hoàn thành,20/04/2024", "2024-Q2", "nd09", "done_late", 20),
+    ("PL2.01,2024-Q1,Đang thực hiện,", "2024-Q2", "nd09", "overdue", 75),        # 31/03 → 14/06
+    ("PL2.01,2024-Q1,Đang thực hiện,", "2024-Q1", "nd09", "in_progress", None),  # due 31/03, window ends 14/03
+    ("PL2.01,2024-Q1,Chưa thực hiện,", "2024-Q1", "nd09", "not_due", None),
+    ("PL2.01,2024-Q2,Hoàn thành,20/06/2024", "2024-Q2", "nd09", "overdue", 75),  # done after the nd09 cut-off
+    ("PL2.01,2024-Q2,Hoàn thành,20/06/2024", "2024-Q2", "calendar", "done_late", 81),
+    ("PL2.01,2024-Q1,Không thực hiện,", "2024-Q2", "nd09", "cancelled", None),
+])
+def test_task_status_at_the_window_end(plan, tmp_path, rows, period, cutoff, status, late):
+    write(tmp_path, "tasks.csv", "task_id,period,status,completed_on\n" + rows + "\n")
+    r = task(run(plan, tmp_path, period, cutoff), "PL2.01")
+    assert r["status"] == status
+    assert (pd.isna(r["days_late"]) and late is None) or r["days_late"] == late
+
+
+def test_unreported_task_past_its_deadline_is_overdue(plan, tmp_path):
+    a = run(plan, tmp_path, "2024-Q2")
+    assert task(a, "PL2.01")["status"] == "overdue"
+    assert task(a, "PL1.03")["status"] == "not_due"      # due 31/12
+
+
+def test_standing_duties_must_be_reported_every_quarter(plan, tmp_path):
+    write(tmp_path, "tasks.csv", "task_id,period,status\nNV2.04,2024-Q1,Đang thực hiện\n")
+    assert task(run(plan, tmp_path, "2024-Q1"), "NV2.04")["status"] == "recurring_reported"
+    assert task(run(plan, tmp_path, "2024-Q2"), "NV2.04")["status"] == "recurring_missing"
+    h1 = task(run(plan, tmp_path, "2024-H1"), "NV2.04")
+    assert (h1["status"], h1["reports"]) == ("recurring_missing", "1/2")
+
+
+# --- scores and rating ---------------------------------------------------------------------
+
+def test_area_score_by_hand(plan, tmp_path):
+    # II.5: targets not quantified (skipped); NV5.01 reported (100), NV5.02 missing (30),
+    # PL5.01 due 31/12 not reported (not due, skipped). Weights 1 and 1 → (100 + 30) / 2 = 65.
+    write(tmp_path, "tasks.csv", "task_id,period,status\nNV5.01,2024-Q2,Đang thực hiện\n")
+    a = run(plan, tmp_path, "2024-Q2")
+    area = a.areas.set_index("area_id").loc["II.5"]
+    assert area["score"] == pytest.approx(65)
+    assert math.isnan(area["target_score"]) and area["k_recurring_missing"] == 1
+
+
+def test_deadline_tasks_weigh_twice_standing_duties(plan, tmp_path):
+    # II.5 again, PL5.01 done on time: (2 × 100 + 1 × 100 + 1 × 30) / 4 = 82,5
+    write(tmp_path, "tasks.csv", "task_id,period,status,completed_on\nNV5.01,2024-Q2,Đang thực hiện,\n"
+                                 "PL5.01,2024-Q2,Hoàn thành,10/06/2024\n")
+    area = run(plan, tmp_path, "2024-Q2").areas.set_index("area_id").loc["II.5"]
+    assert area["score"] == pytest.approx(82.5)
+
+
+@pytest.mark.parametrize("score, code", [(100, "tot"), (85, "tot"), (84.99, "kha"), (70, "kha"),
+                                         (69.9, "trung_binh"), (50, "trung_binh"), (49.9, "yeu"), (0, "yeu")])
+def test_rating_bands(score, code):
+    assert rating_for(score, load_rules())[0] == code
+
+
+def test_rating_target_follows_the_estimate(plan, sample_progress):
+    a = assess(plan, sample_progress, "2024-Q2")
+    t = target(a, "T7.03")
+    assert t["actual"] == a.overall["rating_level"] and t["actual_source"] == "estimate"
+    assert a.overall["is_estimate"] is True
+    assert (t["status"] == "met") == (a.overall["rating_level"] >= 3)
+
+
+def test_thin_data_flags_the_rating_as_unreliable(plan, tmp_path):
+    a = run(plan, tmp_path, "2024-Q2")
+    assert a.overall["reliable"] is False
+    assert "không đáng tin cậy" in " ".join(a.warnings["text"])
+
+
+def test_plan_rules_override(plan_copy, tmp_path):
+    from cchc_lib import load_plan
+
+    (plan_copy / "rules.toml").write_text("[targets]\nrate_margin_pp = 10.0\n", encoding="utf-8")
+    p = load_plan(plan_copy)
+    write(tmp_path, "dossiers.csv", online_log(42, 100))
+    assert target(run(p, tmp_path, "2024-Q2"), "T2.07")["status"] == "on_track"  # −8 pp within 10
+
+
+# --- the sample year -----------------------------------------------------------------------
+
+@pytest.mark.parametrize("cutoff", ["nd09", "calendar"])
+@pytest.mark.parametrize("period", ["2024-Q1", "2024-Q2", "2024-Q3", "2024-Q4", "2024-H1", "2024-H2", "2024"])
+def test_sample_year_assesses_for_every_period(plan, sample_progress, period, cutoff):
+    a = assess(plan, sample_progress, period, cutoff)
+    assert len(a.targets) == len(plan.targets) and len(a.tasks) == len(plan.tasks)
+    assert a.targets["status"].notna().all() and a.tasks["status"].notna().all()
+    assert 0 <= a.overall["score"] <= 100 and a.overall["rating"] in {"tot", "kha", "trung_binh", "yeu"}
+    assert a.tthc is not None and not a.tthc.overall.empty
+    assert set(a.areas["area_id"]) == set(plan.areas["area_id"])
+    assert (a.inputs["rows_read"] >= a.inputs["rows_used"]).all()
+
+
+def test_same_inputs_same_assessment(plan, sample_progress):
+    a, b = assess(plan, sample_progress, "2024-Q3"), assess(plan, sample_progress, "2024-Q3")
+    pd.testing.assert_frame_equal(a.targets, b.targets)
+    pd.testing.assert_frame_equal(a.tasks, b.tasks)
+    pd.testing.assert_frame_equal(a.areas, b.areas)
+    assert a.overall == b.overall
