@@ -74,6 +74,7 @@ class Assessment:
     units: pd.DataFrame
     overall: dict
     tthc: tthc.TthcResult | None
+    tthc_ytd: pd.DataFrame | None  # the same KPIs over the year to date
     tthc_766: pd.DataFrame
     warnings: pd.DataFrame
     inputs: pd.DataFrame
@@ -214,6 +215,7 @@ def assess_targets(plan, progress, period: Period, cutoff: str, rules: dict, rat
     t["expected"] = np.where(level, t["target_value"] * share, t["target_value"])
     projected = _projection(_quarter_history(progress, period, cutoff), pd.Timestamp(year_win.end))
     t["projected"] = t["target_id"].map(projected).where(level & t["actual_source"].eq("entered").fillna(False))
+    t.loc[_is(t["unit"], "percent"), "projected"] = t["projected"].clip(0, 100)  # a share cannot pass 100%
     statuses = []
     annual = set(rules["targets"]["annual_targets"])
     for _, r in t.iterrows():
@@ -424,15 +426,26 @@ def assess(plan, progress, period: str | Period, cutoff: str = "nd09", rules: di
     units.insert(1, "name", units["unit_id"].map(plan.unit_name))
     units.insert(2, "level", units["unit_id"].map(dict(zip(plan.units["unit_id"], plan.units["level"]))))
 
-    result = None
+    result, result_ytd = None, None
     t766 = pd.DataFrame()
     if not progress.dossiers.empty or not progress.feedback.empty:
         result = tthc.assess_tthc(progress.dossiers, progress.feedback, win, ytd, land_fields=land)
+        result_ytd = tthc.kpis(progress.dossiers, progress.feedback, ytd, land_fields=land)
         t766 = tthc.decision_766(result)
     if not overall["reliable"]:
         issues.append(Issue("(đánh giá)", "ít hơn một nửa số chỉ tiêu, nhiệm vụ có số liệu để chấm điểm; xếp loại ước tính "
                             "không đáng tin cậy", severity="warning"))
     return Assessment(plan=plan, progress=progress, period=period, cutoff=cutoff, window=win, ytd_window=ytd,
                       targets=targets.reset_index(drop=True), tasks=tasks.reset_index(drop=True), areas=areas,
-                      units=units, overall=overall, tthc=result, tthc_766=t766, warnings=_warnings_frame(issues),
+                      units=units, overall=overall, tthc=result, tthc_ytd=result_ytd, tthc_766=t766, warnings=_warnings_frame(issues),
                       inputs=_inputs_summary(progress, win, ytd), rules=rules)
+
+
+def area_history(plan, progress, period: str | Period, cutoff: str = "nd09", rules: dict | None = None) -> pd.DataFrame:
+    """Area scores for each quarter of the year up to ``period`` (the heat map's data)."""
+    period = parse_period(period)
+    rows = []
+    for q in quarters_until(period):
+        a = assess(plan, progress, q, cutoff, rules)
+        rows.append(a.areas[["area_id", "name", "score"]].assign(period=q.code))
+    return pd.concat(rows, ignore_index=True) if rows else pd.DataFrame(columns=["area_id", "name", "score", "period"])

@@ -42,6 +42,7 @@ __all__ = [
     "parse_period",
     "period_end_date",
     "periods_in_year",
+    "next_period_of",
     "previous",
     "quarters_until",
     "window",
@@ -292,6 +293,17 @@ def previous(period: Period | str) -> Period | None:
     if number < 1:
         year, number = year - 1, _PER_YEAR[period.kind]
     if year < MIN_YEAR:
+        return None
+    return Period(year, period.kind, number)
+
+
+def next_period_of(period: Period | str) -> Period | None:
+    """Same kind, one step forward (what "next period" means in section IV of a report)."""
+    period = parse_period(period)
+    year, number = period.year, period.number + 1
+    if number > _PER_YEAR[period.kind]:
+        year, number = year + 1, 1
+    if year > MAX_YEAR:
         return None
     return Period(year, period.kind, number)
 

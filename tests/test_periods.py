@@ -340,3 +340,12 @@ def test_check_cutoff() -> None:
     assert "'nd09'" in message and "'calendar'" in message
     with pytest.raises(PeriodError):
         window("2024-Q2", "monthly")
+
+
+def test_next_period_of_steps_forward_across_the_year():
+    from cchc_lib.periods import next_period_of
+
+    assert next_period_of("2024-Q4").code == "2025-Q1"
+    assert next_period_of("2024-Q2").code == "2024-Q3"
+    assert next_period_of("2024-H1").code == "2024-H2"
+    assert next_period_of("2024").code == "2025"

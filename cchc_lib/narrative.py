@@ -1,0 +1,331 @@
+"""Sentences and paragraphs generated from an Assessment, in Vietnamese (default) or English.
+
+Every number in a sentence comes from the assessment tables and is formatted by ``fmt``
+(42,3%; −7,7 điểm phần trăm; ngày 14 tháng 6 năm 2024). Nothing here knows the sample:
+change the data and the text follows. Functions return plain text; HTML escaping is the
+job of the templates that place the text (Jinja2 autoescape).
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from . import fmt, vocab
+from .periods import Period, describe_window, label, next_period_of, window
+
+PHRASES = {
+    "vi": {
+        "reached": "{indicator} đạt {actual}",
+        "vs_target": "{rel} chỉ tiêu {target}",
+        "higher": "cao hơn", "lower": "thấp hơn", "equal": "bằng",
+        "diff_pp": " ({diff})",
+        "verdict": " — {status}",
+        "no_data": "{indicator}: chưa có số liệu trong kỳ.",
+        "not_due": "{indicator}: chưa đến kỳ đánh giá (đo một lần trong năm).",
+        "projection": "; theo nhịp tăng hiện nay ước đạt {projected} vào cuối năm",
+        "expected": "; mức cần đạt theo tiến độ đến cuối kỳ là {expected}",
+        "conflict": " Kế hoạch đặt mức khác cho cùng chỉ tiêu ({others}); báo cáo đánh giá theo cả hai mức.",
+        "source_records": " (tính từ {source})",
+        "rating": "Chỉ số CCHC ước tính của xã ở mức {rating} (điểm tổng hợp {score}/100), {verdict} mục tiêu "
+                  "\"khá trở lên\". Đây là ước tính nội bộ để cảnh báo sớm, không phải kết quả chấm điểm chính thức.",
+        "rating_met": "đáp ứng", "rating_not_met": "chưa đáp ứng",
+        "area_targets": "Lĩnh vực có {n} chỉ tiêu ({m} chỉ tiêu định lượng): {parts}.",
+        "area_tasks": "Về nhiệm vụ: {parts}.",
+        "area_score": "Điểm lĩnh vực ước tính: {score}/100 (độ phủ số liệu {coverage}).",
+        "none": "không có",
+        "summary": ("Đến {end}, trong {n} chỉ tiêu định lượng có {met} chỉ tiêu đạt, {on_track} đúng tiến độ, "
+                    "{at_risk} có nguy cơ không đạt, {missed} không đạt và {no_data} chưa có số liệu. "
+                    "Trong {due} nhiệm vụ có thời hạn đến cuối kỳ, {done} đã hoàn thành ({late} trễ hạn) "
+                    "và {overdue} quá hạn chưa hoàn thành."),
+        "summary_tthc": ("Bộ phận một cửa tiếp nhận {received} hồ sơ trong kỳ; tỷ lệ nộp trực tuyến {online} "
+                         "và tỷ lệ giải quyết đúng hạn {on_time} (lũy kế từ đầu năm: {online_ytd} và {on_time_ytd})."),
+        "risk_target": "{indicator} ({tid}): {actual}, chỉ tiêu {target} — {status}",
+        "risk_task": "{tid} quá hạn {days} ngày (hạn {deadline}): {text}",
+        "strength_target": "{n} chỉ tiêu đã đạt, trong đó: {names}.",
+        "strength_tasks": "{n} nhiệm vụ có thời hạn đã hoàn thành đúng hạn.",
+        "strength_area": "Lĩnh vực có điểm cao nhất: {name} ({score}/100).",
+        "weak_targets": "{n} chỉ tiêu có nguy cơ không đạt hoặc không đạt, nổi bật: {names}.",
+        "weak_tasks": "{n} nhiệm vụ quá hạn chưa hoàn thành: {ids}.",
+        "weak_missing": "{n} nhiệm vụ thường xuyên chưa có báo cáo trong kỳ.",
+        "weak_area": "Lĩnh vực có điểm thấp nhất: {name} ({score}/100).",
+        "weak_data": "{n} chỉ tiêu định lượng chưa có số liệu; cần bổ sung để đánh giá đầy đủ.",
+        "next_due": "{tid} — {text} (hạn {deadline}; {unit})",
+        "next_risk": "Tập trung cải thiện {indicator} (hiện {actual}, chỉ tiêu {target}).",
+        "next_overdue": "Hoàn thành ngay {tid} đang quá hạn {days} ngày.",
+        "nothing": "Không có.",
+        "window": "Kỳ báo cáo: {label}, {window}.",
+    },
+    "en": {
+        "reached": "{indicator} reached {actual}",
+        "vs_target": "{rel} the target of {target}",
+        "higher": "above", "lower": "below", "equal": "equal to",
+        "diff_pp": " ({diff})",
+        "verdict": " — {status}",
+        "no_data": "{indicator}: no figure for the period.",
+        "not_due": "{indicator}: not yet due (measured once a year).",
+        "projection": "; at the current pace it would reach {projected} by the end of the year",
+        "expected": "; the pro-rated path expects {expected} by the end of the period",
+        "conflict": " The plan sets another value for the same indicator ({others}); both are assessed.",
+        "source_records": " (computed from the {source})",
+        "rating": "The commune's estimated administrative-reform index is {rating} (composite score {score}/100), "
+                  "which {verdict} the objective \"good or above\". This is an internal early-warning estimate, "
+                  "not the official score.",
+        "rating_met": "meets", "rating_not_met": "does not meet",
+        "area_targets": "The area has {n} targets ({m} quantified): {parts}.",
+        "area_tasks": "Tasks: {parts}.",
+        "area_score": "Estimated area score: {score}/100 (data coverage {coverage}).",
+        "none": "none",
+        "summary": ("By {end}, of {n} quantified targets {met} are met, {on_track} on track, {at_risk} at risk, "
+                    "{missed} missed and {no_data} without data. Of {due} tasks due by the end of the period, "
+                    "{done} are done ({late} late) and {overdue} are overdue."),
+        "summary_tthc": ("The one-stop shop received {received} dossiers in the period; online share {online}, "
+                         "on-time rate {on_time} (year to date: {online_ytd} and {on_time_ytd})."),
+        "risk_target": "{indicator} ({tid}): {actual}, target {target} — {status}",
+        "risk_task": "{tid} overdue by {days} days (due {deadline}): {text}",
+        "strength_target": "{n} targets met, including: {names}.",
+        "strength_tasks": "{n} tasks with a deadline done on time.",
+        "strength_area": "Highest-scoring area: {name} ({score}/100).",
+        "weak_targets": "{n} targets at risk or missed, notably: {names}.",
+        "weak_tasks": "{n} overdue tasks: {ids}.",
+        "weak_missing": "{n} standing duties without a report in the period.",
+        "weak_area": "Lowest-scoring area: {name} ({score}/100).",
+        "weak_data": "{n} quantified targets have no data; they are needed for a full assessment.",
+        "next_due": "{tid} — {text} (due {deadline}; {unit})",
+        "next_risk": "Improve {indicator} (now {actual}, target {target}).",
+        "next_overdue": "Complete {tid}, overdue by {days} days.",
+        "nothing": "None.",
+        "window": "Reporting period: {label}, {window}.",
+    },
+}
+
+COMPARATOR = {"vi": {"≥": "tối thiểu", "≤": "tối đa", "=": ""}, "en": {"≥": "at least", "≤": "at most", "=": ""}}
+
+
+def P(lang: str, key: str, **kw) -> str:
+    return PHRASES[lang][key].format(**kw)
+
+
+def indicator(row, lang: str) -> str:
+    name = row.get("indicator_en") if lang == "en" else None
+    return str(name) if name is not None and not pd.isna(name) and name else str(row["indicator"])
+
+
+def target_text(row, lang: str) -> str:
+    cmp = COMPARATOR[lang].get(row["comparator"], "") if pd.notna(row["comparator"]) else ""
+    val = fmt.value(row["target_value"], row["unit"], lang)
+    return f"{cmp} {val}".strip()
+
+
+def target_sentence(row, lang: str = "vi") -> str:
+    """'Tỷ lệ hồ sơ giải quyết trực tuyến đạt 42,3%, thấp hơn chỉ tiêu tối thiểu 50% (−7,7 điểm phần trăm) — …'"""
+    name = indicator(row, lang)
+    status = row["status"]
+    if status == "no_data":
+        return P(lang, "no_data", indicator=name)
+    if status == "not_due":
+        return P(lang, "not_due", indicator=name)
+    if status == "not_measurable":
+        return ""
+    actual = fmt.value(row["actual"], row["unit"], lang)
+    diff = row["actual"] - row["target_value"]
+    rel = "higher" if diff > 1e-9 else "lower" if diff < -1e-9 else "equal"
+    text = P(lang, "reached", indicator=name, actual=actual)
+    if row["actual_source"] in ("dossiers", "feedback"):
+        text += P(lang, "source_records", source=vocab.SOURCE[lang][row["actual_source"]])
+    text += ", " + P(lang, "vs_target", rel=P(lang, rel), target=target_text(row, lang))
+    if row["unit"] == "percent" and rel != "equal":
+        text += P(lang, "diff_pp", diff=fmt.pp_diff(diff, 1, lang))
+    if status in ("on_track", "at_risk"):
+        if pd.notna(row.get("projected")):
+            text += P(lang, "projection", projected=fmt.value(row["projected"], row["unit"], lang))
+        elif row["basis"] == "level" and abs(row["expected"] - row["target_value"]) > 1e-9:
+            text += P(lang, "expected", expected=fmt.value(row["expected"], row["unit"], lang))
+    text += P(lang, "verdict", status=vocab.target_status(status, lang)) + "."
+    if pd.notna(row.get("conflict_with")) and row["conflict_with"]:
+        text += P(lang, "conflict", others=row["conflict_with"])
+    return text
+
+
+def rating_sentence(a, lang: str = "vi") -> str:
+    o = a.overall
+    if o["rating"] is None:
+        return ""
+    verdict = "rating_met" if o["rating_level"] >= o["target_level"] else "rating_not_met"
+    return P(lang, "rating", rating=vocab.rating(o["rating"], lang), score=fmt.number(o["score"], 1, lang),
+             verdict=P(lang, verdict))
+
+
+def _parts(counts: dict[str, int], words: dict[str, str], lang: str) -> str:
+    parts = [f"{fmt.number(n, 0, lang)} {words[k].lower()}" for k, n in counts.items() if n]
+    return ", ".join(parts) if parts else P(lang, "none")
+
+
+def area_paragraph(a, area_id: str, lang: str = "vi") -> str:
+    t = a.targets[a.targets["area_id"] == area_id]
+    k = a.tasks[a.tasks["area_id"] == area_id]
+    row = a.areas.set_index("area_id").loc[area_id]
+    out = []
+    if len(t):
+        counts = t["status"].value_counts().to_dict()
+        ordered = {s: counts.get(s, 0) for s in vocab.TARGET_ORDER}
+        out.append(P(lang, "area_targets", n=fmt.number(len(t), 0, lang), m=fmt.number(int(t["measurable"].sum()), 0, lang),
+                     parts=_parts(ordered, vocab.TARGET_STATUS[lang], lang)))
+    if len(k):
+        counts = k["status"].value_counts().to_dict()
+        ordered = {s: counts.get(s, 0) for s in vocab.TASK_ORDER}
+        out.append(P(lang, "area_tasks", parts=_parts(ordered, vocab.TASK_STATUS[lang], lang)))
+    if pd.notna(row["score"]):
+        out.append(P(lang, "area_score", score=fmt.number(row["score"], 1, lang),
+                     coverage=fmt.percent(100 * row["data_coverage"], 0, lang) if pd.notna(row["data_coverage"]) else "—"))
+    return " ".join(out)
+
+
+def summary_paragraph(a, lang: str = "vi") -> str:
+    m = a.targets[a.targets["measurable"] & (a.targets["kpi"].fillna("") != "rating")]
+    c = m["status"].value_counts()
+    k = a.tasks[~a.tasks["recurring"]]
+    due = k[k["deadline"].notna() & (k["deadline"] <= pd.Timestamp(a.window.end))]
+    done = due["status"].isin(["done_on_time", "done_late"])
+    text = P(lang, "summary", end=fmt.date_long(a.window.end, lang), n=fmt.number(len(m), 0, lang),
+             met=c.get("met", 0), on_track=c.get("on_track", 0), at_risk=c.get("at_risk", 0),
+             missed=c.get("missed", 0), no_data=c.get("no_data", 0), due=fmt.number(len(due), 0, lang),
+             done=int(done.sum()), late=int((due["status"] == "done_late").sum()),
+             overdue=int((due["status"] == "overdue").sum()))
+    if a.tthc is not None:
+        o = a.tthc.overall
+        ytd_k = a.tthc_ytd
+        text += " " + P(lang, "summary_tthc", received=fmt.number(a.tthc.counts["dossiers_received"], 0, lang),
+                        online=fmt.percent(o.at["online_rate", "value"], 1, lang),
+                        on_time=fmt.percent(o.at["on_time_rate", "value"], 1, lang),
+                        online_ytd=fmt.percent(ytd_k.at["online_rate", "value"], 1, lang),
+                        on_time_ytd=fmt.percent(ytd_k.at["on_time_rate", "value"], 1, lang))
+    rs = rating_sentence(a, lang)
+    return text + (" " + rs if rs else "")
+
+
+def top_risks(a, lang: str = "vi", n: int = 5) -> list[str]:
+    """The targets furthest from their value and the tasks longest overdue."""
+    t = a.targets[a.targets["status"].isin(["at_risk", "missed"]) & (a.targets["kpi"].fillna("") != "rating")].copy()
+    t["_rel"] = t["gap"] / t["target_value"].where(t["target_value"] != 0, 1)
+    t = t.sort_values(["_rel", "target_id"]).head(n)
+    out = [P(lang, "risk_target", indicator=indicator(r, lang), tid=r["target_id"],
+             actual=fmt.value(r["actual"], r["unit"], lang), target=target_text(r, lang),
+             status=vocab.target_status(r["status"], lang)) for _, r in t.iterrows()]
+    k = a.tasks[a.tasks["status"] == "overdue"].sort_values(["days_late", "task_id"], ascending=[False, True]).head(n)
+    out += [P(lang, "risk_task", tid=r["task_id"], days=fmt.number(r["days_late"], 0, lang),
+              deadline=fmt.date_short(r["deadline"], lang), text=shorten(r["text"])) for _, r in k.iterrows()]
+    return out
+
+
+def shorten(text, limit: int = 110) -> str:
+    text = " ".join(str(text).split())
+    return text if len(text) <= limit else text[: limit - 1].rsplit(" ", 1)[0] + "…"
+
+
+def _notes(a, column: str, area_id: str | None = None, periods: list[str] | None = None) -> list[str]:
+    n = a.progress.notes
+    if n.empty:
+        return []
+    codes = periods or [a.period.code]
+    sel = n[n["period"].isin(codes)]
+    if area_id is not None:
+        sel = sel[sel["area_id"].fillna("") == area_id]
+    return [str(v) for v in sel[column].dropna() if str(v).strip()]
+
+
+def period_codes(a) -> list[str]:
+    """The period itself and, for a half-year or year, the quarters inside it."""
+    from .periods import quarters_until
+
+    inside = [q.code for q in quarters_until(a.period)
+              if window(q, a.cutoff).start >= a.window.start]
+    return list(dict.fromkeys([a.period.code, *inside]))
+
+
+def notes_for(a, column: str, area_id: str | None = None) -> list[str]:
+    return _notes(a, column, area_id, period_codes(a))
+
+
+def strengths(a, lang: str = "vi") -> list[str]:
+    out = []
+    met = a.targets[(a.targets["status"] == "met") & (a.targets["kpi"].fillna("") != "rating")]
+    if len(met):
+        names = "; ".join(indicator(r, lang) for _, r in met.head(4).iterrows())
+        out.append(P(lang, "strength_target", n=fmt.number(len(met), 0, lang), names=names))
+    ontime = int((a.tasks["status"] == "done_on_time").sum())
+    if ontime:
+        out.append(P(lang, "strength_tasks", n=fmt.number(ontime, 0, lang)))
+    areas = a.areas.dropna(subset=["score"])
+    if len(areas):
+        best = areas.sort_values(["score", "area_id"], ascending=[False, True]).iloc[0]
+        out.append(P(lang, "strength_area", name=f"{best['area_id']} {best['name']}", score=fmt.number(best["score"], 1, lang)))
+    return out + notes_for(a, "highlights", "")
+
+
+def shortcomings(a, lang: str = "vi") -> list[str]:
+    out = []
+    weak = a.targets[a.targets["status"].isin(["at_risk", "missed"]) & (a.targets["kpi"].fillna("") != "rating")]
+    if len(weak):
+        names = "; ".join(indicator(r, lang) for _, r in weak.sort_values("gap").head(4).iterrows())
+        out.append(P(lang, "weak_targets", n=fmt.number(len(weak), 0, lang), names=names))
+    overdue = a.tasks[a.tasks["status"] == "overdue"]
+    if len(overdue):
+        out.append(P(lang, "weak_tasks", n=fmt.number(len(overdue), 0, lang), ids=", ".join(overdue["task_id"])))
+    missing = int((a.tasks["status"] == "recurring_missing").sum())
+    if missing:
+        out.append(P(lang, "weak_missing", n=fmt.number(missing, 0, lang)))
+    nodata = int(((a.targets["status"] == "no_data") & a.targets["measurable"]).sum())
+    if nodata:
+        out.append(P(lang, "weak_data", n=fmt.number(nodata, 0, lang)))
+    areas = a.areas.dropna(subset=["score"])
+    if len(areas) > 1:
+        worst = areas.sort_values(["score", "area_id"]).iloc[0]
+        out.append(P(lang, "weak_area", name=f"{worst['area_id']} {worst['name']}", score=fmt.number(worst["score"], 1, lang)))
+    return out
+
+
+def causes(a) -> list[str]:
+    """The analyst's own account of difficulties (all areas), as written."""
+    return notes_for(a, "difficulties")
+
+
+def next_period(a, lang: str = "vi") -> list[str]:
+    """Tasks falling due in the next period, overdue tasks and targets at risk."""
+    nxt = next_period_of(a.period)
+    out = []
+    if nxt is not None and nxt.year == a.plan.year:
+        w = window(nxt, a.cutoff)
+        due = a.tasks[~a.tasks["recurring"] & a.tasks["deadline"].between(pd.Timestamp(w.start), pd.Timestamp(w.end))
+                      & ~a.tasks["status"].isin(["done_on_time", "done_late", "cancelled"])]
+        out += [P(lang, "next_due", tid=r["task_id"], text=shorten(r["text"], 90), deadline=fmt.date_short(r["deadline"], lang),
+                  unit=a.plan.unit_name(r["lead_unit_id"], lang)) for _, r in due.iterrows()]
+    od = a.tasks[a.tasks["status"] == "overdue"].sort_values("days_late", ascending=False)
+    out += [P(lang, "next_overdue", tid=r["task_id"], days=fmt.number(r["days_late"], 0, lang)) for _, r in od.iterrows()]
+    risk = a.targets[a.targets["status"] == "at_risk"].sort_values("gap").head(6)
+    out += [P(lang, "next_risk", indicator=indicator(r, lang), actual=fmt.value(r["actual"], r["unit"], lang),
+              target=target_text(r, lang)) for _, r in risk.iterrows()]
+    return out
+
+
+def proposals(a) -> list[str]:
+    return notes_for(a, "proposals")
+
+
+def window_sentence(a, lang: str = "vi") -> str:
+    return P(lang, "window", label=label(a.period, lang), window=describe_window(a.window, lang))
+
+
+def text_summary(a, lang: str = "vi") -> str:
+    """Plain-text summary for the terminal (``cchc assess``)."""
+    lines = [f"{a.plan.meta['commune']} — {label(a.period, lang)}", window_sentence(a, lang), "",
+             summary_paragraph(a, lang), ""]
+    head = "Rủi ro chính:" if lang == "vi" else "Main risks:"
+    lines.append(head)
+    lines += [f"  - {r}" for r in top_risks(a, lang)] or ["  " + P(lang, "nothing")]
+    lines.append("")
+    lines.append("Điểm theo lĩnh vực:" if lang == "vi" else "Scores by area:")
+    for _, r in a.areas.iterrows():
+        lines.append(f"  {r['area_id']:5} {fmt.number(r['score'], 1, lang):>6}  {r['name']}")
+    if a.is_sample:
+        lines.insert(0, "DỮ LIỆU MẪU — không phải số liệu thật" if lang == "vi" else "SAMPLE DATA — not real figures")
+    return "\n".join(lines)
