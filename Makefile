@@ -16,7 +16,7 @@ $(STAMP): pyproject.toml
 	@touch $@
 
 report: $(STAMP)
-	$(BIN)/cchc validate
+	$(BIN)/cchc report --period 2024-Q2
 
 validate: $(STAMP)
 	$(BIN)/cchc validate

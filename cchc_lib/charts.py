@@ -18,7 +18,7 @@ from __future__ import annotations
 import io
 import textwrap
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from pathlib import Path
 
 import matplotlib.dates as mdates
@@ -265,7 +265,7 @@ def status_by_area(a, lang: str = "vi", number: int | None = None) -> Chart:
     if not areas or (targets.empty and tasks.empty):
         msg = _t(lang, "Kế hoạch chưa có chỉ tiêu, nhiệm vụ nào để tổng hợp theo lĩnh vực.",
                  "The plan has no targets or tasks to summarise by area.")
-        return _message_chart(title, msg, _caption(number, lang, f"{title}: {_lower_first(msg)}"))
+        return _message_chart(title, msg, _caption(number, lang, f"{title}. {msg}"))
 
     names = dict(zip(a.areas.get("area_id", []), a.areas.get("name", [])))
     labels = [_wrap(_area_label(a, x, lang, names.get(x)), 26) for x in areas]
@@ -352,7 +352,7 @@ def actual_vs_target(a, lang: str = "vi", number: int | None = None) -> Chart:
     if rows.empty:
         msg = _t(lang, "Chưa có chỉ tiêu định lượng tính theo tỷ lệ % nào có số liệu thực hiện.",
                  "No percentage target has a measured value yet.")
-        return _message_chart(title, msg, _caption(number, lang, f"{title}: {_lower_first(msg)}"))
+        return _message_chart(title, msg, _caption(number, lang, f"{title}. {msg}"))
 
     n = len(rows)
     fig = _new_figure(1.9 + ROW_HEIGHT * n)
@@ -483,12 +483,14 @@ def tthc_by_month(a, lang: str = "vi", number: int | None = None) -> Chart:
                if a.tthc is None else
                _t(lang, "Sổ hồ sơ một cửa chưa có hồ sơ nào trong các tháng của kỳ báo cáo.",
                   "The one-stop dossier log has no dossiers in the months of the period."))
-        return _message_chart(title, msg, _caption(number, lang, f"{title}: {_lower_first(msg)}"))
+        return _message_chart(title, msg, _caption(number, lang, f"{title}. {msg}"))
 
     months = bm.drop_duplicates("month").sort_values("month_start")[["month", "month_start", "start", "end", "partial"]]
     months = months.reset_index(drop=True)
     xpos = {m: i for i, m in enumerate(months["month"])}
     ticklabels = [_month_label(ts, lang, i == 0 or ts.month == 1) for i, ts in enumerate(months["month_start"])]
+    if len(months) > 8:  # a long year to date: the year goes under the month, not beside it
+        ticklabels = [x.replace("/", "\n").replace(" ", "\n") for x in ticklabels]
 
     fig = _new_figure(5.0)
     ax = fig.add_subplot()
@@ -520,7 +522,7 @@ def tthc_by_month(a, lang: str = "vi", number: int | None = None) -> Chart:
         ref_lines.append((float(value), text, color))
 
     right = len(months) - 1
-    ax.set_xlim(-0.3, right + 0.75)
+    ax.set_xlim(-0.3, right + 0.2 + 0.085 * (len(months) - 0.7))  # room for the last-value labels
     ax.set_ylim(0, 105)
     ax.set_xticks(range(len(months)), ticklabels)
     ax.yaxis.set_major_locator(MultipleLocator(20))
@@ -532,7 +534,7 @@ def tthc_by_month(a, lang: str = "vi", number: int | None = None) -> Chart:
     gap = 105 * 10.5 / (72 * 3.4)
     ys = _spread([v for v, _, _ in last_values], gap, 1, 104)
     for (v, x, color), yl in zip(last_values, ys):
-        ax.annotate(fmt.percent(v, 1, lang), (x, v), xytext=(x + 0.12, yl), textcoords="data", ha="left",
+        ax.annotate(fmt.percent(v, 1, lang), (x, yl), xytext=(7, 0), textcoords="offset points", ha="left",
                     va="center", fontsize=8, color=color, fontweight="bold")
     ys = _spread([v for v, _, _ in ref_lines], gap, 1, 104)
     trans = ax.get_yaxis_transform()
@@ -560,8 +562,8 @@ def tthc_by_month(a, lang: str = "vi", number: int | None = None) -> Chart:
     for kpi, g in refs.groupby("kpi", sort=False):
         if g["target_value"].nunique() > 1:
             parts = [f"{fmt.value(v, 'percent', lang)} ({tid})" for tid, v in zip(g["target_id"], g["target_value"])]
-            body += _t(lang, f" {KPI_LABELS[lang][kpi]} có hai mức chỉ tiêu khác nhau trong kế hoạch: ",
-                       f" {KPI_LABELS[lang][kpi]} has conflicting targets in the plan: ")
+            body += _t(lang, f" Kế hoạch đặt các mức khác nhau cho {_lower_first(KPI_LABELS[lang][kpi])}: ",
+                       f" The plan sets different targets for “{_lower_first(KPI_LABELS[lang][kpi])}”: ")
             body += _t(lang, " và ", " and ").join(parts) + "."
     cut = months[months["partial"]]
     if len(cut):
@@ -586,9 +588,9 @@ def task_timeline(a, lang: str = "vi", number: int | None = None) -> Chart:
     if not t.empty:
         t = t[~t["recurring"].fillna(False).astype(bool) & t["deadline"].notna()].reset_index(drop=True)
     if t.empty:
-        msg = _t(lang, "Kế hoạch không có nhiệm vụ nào có thời hạn cụ thể (chỉ có nhiệm vụ thường xuyên).",
-                 "The plan has no task with a fixed deadline (standing duties only).")
-        return _message_chart(title, msg, _caption(number, lang, f"{title}: {_lower_first(msg)}"))
+        msg = _t(lang, "Kế hoạch không có nhiệm vụ nào có thời hạn cụ thể.",
+                 "The plan has no task with a fixed deadline.")
+        return _message_chart(title, msg, _caption(number, lang, f"{title}. {msg}"))
 
     n = len(t)
     fig = _new_figure(2.0 + ROW_HEIGHT * n)
@@ -614,7 +616,7 @@ def task_timeline(a, lang: str = "vi", number: int | None = None) -> Chart:
             if late and not fmt.is_missing(r.get("days_late")) and r["days_late"] > 0:
                 days = int(r["days_late"])
                 word = _t(lang, f"+{_num(days, 0, lang)} ngày", f"+{_num(days, 0, lang)} days")
-                ax.text(stop + pd.Timedelta(days=4), i, word, va="center", ha="left", fontsize=7.5, color=_INK)
+                ax.text(stop + pd.Timedelta(days=6), i, word, va="center", ha="left", fontsize=7.5, color=_INK)
     ax.scatter(deadline, y, marker="D", s=34, c=colors, edgecolors=_INK, linewidths=0.7, zorder=3, clip_on=False)
     has_done = done.notna().to_numpy()
     if has_done.any():
@@ -698,7 +700,7 @@ def area_heatmap(history: pd.DataFrame | None, lang: str = "vi", number: int | N
             title += _t(lang, f", đến {periods.label(last_code, lang)}", f", up to {periods.label(last_code, lang)}")
     if h.empty or "score" not in h or h["score"].notna().sum() == 0:
         msg = _t(lang, "Chưa có điểm đánh giá lĩnh vực của kỳ nào.", "No area score for any period yet.")
-        return _message_chart(title, msg, _caption(number, lang, f"{title}: {_lower_first(msg)}"))
+        return _message_chart(title, msg, _caption(number, lang, f"{title}. {msg}"))
 
     h = h.copy()
     name_col = next((c for c in (["area_name_en", "name_en"] if lang == "en" else []) + ["area_name", "name"]
@@ -747,8 +749,8 @@ def area_heatmap(history: pd.DataFrame | None, lang: str = "vi", number: int | N
     col = grid[last].dropna()
     body = _t(lang,
               f"Điểm đánh giá các lĩnh vực cải cách hành chính theo kỳ, đến {plabel} "
-              "(thang điểm 0–100; đỏ: thấp, xanh: cao; ô trống: chưa chấm điểm).",
-              f"Reform-area scores by period up to {plabel} (0–100; red: low, green: high; blank: not scored).")
+              f"(thang điểm 0–100; đỏ: thấp, xanh: cao; {fmt.DASH}: chưa chấm điểm).",
+              f"Reform-area scores by period up to {plabel} (0–100; red: low, green: high; {fmt.DASH}: not scored).")
     if len(col):
         best, worst = col.idxmax(), col.idxmin()
         body += _t(lang,
@@ -770,7 +772,7 @@ def unit_scorecard(a, lang: str = "vi", number: int | None = None) -> Chart:
     if u.empty:
         msg = _t(lang, "Chưa có đơn vị nào được giao chủ trì chỉ tiêu, nhiệm vụ.",
                  "No unit leads any target or task.")
-        return _message_chart(title, msg, _caption(number, lang, f"{title}: {_lower_first(msg)}"))
+        return _message_chart(title, msg, _caption(number, lang, f"{title}. {msg}"))
 
     u = u.assign(_s=u["score"].fillna(-1)).sort_values("_s", ascending=False, kind="stable").reset_index(drop=True)
     city = _t(lang, " (cấp thành phố)", " (city level)")
@@ -782,9 +784,9 @@ def unit_scorecard(a, lang: str = "vi", number: int | None = None) -> Chart:
             base = plan.unit_name(r["unit_id"], lang)
         base = base or _clean(r.get("name")) or str(r["unit_id"])
         text = _wrap(base, 30)
-        if r.get("level") == "city":
-            last = text.split("\n")[-1]
-            text += ("" if len(last) + len(city) <= 30 else "\n") + (city if len(last) + len(city) <= 30 else city.strip())
+        if r.get("level") == "city":  # the mark stays in one piece, on the last line or its own
+            fits = len(text.split("\n")[-1]) + len(city) <= 30
+            text += city if fits else "\n" + city.strip()
         return text
 
     labels = [name(r) for _, r in u.iterrows()]
@@ -823,12 +825,17 @@ def unit_scorecard(a, lang: str = "vi", number: int | None = None) -> Chart:
     handles = []
     for i, b in enumerate(bands):
         upper = bands[i - 1]["min"] if i > 0 else None
-        rng = (f"≥ {_num(b['min'], 0, lang)}" if upper is None else
-               f"{_num(b['min'], 0, lang)}–<{_num(upper, 0, lang)}")
+        lo_txt, up_txt = _num(b["min"], 0, lang), _num(upper, 0, lang)
+        if upper is None:
+            rng = f"≥ {lo_txt}"
+        elif b["min"] <= 0:
+            rng = _t(lang, f"dưới {up_txt}", f"< {up_txt}")
+        else:
+            rng = _t(lang, f"{lo_txt} – dưới {up_txt}", f"{lo_txt} to < {up_txt}")
         handles.append(Patch(facecolor=vocab.RATING_COLORS.get(b["code"], "#DDDDDD"),
                              label=f"{vocab.rating(b['code'], lang)} ({rng})"))
     if handles:
-        fig.legend(handles=handles, loc="outside lower center", ncols=len(handles), fontsize=8,
+        fig.legend(handles=handles, loc="outside lower center", ncols=min(4, len(handles)), fontsize=8,
                    title=_t(lang, "Xếp loại", "Rating"), title_fontsize=8)
     _title(fig, title)
 
@@ -840,7 +847,7 @@ def unit_scorecard(a, lang: str = "vi", number: int | None = None) -> Chart:
               f"(thang điểm 0–100, màu theo ngưỡng xếp loại){': ' + phrase if phrase else ''}.",
               f"Scores of the {fmt.count(len(u), 'đơn vị', 'unit', lang)} leading targets or tasks as of {plabel} "
               f"(0–100, coloured by rating band){': ' + phrase if phrase else ''}.")
-    city_units = [_clean(r["name"]) for _, r in u.iterrows() if r.get("level") == "city"]
+    city_units = [name(r).replace("\n", " ").replace(city, "") for _, r in u.iterrows() if r.get("level") == "city"]
     if city_units:
         body += _t(lang, f" Đơn vị cấp thành phố được giao trong kế hoạch của xã: {', '.join(city_units)}.",
                    f" City-level units assigned in the commune's plan: {', '.join(city_units)}.")

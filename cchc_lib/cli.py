@@ -89,6 +89,25 @@ def cmd_assess(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_report(args: argparse.Namespace) -> int:
+    from .render import ReportError, human_size
+    from .report import produce
+
+    formats = tuple(f.strip() for f in args.formats.split(",") if f.strip())
+    print(f"Đang lập báo cáo {args.period} ({args.lang}, mốc {args.cutoff})…", flush=True)
+    try:
+        result = produce(args.plan, args.data, args.period, args.cutoff, args.lang, formats, args.out,
+                         args.report_date or "", progress_bar=not args.quiet)
+    except ReportError as exc:
+        print(str(exc), file=sys.stderr)
+        return 3
+    for kind, path in result.files().items():
+        print(f"  {kind:8} {path}  ({human_size(result.sizes.get(kind, path.stat().st_size), args.lang)})")
+    if result.index is not None:
+        print(f"  mục lục  {result.index}")
+    return 0
+
+
 def _plan_arg(p: argparse.ArgumentParser) -> None:
     p.add_argument("--plan", default="hai-duong-2024", help="mã kế hoạch (thư mục trong data/plans/) hoặc đường dẫn thư mục")
 
@@ -127,6 +146,18 @@ def build_parser() -> argparse.ArgumentParser:
     a.add_argument("--cutoff", default="nd09", choices=["nd09", "calendar"], help="mốc số liệu (mặc định nd09)")
     a.add_argument("--lang", default="vi", choices=["vi", "en"])
     a.set_defaults(func=cmd_assess)
+
+    r = sub.add_parser("report", help="lập báo cáo đánh giá (notebook → HTML, PDF) cho một kỳ")
+    _plan_arg(r)
+    _data_arg(r)
+    r.add_argument("--period", required=True, help="kỳ báo cáo: 2024-Q2, 2024-H1 hoặc 2024")
+    r.add_argument("--cutoff", default="nd09", choices=["nd09", "calendar"], help="mốc số liệu (mặc định nd09)")
+    r.add_argument("--lang", default="vi", choices=["vi", "en"], help="ngôn ngữ báo cáo (mặc định vi)")
+    r.add_argument("--formats", default="html,pdf", help="định dạng xuất, cách nhau bằng dấu phẩy (mặc định html,pdf)")
+    r.add_argument("--out", default="reports", help="thư mục gốc chứa báo cáo (mặc định reports/)")
+    r.add_argument("--report-date", help="ngày lập báo cáo yyyy-mm-dd (mặc định hôm nay)")
+    r.add_argument("--quiet", action="store_true", help="không hiện thanh tiến trình")
+    r.set_defaults(func=cmd_report)
     return p
 
 

@@ -16,6 +16,8 @@ from dataclasses import dataclass, field
 from functools import cached_property
 
 import pandas as pd
+from html import escape as html_escape
+
 from jinja2 import Environment, PackageLoader, select_autoescape
 
 from . import fmt, narrative, tables, vocab
@@ -36,6 +38,7 @@ T = {
         "nothing": "Không có.", "highlights": "Kết quả nổi bật (theo báo cáo của đơn vị)",
         "difficulties": "Khó khăn, vướng mắc", "targets_table": "Bảng chỉ tiêu",
         "tasks_table": "Bảng nhiệm vụ có thời hạn (Phụ lục kế hoạch)", "recurring_table": "Nhiệm vụ thường xuyên (mục II kế hoạch)",
+        "recurring_line": "{n} nhiệm vụ thường xuyên: {ok} có báo cáo trong kỳ, {missing} chưa báo cáo (nội dung đầy đủ tại Phụ lục B).",
         "s1": "I. Công tác chỉ đạo, điều hành", "s2": "II. Kết quả thực hiện các nhiệm vụ cải cách hành chính",
         "s2_tthc": "Kết quả giải quyết thủ tục hành chính tại Bộ phận một cửa",
         "s2_units": "Kết quả theo đơn vị chủ trì", "s3": "III. Đánh giá chung", "s3_1": "1. Ưu điểm",
@@ -79,6 +82,7 @@ T = {
                          "it does not replace the province's official administrative-reform index.",
         "nothing": "None.", "highlights": "Highlights (as reported by the units)", "difficulties": "Difficulties",
         "targets_table": "Targets", "tasks_table": "Tasks with a deadline (plan annex)", "recurring_table": "Standing duties (plan section II)",
+        "recurring_line": "{n} standing duties: {ok} reported in the period, {missing} not reported (full text in Appendix B).",
         "s1": "I. Direction and management", "s2": "II. Results by reform area",
         "s2_tthc": "Administrative procedures at the one-stop shop", "s2_units": "Results by lead unit",
         "s3": "III. Overall assessment", "s3_1": "1. Strengths", "s3_2": "2. Shortcomings and causes",
@@ -222,12 +226,19 @@ class Report:
         a, lang = self.a, self.lang
         t = a.targets[a.targets["area_id"] == area_id]
         sentences = [s for s in (narrative.target_sentence(r, lang) for _, r in t.iterrows()) if s]
-        targets = tables.to_html(tables.target_table(a, lang, area_id), badge_col=tables.H[lang]["status"])
-        tasks = tables.to_html(tables.task_table(a, lang, area_id, recurring=False), badge_col=tables.H[lang]["task_status"],
-                               empty=self.t["nothing"])
-        rec = tables.task_table(a, lang, area_id, recurring=True)
-        rec = rec.drop(columns=[tables.H[lang][c] for c in ("deadline", "completed", "late")])
-        recurring = tables.to_html(rec, badge_col=tables.H[lang]["task_status"]) if len(rec) else ""
+        targets = tables.to_html(tables.target_table(a, lang, area_id, compact=True), badge_col=tables.H[lang]["status"])
+        tasks = tables.to_html(tables.task_table(a, lang, area_id, recurring=False, compact=True),
+                               badge_col=tables.H[lang]["task_status"], empty=self.t["nothing"])
+        # Standing duties: a count in the body, the missing ones named; every duty is in the appendix.
+        k = a.tasks[(a.tasks["area_id"] == area_id) & a.tasks["recurring"]]
+        recurring = ""
+        if len(k):
+            missing = tables.task_table(a, lang, area_id, recurring=True, compact=True, statuses=("recurring_missing",))
+            missing = missing.drop(columns=[tables.H[lang]["deadline"]])
+            line = self.t["recurring_line"].format(n=len(k), ok=int((k["status"] == "recurring_reported").sum()),
+                                                   missing=len(missing))
+            recurring = f"<p>{html_escape(line)}</p>" + (tables.to_html(missing, badge_col=tables.H[lang]["task_status"])
+                                                         if len(missing) else "")
         return self.render("area.html.j2", heading=heading, level=level, anchor=f"linh-vuc-{area_id.replace('.', '-')}",
                            paragraph=narrative.area_paragraph(a, area_id, lang), sentences=sentences,
                            highlights=narrative.notes_for(a, "highlights", area_id),
@@ -302,8 +313,9 @@ class Report:
 
     def appendix(self):
         t, a, lang = self.t, self.a, self.lang
-        inputs = pd.DataFrame([[t["kind"].get(r.kind, r.kind), r.file, r.rows_read, r.rows_used, r.rows_not_entered,
-                                r.rows_in_window, r.rows_in_ytd] for r in a.inputs.itertuples()], columns=t["inputs_cols"])
+        n = lambda v: fmt.number(v, 0, lang)
+        inputs = pd.DataFrame([[t["kind"].get(r.kind, r.kind), r.file, n(r.rows_read), n(r.rows_used), n(r.rows_not_entered),
+                                n(r.rows_in_window), n(r.rows_in_ytd)] for r in a.inputs.itertuples()], columns=t["inputs_cols"])
         warns = pd.DataFrame([[t["severity"].get(r.severity, r.severity), r.file, "" if pd.isna(r.row) else int(r.row),
                                r.column or "", r.message] for r in a.warnings.itertuples()], columns=t["warn_cols"])
         lint = a.plan.lint()
@@ -316,7 +328,7 @@ class Report:
             {"heading": t["a1"], "anchor": "pl-chi-tieu",
              "html": tables.to_html(tables.target_table(a, lang), badge_col=tables.H[lang]["status"])},
             {"heading": t["a2"], "anchor": "pl-nhiem-vu",
-             "html": tables.to_html(tables.task_table(a, lang), badge_col=tables.H[lang]["task_status"])},
+             "html": tables.to_html(tables.task_table(a, lang, compact=True), badge_col=tables.H[lang]["task_status"])},
             {"heading": t["a3"], "anchor": "pl-so-lieu", "intro": t["inputs"], "html": tables.to_html(inputs)
              + "<p><strong>" + t["warnings"] + "</strong></p>" + tables.to_html(warns, empty=t["no_warnings"])},
             {"heading": t["a4"], "anchor": "pl-ra-soat", "intro": t["lint_intro"], "html": tables.to_html(lint_df)},
@@ -332,3 +344,51 @@ class Report:
         chart = fn(self.history, self.lang) if name == "area_heatmap" else fn(self.a, self.lang)
         png = base64.b64encode(chart.to_png()).decode("ascii")
         return _html(self.render("figure.html.j2", png=png, title=chart.title, caption=chart.caption))
+
+
+NOTEBOOK = "quarterly_assessment.ipynb"
+
+
+def notebook_path() -> "Path":
+    from pathlib import Path
+
+    from .paths import REPO_ROOT
+
+    return Path(REPO_ROOT) / "notebooks" / NOTEBOOK
+
+
+def produce(plan="hai-duong-2024", data="sample", period="2024-Q2", cutoff="nd09", lang="vi",
+            formats=("html", "pdf"), out="reports", report_date: str = "", progress_bar: bool = True):
+    """Validate the inputs, then run the notebook with papermill and export it (``cchc report``).
+
+    Inputs are loaded once here first so that a data error is reported in plain words
+    before a kernel starts; the notebook then loads them again itself, as it must when it
+    is run by hand in JupyterLab.
+    """
+    from pathlib import Path
+
+    from .periods import check_cutoff, parse_period
+    from .plan import load_plan
+    from .progress import load_progress
+    from .render import run_report
+    from .sample import SAMPLE_DIRNAME, ensure_sample
+
+    fmt.check_lang(lang)
+    check_cutoff(cutoff)
+    p = load_plan(plan)
+    per = parse_period(period)
+    sample = str(data) == SAMPLE_DIRNAME
+    if sample:
+        ensure_sample(p)
+    progress = load_progress(data, p)
+    out_root = Path(out).resolve()
+    out_dir = out_root / p.plan_id / per.code
+    stem = f"bao-cao-cchc_{p.plan_id}_{per.code}_{cutoff}_{lang}"
+    params = {"plan": str(p.path.resolve()), "data": str(progress.path.resolve()), "period": per.code,
+              "cutoff": cutoff, "lang": lang, "report_date": report_date}
+    header = {"commune": p.meta["commune"], "period_label": label(per, lang), "lang": lang,
+              "title": f"{T[lang]['report_title'].capitalize()} — {label(per, lang)} — {p.meta['commune']}"}
+    record = {"plan_id": p.plan_id, "commune": p.meta["commune"], "period": per.code, "period_label": label(per, lang),
+              "cutoff": cutoff, "lang": lang, "sample": sample or progress.is_sample}
+    return run_report(notebook_path(), params, out_dir, stem=stem, formats=formats, header=header,
+                      progress=progress_bar, record=record, reports_root=out_root, cwd=notebook_path().parent)

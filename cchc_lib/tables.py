@@ -51,8 +51,12 @@ def _gap(row, lang: str) -> str:
     return fmt.signed(diff, 1, lang)
 
 
-def target_table(a, lang: str = "vi", area_id: str | None = None, measurable_only: bool = False) -> pd.DataFrame:
-    """One row per target: plan value, actual, gap, trend, status (codes kept in `_status`)."""
+def target_table(a, lang: str = "vi", area_id: str | None = None, measurable_only: bool = False,
+                 compact: bool = False) -> pd.DataFrame:
+    """One row per target: plan value, actual, gap, trend, status (codes kept in `_status`).
+
+    ``compact`` leaves out trend and source, for tables inside the report's body that must
+    fit an A4 page; the appendix carries the full table."""
     h = H[lang]
     t = a.targets
     if area_id is not None:
@@ -73,35 +77,51 @@ def target_table(a, lang: str = "vi", area_id: str | None = None, measurable_onl
             h["source"]: vocab.SOURCE[lang].get(r["actual_source"], "") if pd.notna(r["actual_source"]) else "",
             "_status": r["status"],
         })
-    return pd.DataFrame(rows, columns=[h[k] for k in ("target_id", "indicator", "plan", "actual", "period_value", "gap",
-                                                      "trend", "status", "source")] + ["_status"])
+    keys = ("target_id", "indicator", "plan", "actual", "period_value", "gap") + \
+        (("status",) if compact else ("trend", "status", "source"))
+    return pd.DataFrame(rows, columns=[h[k] for k in keys] + ["_status"])
 
 
-def task_table(a, lang: str = "vi", area_id: str | None = None, recurring: bool | None = None) -> pd.DataFrame:
+def task_table(a, lang: str = "vi", area_id: str | None = None, recurring: bool | None = None,
+               compact: bool = False, statuses: tuple[str, ...] | None = None) -> pd.DataFrame:
+    """One row per task. ``compact`` folds the completion date and delay into the status
+    cell ("Hoàn thành trễ hạn — 20/04/2024, trễ 20 ngày") to save two columns."""
     h = H[lang]
     k = a.tasks
     if area_id is not None:
         k = k[k["area_id"] == area_id]
     if recurring is not None:
         k = k[k["recurring"] == recurring]
+    if statuses is not None:
+        k = k[k["status"].isin(list(statuses))]
     rows = []
+    late_word = {"vi": "trễ {} ngày", "en": "{} days late"}[lang]
     for _, r in k.iterrows():
         deadline = r["deadline_text"] if pd.notna(r["deadline_text"]) else ("Thường xuyên" if lang == "vi" else "Standing duty")
         if pd.notna(r["deadline"]) and not str(deadline).endswith(fmt.date_short(r["deadline"], lang)):
             deadline = f"{deadline} ({fmt.date_short(r['deadline'], lang)})"
+        status = vocab.task_status(r["status"], lang)
+        if compact:
+            extra = [fmt.date_short(r["completed_on"], lang)] if pd.notna(r["completed_on"]) else []
+            if pd.notna(r["days_late"]) and r["days_late"] > 0:
+                extra.append(late_word.format(fmt.number(r["days_late"], 0, lang)))
+            if r["recurring"] and r.get("reports"):
+                extra.append(("quý có báo cáo: " if lang == "vi" else "quarters reported: ") + r["reports"])
+            status += (" — " + ", ".join(extra)) if extra else ""
         rows.append({
             h["task_id"]: r["task_id"],
             h["task"]: r["text"],
             h["lead"]: a.plan.unit_name(r["lead_unit_id"], lang),
             h["deadline"]: deadline,
-            h["task_status"]: vocab.task_status(r["status"], lang),
+            h["task_status"]: status,
             h["completed"]: fmt.date_short(r["completed_on"], lang),
             h["late"]: fmt.number(r["days_late"], 0, lang) if pd.notna(r["days_late"]) and r["days_late"] > 0 else "",
             h["evidence"]: r["evidence"] if r["evidence"] is not None and pd.notna(r["evidence"]) else "",
             "_status": r["status"],
         })
-    cols = [h[c] for c in ("task_id", "task", "lead", "deadline", "task_status", "completed", "late", "evidence")]
-    return pd.DataFrame(rows, columns=cols + ["_status"])
+    keys = ("task_id", "task", "lead", "deadline", "task_status", "evidence") if compact else \
+        ("task_id", "task", "lead", "deadline", "task_status", "completed", "late", "evidence")
+    return pd.DataFrame(rows, columns=[h[c] for c in keys] + ["_status"])
 
 
 def area_table(a, lang: str = "vi") -> pd.DataFrame:
@@ -189,22 +209,28 @@ def badge(code: str | None, text: str) -> str:
             f"{html.escape(str(text))}</span>")
 
 
+TEXT_COLUMNS = {H[lang][k] for lang in H for k in ("indicator", "task", "evidence")}
+
+
 def to_html(df: pd.DataFrame, badge_col: str | None = None, code_col: str = "_status", cls: str = "",
-            empty: str = "—", wide: tuple[str, ...] = ()) -> str:
-    """An escaped HTML table; ``badge_col`` cells become coloured badges from ``code_col``."""
+            empty: str = "—", text_cols: set[str] | None = None) -> str:
+    """An escaped HTML table; ``badge_col`` cells become coloured badges from ``code_col``;
+    long-text columns get the room (class ``text``) so short columns stay on one line."""
+    text_cols = TEXT_COLUMNS if text_cols is None else text_cols
     if df.empty:
         return f'<p class="cchc-empty">{html.escape(empty)}</p>'
     cols = [c for c in df.columns if not str(c).startswith("_")]
-    head = "".join(f'<th scope="col"{" class=wide" if c in wide else ""}>{html.escape(str(c))}</th>' for c in cols)
+    cl = {c: ' class="text"' if c in text_cols else "" for c in cols}
+    head = "".join(f'<th scope="col"{cl[c]}>{html.escape(str(c))}</th>' for c in cols)
     body = []
     for _, r in df.iterrows():
         cells = []
         for c in cols:
             v = "" if r[c] is None or (isinstance(r[c], float) and pd.isna(r[c])) else str(r[c])
             if c == badge_col and code_col in df.columns:
-                cells.append(f"<td>{badge(r[code_col], v)}</td>")
+                cells.append(f"<td{cl[c]}>{badge(r[code_col], v)}</td>")
             else:
-                cells.append(f"<td>{html.escape(v)}</td>")
+                cells.append(f"<td{cl[c]}>{html.escape(v)}</td>")
         body.append("<tr>" + "".join(cells) + "</tr>")
     return (f'<div class="cchc-table-wrap"><table class="cchc-table {cls}"><thead><tr>{head}</tr></thead>'
             f"<tbody>{''.join(body)}</tbody></table></div>")
