@@ -50,6 +50,7 @@ import mimetypes
 import os
 import re
 import shutil
+import tempfile
 import time
 import unicodedata
 from collections.abc import Iterable, Mapping
@@ -61,7 +62,7 @@ from urllib.parse import quote, unquote
 
 import jinja2
 import nbformat
-from bs4 import BeautifulSoup
+from bs4 import BeautifulSoup, Comment
 from markupsafe import escape as _esc
 from nbconvert.exporters import HTMLExporter
 from nbconvert.preprocessors import Preprocessor
@@ -168,18 +169,19 @@ class ReportResult:
 def human_size(n: int, lang: str = "vi") -> str:
     """A byte count as people read it: "532 B", "48,3 KB", "1,2 MB" (vi) / "1.2 MB" (en).
 
-    Binary multiples (1 KB = 1024 B), as Windows Explorer shows file sizes.
+    Binary multiples (1 KB = 1024 B), as Windows Explorer counts; the next unit from
+    1000 of the current one on, so a size never shows four digits before the comma.
     """
     fmt.check_lang(lang)
     n = int(n)
     if n < 0:
         raise ValueError(f"Kích thước tệp không thể âm: {n}")
-    if n < 1024:
+    if n < 1000:
         return f"{fmt.number(n, 0, lang)} B"
     units = ("KB", "MB", "GB", "TB")
     value = n / 1024
     i = 0
-    while i < len(units) - 1 and round(value, 1) >= 1024:
+    while i < len(units) - 1 and round(value, 1) >= 1000:  # "1,0 MB", never "1.005,2 KB"
         value /= 1024
         i += 1
     return f"{fmt.number(value, 1, lang)} {units[i]}"
@@ -384,6 +386,7 @@ class CchcHTMLExporter(HTMLExporter):
             **header,
             "words": WORDS[header["lang"]],
             "report_css": _read_template("report.css"),
+            "screen_css": _read_template("screen.css"),
             "print_css": _read_template("print.css"),
         }
         html, resources = super().from_notebook_node(nb, resources, **kw)
@@ -493,8 +496,15 @@ def finish_html(html: str, *, lang: str = "vi", base_dir: Path | None = None) ->
     if removed:
         log.warning("Đã bỏ %d tham chiếu ra ngoài mạng trong báo cáo (báo cáo phải đọc được offline).", removed)
 
-    # tables scroll sideways on phones
+    # tables scroll sideways on phones; wide ones get a minimum width there (screen.css)
+    # so that their text columns scroll into view instead of being squeezed letter-thin
     for table in soup.find_all("table"):
+        first_row = table.find("tr")
+        cols = sum(int(c.get("colspan", 1) or 1) if str(c.get("colspan", "1")).isdigit() else 1
+                   for c in first_row.find_all(["th", "td"], recursive=False)) if first_row else 0
+        if cols >= 4:
+            size = "cols-many" if cols >= 6 else "cols-some"
+            table["class"] = [*table.get("class", []), size]
         parent = table.parent
         classes = set(parent.get("class", [])) if parent is not None and parent.name == "div" else set()
         if classes & {"table-wrap", "cchc-table-wrap"}:
@@ -502,12 +512,32 @@ def finish_html(html: str, *, lang: str = "vi", base_dir: Path | None = None) ->
         table.wrap(soup.new_tag("div", attrs={"class": "table-wrap"}))
 
     main = soup.find("main") or soup.body or soup
-    # the notebook's own title replaces the template's
+    # a notebook that prints its own title block (h1) replaces the template's header
     header = soup.find("header", class_="report-head")
-    if header is not None and main.find("h1") is not None:
-        h1 = header.find("h1")
-        if h1 is not None:
-            h1.decompose()
+    own_title = main.find("h1") is not None
+    if header is not None and own_title:
+        header.decompose()
+
+    # A heading that ends its output's wrapper would lose "break-after: avoid" (it only
+    # acts between siblings): mark the wrappers so print.css keeps them with what follows.
+    # A paragraph that is only a bold label ("<p><strong>Bảng chỉ tiêu</strong></p>")
+    # is a heading for the table under it and gets the same treatment.
+    labels = [p for p in main.find_all("p")
+              if len(kids := [k for k in p.contents if getattr(k, "name", None) or str(k).strip()]) == 1
+              and getattr(kids[0], "name", None) in ("strong", "b")]
+    for p in labels:
+        p["class"] = [*p.get("class", []), "keep-with-next"]
+    for h in [*main.find_all(["h1", "h2", "h3", "h4"]), *labels]:
+        node = h
+        while node.parent is not None and node.parent is not main and node.parent.name != "body":
+            following = [s for s in node.next_siblings
+                         if getattr(s, "name", None) or str(s).strip()]
+            if following:
+                break
+            node = node.parent
+            classes = node.get("class", [])
+            if "keep-with-next" not in classes:
+                node["class"] = [*classes, "keep-with-next"]
 
     used = {t["id"] for t in soup.find_all(id=True)}
     entries: list[tuple[int, str, str]] = []
@@ -526,8 +556,23 @@ def finish_html(html: str, *, lang: str = "vi", base_dir: Path | None = None) ->
             used.add(hid)
         entries.append((int(h.name[1]), h["id"], text))
 
-    out = str(soup)
-    return out.replace(TOC_MARKER, _toc_html(entries, lang), 1)
+    # The table of contents goes at the top: in place of the marker, or, when the
+    # notebook opens with its own title block, just before the first section (h2).
+    marker = soup.find(string=lambda t: isinstance(t, Comment) and t.strip() == TOC_MARKER[4:-3])
+    toc = _toc_html(entries, lang)
+    if toc:
+        first_h2 = main.find("h2")
+        if marker is not None and (not own_title or first_h2 is None):
+            marker.replace_with(BeautifulSoup(toc, "html.parser"))
+            marker = None
+        elif first_h2 is not None:
+            anchor = first_h2  # the output holding the first section, as a child of <main>
+            while anchor.parent is not None and anchor.parent is not main:
+                anchor = anchor.parent
+            anchor.insert_before(BeautifulSoup(toc, "html.parser"))
+    if marker is not None:
+        marker.extract()
+    return str(soup)
 
 
 def _toc_html(entries: list[tuple[int, str, str]], lang: str) -> str:
@@ -727,10 +772,8 @@ def run_report(
     from papermill.exceptions import PapermillExecutionError
 
     out_dir.parent.mkdir(parents=True, exist_ok=True)
-    staging = out_dir.parent / f".staging-{stem}-{os.getpid()}"
-    if staging.exists():
-        shutil.rmtree(staging)
-    staging.mkdir()
+    # same filesystem as out_dir, so the final os.replace is a rename
+    staging = Path(tempfile.mkdtemp(prefix=f".staging-{stem}-{os.getpid()}-", dir=out_dir.parent))
     seconds: dict[str, float] = {}
     staged: dict[str, Path] = {}
     executed = staging / f"{stem}.ipynb"

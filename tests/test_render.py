@@ -241,8 +241,8 @@ def test_html_is_offline(html_vi):
 
 
 def test_html_toc_phone_and_print(html_vi):
-    toc = re.search(r'<nav class="toc".*?</nav>', html_vi, re.S).group(0)
-    assert html_vi.index("<nav class=\"toc\"") < html_vi.index('<h2 id="sec-1">')  # at the top
+    toc = re.search(r'<nav [^>]*class="toc".*?</nav>', html_vi, re.S).group(0)
+    assert html_vi.index(toc) < html_vi.index('<h2 id="sec-1">')  # at the top
     assert '<a href="#sec-1">I. Công tác chỉ đạo, điều hành</a>' in toc
     # a heading without an id gets one, and the TOC links to it (h3 nested under its h2)
     h3_id = re.search(r'<h3 id="([^"]+)">1\. Kết quả tiếp nhận hồ sơ</h3>', html_vi).group(1)
@@ -251,6 +251,7 @@ def test_html_toc_phone_and_print(html_vi):
     assert re.search(r'<div class="table-wrap"><table', html_vi)
     assert "overflow-x: auto" in html_vi and "max-width: 100%" in html_vi
     assert '<style media="print">' in html_vi and "break-inside: avoid" in html_vi
+    assert '<style media="screen">' in html_vi and "@media (max-width: 600px)" in html_vi
     assert "system-ui" in html_vi and "file://" not in html_vi
 
 
@@ -423,6 +424,8 @@ def test_human_size():
     assert human_size(1_258_291, "en") == "1.2 MB"
     assert human_size(49_459) == "48,3 KB"
     assert human_size(1024 * 1024 - 1) == "1,0 MB"
+    assert human_size(1_029_325) == "1,0 MB"  # not "1.005,2 KB"
+    assert human_size(999) == "999 B" and human_size(1023) == "1,0 KB"
 
 
 def test_finish_html_strips_network_references(tmp_path):
@@ -444,3 +447,25 @@ def test_finish_html_strips_network_references(tmp_path):
     assert 'src="data:image/png;base64,' in out
     assert '<h2 id="tong-quan">' in out and '<h2 id="tong-quan-2">' in out
     assert '<a href="#tong-quan-2">' in out
+
+
+def test_finish_html_own_title_block_keep_with_next_and_wide_tables():
+    raw = """<html lang="vi"><body><div class="report">
+<header class="report-head"><p class="report-meta">xã Hải Dương — Quý II/2024</p><h1 class="report-title">T</h1></header>
+<!--cchc:toc-->
+<main class="report-body">
+<div class="cchc-report"><h1 class="cchc-title">BÁO CÁO</h1><ul><li>Kỳ báo cáo</li></ul></div>
+<div class="cchc-report"><h2 id="muc-2">II. Kết quả</h2></div>
+<figure class="cchc-figure"><img src="data:image/png;base64,iVBORw0KGgo=" alt="x"></figure>
+<p><strong>Bảng chỉ tiêu</strong></p>
+<table><tr><th>1</th><th>2</th><th>3</th><th>4</th><th>5</th><th>6</th></tr></table>
+<table><tr><td>a</td><td>b</td></tr></table>
+</main></div></body></html>"""
+    out = finish_html(raw)
+    assert "report-head" not in out and "xã Hải Dương — Quý II/2024" not in out  # notebook's own title wins
+    toc = out.index('class="toc"')
+    assert out.index("BÁO CÁO") < toc < out.index('id="muc-2"')  # after the title block, before I.
+    assert re.search(r'<div class="cchc-report keep-with-next">\s*<h2 id="muc-2">', out)
+    assert re.search(r'<p class="keep-with-next"><strong>Bảng chỉ tiêu', out)
+    assert re.search(r'<div class="table-wrap"><table class="cols-many">', out)
+    assert re.search(r'<div class="table-wrap"><table>', out)

@@ -1,0 +1,135 @@
+"""The quarterly notebook end to end: papermill → HTML and PDF, checked like a reader would."""
+
+from __future__ import annotations
+
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+
+from cchc_lib import fmt
+from cchc_lib.assess import assess
+from cchc_lib.periods import label
+from cchc_lib.progress import load_progress
+from cchc_lib.report import notebook_path, produce
+
+pytestmark = pytest.mark.notebook
+
+
+@pytest.fixture(scope="module")
+def sample_dir(plan, tmp_path_factory):
+    from cchc_lib.sample import write_sample
+
+    return write_sample(plan, tmp_path_factory.mktemp("nb-sample"))
+
+
+@pytest.fixture(scope="module")
+def q2(sample_dir, tmp_path_factory):
+    out = tmp_path_factory.mktemp("reports")
+    return produce("hai-duong-2024", str(sample_dir), "2024-Q2", "nd09", "vi", ("html", "pdf"), out,
+                   "2024-06-20", progress_bar=False), out
+
+
+def _external_refs(html: str) -> list[str]:
+    return re.findall(r'(?:src|href)\s*=\s*["\']?(?:https?:)?//', html) + re.findall(r"@import|url\(\s*['\"]?https?:", html)
+
+
+def test_html_is_self_contained_and_shows_no_code(q2):
+    result, _ = q2
+    html = result.html.read_text(encoding="utf-8")
+    assert _external_refs(html) == []
+    assert "<script src" not in html
+    assert "injected-parameters" not in html and "report_date =" not in html and "Report.build" not in html
+    assert not re.search(r"In\s*(&nbsp;)?\[\d*\]", html)
+    assert 'data:image/png;base64,' in html and html.count("<figure") == 6
+    assert '<html lang="vi"' in html and "viewport" in html and "@media print" in html
+
+
+def test_html_has_every_section_and_a_table_of_contents(q2):
+    html = q2[0].html.read_text(encoding="utf-8")
+    for heading in ["Tóm tắt", "I. Công tác chỉ đạo, điều hành", "II. Kết quả thực hiện các nhiệm vụ cải cách hành chính",
+                    "Kết quả giải quyết thủ tục hành chính tại Bộ phận một cửa", "Kết quả theo đơn vị chủ trì",
+                    "III. Đánh giá chung", "IV. Phương hướng, nhiệm vụ kỳ tới", "V. Đề xuất, kiến nghị", "Phụ lục"]:
+        assert heading in html, heading
+    assert 'href="#muc-3"' in html  # TOC links to the headings
+    assert "DỮ LIỆU MẪU" in html and "ngày 20 tháng 6 năm 2024" in html
+
+
+def test_html_numbers_agree_with_assess(q2, plan, sample_dir):
+    html = q2[0].html.read_text(encoding="utf-8")
+    a = assess(plan, load_progress(sample_dir, plan), "2024-Q2", "nd09")
+    assert fmt.percent(a.tthc_ytd.at["online_rate", "value"], 1) in html
+    assert fmt.percent(a.tthc.overall.at["on_time_rate", "value"], 1) in html
+    assert f"{fmt.number(a.overall['score'], 1)}" in html
+    for _, r in a.tasks[a.tasks["status"] == "overdue"].iterrows():
+        assert f"{r['task_id']} quá hạn {fmt.number(r['days_late'])} ngày" in html
+
+
+def test_pdf_pages_text_and_page_numbers(q2):
+    from pypdf import PdfReader
+
+    reader = PdfReader(q2[0].pdf)
+    n = len(reader.pages)
+    assert n >= 5
+    assert f"Trang 1/{n}" in reader.pages[0].extract_text()
+    second = reader.pages[1].extract_text()
+    assert f"Trang 2/{n}" in second and "xã Hải Dương — Quý II/2024" in second  # running header
+    body = "\n".join(p.extract_text() for p in reader.pages[:6])
+    assert "Cải cách thủ tục hành chính" in body and "Độc lập – Tự do – Hạnh phúc" in body
+    box = reader.pages[0].mediabox
+    assert abs(float(box.width) - 595.3) < 2 and abs(float(box.height) - 841.9) < 2  # A4
+
+
+def test_outputs_land_in_the_period_folder_with_an_index(q2):
+    result, out = q2
+    assert result.html.parent == out / "hai-duong-2024" / "2024-Q2"
+    assert result.notebook.exists() and result.notebook.suffix == ".ipynb"
+    index = (out / "index.html").read_text(encoding="utf-8")
+    assert result.html.name in index and "Quý II/2024" in index
+
+
+@pytest.mark.parametrize("period, cutoff, lang", [
+    ("2024-Q1", "calendar", "vi"), ("2024-Q3", "nd09", "en"), ("2024-Q4", "calendar", "en"),
+    ("2024-H1", "nd09", "vi"), ("2024", "calendar", "vi"), ("2024-Q2", "calendar", "en"),
+])
+def test_every_period_language_and_convention_runs(sample_dir, tmp_path, period, cutoff, lang):
+    result = produce("hai-duong-2024", str(sample_dir), period, cutoff, lang, ("html",), tmp_path, "2024-12-20",
+                     progress_bar=False)
+    html = result.html.read_text(encoding="utf-8")
+    assert label(period, lang) in html
+    assert ("III. Đánh giá chung" if lang == "vi" else "III. Overall assessment") in html
+    assert (("Quý dương lịch" in html or "theo quý dương lịch" in html) if cutoff == "calendar" and lang == "vi" else True)
+    assert _external_refs(html) == []
+
+
+def test_a_failing_cell_keeps_the_previous_report(q2, tmp_path):
+    from cchc_lib.render import ReportError, run_report
+
+    result, out = q2
+    before = {p.name: p.read_bytes() for p in result.html.parent.iterdir() if p.is_file()}
+    with pytest.raises(ReportError) as info:
+        run_report(notebook_path(), {"plan": "hai-duong-2024", "data": "khong-co-thu-muc", "period": "2024-Q2",
+                                     "cutoff": "nd09", "lang": "vi", "report_date": ""},
+                   result.html.parent, stem=result.html.stem, formats=("html", "pdf"), progress=False,
+                   header={"commune": "xã Hải Dương", "period_label": "Quý II/2024", "lang": "vi", "title": "t"},
+                   reports_root=out, cwd=notebook_path().parent)
+    msg = str(info.value)
+    assert "ô số 1" in msg and "setup" in msg and "DataError" in msg
+    assert "không tìm thấy thư mục số liệu tiến độ" in msg and "_loi" in msg
+    after = {p.name: p.read_bytes() for p in result.html.parent.iterdir() if p.is_file()}
+    assert after == before
+
+
+def test_cli_report_with_broken_input_fails_clearly(plan, sample_dir, tmp_path, capsys):
+    from cchc_lib.cli import main
+
+    broken = tmp_path / "broken"
+    shutil.copytree(sample_dir, broken)
+    text = (broken / "tasks.csv").read_text(encoding="utf-8-sig").replace("Hoàn thành", "Xong rồi", 1)
+    (broken / "tasks.csv").write_text(text, encoding="utf-8-sig")
+    code = main(["report", "--period", "2024-Q2", "--data", str(broken), "--out", str(tmp_path / "r"), "--quiet"])
+    err = capsys.readouterr().err
+    assert code == 2
+    assert "tasks.csv" in err and "cột 'status'" in err and "Traceback" not in err
+    assert not (tmp_path / "r" / "hai-duong-2024").exists()
