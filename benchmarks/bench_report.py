@@ -21,7 +21,6 @@ Without the report notebook (written elsewhere) the script says so and stops; pa
 from __future__ import annotations
 
 import argparse
-import os
 import re
 import shutil
 import subprocess

@@ -441,11 +441,15 @@ def assess(plan, progress, period: str | Period, cutoff: str = "nd09", rules: di
                       inputs=_inputs_summary(progress, win, ytd), rules=rules)
 
 
-def area_history(plan, progress, period: str | Period, cutoff: str = "nd09", rules: dict | None = None) -> pd.DataFrame:
-    """Area scores for each quarter of the year up to ``period`` (the heat map's data)."""
+def area_history(plan, progress, period: str | Period, cutoff: str = "nd09", rules: dict | None = None,
+                 known: Assessment | None = None) -> pd.DataFrame:
+    """Area scores for each quarter of the year up to ``period`` (the heat map's data).
+
+    ``known`` is an assessment already made for one of those quarters; it is reused."""
     period = parse_period(period)
     rows = []
     for q in quarters_until(period):
-        a = assess(plan, progress, q, cutoff, rules)
+        same = known is not None and known.period == q and known.cutoff == cutoff
+        a = known if same else assess(plan, progress, q, cutoff, rules)
         rows.append(a.areas[["area_id", "name", "score"]].assign(period=q.code))
     return pd.concat(rows, ignore_index=True) if rows else pd.DataFrame(columns=["area_id", "name", "score", "period"])

@@ -133,6 +133,7 @@ L = {
         "source": "Nguồn số liệu", "plan_note": "Ghi chú khi số hóa kế hoạch", "conflict": "Mâu thuẫn với",
         "product": "Sản phẩm", "deadline": "Thời hạn", "budget": "Kinh phí", "standing": "Thường xuyên",
         "history": "Diễn biến theo quý ({cutoff})", "current": "kỳ đang xem",
+        "history_wait": "Đang tính kết quả các quý khác để lập diễn biến…",
         "h_period": "Kỳ", "h_window": "Cửa sổ số liệu", "h_actual": "Thực hiện (lũy kế)", "h_in": "Trong kỳ",
         "h_status": "Đánh giá", "h_source": "Nguồn", "h_note": "Nguồn, ghi chú của số liệu nhập",
         "h_task_status": "Đánh giá tại cuối kỳ", "h_update": "Báo cáo của đơn vị", "h_done": "Ngày hoàn thành",
@@ -186,6 +187,7 @@ L = {
         "source": "Source", "plan_note": "Curation note", "conflict": "Conflicts with",
         "product": "Product", "deadline": "Deadline", "budget": "Budget", "standing": "Standing duty",
         "history": "Quarter by quarter ({cutoff})", "current": "selected period",
+        "history_wait": "Assessing the other quarters for the history…",
         "h_period": "Period", "h_window": "Data window", "h_actual": "Actual (year to date)", "h_in": "In period",
         "h_status": "Status", "h_source": "Source", "h_note": "Source, note of the entered figure",
         "h_task_status": "Status at period end", "h_update": "Unit's report", "h_done": "Completed",
@@ -1032,6 +1034,7 @@ class Dashboard:
         if pd.notna(r.get("note")) and str(r["note"]).strip():
             out.append(f'<div class="cchc-x-note"><b>{t["plan_note"]}:</b> {_esc(r["note"])}</div>')
         if bool(r["measurable"]):
+            self._history_pending(self.target_detail, out)
             hist = self.target_history(tid)
             out.append(f"<h4>{html.escape(t['history'].format(cutoff=t['cutoffs'][self.cutoff.value]))}</h4>")
             head = [t["h_period"], t["h_window"], t["h_actual"], t["h_in"], t["h_status"], t["h_source"], t["h_note"]]
@@ -1047,6 +1050,13 @@ class Dashboard:
             out.append(_table(head, body))
         out.append(self._area_notes(r["area_id"]))
         self.target_detail.value = "".join(out)
+
+    def _history_pending(self, widget, head: list[str]) -> None:
+        """When quarters still need assessing (about 0.4 s each), show the plan text at once."""
+        cutoff = self.cutoff.value
+        if all((q.code, cutoff) in self.cached() for q in self._quarters()):
+            return
+        widget.value = "".join(head) + f'<p class="cchc-x-caveat">{html.escape(self.t["history_wait"])}</p>'
 
     def _area_notes(self, area_id: str) -> str:
         from .narrative import notes_for
@@ -1087,6 +1097,7 @@ class Dashboard:
                "<p>" + " · ".join(facts) + "</p>"]
         if _text(r["note"]):
             out.append(f'<div class="cchc-x-note"><b>{t["plan_note"]}:</b> {_esc(r["note"])}</div>')
+        self._history_pending(self.task_detail, out)
         hist = self.task_history(kid)
         out.append(f"<h4>{html.escape(t['history'].format(cutoff=t['cutoffs'][self.cutoff.value]))}</h4>")
         head = [t["h_period"], t["h_task_status"], t["h_update"], t["h_done"], t["h_evidence"], t["h_update_note"]]
@@ -1449,6 +1460,8 @@ def jupyterlab(notebook=None, port: int = 8888, host: str = "127.0.0.1", open_br
     cmd = [sys.executable, "-m", "jupyterlab", f"--ServerApp.ip={host}", f"--ServerApp.port={port}",
            "--ServerApp.port_retries=0", f"--ServerApp.root_dir={root}", f"--IdentityProvider.token={token}",
            f"--ServerApp.open_browser={bool(open_browser)}"]
+    if hasattr(os, "geteuid") and os.geteuid() == 0:  # containers and CI run as root; JupyterLab refuses without it
+        cmd.append("--allow-root")
     proc = subprocess.Popen(cmd, cwd=root, env=_env())
     shown = "127.0.0.1" if host in ("0.0.0.0", "::") else host
     rel = src.relative_to(root).as_posix()
@@ -1510,9 +1523,17 @@ def explore_command(plan="hai-duong-2024", data="sample", period="2024-Q2", cuto
                     open_browser: bool = True, out_dir=None, timeout: float = 120) -> int:
     """What ``cchc explore`` runs: JupyterLab on the notebook, or with ``serve_page`` the Voilà
     page; waits until it answers, opens the browser, then runs until Ctrl+C. Returns 0."""
+    import importlib.util
     import webbrowser
 
-    parse_period(period)  # a typing slip fails here, with the period module's message
+    parse_period(period)  # typing slips fail here, with the usual messages (exit code 2 in the CLI)
+    check_cutoff(cutoff)
+    fmt.check_lang(lang)
+    needed = "voila" if serve_page else "jupyterlab"
+    if importlib.util.find_spec(needed) is None:
+        print(f"Chưa cài gói '{needed}' trong môi trường này: chạy 'make test' (cài đủ phụ thuộc) hoặc "
+              f"'pip install {needed}'.", file=sys.stderr)
+        return 2
     if serve_page:
         proc = serve(port=port or 8866, host=host, plan=plan, data=data, period=period, cutoff=cutoff, lang=lang,
                      out_dir=out_dir)

@@ -445,8 +445,12 @@ def finish_html(html: str, *, lang: str = "vi", base_dir: Path | None = None) ->
 
     Removes every reference to the network (external scripts, stylesheets, fonts,
     images; an outside link becomes its text plus the address), embeds local images,
-    wraps tables for horizontal scrolling, gives h2/h3 headings ids and puts the table
-    of contents in place of the ``<!--cchc:toc-->`` marker.
+    wraps tables for horizontal scrolling (class ``cols-some``/``cols-many`` by column
+    count, for screen.css), marks output wrappers that end with a heading or a bold
+    label ``keep-with-next`` (print.css), drops the template's header when the
+    notebook prints its own title (h1), gives h2/h3 headings ids and puts the table of
+    contents at the top: at the ``<!--cchc:toc-->`` marker, or before the first h2 when
+    the notebook has its own title block.
     """
     soup = BeautifulSoup(html, "html.parser")
     base_dir = base_dir or Path.cwd()
@@ -500,8 +504,10 @@ def finish_html(html: str, *, lang: str = "vi", base_dir: Path | None = None) ->
     # so that their text columns scroll into view instead of being squeezed letter-thin
     for table in soup.find_all("table"):
         first_row = table.find("tr")
-        cols = sum(int(c.get("colspan", 1) or 1) if str(c.get("colspan", "1")).isdigit() else 1
-                   for c in first_row.find_all(["th", "td"], recursive=False)) if first_row else 0
+        cols = 0
+        for cell in first_row.find_all(["th", "td"], recursive=False) if first_row else []:
+            span = str(cell.get("colspan", "1")).strip()
+            cols += int(span) if span.isdigit() else 1
         if cols >= 4:
             size = "cols-many" if cols >= 6 else "cols-some"
             table["class"] = [*table.get("class", []), size]

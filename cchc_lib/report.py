@@ -44,7 +44,7 @@ T = {
         "s2_units": "Kết quả theo đơn vị chủ trì", "s3": "III. Đánh giá chung", "s3_1": "1. Ưu điểm",
         "s3_2": "2. Tồn tại, hạn chế và nguyên nhân", "s3_causes": "Nguyên nhân (theo báo cáo của các đơn vị)",
         "s4": "IV. Phương hướng, nhiệm vụ kỳ tới", "s5": "V. Đề xuất, kiến nghị", "appendix": "Phụ lục",
-        "a1": "A. Toàn bộ chỉ tiêu", "a2": "B. Toàn bộ nhiệm vụ", "a3": "C. Chất lượng số liệu",
+        "a1": "A. Toàn bộ chỉ tiêu", "a2": "B. Toàn bộ nhiệm vụ", "a2_note": "Nội dung nhiệm vụ dài được rút gọn (…); toàn văn tại Kế hoạch và tệp tasks.csv của kế hoạch.", "a3": "C. Chất lượng số liệu",
         "a4": "D. Rà soát văn bản kế hoạch", "a5": "E. Phương pháp đánh giá (tóm tắt)", "a6": "Ước tính theo Quyết định 766/QĐ-TTg",
         "kpi_overview": "Các chỉ số giải quyết TTHC", "by_field": "Theo lĩnh vực (trong kỳ)", "by_month": "Theo tháng (lũy kế từ đầu năm)",
         "partial": "* tháng không trọn vẹn do cắt theo mốc số liệu của kỳ báo cáo.",
@@ -87,7 +87,7 @@ T = {
         "s2_tthc": "Administrative procedures at the one-stop shop", "s2_units": "Results by lead unit",
         "s3": "III. Overall assessment", "s3_1": "1. Strengths", "s3_2": "2. Shortcomings and causes",
         "s3_causes": "Causes (as reported by the units)", "s4": "IV. Next period", "s5": "V. Proposals",
-        "appendix": "Appendix", "a1": "A. All targets", "a2": "B. All tasks", "a3": "C. Data quality",
+        "appendix": "Appendix", "a1": "A. All targets", "a2": "B. All tasks", "a2_note": "Long task texts are shortened (…); the full text is in the plan and its tasks.csv.", "a3": "C. Data quality",
         "a4": "D. Review of the plan document", "a5": "E. Methodology (summary)", "a6": "Estimate under Decision 766/QĐ-TTg",
         "kpi_overview": "One-stop indicators", "by_field": "By procedure field (period)", "by_month": "By month (year to date)",
         "partial": "* partial month, cut at the reporting period's data cut-off.",
@@ -170,7 +170,7 @@ class Report:
     @cached_property
     def history(self) -> pd.DataFrame:
         a = self.a
-        return area_history(a.plan, a.progress, a.period, a.cutoff, a.rules)
+        return area_history(a.plan, a.progress, a.period, a.cutoff, a.rules, known=a)
 
     @property
     def period_label(self) -> str:
@@ -328,7 +328,9 @@ class Report:
             {"heading": t["a1"], "anchor": "pl-chi-tieu",
              "html": tables.to_html(tables.target_table(a, lang), badge_col=tables.H[lang]["status"])},
             {"heading": t["a2"], "anchor": "pl-nhiem-vu",
-             "html": tables.to_html(tables.task_table(a, lang, compact=True), badge_col=tables.H[lang]["task_status"])},
+             "intro": t["a2_note"],
+             "html": tables.to_html(tables.task_table(a, lang, compact=True, text_limit=220),
+                                    badge_col=tables.H[lang]["task_status"])},
             {"heading": t["a3"], "anchor": "pl-so-lieu", "intro": t["inputs"], "html": tables.to_html(inputs)
              + "<p><strong>" + t["warnings"] + "</strong></p>" + tables.to_html(warns, empty=t["no_warnings"])},
             {"heading": t["a4"], "anchor": "pl-ra-soat", "intro": t["lint_intro"], "html": tables.to_html(lint_df)},

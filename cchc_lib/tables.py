@@ -13,7 +13,7 @@ import html
 import pandas as pd
 
 from . import fmt, vocab
-from .narrative import indicator, target_text
+from .narrative import indicator, shorten, target_text
 from .tthc import KPI_LABELS
 
 H = {
@@ -83,7 +83,8 @@ def target_table(a, lang: str = "vi", area_id: str | None = None, measurable_onl
 
 
 def task_table(a, lang: str = "vi", area_id: str | None = None, recurring: bool | None = None,
-               compact: bool = False, statuses: tuple[str, ...] | None = None) -> pd.DataFrame:
+               compact: bool = False, statuses: tuple[str, ...] | None = None,
+               text_limit: int | None = None) -> pd.DataFrame:
     """One row per task. ``compact`` folds the completion date and delay into the status
     cell ("Hoàn thành trễ hạn — 20/04/2024, trễ 20 ngày") to save two columns."""
     h = H[lang]
@@ -110,7 +111,7 @@ def task_table(a, lang: str = "vi", area_id: str | None = None, recurring: bool 
             status += (" — " + ", ".join(extra)) if extra else ""
         rows.append({
             h["task_id"]: r["task_id"],
-            h["task"]: r["text"],
+            h["task"]: shorten(r["text"], text_limit) if text_limit else r["text"],
             h["lead"]: a.plan.unit_name(r["lead_unit_id"], lang),
             h["deadline"]: deadline,
             h["task_status"]: status,
