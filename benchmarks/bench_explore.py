@@ -75,7 +75,7 @@ def main(argv=None) -> int:
 
     cold = []
     for code in ("2024-Q3", "2024-Q4", "2024-H1", "2024-H2", "2024"):
-        cold += timed(lambda: setattr(d.period, "value", code))
+        cold += timed(lambda c=code: setattr(d.period, "value", c))
     add("period", "change period, cold (new assessment)", cold)
 
     def back_and_forth():
