@@ -108,6 +108,13 @@ def cmd_report(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_explore(args: argparse.Namespace) -> int:
+    from .explore import explore_command
+
+    return explore_command(args.plan, args.data, args.period, args.cutoff, args.lang, serve_page=args.serve,
+                           port=args.port, host=args.host, open_browser=not args.no_browser)
+
+
 def _plan_arg(p: argparse.ArgumentParser) -> None:
     p.add_argument("--plan", default="hai-duong-2024", help="mã kế hoạch (thư mục trong data/plans/) hoặc đường dẫn thư mục")
 
@@ -158,6 +165,18 @@ def build_parser() -> argparse.ArgumentParser:
     r.add_argument("--report-date", help="ngày lập báo cáo yyyy-mm-dd (mặc định hôm nay)")
     r.add_argument("--quiet", action="store_true", help="không hiện thanh tiến trình")
     r.set_defaults(func=cmd_report)
+
+    e = sub.add_parser("explore", help="mở bảng điều khiển tương tác (JupyterLab, hoặc trang riêng với --serve)")
+    _plan_arg(e)
+    _data_arg(e)
+    e.add_argument("--period", default="2024-Q2", help="kỳ mở đầu (mặc định 2024-Q2)")
+    e.add_argument("--cutoff", default="nd09", choices=["nd09", "calendar"])
+    e.add_argument("--lang", default="vi", choices=["vi", "en"])
+    e.add_argument("--serve", action="store_true", help="phục vụ riêng bảng điều khiển (Voilà), không hiện mã")
+    e.add_argument("--port", type=int, help="cổng (mặc định 8866 cho --serve)")
+    e.add_argument("--host", default="127.0.0.1", help="địa chỉ lắng nghe (mặc định 127.0.0.1: chỉ máy này)")
+    e.add_argument("--no-browser", action="store_true", help="không tự mở trình duyệt")
+    e.set_defaults(func=cmd_explore)
     return p
 
 

@@ -274,3 +274,14 @@ def test_ensure_sample_writes_once_and_refreshes_on_change(plan, tmp_path: Path,
     ensure_sample(plan)
     assert (folder / "tasks.csv").is_file()
     assert load_progress("sample", plan).is_sample  # found by name under data/progress/<plan-id>/
+
+
+def test_committed_sample_matches_the_generator(plan, tmp_path):
+    """The sample year in data/progress/ is exactly what `cchc sample-data` writes."""
+    from cchc_lib.paths import REPO_ROOT
+    from cchc_lib.sample import SAMPLE_FILES, write_sample
+
+    committed = REPO_ROOT / "data" / "progress" / plan.plan_id / "sample"
+    fresh = write_sample(plan, tmp_path)
+    for name in SAMPLE_FILES:
+        assert (fresh / name).read_bytes() == (committed / name).read_bytes(), name
