@@ -128,7 +128,7 @@ def _quarter_history(progress, period: Period, cutoff: str) -> pd.DataFrame:
     ind = progress.indicators
     codes = {q.code: pd.Timestamp(window(q, cutoff).end) for q in quarters_until(period)}
     if ind.empty:
-        return pd.DataFrame(columns=["target_id", "value", "at"])
+        return pd.DataFrame(columns=["target_id", "period", "value", "at"])
     h = ind[ind["period"].isin(list(codes))][["target_id", "period", "value"]].copy()
     h["at"] = h["period"].map(codes)
     return h.dropna(subset=["value"]).sort_values(["target_id", "at"])
@@ -189,8 +189,19 @@ def _target_actuals(plan, progress, period: Period, cutoff: str, rules: dict, la
     return t
 
 
+def _with_overrides(history: pd.DataFrame, overrides: dict, period: Period, cutoff: str) -> pd.DataFrame:
+    """Quarterly history as if each override had been entered for ``period`` (a quarter)."""
+    if not overrides or period.kind != "quarter":
+        return history
+    at = pd.Timestamp(window(period, cutoff).end)
+    keep = history[~(history["target_id"].isin(list(overrides)) & (history["period"] == period.code))]
+    new = pd.DataFrame({"target_id": list(overrides), "period": period.code,
+                        "value": [float(v) for v in overrides.values()], "at": at})
+    return pd.concat([keep.astype({"value": "float64"}), new], ignore_index=True).sort_values(["target_id", "at"])
+
+
 def assess_targets(plan, progress, period: Period, cutoff: str, rules: dict, rating_level: float | None,
-                   land_fields=None) -> tuple[pd.DataFrame, list[Issue]]:
+                   land_fields=None, overrides: dict[str, float] | None = None) -> tuple[pd.DataFrame, list[Issue]]:
     win, year_win = window(period, cutoff), window(str(period.year), cutoff)
     share = _elapsed_share(win, year_win)
     final = win.end >= year_win.end
@@ -199,6 +210,15 @@ def assess_targets(plan, progress, period: Period, cutoff: str, rules: dict, rat
     t["basis"] = _target_basis(t, rules)
     acts = _target_actuals(plan, progress, period, cutoff, rules, land_fields)
     t = t.join(acts[["actual", "actual_period", "actual_source", "value_period"]])
+    overrides = overrides or {}
+    entered_like = t["actual_source"].eq("entered").fillna(False)  # what a projection may use
+    for tid, value in overrides.items():  # a what-if: the value as if measured or entered
+        i = t.index[t["target_id"] == tid]
+        from_records = t.loc[i, "actual_source"].isin(["dossiers", "feedback"]).fillna(False)
+        entered_like.loc[i] = ~from_records
+        t.loc[i, "value_period"] = t.loc[i, "value_period"].where(from_records, period.code)
+        t.loc[i, ["actual", "actual_period"]] = [float(value), np.nan]
+        t.loc[i, "actual_source"] = "what-if"
     is_rating = _is(t["kpi"], "rating")
     if rating_level is not None:
         t.loc[is_rating, "actual"] = rating_level
@@ -213,8 +233,10 @@ def assess_targets(plan, progress, period: Period, cutoff: str, rules: dict, rat
     # Where a level should be by now: pro-rated from zero, and where its pace leads.
     level = (t["basis"] == "level") & t["measurable"] & ~_is(t["comparator"], "≤") & (not final)
     t["expected"] = np.where(level, t["target_value"] * share, t["target_value"])
-    projected = _projection(_quarter_history(progress, period, cutoff), pd.Timestamp(year_win.end))
-    t["projected"] = t["target_id"].map(projected).where(level & t["actual_source"].eq("entered").fillna(False))
+    history = _with_overrides(_quarter_history(progress, period, cutoff),
+                              {k: v for k, v in overrides.items() if k in set(t.loc[entered_like, "target_id"])}, period, cutoff)
+    projected = _projection(history, pd.Timestamp(year_win.end))
+    t["projected"] = t["target_id"].map(projected).where(level & entered_like)
     t.loc[_is(t["unit"], "percent"), "projected"] = t["projected"].clip(0, 100)  # a share cannot pass 100%
     statuses = []
     annual = set(rules["targets"]["annual_targets"])
@@ -401,8 +423,13 @@ def _warnings_frame(issues: list[Issue]) -> pd.DataFrame:
                         columns=["severity", "file", "row", "column", "message", "text"])
 
 
-def assess(plan, progress, period: str | Period, cutoff: str = "nd09", rules: dict | None = None) -> Assessment:
-    """Assess every target and task of ``plan`` for ``period`` under ``cutoff``."""
+def assess(plan, progress, period: str | Period, cutoff: str = "nd09", rules: dict | None = None,
+           overrides: dict[str, float] | None = None) -> Assessment:
+    """Assess every target and task of ``plan`` for ``period`` under ``cutoff``.
+
+    ``overrides`` ({target_id: value}) is a what-if: each value replaces the target's actual
+    as if it had been measured (or entered for this period), and everything downstream —
+    status, pace projection, area and unit scores, composite, rating — follows."""
     period = parse_period(period)
     cutoff = check_cutoff(cutoff)
     rules = rules or load_rules(plan)
@@ -414,12 +441,12 @@ def assess(plan, progress, period: str | Period, cutoff: str = "nd09", rules: di
 
     tasks = assess_tasks(plan, progress, period, cutoff, rules)
     # First pass without the rating target, whose actual is the composite's own estimate.
-    targets, w = assess_targets(plan, progress, period, cutoff, rules, None, land)
+    targets, w = assess_targets(plan, progress, period, cutoff, rules, None, land, overrides)
     scored = targets[~_is(targets["kpi"], "rating")]
     areas = _score_block(scored, tasks, "area_id", list(plan.areas["area_id"]), rules, "area_id")
     areas.insert(1, "name", areas["area_id"].map(plan.area_name))
     overall = composite(areas, scored, tasks, rules)
-    targets, w = assess_targets(plan, progress, period, cutoff, rules, overall["rating_level"], land)
+    targets, w = assess_targets(plan, progress, period, cutoff, rules, overall["rating_level"], land, overrides)
     issues += w
     units_ids = [u for u in plan.units["unit_id"] if (tasks["lead_unit_id"] == u).any() or (targets["lead_unit_id"] == u).any()]
     units = _score_block(targets[~_is(targets["kpi"], "rating")], tasks, "lead_unit_id", units_ids, rules, "unit_id")

@@ -55,18 +55,8 @@ import numpy as np
 import pandas as pd
 
 from . import fmt, paths, tables, vocab
-from .assess import (
-    Assessment,
-    _is,
-    _judge,
-    _projection,
-    _quarter_history,
-    _score_block,
-    assess,
-    composite,
-    load_rules,
-)
-from .periods import Period, check_cutoff, describe_window, label, label_title, parse_period, periods_in_year, window
+from .assess import Assessment, _is, assess, load_rules
+from .periods import Period, check_cutoff, describe_window, label, label_title, parse_period, periods_in_year
 
 __all__ = [
     "NOTEBOOK",
@@ -329,137 +319,63 @@ def _slug(text: str) -> str:
 
 # --- what if ----------------------------------------------------------------------------------
 
-def _status(row, value, projected, final: bool, annual: set, rules: dict) -> str:
-    """The status assess gives a target row with ``value`` as its actual (same branches)."""
-    if not row["measurable"]:
-        return "not_measurable"
-    if pd.isna(value) and row["target_id"] in annual and not final:
-        return "not_due"
-    return _judge(value, row["target_value"], row["comparator"], row["basis"], row["expected"], projected, final, rules)
-
-
 def what_if(a: Assessment, target_id: str, value: float, linked: bool = True) -> dict:
-    """Re-judge ``a`` as if target ``target_id`` had reached ``value``; return before and after.
+    """Re-assess ``a`` as if target ``target_id`` had reached ``value``; return before and after.
 
-    Consistent with ``assess``: the same rules (``a.rules``), the same judge and scores.
+    The "after" side is ``assess`` itself run with ``overrides``, so the what-if can never
+    drift from the real rules: status, pace projection, area and unit scores, composite
+    score and estimated rating all follow exactly as they would with that figure.
 
     * A target measured from the dossier or petition log (online share…): every measurable
       target computed from the same indicator takes the value too (``linked``), as the log
       would give them all the same figure — T2.07 "≥ 50%" and T6.22 "≥ 30%" move together.
-    * An entered target: the value is treated exactly like a row for ``a.period`` in the
-      indicators table; for a quarter it also enters the pace projection of a level target.
-    * Then the areas concerned, their lead units, the composite score and the estimated
-      rating are recomputed, and the rating target (objective 7) follows the new rating.
+    * An entered target: the value counts as entered for ``a.period``; for a quarter it
+      also enters the pace projection of a level target.
 
     Returns a dict: ``target_id``, ``value``, ``changed`` (target ids set to the value),
-    ``actual_before/after``, ``status_before/after``, ``area_id``, ``area_score_before/after``,
+    ``changed_status``, ``actual_before/after``, ``status_before/after``, ``area_id``,
+    ``area_score_before/after``, ``areas`` ({area: (before, after)} for the areas changed),
     ``unit_id``, ``unit_score_before/after``, ``score_before/after``, ``rating_before/after``,
-    ``rating_level_before/after``, ``areas`` ({area: (before, after)} for every area changed),
-    and the recomputed frames ``targets_after``, ``areas_after``, ``units_after``, ``overall_after``.
+    ``rating_level_before/after``, and the recomputed frames ``targets_after``,
+    ``areas_after``, ``units_after``, ``overall_after``.
     """
-    rules = a.rules
-    t = a.targets.copy()
+    t = a.targets
     hit = t.index[t["target_id"] == target_id]
     if len(hit) != 1:
         raise KeyError(f"Không có chỉ tiêu '{target_id}' trong đánh giá.")
-    i = hit[0]
-    row = t.loc[i]
+    row = t.loc[hit[0]]
     if not bool(row["measurable"]):
         raise ValueError(f"Chỉ tiêu {target_id} là chỉ tiêu định tính, không có giá trị để giả định.")
-    if _is(t["kpi"], "rating")[i]:
+    if _is(t["kpi"], "rating")[hit[0]]:
         raise ValueError(f"Chỉ tiêu {target_id} là xếp loại ước tính, được suy ra từ điểm tổng hợp; hãy giả định các "
                          "chỉ tiêu khác.")
     value = float(value)
     if not math.isfinite(value):
         raise ValueError("Giá trị giả định phải là một số.")
-
-    year_win = window(Period(a.period.year, "year"), a.cutoff)
-    final = a.window.end >= year_win.end
-    annual = set(rules["targets"]["annual_targets"])
+    ids = [target_id]
     from_records = bool(pd.notna(row["actual_source"]) and row["actual_source"] in RECORD_SOURCES)
-    ids = [i]
     if linked and from_records and pd.notna(row["kpi"]):
         same = _is(t["kpi"], row["kpi"]) & t["actual_source"].isin(list(RECORD_SOURCES)).fillna(False) & t["measurable"]
-        ids = list(t.index[same.astype(bool)])
+        ids = list(t.loc[same.astype(bool), "target_id"])
+    b = assess(a.plan, a.progress, a.period, a.cutoff, a.rules, overrides={i: value for i in ids})
 
-    projected_new = np.nan
-    if not from_records:
-        # As if the value were entered for the period: the quarter's point of the pace line.
-        hist = _quarter_history(a.progress, a.period, a.cutoff)
-        hist = hist[hist["target_id"] == target_id][["target_id", "period", "value", "at"]]
-        if a.period.kind == "quarter":
-            hist = hist[hist["period"] != a.period.code]
-            new = pd.DataFrame({"target_id": [target_id], "period": [a.period.code], "value": [value],
-                                "at": [pd.Timestamp(a.window.end)]})
-            hist = pd.concat([hist.astype({"value": "float64"}), new], ignore_index=True).sort_values(["target_id", "at"])
-        projected_new = _projection(hist, pd.Timestamp(year_win.end)).get(target_id, np.nan)
-
-    before = {j: t.loc[j, "status"] for j in ids}
-    for j in ids:
-        r = t.loc[j]
-        level = (r["basis"] == "level") and bool(r["measurable"]) and _text(r["comparator"]) != "≤" and not final
-        projected = np.nan
-        if not from_records and level and pd.notna(projected_new):
-            projected = min(100.0, max(0.0, projected_new)) if r["unit"] == "percent" else projected_new
-        t.at[j, "actual"] = value
-        t.at[j, "actual_source"] = "what-if"
-        t.at[j, "actual_period"] = np.nan
-        if not from_records:
-            t.at[j, "value_period"] = a.period.code
-        t.at[j, "projected"] = projected
-        t.at[j, "status"] = _status(r, value, projected, final, annual, rules)
-        sign = -1 if _text(r["comparator"]) == "≤" else 1
-        t.at[j, "gap"] = sign * (value - r["target_value"])
-        diff = value - r["previous_actual"] if pd.notna(r["previous_actual"]) else np.nan
-        t.at[j, "trend"] = pd.NA if pd.isna(diff) else ("up" if diff > 1e-9 else "down" if diff < -1e-9 else "flat")
-
-    is_rating = _is(t["kpi"], "rating")
-    scored = t[~is_rating]
-    area_ids = list(dict.fromkeys(t.loc[ids, "area_id"]))
-    areas = a.areas.copy()
-    fresh = _score_block(scored, a.tasks, "area_id", area_ids, rules, "area_id").set_index("area_id")
-    for aid in area_ids:
-        pos = areas.index[areas["area_id"] == aid]
-        for col in fresh.columns:
-            areas.loc[pos, col] = fresh.at[aid, col]
-    overall = composite(areas, scored, a.tasks, rules)
-
-    units = a.units.copy()
-    unit_ids = [u for u in dict.fromkeys(t.loc[ids, "lead_unit_id"]) if pd.notna(u) and (units["unit_id"] == u).any()]
-    if unit_ids:
-        ufresh = _score_block(scored, a.tasks, "lead_unit_id", unit_ids, rules, "unit_id").set_index("unit_id")
-        for uid in unit_ids:
-            pos = units.index[units["unit_id"] == uid]
-            for col in ufresh.columns:
-                units.loc[pos, col] = ufresh.at[uid, col]
-
-    # The rating target (objective 7) follows the estimated rating, as in assess's second pass.
-    level_now = overall["rating_level"]
-    for j in t.index[is_rating]:
-        r = t.loc[j]
-        rated = np.nan if level_now is None else float(level_now)
-        t.at[j, "actual"] = rated
-        t.at[j, "actual_source"] = pd.NA if level_now is None else "estimate"
-        t.at[j, "status"] = _status(r, rated, r["projected"], final, annual, rules)
-        t.at[j, "gap"] = rated - r["target_value"] if bool(r["measurable"]) else np.nan
-
+    old_t, new_t = a.targets.set_index("target_id"), b.targets.set_index("target_id")
+    area_ids = list(dict.fromkeys(old_t.loc[ids, "area_id"]))
+    old_area, new_area = a.areas.set_index("area_id")["score"], b.areas.set_index("area_id")["score"]
+    old_unit, new_unit = a.units.set_index("unit_id")["score"], b.units.set_index("unit_id")["score"]
     area_id, unit_id = row["area_id"], row["lead_unit_id"]
-    old_area = a.areas.set_index("area_id")["score"]
-    new_area = areas.set_index("area_id")["score"]
-    old_unit = a.units.set_index("unit_id")["score"]
-    new_unit = units.set_index("unit_id")["score"]
     return {
-        "target_id": target_id, "value": value, "changed": [t.at[j, "target_id"] for j in ids],
-        "changed_status": {t.at[j, "target_id"]: (before[j], t.at[j, "status"]) for j in ids},
+        "target_id": target_id, "value": value, "changed": ids,
+        "changed_status": {i: (old_t.at[i, "status"], new_t.at[i, "status"]) for i in ids},
         "actual_before": row["actual"], "actual_after": value,
-        "status_before": row["status"], "status_after": t.at[i, "status"],
+        "status_before": row["status"], "status_after": new_t.at[target_id, "status"],
         "area_id": area_id, "area_score_before": old_area.get(area_id, np.nan), "area_score_after": new_area.get(area_id, np.nan),
         "areas": {aid: (old_area.get(aid, np.nan), new_area.get(aid, np.nan)) for aid in area_ids},
         "unit_id": unit_id, "unit_score_before": old_unit.get(unit_id, np.nan), "unit_score_after": new_unit.get(unit_id, np.nan),
-        "score_before": a.overall["score"], "score_after": overall["score"],
-        "rating_before": a.overall["rating"], "rating_after": overall["rating"],
-        "rating_level_before": a.overall["rating_level"], "rating_level_after": overall["rating_level"],
-        "targets_after": t, "areas_after": areas, "units_after": units, "overall_after": overall,
+        "score_before": a.overall["score"], "score_after": b.overall["score"],
+        "rating_before": a.overall["rating"], "rating_after": b.overall["rating"],
+        "rating_level_before": a.overall["rating_level"], "rating_level_after": b.overall["rating_level"],
+        "targets_after": b.targets, "areas_after": b.areas, "units_after": b.units, "overall_after": b.overall,
     }
 
 

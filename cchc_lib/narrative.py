@@ -11,7 +11,7 @@ from __future__ import annotations
 import pandas as pd
 
 from . import fmt, vocab
-from .periods import Period, describe_window, label, next_period_of, window
+from .periods import describe_window, label, next_period_of, window
 
 PHRASES = {
     "vi": {

@@ -351,7 +351,7 @@ class Report:
 NOTEBOOK = "quarterly_assessment.ipynb"
 
 
-def notebook_path() -> "Path":
+def notebook_path():
     from pathlib import Path
 
     from .paths import REPO_ROOT

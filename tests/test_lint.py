@@ -1,6 +1,5 @@
 """Plan.lint() finds the flaws of the signed document."""
 
-import pandas as pd
 
 from cchc_lib import load_plan
 from .conftest import edit_cell
@@ -52,7 +51,6 @@ def test_lint_lists_documented_typo_fixes(plan):
 
 def test_lint_is_data_driven_not_hard_coded(plan_copy):
     # Moving a deadline after the decision removes that finding; nothing is fixed in code.
-    _, idx = None, None
     plan = load_plan(plan_copy)
     i = int(plan.tasks.index[plan.tasks["task_id"] == "PL1.01"][0])
     edit_cell(plan_copy / "tasks.csv", i, "deadline_text", "Quý I/2024")

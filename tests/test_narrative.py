@@ -1,6 +1,5 @@
 """Generated sentences carry the assessment's numbers, in Vietnamese formats."""
 
-import pandas as pd
 import pytest
 
 from cchc_lib import fmt, narrative
