@@ -20,7 +20,7 @@ from . import paths
 from .deadlines import DeadlineError, is_recurring, parse_deadline
 from .errors import DataError, Issue, display_path
 from .readers import read_csv
-from .schemas import Field, TableSpec, choice_map, isin_check, load_table, norm_key, element_check
+from .schemas import Field, TableSpec, accepts, choice_map, element_check, isin_check, load_table, norm_key
 
 PLAN_FILES = ("areas", "objectives", "targets", "tasks", "units")
 OPTIONAL_FILES = ("corrections",)
@@ -156,14 +156,6 @@ def _tuples(s: pd.Series, fn) -> pd.Series:
     return pd.Series([fn(v) for v in s], index=s.index, dtype=object)
 
 
-def _deadline_ok(text: str) -> bool:
-    try:
-        parse_deadline(text)
-        return True
-    except DeadlineError:
-        return False
-
-
 @dataclass
 class Plan:
     """A validated plan: ``meta`` plus one DataFrame per table (see docs/plan-data.md)."""
@@ -273,7 +265,7 @@ def load_plan(ref: str | os.PathLike = "hai-duong-2024") -> Plan:
     tasks = _load(folder, "tasks", TASKS, {
         "area_id": [in_areas], "lead_unit": [directory.check()],
         "support_units": [directory.check(many=True)],
-        "deadline_text": [element_check(_deadline_ok, "không đọc được thời hạn: cần dạng 'Trước ngày 05/01/2024', 'Quý I/2024', "
+        "deadline_text": [element_check(accepts(parse_deadline, DeadlineError), "không đọc được thời hạn: cần dạng 'Trước ngày 05/01/2024', 'Quý I/2024', "
                                          "'6 tháng đầu năm 2024', 'Trong năm 2024', 'Năm 2024' hoặc 'Thường xuyên'")],
     })
     target_ids = list(targets["target_id"])

@@ -23,7 +23,7 @@ import pandas as pd
 from .errors import DataError, Issue, display_path
 from .periods import PeriodError, parse_period, window
 from .readers import EXCEL_SUFFIXES, excel_sheets, read_table
-from .schemas import Field, TableSpec, choice_map, element_check, isin_check, load_table, norm_key
+from .schemas import Field, TableSpec, accepts, choice_map, element_check, isin_check, load_table, norm_key
 
 KINDS = ("indicators", "tasks", "dossiers", "feedback", "notes")
 
@@ -57,12 +57,7 @@ RATING_WORDS = {"vi": {"satisfied": "Hài lòng", "neutral": "Bình thường", 
 PERIOD_HINT = "cần kỳ báo cáo dạng 2024-Q2, 2024-H1, 2024 hoặc 'Quý II/2024'"
 
 
-def _period_ok(text: str) -> bool:
-    try:
-        parse_period(text)
-        return True
-    except PeriodError:
-        return False
+_period_ok = accepts(parse_period, PeriodError)
 
 
 SPECS: dict[str, TableSpec] = {
@@ -235,6 +230,7 @@ def _check_indicators(df: pd.DataFrame, plan, file: str) -> tuple[pd.DataFrame, 
     targets = plan.targets.set_index("target_id")
     for row, r in df.iterrows():
         t = targets.loc[r["target_id"]]
+        unit = t["unit"] if pd.notna(t["unit"]) else None
         num, den, val = r["numerator"], r["denominator"], r["value"]
         if pd.isna(num) != pd.isna(den):
             missing = "denominator" if pd.isna(den) else "numerator"
@@ -247,16 +243,16 @@ def _check_indicators(df: pd.DataFrame, plan, file: str) -> tuple[pd.DataFrame, 
             if num < 0 or num > den:
                 errors.append(Issue(file, f"tử số phải từ 0 đến mẫu số ({den:g})", row=row, column="numerator", value=f"{num:g}"))
                 continue
-            ratio = 100 * num / den if t["unit"] == "percent" else num
+            ratio = 100 * num / den if unit == "percent" else num
             if pd.notna(val) and abs(val - ratio) > 0.05:
                 errors.append(Issue(file, f"giá trị không khớp với tử số/mẫu số ({ratio:.2f}); xóa một trong hai hoặc sửa cho khớp",
                                     row=row, column="value", value=f"{val:g}"))
                 continue
             df.loc[row, "value"] = ratio
             val = ratio
-        if t["unit"] == "percent" and not 0 <= val <= 100:
+        if unit == "percent" and not 0 <= val <= 100:
             errors.append(Issue(file, "tỷ lệ phần trăm phải từ 0 đến 100 (ghi 42,5 chứ không ghi 0,425)", row=row, column="value", value=f"{val:g}"))
-        elif t["unit"] == "rating" and val not in (1, 2, 3, 4):
+        elif unit == "rating" and val not in (1, 2, 3, 4):
             errors.append(Issue(file, "xếp loại ghi bằng số: 1 yếu, 2 trung bình, 3 khá, 4 tốt", row=row, column="value", value=f"{val:g}"))
         elif val < 0:
             errors.append(Issue(file, "giá trị không được âm", row=row, column="value", value=f"{val:g}"))

@@ -71,10 +71,13 @@ _BLANK_LINE = re.compile(rb"\n[ \t\r]*\n")
 
 
 def _sniff_delimiter(text: str) -> str:
-    try:
-        return csv.Sniffer().sniff(text.split("\n", 1)[0], delimiters=",;\t").delimiter
-    except csv.Error:
-        return ","
+    """Comma, or the semicolon/tab a Vietnamese-locale Excel writes: the separator that
+    occurs most in the header line outside quotes (a header like "Văn bản, sản phẩm"
+    holds a comma even in a semicolon file)."""
+    header = re.sub(r'"[^"]*"', "", text.split("\n", 1)[0])
+    counts = {d: header.count(d) for d in ",;\t"}
+    best = max(counts, key=lambda d: (counts[d], d == ","))
+    return best if counts[best] else ","
 
 
 def _read_csv_fast(data: bytes, delimiter: str, file: str) -> pd.DataFrame | None:

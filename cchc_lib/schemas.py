@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 import unicodedata
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Callable
 
 import pandas as pd
@@ -189,6 +189,17 @@ def choice_series(s: pd.Series, choices: dict[str, str]) -> pd.Series:
 PARSERS = {"number": parse_number_series, "bool": parse_bool_series, "date": parse_date_series}
 
 
+def accepts(parser: Callable, error: type[Exception] = ValueError) -> Callable[[str], bool]:
+    """A predicate for ``element_check``: does ``parser`` read the text without ``error``?"""
+    def ok(text: str) -> bool:
+        try:
+            parser(text)
+            return True
+        except error:
+            return False
+    return ok
+
+
 def element_check(fn: Callable[[str], bool], error: str) -> pa.Check:
     """A check run cell by cell: for small tables and lookups that have no vector form."""
     return pa.Check(lambda s: s.map(fn).astype(bool), error=error)
@@ -308,14 +319,3 @@ def choice_map(canonical: dict[str, tuple[str, ...]]) -> dict[str, str]:
         for w in (value, *words):
             out[norm_key(w)] = value
     return out
-
-
-@dataclass
-class Loaded:
-    """A validated table plus what loading it counted (for the 'read vs used' report)."""
-
-    table: pd.DataFrame
-    file: str
-    rows_read: int
-    blank_rows: int = 0
-    notes: list[Issue] = field(default_factory=list)

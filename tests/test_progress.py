@@ -1,0 +1,210 @@
+"""Progress inputs: every bad-input case names file, row, column and what was expected;
+the examples of docs/progress-data.md load as a new user would write them."""
+
+from __future__ import annotations
+
+import re
+
+import pandas as pd
+import pytest
+
+from cchc_lib import DataError
+from cchc_lib.assess import assess
+from cchc_lib.paths import REPO_ROOT
+from cchc_lib.progress import load_progress
+
+
+def write(folder, name, text, encoding="utf-8"):
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / name).write_text(text, encoding=encoding)
+    return folder
+
+
+def error(plan, folder) -> str:
+    with pytest.raises(DataError) as info:
+        load_progress(folder, plan)
+    return str(info.value)
+
+
+# --- the documented examples -----------------------------------------------------------------
+
+def doc_examples() -> dict[str, str]:
+    """The ```csv blocks of docs/progress-data.md, by the section (kind) they stand in."""
+    text = (REPO_ROOT / "docs" / "progress-data.md").read_text(encoding="utf-8")
+    out = {}
+    for section in re.split(r"^## ", text, flags=re.M)[1:]:
+        kind = section.split("\n", 1)[0].strip()
+        block = re.search(r"```csv\n(.*?)```", section, re.S)
+        if block:
+            out[kind] = block.group(1)
+    return out
+
+
+def test_docs_examples_load_and_give_hand_computed_verdicts(plan, tmp_path):
+    examples = doc_examples()
+    assert set(examples) == {"indicators", "tasks", "dossiers"}
+    for kind, text in examples.items():
+        write(tmp_path, f"{kind}.csv", text)
+    progress = load_progress(tmp_path, plan)
+    a = assess(plan, progress, "2024-Q2")
+    t = a.targets.set_index("target_id")
+    k = a.tasks.set_index("task_id")
+    assert t.loc["T6.17", "actual"] == 62
+    assert t.loc["T6.04", "actual"] == 90            # 18 / 20
+    assert k.loc["PL2.01", "status"] == "done_on_time"  # done 12/03, due 31/03
+    assert (k.loc["PL1.02", "status"], k.loc["PL1.02", "days_late"]) == ("overdue", 151)  # 15/01 → 14/06
+    assert k.loc["NV2.04", "status"] == "recurring_missing"  # reported in Q1 only
+    # Two dossiers: one online, returned on time; one direct, still pending after its due date.
+    o = a.tthc.overall
+    assert o.at["online_rate", "value"] == 50
+    assert (o.at["on_time_rate", "numerator"], o.at["on_time_rate", "denominator"]) == (1, 2)
+    assert o.at["overdue_pending", "value"] == 1
+
+
+# --- bad input -------------------------------------------------------------------------------
+
+def test_numerator_above_denominator(plan, tmp_path):
+    write(tmp_path, "indicators.csv", "target_id,period,numerator,denominator\nT6.04,2024-Q2,25,20\n")
+    msg = error(plan, tmp_path)
+    assert "indicators.csv, dòng 2, cột 'numerator': tử số phải từ 0 đến mẫu số (20)" in msg
+
+
+def test_rate_outside_0_100(plan, tmp_path):
+    write(tmp_path, "indicators.csv", "target_id,period,value\nT6.17,2024-Q2,0.62\nT6.14,2024-Q2,142\n")
+    msg = error(plan, tmp_path)
+    assert "dòng 3, cột 'value': tỷ lệ phần trăm phải từ 0 đến 100" in msg and "'142'" in msg
+
+
+def test_unknown_target_and_task_ids(plan, tmp_path):
+    write(tmp_path, "indicators.csv", "target_id,period,value\nT9.99,2024-Q2,5\n")
+    write(tmp_path, "tasks.csv", "task_id,period,status\nPL9.01,2024-Q2,Đang thực hiện\n")
+    msg = error(plan, tmp_path)
+    assert "indicators.csv, dòng 2, cột 'target_id': cần một mã chỉ tiêu có trong targets.csv" in msg
+    assert "tasks.csv, dòng 2, cột 'task_id': cần một mã nhiệm vụ có trong tasks.csv" in msg
+    assert "(2 lỗi)" in msg  # problems of several files come together
+
+
+def test_unknown_status_word_lists_the_accepted_words(plan, tmp_path):
+    write(tmp_path, "tasks.csv", "task_id,period,status\nPL2.01,2024-Q2,xong rồi\n")
+    msg = error(plan, tmp_path)
+    assert "dòng 2, cột 'status': cần một trong các giá trị: not_started, in_progress, done, cancelled" in msg
+    assert "'xong rồi'" in msg
+
+
+def test_completion_date_after_the_period_or_before_the_year(plan, tmp_path):
+    write(tmp_path, "tasks.csv", "task_id,period,status,completed_on\nPL2.01,2024-Q1,Hoàn thành,05/04/2024\n"
+                                 "PL1.02,2024-Q1,Hoàn thành,20/11/2023\n")
+    msg = error(plan, tmp_path)
+    assert "dòng 2, cột 'completed_on': ngày hoàn thành sau khi kết thúc kỳ 2024-Q1 (31/03/2024)" in msg
+    assert "dòng 3, cột 'completed_on': ngày hoàn thành trước năm kế hoạch 2024" in msg
+
+
+def test_done_without_a_date(plan, tmp_path):
+    write(tmp_path, "tasks.csv", "task_id,period,status\nPL2.01,2024-Q1,Hoàn thành\n")
+    assert "cột 'completed_on': nhiệm vụ có thời hạn đã 'Hoàn thành' cần ngày hoàn thành" in error(plan, tmp_path)
+
+
+DOSSIERS = "dossier_id,field,received_date,due_date,returned_date,channel\n"
+
+
+def test_returned_before_received(plan, tmp_path):
+    write(tmp_path, "dossiers.csv", DOSSIERS + "A,Hộ tịch,10/04/2024,12/04/2024,08/04/2024,Trực tiếp\n")
+    msg = error(plan, tmp_path)
+    assert "dossiers.csv, dòng 2, cột 'returned_date': ngày trả kết quả trước ngày tiếp nhận (10/04/2024)" in msg
+
+
+def test_duplicate_dossier_ids(plan, tmp_path):
+    write(tmp_path, "dossiers.csv", DOSSIERS + "A,Hộ tịch,10/04/2024,,,Trực tiếp\nB,Hộ tịch,10/04/2024,,,Trực tiếp\n"
+                                               "A,Đất đai,11/04/2024,,,Trực tuyến\n")
+    assert "cột 'dossier_id': giá trị 'A' bị trùng ở các dòng 2, 4" in error(plan, tmp_path)
+
+
+def test_dates_must_be_day_first_dates(plan, tmp_path):
+    write(tmp_path, "dossiers.csv", DOSSIERS + "A,Hộ tịch,04/31/2024,,,Trực tiếp\n")
+    assert "dòng 2, cột 'received_date': cần một ngày dạng dd/mm/yyyy" in error(plan, tmp_path)
+
+
+def test_period_outside_the_plan_year(plan, tmp_path):
+    write(tmp_path, "indicators.csv", "target_id,period,value\nT6.17,2025-Q1,60\nT6.14,Quý 5/2024,60\n")
+    msg = error(plan, tmp_path)
+    assert "dòng 2, cột 'period': kỳ báo cáo phải thuộc năm kế hoạch 2024" in msg
+    assert "dòng 3, cột 'period': cần kỳ báo cáo dạng 2024-Q2" in msg
+
+
+def test_duplicate_rows_for_one_target_and_period(plan, tmp_path):
+    write(tmp_path, "indicators.csv", "target_id,period,value\nT6.17,2024-Q2,60\nT6.17,Quý II/2024,61\n")
+    assert "trùng target_id + period (T6.17, 2024-Q2) ở các dòng 2, 3" in error(plan, tmp_path)
+
+
+def test_missing_required_column(plan, tmp_path):
+    write(tmp_path, "dossiers.csv", "dossier_id,field,received_date,channel_typo\nA,Hộ tịch,10/04/2024,x\n")
+    msg = error(plan, tmp_path)
+    assert "dossiers.csv, dòng 1: thiếu cột bắt buộc 'channel'" in msg
+
+
+def test_empty_file(plan, tmp_path):
+    write(tmp_path, "tasks.csv", "")
+    assert "tasks.csv: tệp rỗng" in error(plan, tmp_path)
+
+
+def test_non_utf8_csv(plan, tmp_path):
+    folder = tmp_path
+    folder.mkdir(exist_ok=True)
+    (folder / "notes.csv").write_bytes("period,highlights\n2024-Q2,Hoàn thành tốt\n".encode("cp1258", errors="replace")
+                                       .replace(b"?", b"\xe0"))
+    msg = error(plan, folder)
+    assert "notes.csv: tệp không phải mã UTF-8" in msg and "dòng 2" in msg
+
+
+def test_one_source_per_kind(plan, tmp_path):
+    write(tmp_path, "tasks.csv", "task_id,period,status\nNV2.04,2024-Q1,Đang thực hiện\n")
+    write(tmp_path, "nhiem-vu.csv", "task_id,period,status\nNV2.04,2024-Q1,Đang thực hiện\n")
+    assert "có 2 nguồn cho cùng loại 'tasks'" in error(plan, tmp_path)
+
+
+# --- what is accepted, counted and shown -------------------------------------------------------
+
+def test_vietnamese_headers_words_and_semicolons(plan, tmp_path):
+    write(tmp_path, "nhiem-vu.csv", "Mã nhiệm vụ;Kỳ báo cáo;Tình trạng;Ngày hoàn thành;Văn bản, sản phẩm\n"
+                                    "PL2.01;Quý I/2024;Đã hoàn thành;12/03/2024;KH 15/KH-UBND\n", encoding="utf-8-sig")
+    p = load_progress(tmp_path, plan)
+    row = p.tasks.iloc[0]
+    assert (row["task_id"], row["period"], row["status"]) == ("PL2.01", "2024-Q1", "done")
+    assert row["completed_on"] == pd.Timestamp("2024-03-12") and row["evidence"] == "KH 15/KH-UBND"
+
+
+def test_rows_without_figures_are_counted_not_dropped_silently(plan, tmp_path):
+    write(tmp_path, "indicators.csv", "target_id,period,value\nT6.17,2024-Q2,60\nT6.14,2024-Q2,\nT6.13,2024-Q2,\n")
+    p = load_progress(tmp_path, plan)
+    src = p.sources.set_index("kind").loc["indicators"]
+    assert (src["rows_read"], src["rows_used"], src["rows_not_entered"]) == (3, 1, 2)
+    assert any("2 dòng chưa nhập số liệu" in str(w) for w in p.warnings)
+
+
+def test_unknown_files_are_reported(plan, tmp_path):
+    write(tmp_path, "bao-cao-cu.csv", "x\n1\n")
+    write(tmp_path, "ghi chu.txt", "x")
+    p = load_progress(tmp_path, plan)
+    texts = " ".join(str(w) for w in p.warnings)
+    assert "bao-cao-cu.csv" in texts and "không ứng với loại dữ liệu nào" in texts
+    assert "ghi chu.txt" in texts
+
+
+def test_value_for_a_qualitative_target_is_kept_with_a_warning(plan, tmp_path):
+    write(tmp_path, "indicators.csv", "target_id,period,value\nT1.03,2024-Q2,3\n")
+    p = load_progress(tmp_path, plan)
+    assert len(p.indicators) == 1
+    assert any("không định lượng" in str(w) for w in p.warnings)
+
+
+def test_parquet_dossier_log(plan, tmp_path):
+    df = pd.DataFrame({"dossier_id": ["A", "B"], "field": ["Hộ tịch", "Đất đai"],
+                       "received_date": pd.to_datetime(["2024-04-01", "2024-04-02"]),
+                       "due_date": pd.to_datetime(["2024-04-03", "2024-04-20"]),
+                       "returned_date": pd.to_datetime(["2024-04-02", None]),
+                       "channel": ["online", "Trực tiếp"], "dossier_digitized": [True, False]})
+    tmp_path.mkdir(exist_ok=True)
+    df.to_parquet(tmp_path / "dossiers.parquet")
+    p = load_progress(tmp_path, plan)
+    assert list(p.dossiers["channel"]) == ["online", "direct"]
+    assert p.dossiers["returned_date"].isna().tolist() == [False, True]
