@@ -25,7 +25,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from cchc_lib import load_plan, tables  # noqa: E402
-from cchc_lib.assess import assess  # noqa: E402
+from cchc_lib.assessment import assess  # noqa: E402
 from cchc_lib.explore import Dashboard, what_if  # noqa: E402
 from cchc_lib.progress import load_progress  # noqa: E402
 from cchc_lib.sample import ensure_sample  # noqa: E402

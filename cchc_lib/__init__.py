@@ -1,11 +1,13 @@
 """cchc: quarterly assessment of a Vietnamese commune's administrative-reform (CCHC) plan.
 
-Data flows one way: plan and progress files → validated tables (``load_plan``) →
-assessment → narrative, tables and charts → notebooks → HTML/PDF reports.
+Data flows one way: plan and progress files → validated tables (``load_plan``,
+``load_progress``) → ``assess`` → narrative, tables and charts → notebooks → HTML/PDF.
 """
 
+from .assessment import Assessment, assess
 from .errors import DataError, Issue
 from .plan import Plan, load_plan
+from .progress import Progress, load_progress
 
 __version__ = "0.1.0"
-__all__ = ["DataError", "Issue", "Plan", "load_plan", "__version__"]
+__all__ = ["Assessment", "DataError", "Issue", "Plan", "Progress", "assess", "load_plan", "load_progress", "__version__"]

@@ -31,7 +31,7 @@ from matplotlib.patches import Patch
 from matplotlib.ticker import FixedLocator, FuncFormatter, MaxNLocator, MultipleLocator
 
 from . import fmt, periods, vocab
-from .assess import rating_for
+from .assessment import rating_for
 from .tthc import KPI_LABELS
 
 __all__ = [

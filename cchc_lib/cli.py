@@ -80,7 +80,7 @@ def _load_inputs(args):
 
 
 def cmd_assess(args: argparse.Namespace) -> int:
-    from .assess import assess
+    from .assessment import assess
     from .narrative import text_summary
 
     plan, progress = _load_inputs(args)

@@ -55,7 +55,7 @@ import numpy as np
 import pandas as pd
 
 from . import fmt, paths, tables, vocab
-from .assess import Assessment, _is, assess, load_rules
+from .assessment import Assessment, _is, assess, load_rules
 from .periods import Period, check_cutoff, describe_window, label, label_title, parse_period, periods_in_year
 
 __all__ = [

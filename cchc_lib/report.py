@@ -21,7 +21,7 @@ from html import escape as html_escape
 from jinja2 import Environment, PackageLoader, select_autoescape
 
 from . import fmt, narrative, tables, vocab
-from .assess import Assessment, area_history, assess
+from .assessment import Assessment, area_history, assess
 from .periods import describe_window, label, label_title
 
 SECTION_AREA = "II.7"  # "Tổ chức chỉ đạo, điều hành" is section I of the report

@@ -127,7 +127,7 @@ def task_table(a, lang: str = "vi", area_id: str | None = None, recurring: bool 
 
 def area_table(a, lang: str = "vi") -> pd.DataFrame:
     h = H[lang]
-    from .assess import rating_for
+    from .assessment import rating_for
 
     rows = []
     for _, r in a.areas.iterrows():
@@ -143,7 +143,7 @@ def area_table(a, lang: str = "vi") -> pd.DataFrame:
 
 def unit_table(a, lang: str = "vi") -> pd.DataFrame:
     h = H[lang]
-    from .assess import rating_for
+    from .assessment import rating_for
 
     rows = []
     for _, r in a.units.sort_values(["score", "unit_id"], ascending=[False, True], na_position="last").iterrows():

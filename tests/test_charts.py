@@ -21,7 +21,7 @@ from matplotlib.figure import Figure
 from matplotlib.text import Text
 
 from cchc_lib import charts, fmt, periods, vocab
-from cchc_lib.assess import assess, rating_for
+from cchc_lib.assessment import assess, rating_for
 from cchc_lib.periods import quarters_until
 from cchc_lib.progress import load_progress
 from cchc_lib.sample import ensure_sample

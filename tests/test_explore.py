@@ -14,7 +14,7 @@ import pandas as pd
 import pytest
 
 from cchc_lib import fmt, vocab
-from cchc_lib.assess import assess
+from cchc_lib.assessment import assess
 from cchc_lib.explore import (
     NOTEBOOK,
     Dashboard,

@@ -3,10 +3,10 @@
 import pytest
 
 from cchc_lib import fmt, narrative
-from cchc_lib.assess import assess
+from cchc_lib.assessment import assess
 from cchc_lib.progress import load_progress
 
-from .test_assess import online_log, write
+from .test_assessment import online_log, write
 
 
 @pytest.fixture(scope="module")

@@ -8,7 +8,7 @@ import shutil
 import pytest
 
 from cchc_lib import fmt
-from cchc_lib.assess import assess
+from cchc_lib.assessment import assess
 from cchc_lib.periods import label
 from cchc_lib.progress import load_progress
 from cchc_lib.report import notebook_path, produce

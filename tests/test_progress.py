@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 
 from cchc_lib import DataError
-from cchc_lib.assess import assess
+from cchc_lib.assessment import assess
 from cchc_lib.paths import REPO_ROOT
 from cchc_lib.progress import load_progress
 

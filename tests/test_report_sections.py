@@ -6,7 +6,7 @@ import re
 import pytest
 
 from cchc_lib import fmt, tables
-from cchc_lib.assess import assess
+from cchc_lib.assessment import assess
 from cchc_lib.report import Report
 
 

@@ -8,7 +8,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from cchc_lib.assess import assess, load_rules, rating_for
+from cchc_lib.assessment import assess, load_rules, rating_for
 from cchc_lib.progress import load_progress
 
 DOSSIER_HEADER = "dossier_id,field,procedure,received_date,due_date,returned_date,channel,dossier_digitized,result_digitized,rating\n"
