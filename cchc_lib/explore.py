@@ -767,6 +767,8 @@ class Dashboard:
         n_t, n_k = int(mt.sum()), int(mk.sum())
         tabs = self.t["tabs"]
         self.tabs.titles = (tabs[0].format(n=n_t), tabs[1].format(n=n_k), *tabs[2:])
+        # The count line is set together with the tables, so the page never shows them disagreeing.
+        self.status.value = self.t["showing"].format(t=n_t, T=len(a.targets), k=n_k, K=len(a.tasks))
         self._update_picks()
         self._dirty |= {"chart", "detail_target", "detail_task", "whatif"}
         self._render_visible()
