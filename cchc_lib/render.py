@@ -123,6 +123,26 @@ _OBJECT_REPR = re.compile(r"^<[^\n<>]+>$")  # <matplotlib.axes._axes.Axes at 0xâ
 TOC_MARKER = "<!--cchc:toc-->"
 
 
+def _local_kernel_manager():
+    from jupyter_client.manager import AsyncKernelManager
+    from traitlets import default
+
+    class LocalKernelManager(AsyncKernelManager):
+        """On Linux and macOS the report's kernel talks over local Unix sockets (IPC), not
+        TCP ports: nothing listens on the network while a report runs, and the kernel does
+        not warn about unencrypted TCP on every run. Windows has no IPC transport in ZeroMQ,
+        so there it keeps the loopback TCP default."""
+
+        @default("transport")
+        def _default_transport(self) -> str:
+            return "ipc" if os.name == "posix" else "tcp"
+
+    return LocalKernelManager
+
+
+LocalKernelManager = _local_kernel_manager()
+
+
 class ReportError(RuntimeError):
     """A report could not be produced. The message says what failed and where to look.
 
@@ -791,7 +811,7 @@ def run_report(
             papermill.execute_notebook(
                 str(notebook), str(executed), parameters=params, progress_bar=progress,
                 kernel_name=kernel_name, cwd=str(Path(cwd).resolve() if cwd else notebook.parent),
-                start_timeout=start_timeout,
+                start_timeout=start_timeout, kernel_manager_class=LocalKernelManager,
             )
         except PapermillExecutionError as exc:
             kept = _keep(executed, out_dir, stem)
