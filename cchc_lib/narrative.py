@@ -181,7 +181,7 @@ def area_paragraph(a, area_id: str, lang: str = "vi") -> str:
 
 
 def summary_paragraph(a, lang: str = "vi") -> str:
-    m = a.targets[a.targets["measurable"] & (a.targets["kpi"].fillna("") != "rating")]
+    m = a.targets[a.targets["measurable"]]  # objective 7 (the rating) counts as a target, as in the charts
     c = m["status"].value_counts()
     k = a.tasks[~a.tasks["recurring"]]
     due = k[k["deadline"].notna() & (k["deadline"] <= pd.Timestamp(a.window.end))]
@@ -215,6 +215,11 @@ def top_risks(a, lang: str = "vi", n: int = 5) -> list[str]:
     out += [P(lang, "risk_task", tid=r["task_id"], days=fmt.number(r["days_late"], 0, lang),
               deadline=fmt.date_short(r["deadline"], lang), text=shorten(r["text"])) for _, r in k.iterrows()]
     return out
+
+
+def mid_sentence(name: str) -> str:
+    """'Tỷ lệ hồ sơ…' → 'tỷ lệ hồ sơ…' inside a sentence; acronyms ('CBCC…') stay as they are."""
+    return name[0].lower() + name[1:] if len(name) > 1 and name[1].islower() else name
 
 
 def shorten(text, limit: int = 110) -> str:
@@ -302,7 +307,7 @@ def next_period(a, lang: str = "vi") -> list[str]:
     od = a.tasks[a.tasks["status"] == "overdue"].sort_values("days_late", ascending=False)
     out += [P(lang, "next_overdue", tid=r["task_id"], days=fmt.number(r["days_late"], 0, lang)) for _, r in od.iterrows()]
     risk = a.targets[a.targets["status"] == "at_risk"].sort_values("gap").head(6)
-    out += [P(lang, "next_risk", indicator=indicator(r, lang), actual=fmt.value(r["actual"], r["unit"], lang),
+    out += [P(lang, "next_risk", indicator=mid_sentence(indicator(r, lang)), actual=fmt.value(r["actual"], r["unit"], lang),
               target=target_text(r, lang)) for _, r in risk.iterrows()]
     return out
 

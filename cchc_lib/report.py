@@ -196,7 +196,7 @@ class Report:
 
     def summary_html(self) -> str:
         a, lang = self.a, self.lang
-        m = a.targets[a.targets["measurable"] & ~a.targets["kpi"].fillna("").eq("rating")]
+        m = a.targets[a.targets["measurable"]]
         c = m["status"].value_counts()
         k = a.tasks[~a.tasks["recurring"] & a.tasks["deadline"].notna() & (a.tasks["deadline"] <= pd.Timestamp(a.window.end))]
         labels = self.t["cards"]
