@@ -460,7 +460,7 @@ def assess(plan, progress, period: str | Period, cutoff: str = "nd09", rules: di
         result_ytd = tthc.kpis(progress.dossiers, progress.feedback, ytd, land_fields=land)
         t766 = tthc.decision_766(result)
     if not overall["reliable"]:
-        issues.append(Issue("(đánh giá)", "ít hơn một nửa số chỉ tiêu, nhiệm vụ có số liệu để chấm điểm; xếp loại ước tính "
+        issues.append(Issue("", "ít hơn một nửa số chỉ tiêu, nhiệm vụ có số liệu để chấm điểm; xếp loại ước tính "
                             "không đáng tin cậy", severity="warning"))
     return Assessment(plan=plan, progress=progress, period=period, cutoff=cutoff, window=win, ytd_window=ytd,
                       targets=targets.reset_index(drop=True), tasks=tasks.reset_index(drop=True), areas=areas,

@@ -25,7 +25,7 @@ class Issue:
     severity: str = "error"  # "error" stops loading; "warning" is reported and kept
 
     def location(self) -> str:
-        parts = [f"tệp {self.file}"]
+        parts = [f"tệp {self.file}"] if self.file else []
         if self.row is not None:
             parts.append(f"dòng {self.row}")
         if self.column is not None:
@@ -33,7 +33,8 @@ class Issue:
         return ", ".join(parts)
 
     def __str__(self) -> str:
-        text = f"{self.location()}: {self.expected}"
+        where = self.location()
+        text = f"{where}: {self.expected}" if where else self.expected[:1].upper() + self.expected[1:]
         if self.value is not None:
             shown = self.value if len(self.value) <= 80 else self.value[:77] + "…"
             text += f" (đang ghi: '{shown}')"

@@ -331,6 +331,12 @@ def text_summary(a, lang: str = "vi") -> str:
     lines.append("Điểm theo lĩnh vực:" if lang == "vi" else "Scores by area:")
     for _, r in a.areas.iterrows():
         lines.append(f"  {r['area_id']:5} {fmt.number(r['score'], 1, lang):>6}  {r['name']}")
+    if len(a.warnings):
+        lines.append("")
+        lines.append(("Cảnh báo về số liệu:" if lang == "vi" else "Data warnings:") + f" {len(a.warnings)}")
+        lines += [f"  - {w}" for w in a.warnings["text"].head(10)]
+        if len(a.warnings) > 10:
+            lines.append("  …")
     if a.is_sample:
         lines.insert(0, "DỮ LIỆU MẪU — không phải số liệu thật" if lang == "vi" else "SAMPLE DATA — not real figures")
     return "\n".join(lines)
