@@ -125,6 +125,16 @@ def _data_arg(p: argparse.ArgumentParser) -> None:
                         "(mặc định 'sample' — dữ liệu mẫu, tự tạo nếu chưa có)")
 
 
+def _period_args(p: argparse.ArgumentParser, period_default: str | None = None) -> None:
+    """--period, --cutoff, --lang: the same three choices for assess, report and explore."""
+    if period_default is None:
+        p.add_argument("--period", required=True, help="kỳ báo cáo: 2024-Q2, 2024-H1 hoặc 2024")
+    else:
+        p.add_argument("--period", default=period_default, help=f"kỳ mở đầu (mặc định {period_default})")
+    p.add_argument("--cutoff", default="nd09", choices=["nd09", "calendar"], help="mốc số liệu (mặc định nd09)")
+    p.add_argument("--lang", default="vi", choices=["vi", "en"], help="ngôn ngữ (mặc định vi)")
+
+
 def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="cchc", description="Đánh giá thực hiện kế hoạch cải cách hành chính (CCHC) cấp xã.")
     p.add_argument("--debug", action="store_true", help="hiện đầy đủ traceback khi có lỗi không mong đợi")
@@ -149,17 +159,13 @@ def build_parser() -> argparse.ArgumentParser:
     a = sub.add_parser("assess", help="đánh giá một kỳ và in tóm tắt ra màn hình")
     _plan_arg(a)
     _data_arg(a)
-    a.add_argument("--period", required=True, help="kỳ báo cáo: 2024-Q2, 2024-H1 hoặc 2024")
-    a.add_argument("--cutoff", default="nd09", choices=["nd09", "calendar"], help="mốc số liệu (mặc định nd09)")
-    a.add_argument("--lang", default="vi", choices=["vi", "en"])
+    _period_args(a)
     a.set_defaults(func=cmd_assess)
 
     r = sub.add_parser("report", help="lập báo cáo đánh giá (notebook → HTML, PDF) cho một kỳ")
     _plan_arg(r)
     _data_arg(r)
-    r.add_argument("--period", required=True, help="kỳ báo cáo: 2024-Q2, 2024-H1 hoặc 2024")
-    r.add_argument("--cutoff", default="nd09", choices=["nd09", "calendar"], help="mốc số liệu (mặc định nd09)")
-    r.add_argument("--lang", default="vi", choices=["vi", "en"], help="ngôn ngữ báo cáo (mặc định vi)")
+    _period_args(r)
     r.add_argument("--formats", default="html,pdf", help="định dạng xuất, cách nhau bằng dấu phẩy (mặc định html,pdf)")
     r.add_argument("--out", default="reports", help="thư mục gốc chứa báo cáo (mặc định reports/)")
     r.add_argument("--report-date", help="ngày lập báo cáo yyyy-mm-dd (mặc định hôm nay)")
@@ -169,9 +175,7 @@ def build_parser() -> argparse.ArgumentParser:
     e = sub.add_parser("explore", help="mở bảng điều khiển tương tác (JupyterLab, hoặc trang riêng với --serve)")
     _plan_arg(e)
     _data_arg(e)
-    e.add_argument("--period", default="2024-Q2", help="kỳ mở đầu (mặc định 2024-Q2)")
-    e.add_argument("--cutoff", default="nd09", choices=["nd09", "calendar"])
-    e.add_argument("--lang", default="vi", choices=["vi", "en"])
+    _period_args(e, period_default="2024-Q2")
     e.add_argument("--serve", action="store_true", help="phục vụ riêng bảng điều khiển (Voilà), không hiện mã")
     e.add_argument("--port", type=int, help="cổng (mặc định 8866 cho --serve)")
     e.add_argument("--host", default="127.0.0.1", help="địa chỉ lắng nghe (mặc định 127.0.0.1: chỉ máy này)")

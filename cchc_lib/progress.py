@@ -250,6 +250,11 @@ def _check_indicators(df: pd.DataFrame, plan, file: str) -> tuple[pd.DataFrame, 
                 continue
             df.loc[row, "value"] = ratio
             val = ratio
+        if unit == "percent" and 0 < val < 1 and pd.isna(den):
+            # 0,62 is a valid share, but far more often a 62% typed as a fraction.
+            warnings.append(Issue(file, f"tỷ lệ {val:g}% rất nhỏ: nếu là {val * 100:g}% hãy ghi {val * 100:g} "
+                                  "(tỷ lệ phần trăm ghi theo thang 0–100)", row=row, column="value",
+                                  value=f"{val:g}", severity="warning"))
         if unit == "percent" and not 0 <= val <= 100:
             errors.append(Issue(file, "tỷ lệ phần trăm phải từ 0 đến 100 (ghi 42,5 chứ không ghi 0,425)", row=row, column="value", value=f"{val:g}"))
         elif unit == "rating" and val not in (1, 2, 3, 4):

@@ -9,7 +9,6 @@ with its row, so the analyst gets the whole list at once.
 
 from __future__ import annotations
 
-import datetime as dt
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -107,24 +106,6 @@ def parse_date_series(s: pd.Series) -> pd.Series:
         out.loc[got.index[hit]] = got[hit].astype("datetime64[ns]")
         todo.loc[got.index[hit]] = False
     return out.dt.normalize()
-
-
-def _scalar(parser):
-    def parse(value):
-        if value is None:
-            return None
-        got = parser(pd.Series([value], dtype=object)).iloc[0]
-        return None if pd.isna(got) else got
-    return parse
-
-
-parse_bool = _scalar(parse_bool_series)
-parse_number = _scalar(parse_number_series)
-
-
-def parse_date(value) -> dt.date | None:
-    got = _scalar(parse_date_series)(value)
-    return None if got is None else got.date()
 
 
 # --- field specs -------------------------------------------------------------------------

@@ -75,6 +75,14 @@ def test_rate_outside_0_100(plan, tmp_path):
     assert "dòng 3, cột 'value': tỷ lệ phần trăm phải từ 0 đến 100" in msg and "'142'" in msg
 
 
+def test_a_percentage_typed_as_a_fraction_is_flagged(plan, tmp_path):
+    write(tmp_path, "indicators.csv", "target_id,period,value\nT6.17,2024-Q2,0.62\n")
+    p = load_progress(tmp_path, plan)
+    w = next(str(i) for i in p.warnings if "rất nhỏ" in str(i))
+    assert "indicators.csv, dòng 2, cột 'value'" in w and "hãy ghi 62" in w
+    assert p.indicators.iloc[0]["value"] == 0.62  # kept as typed, not guessed
+
+
 def test_unknown_target_and_task_ids(plan, tmp_path):
     write(tmp_path, "indicators.csv", "target_id,period,value\nT9.99,2024-Q2,5\n")
     write(tmp_path, "tasks.csv", "task_id,period,status\nPL9.01,2024-Q2,Đang thực hiện\n")
