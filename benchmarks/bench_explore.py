@@ -25,10 +25,10 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from cchc_lib import load_plan, tables  # noqa: E402
-from cchc_lib.assessment import assess  # noqa: E402
-from cchc_lib.explore import Dashboard, what_if  # noqa: E402
-from cchc_lib.progress import load_progress  # noqa: E402
-from cchc_lib.sample import ensure_sample  # noqa: E402
+from cchc_lib.assessment.engine import assess  # noqa: E402
+from cchc_lib.explore.dashboard import Dashboard, what_if  # noqa: E402
+from cchc_lib.progress.loader import load_progress  # noqa: E402
+from cchc_lib.progress.sample import ensure_sample  # noqa: E402
 
 
 def timed(fn, repeat: int = 1) -> list[float]:
@@ -42,7 +42,9 @@ def timed(fn, repeat: int = 1) -> list[float]:
 
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--repeat", type=int, default=5, help="repetitions of each cached/steady measurement (best is shown)")
+    ap.add_argument(
+        "--repeat", type=int, default=5, help="repetitions of each cached/steady measurement (best is shown)"
+    )
     args = ap.parse_args(argv)
     r = max(1, args.repeat)
 
@@ -63,6 +65,7 @@ def main(argv=None) -> int:
     def full_tables():
         tables.to_html(tables.target_table(a), badge_col="Đánh giá")
         tables.to_html(tables.task_table(a), badge_col="Tình trạng")
+
     add("reference", "target_table+task_table+to_html, all rows", timed(full_tables, r))
 
     # the dashboard ------------------------------------------------------------------------
@@ -81,6 +84,7 @@ def main(argv=None) -> int:
     def back_and_forth():
         d.period.value = "2024-Q2"
         d.period.value = "2024-Q3"
+
     add("period", "change period, cached (x2 per sample)", [t / 2 for t in timed(back_and_forth, r)])
     add("period", "change cut-off, cold (new assessment)", timed(lambda: setattr(d.cutoff, "value", "calendar")))
     d.period.value = "2024-Q2"
@@ -91,8 +95,11 @@ def main(argv=None) -> int:
     add("filter", "area (tables tab shown)", timed(lambda: setattr(d.area, "value", next(seq)), len(areas)))
     words = iter(["ho so", "Hue-S", "truc tuyen", "so", ""] * (r + 1))
     add("filter", "search text (tables tab shown)", timed(lambda: setattr(d.search, "value", next(words)), 5))
-    add("filter", "unit + status together (set_filters)",
-        timed(lambda: d.set_filters(unit="vh-xh", target_status="attention"), r))
+    add(
+        "filter",
+        "unit + status together (set_filters)",
+        timed(lambda: d.set_filters(unit="vh-xh", target_status="attention"), r),
+    )
     d.set_filters()
 
     d.tabs.selected_index = d.TAB_CHART
@@ -105,8 +112,11 @@ def main(argv=None) -> int:
     d.chart_kind.value = "status"
 
     d2 = Dashboard(plan, progress, "2024-Q2", "nd09", "vi", out_dir=out)  # only 2024-Q2 assessed so far
-    add("detail", "open detail tab, cold (assesses the other 3 quarters)",
-        timed(lambda: setattr(d2.tabs, "selected_index", d2.TAB_DETAIL)))
+    add(
+        "detail",
+        "open detail tab, cold (assesses the other 3 quarters)",
+        timed(lambda: setattr(d2.tabs, "selected_index", d2.TAB_DETAIL)),
+    )
     ids = iter(list(d2.a.targets["target_id"])[1:] * (r + 1))
     add("detail", "pick another target, history cached", timed(lambda: setattr(d2.target_pick, "value", next(ids)), 10))
     kids = iter(list(d2.a.tasks["task_id"])[1:] * (r + 1))
@@ -140,10 +150,15 @@ def main(argv=None) -> int:
     for group, name, times in rows:
         best, med, worst = min(times), statistics.median(times), max(times)
         print(f"{group:<10} {name:<55} {best:8.3f} {med:9.3f} {worst:8.3f} {best / ref:9.2f}")
-    slow = [(n, max(t)) for g, n, t in rows
-            if g not in ("reference", "dashboard", "export") and "total" not in n and max(t) >= 1.0]
-    print("\nGoal: every interaction well under 1 s.",
-          "Met." if not slow else "Not met by: " + "; ".join(f"{n} ({s:.2f} s)" for n, s in slow))
+    slow = [
+        (n, max(t))
+        for g, n, t in rows
+        if g not in ("reference", "dashboard", "export") and "total" not in n and max(t) >= 1.0
+    ]
+    print(
+        "\nGoal: every interaction well under 1 s.",
+        "Met." if not slow else "Not met by: " + "; ".join(f"{n} ({s:.2f} s)" for n, s in slow),
+    )
     return 0
 
 

@@ -35,25 +35,34 @@ from nbformat.v4 import new_code_cell, new_notebook
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
-from cchc_lib.render import human_size, run_report  # noqa: E402
+from cchc_lib.report.render import human_size, run_report  # noqa: E402
 
 NOTEBOOK = REPO / "notebooks" / "quarterly_assessment.ipynb"
-PARAMETERS = {"plan": "hai-duong-2024", "data": "sample", "period": "2024-Q2",
-              "cutoff": "nd09", "lang": "vi"}
-HEADER = {"commune": "xã Hải Dương", "period_label": "Quý II/2024", "lang": "vi",
-          "title": "Báo cáo đánh giá kết quả thực hiện kế hoạch CCHC Quý II/2024"}
+PARAMETERS = {"plan": "hai-duong-2024", "data": "sample", "period": "2024-Q2", "cutoff": "nd09", "lang": "vi"}
+HEADER = {
+    "commune": "xã Hải Dương",
+    "period_label": "Quý II/2024",
+    "lang": "vi",
+    "title": "Báo cáo đánh giá kết quả thực hiện kế hoạch CCHC Quý II/2024",
+}
 STEPS = ("execute", "html", "pdf", "total")
 
 
 def floor_notebook(path: Path) -> Path:
     """Parameters cell + the imports of the report, nothing else."""
     params = "\n".join(f"{k} = {v!r}" for k, v in PARAMETERS.items())
-    nb = new_notebook(cells=[
-        new_code_cell(params, metadata={"tags": ["parameters"]}),
-        new_code_cell("import cchc_lib\nimport pandas\nimport seaborn\nimport matplotlib\n"
-                      "import matplotlib.pyplot"),
-    ], metadata={"kernelspec": {"name": "python3", "display_name": "Python 3", "language": "python"},
-                 "language_info": {"name": "python"}})
+    nb = new_notebook(
+        cells=[
+            new_code_cell(params, metadata={"tags": ["parameters"]}),
+            new_code_cell(
+                "import cchc_lib\nimport pandas\nimport seaborn\nimport matplotlib\nimport matplotlib.pyplot"
+            ),
+        ],
+        metadata={
+            "kernelspec": {"name": "python3", "display_name": "Python 3", "language": "python"},
+            "language_info": {"name": "python"},
+        },
+    )
     nbformat.write(nb, path)
     return path
 
@@ -68,8 +77,7 @@ def pdf_pages(path: Path) -> str:
 
 def run(notebook: Path, root: Path, stem: str):
     out_dir = root / "reports" / "hai-duong-2024" / "2024-Q2"
-    return run_report(notebook, PARAMETERS, out_dir, stem=stem, header=HEADER, progress=False,
-                      record={"sample": True})
+    return run_report(notebook, PARAMETERS, out_dir, stem=stem, header=HEADER, progress=False, record={"sample": True})
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -80,8 +88,10 @@ def main(argv: list[str] | None = None) -> int:
     args = ap.parse_args(argv)
 
     if not args.notebook.is_file():
-        print(f"Chưa có notebook báo cáo {args.notebook} — chưa đo được. "
-              "(Report notebook not found; use --notebook PATH to time another one.)")
+        print(
+            f"Chưa có notebook báo cáo {args.notebook} — chưa đo được. "
+            "(Report notebook not found; use --notebook PATH to time another one.)"
+        )
         return 2
 
     root = Path(tempfile.mkdtemp(prefix="bench-report-")) if args.keep is None else args.keep
@@ -112,9 +122,12 @@ def main(argv: list[str] | None = None) -> int:
     print(f"{'':<7}" + "".join(f"{s:>9}" for s in STEPS) + f"{'HTML':>10}{'PDF':>10}{'pages':>7}")
     for name in ("OURS", "FLOOR"):
         res = best[name]
-        print(f"{name:<7}" + "".join(f"{res.seconds.get(s, 0):9.2f}" for s in STEPS)
-              + f"{human_size(res.sizes.get('html', 0), 'en'):>10}"
-              + f"{human_size(res.sizes.get('pdf', 0), 'en'):>10}{pages[name]:>7}")
+        print(
+            f"{name:<7}"
+            + "".join(f"{res.seconds.get(s, 0):9.2f}" for s in STEPS)
+            + f"{human_size(res.sizes.get('html', 0), 'en'):>10}"
+            + f"{human_size(res.sizes.get('pdf', 0), 'en'):>10}{pages[name]:>7}"
+        )
     ours, floor = best["OURS"].seconds, best["FLOOR"].seconds
     print("ratio  " + "".join(f"{ours[s] / floor[s]:9.2f}" if floor.get(s) else f"{'—':>9}" for s in STEPS))
     verdict = "meets" if ours["total"] <= 2 * floor["total"] else "misses"

@@ -34,10 +34,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 import synth  # noqa: E402
 
 from cchc_lib import tthc  # noqa: E402
-from cchc_lib.periods import window, year_to_date  # noqa: E402
+from cchc_lib.core.periods import window, year_to_date  # noqa: E402
 
 try:
-    from cchc_lib.progress import load_dossiers
+    from cchc_lib.progress.loader import load_dossiers
 except ImportError:  # the loader is written elsewhere; without it we time tthc alone
     load_dossiers = None
 
@@ -58,10 +58,18 @@ PAIRS = {
 }
 FLAGS = sorted({f for pair in PAIRS.values() for f in pair})
 
-CSV_WORDS = {"online": "Trực tuyến", "yes": "Có", "satisfied": "Hài lòng",
-             "ratings": ["Hài lòng", "Bình thường", "Không hài lòng"]}
-TYPED_WORDS = {"online": "online", "yes": True, "satisfied": "satisfied",
-               "ratings": ["satisfied", "neutral", "dissatisfied"]}
+CSV_WORDS = {
+    "online": "Trực tuyến",
+    "yes": "Có",
+    "satisfied": "Hài lòng",
+    "ratings": ["Hài lòng", "Bình thường", "Không hài lòng"],
+}
+TYPED_WORDS = {
+    "online": "online",
+    "yes": True,
+    "satisfied": "satisfied",
+    "ratings": ["satisfied", "neutral", "dissatisfied"],
+}
 
 
 # ---------------------------------------------------------------------------- ours
@@ -96,21 +104,23 @@ def _pandas_flags(df: pd.DataFrame, words: dict) -> pd.DataFrame:
     rated = ret_in & df["rating"].isin(words["ratings"])
     satisfied = ret_in & (df["rating"] == words["satisfied"])
     land = df["field"] == LAND
-    flags = pd.DataFrame({
-        "received": rec_in,
-        "received_online": rec_in & (df["channel"] == words["online"]),
-        "received_digitized": rec_in & (df["dossier_digitized"] == words["yes"]),
-        "returned": ret_in,
-        "returned_on_time": ret_in & ~(ret > due),
-        "returned_or_overdue": ret_in | overdue,
-        "returned_digitized": ret_in & (df["result_digitized"] == words["yes"]),
-        "pending": pending,
-        "pending_overdue": overdue,
-        "rated": rated,
-        "satisfied": satisfied,
-        "land_rated": rated & land,
-        "land_satisfied": satisfied & land,
-    })
+    flags = pd.DataFrame(
+        {
+            "received": rec_in,
+            "received_online": rec_in & (df["channel"] == words["online"]),
+            "received_digitized": rec_in & (df["dossier_digitized"] == words["yes"]),
+            "returned": ret_in,
+            "returned_on_time": ret_in & ~(ret > due),
+            "returned_or_overdue": ret_in | overdue,
+            "returned_digitized": ret_in & (df["result_digitized"] == words["yes"]),
+            "pending": pending,
+            "pending_overdue": overdue,
+            "rated": rated,
+            "satisfied": satisfied,
+            "land_rated": rated & land,
+            "land_satisfied": satisfied & land,
+        }
+    )
     return flags.groupby(df["field"]).sum()[FLAGS]
 
 
@@ -161,9 +171,11 @@ def _duckdb_sql(source: str, w: dict) -> str:
 
 def duckdb_csv(path: Path) -> pd.DataFrame:
     names = list(synth.CSV_COLUMNS)
-    source = (f"read_csv_auto('{path}', header=true, dateformat='%d/%m/%Y', "
-              f"names={names}, types={{'received_date': 'DATE', 'due_date': 'DATE', "
-              f"'returned_date': 'DATE', 'rating': 'VARCHAR'}})")
+    source = (
+        f"read_csv_auto('{path}', header=true, dateformat='%d/%m/%Y', "
+        f"names={names}, types={{'received_date': 'DATE', 'due_date': 'DATE', "
+        f"'returned_date': 'DATE', 'rating': 'VARCHAR'}})"
+    )
     with duckdb.connect() as con:
         return con.sql(_duckdb_sql(source, CSV_WORDS)).df().set_index("field")[FLAGS]
 
@@ -202,9 +214,11 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--seed", type=int, default=2024)
     args = ap.parse_args(argv)
 
-    print(f"rows={args.rows:,}  window={W.start:%d/%m/%Y}–{W.end:%d/%m/%Y} (nd09 {PERIOD})  "
-          f"cores={os.cpu_count()}  pandas {pd.__version__}  duckdb {duckdb.__version__}  "
-          f"best of {args.repeat}")
+    print(
+        f"rows={args.rows:,}  window={W.start:%d/%m/%Y}–{W.end:%d/%m/%Y} (nd09 {PERIOD})  "
+        f"cores={os.cpu_count()}  pandas {pd.__version__}  duckdb {duckdb.__version__}  "
+        f"best of {args.repeat}"
+    )
     with tempfile.TemporaryDirectory(prefix="bench_tthc_") as tmp:
         typed = synth.typed_dossiers(args.rows, args.seed)
         csv_path = synth.write_commune_csv(typed, Path(tmp) / "ho-so.csv")
@@ -213,8 +227,10 @@ def main(argv: list[str] | None = None) -> int:
 
         times: dict[str, float] = {}
         if load_dossiers is None:
-            print("cchc_lib.progress.load_dossiers is missing: OURS times tthc.assess_tthc "
-                  "on the typed frame only (no read, no validation).")
+            print(
+                "cchc_lib.progress.loader.load_dossiers is missing: OURS times tthc.assess_tthc "
+                "on the typed frame only (no read, no validation)."
+            )
             times["ours_csv"], res = best_of(lambda d: tthc.assess_tthc(d, None, W, YTD), typed, args.repeat)
             times["ours_parquet"] = times["ours_csv"]
             loaded = typed
@@ -235,29 +251,46 @@ def main(argv: list[str] | None = None) -> int:
         times["duckdb_parquet"], dk_pq = best_of(duckdb_parquet, pq_path, args.repeat)
 
     mine = ours_counts(res)
-    for name, ref in (("pandas in memory", pd_mem), ("pandas CSV", pd_csv), ("pandas Parquet", pd_pq),
-                      ("DuckDB CSV", dk_csv), ("DuckDB Parquet", dk_pq)):
+    for name, ref in (
+        ("pandas in memory", pd_mem),
+        ("pandas CSV", pd_csv),
+        ("pandas Parquet", pd_pq),
+        ("DuckDB CSV", dk_csv),
+        ("DuckDB Parquet", dk_pq),
+    ):
         same(mine, ref, f"ours vs {name}")
     ref_total = pd_csv.sum()
     for kpi, (num, den) in PAIRS.items():
         assert (res.overall.loc[kpi, "numerator"], res.overall.loc[kpi, "denominator"]) == (
-            ref_total[num], ref_total[den]), kpi
-    print("check: ours, pandas and DuckDB agree on every numerator and denominator "
-          "(7 dossier KPIs, overall and per field)")
+            ref_total[num],
+            ref_total[den],
+        ), kpi
+    print(
+        "check: ours, pandas and DuckDB agree on every numerator and denominator "
+        "(7 dossier KPIs, overall and per field)"
+    )
 
     t = times
     print()
-    print(f"{'rows':>10} | {'source':<8} | {'ours s':>7} | {'pandas s':>8} | {'duckdb s':>8} | "
-          f"{'ours/pandas':>11} | {'ours/duckdb':>11}")
+    print(
+        f"{'rows':>10} | {'source':<8} | {'ours s':>7} | {'pandas s':>8} | {'duckdb s':>8} | "
+        f"{'ours/pandas':>11} | {'ours/duckdb':>11}"
+    )
     print("-" * 82)
     for src in ("csv", "parquet"):
         o, p, d = t[f"ours_{src}"], t[f"pandas_{src}"], t[f"duckdb_{src}"]
-        print(f"{args.rows:>10,} | {src.upper() if src == 'csv' else 'Parquet':<8} | {o:7.2f} | {p:8.2f} | "
-              f"{d:8.2f} | {o / p:11.1f} | {o / d:11.1f}")
-    print(f"{args.rows:>10,} | {'memory':<8} | {t['kpis']:7.2f} | {t['pandas_mem']:8.2f} | {'':>8} | "
-          f"{t['kpis'] / t['pandas_mem']:11.1f} | {'':>11}   (tthc.kpis on the loaded frame)")
-    print(f"{args.rows:>10,} | {'memory':<8} | {t['assess']:7.2f} | {t['pandas_mem']:8.2f} | {'':>8} | "
-          f"{t['assess'] / t['pandas_mem']:11.1f} | {'':>11}   (tthc.assess_tthc on the loaded frame)")
+        print(
+            f"{args.rows:>10,} | {src.upper() if src == 'csv' else 'Parquet':<8} | {o:7.2f} | {p:8.2f} | "
+            f"{d:8.2f} | {o / p:11.1f} | {o / d:11.1f}"
+        )
+    print(
+        f"{args.rows:>10,} | {'memory':<8} | {t['kpis']:7.2f} | {t['pandas_mem']:8.2f} | {'':>8} | "
+        f"{t['kpis'] / t['pandas_mem']:11.1f} | {'':>11}   (tthc.kpis on the loaded frame)"
+    )
+    print(
+        f"{args.rows:>10,} | {'memory':<8} | {t['assess']:7.2f} | {t['pandas_mem']:8.2f} | {'':>8} | "
+        f"{t['assess'] / t['pandas_mem']:11.1f} | {'':>11}   (tthc.assess_tthc on the loaded frame)"
+    )
     print()
     print("breakdown of OURS:")
     if "load_csv" in t:

@@ -65,29 +65,34 @@ def typed_dossiers(rows: int = 1_000_000, seed: int = 2024) -> pd.DataFrame:
     channel = rng.choice(3, size=rows, p=[0.45, 0.50, 0.05])
     rating_pick = rng.choice(4, size=rows, p=[0.50, 0.08, 0.02, 0.40])  # last = not rated
     rating_pick = np.where(np.isnat(returned), 3, rating_pick)
-    rating = pd.Series(pd.Categorical.from_codes(
-        np.where(rating_pick == 3, -1, rating_pick), categories=list(RATING_VI))).astype("str")
-    return pd.DataFrame({
-        "dossier_id": pd.Series(np.char.add("HS-", np.arange(rows).astype(str)), dtype="str"),
-        "field": pd.Series(np.array(names, dtype=object)[f], dtype="str"),
-        "procedure": pd.Series(np.array(procedures, dtype=object)[f], dtype="str"),
-        "received_date": pd.to_datetime(received).as_unit("ns"),
-        "due_date": pd.to_datetime(np.where(spot, np.datetime64("NaT"), due)).as_unit("ns"),
-        "returned_date": pd.to_datetime(returned).as_unit("ns"),
-        "channel": pd.Series(np.array(CHANNEL_CODES, dtype=object)[channel], dtype="str"),
-        "dossier_digitized": rng.random(rows) < 0.7,
-        "result_digitized": rng.random(rows) < 0.6,
-        "rating": rating,
-    })
+    rating = pd.Series(
+        pd.Categorical.from_codes(np.where(rating_pick == 3, -1, rating_pick), categories=list(RATING_VI))
+    ).astype("str")
+    return pd.DataFrame(
+        {
+            "dossier_id": pd.Series(np.char.add("HS-", np.arange(rows).astype(str)), dtype="str"),
+            "field": pd.Series(np.array(names, dtype=object)[f], dtype="str"),
+            "procedure": pd.Series(np.array(procedures, dtype=object)[f], dtype="str"),
+            "received_date": pd.to_datetime(received).as_unit("ns"),
+            "due_date": pd.to_datetime(np.where(spot, np.datetime64("NaT"), due)).as_unit("ns"),
+            "returned_date": pd.to_datetime(returned).as_unit("ns"),
+            "channel": pd.Series(np.array(CHANNEL_CODES, dtype=object)[channel], dtype="str"),
+            "dossier_digitized": rng.random(rows) < 0.7,
+            "result_digitized": rng.random(rows) < 0.6,
+            "rating": rating,
+        }
+    )
 
 
 def write_commune_csv(df: pd.DataFrame, path: Path) -> Path:
     """The typed table as a commune export: Vietnamese headers and words, dd/mm/yyyy."""
-    out = pd.DataFrame({
-        CSV_COLUMNS["dossier_id"]: df["dossier_id"],
-        CSV_COLUMNS["field"]: df["field"],
-        CSV_COLUMNS["procedure"]: df["procedure"],
-    })
+    out = pd.DataFrame(
+        {
+            CSV_COLUMNS["dossier_id"]: df["dossier_id"],
+            CSV_COLUMNS["field"]: df["field"],
+            CSV_COLUMNS["procedure"]: df["procedure"],
+        }
+    )
     for col in ("received_date", "due_date", "returned_date"):
         out[CSV_COLUMNS[col]] = df[col].dt.strftime("%d/%m/%Y").fillna("")
     out[CSV_COLUMNS["channel"]] = df["channel"].map(CHANNEL_VI)

@@ -4,10 +4,20 @@ Data flows one way: plan and progress files → validated tables (``load_plan``,
 ``load_progress``) → ``assess`` → narrative, tables and charts → notebooks → HTML/PDF.
 """
 
-from .assessment import Assessment, assess
-from .errors import DataError, Issue
-from .plan import Plan, load_plan
-from .progress import Progress, load_progress
+from cchc_lib.assessment.engine import Assessment, assess
+from cchc_lib.core.errors import DataError, Issue
+from cchc_lib.plan.model import Plan, load_plan
+from cchc_lib.progress.loader import Progress, load_progress
 
 __version__ = "0.1.0"
-__all__ = ["Assessment", "DataError", "Issue", "Plan", "Progress", "assess", "load_plan", "load_progress", "__version__"]
+__all__ = [
+    "Assessment",
+    "DataError",
+    "Issue",
+    "Plan",
+    "Progress",
+    "assess",
+    "load_plan",
+    "load_progress",
+    "__version__",
+]

@@ -6,18 +6,20 @@ import argparse
 import sys
 import traceback
 
-from .deadlines import DeadlineError
-from .errors import DataError
-from .fmt import FormatError
-from .periods import PeriodError
+from cchc_lib.core.errors import DataError
+from cchc_lib.core.periods import PeriodError
+from cchc_lib.i18n.fmt import FormatError
+from cchc_lib.plan.deadlines import DeadlineError
 
 USER_ERRORS = (DataError, PeriodError, DeadlineError, FormatError)
 
 
 def _table(rows: list[list[str]], header: list[str]) -> str:
     widths = [max(len(str(r[i])) for r in [header, *rows]) for i in range(len(header))]
-    line = lambda r: "  ".join(str(c).ljust(w) if i == 1 else str(c).rjust(w) if i > 1 else str(c).ljust(w)
-                               for i, (c, w) in enumerate(zip(r, widths)))
+    line = lambda r: "  ".join(
+        str(c).ljust(w) if i == 1 else str(c).rjust(w) if i > 1 else str(c).ljust(w)
+        for i, (c, w) in enumerate(zip(r, widths))
+    )
     return "\n".join([line(header), "  ".join("-" * w for w in widths), *map(line, rows)])
 
 
@@ -25,19 +27,20 @@ SEVERITY_VI = {"error": "LỖI", "warning": "CẢNH BÁO", "info": "GHI CHÚ"}
 
 
 def cmd_validate(args: argparse.Namespace) -> int:
-    from .plan import load_plan
+    from cchc_lib.plan.model import load_plan
 
     plan = load_plan(args.plan)
     m = plan.meta
     print(f"Kế hoạch: {m['title']}")
-    print(f"Quyết định số {m['decision_number']} ngày {m['decision_date']:%d/%m/%Y} — {m.get('issuer') or m['commune']}")
+    print(
+        f"Quyết định số {m['decision_number']} ngày {m['decision_date']:%d/%m/%Y} — {m.get('issuer') or m['commune']}"
+    )
     print(f"Thư mục: {plan.path}\n")
     s = plan.summary()
     rows = [[r.area_id, r.name, r.targets, r.measurable, r.tasks_section_ii, r.tasks_annex] for r in s.itertuples()]
     rows.append(["", "Tổng cộng", s.targets.sum(), s.measurable.sum(), s.tasks_section_ii.sum(), s.tasks_annex.sum()])
     print(_table(rows, ["Mục", "Lĩnh vực", "Chỉ tiêu", "Đo được", "Nhiệm vụ (mục II)", "Nhiệm vụ (Phụ lục)"]))
-    print(f"\nMục tiêu chung: {len(plan.objectives)}; đơn vị: {len(plan.units)} "
-          f"({', '.join(plan.units['name'])})")
+    print(f"\nMục tiêu chung: {len(plan.objectives)}; đơn vị: {len(plan.units)} ({', '.join(plan.units['name'])})")
     findings = plan.lint()
     print(f"\nRà soát văn bản kế hoạch: {len(findings)} phát hiện")
     for f in findings.itertuples():
@@ -47,8 +50,8 @@ def cmd_validate(args: argparse.Namespace) -> int:
 
 
 def cmd_sample_data(args: argparse.Namespace) -> int:
-    from .plan import load_plan
-    from .sample import default_sample_dir, write_sample
+    from cchc_lib.plan.model import load_plan
+    from cchc_lib.progress.sample import default_sample_dir, write_sample
 
     plan = load_plan(args.plan)
     out = write_sample(plan, args.out or default_sample_dir(plan), seed=args.seed)
@@ -57,9 +60,9 @@ def cmd_sample_data(args: argparse.Namespace) -> int:
 
 
 def cmd_template(args: argparse.Namespace) -> int:
-    from .excel import write_template
-    from .plan import load_plan
-    from .progress import load_progress
+    from cchc_lib.plan.model import load_plan
+    from cchc_lib.progress.loader import load_progress
+    from cchc_lib.progress.template import write_template
 
     plan = load_plan(args.plan)
     progress = load_progress(args.data, plan) if args.data else None
@@ -69,9 +72,9 @@ def cmd_template(args: argparse.Namespace) -> int:
 
 
 def _load_inputs(args):
-    from .plan import load_plan
-    from .progress import load_progress
-    from .sample import SAMPLE_DIRNAME, ensure_sample
+    from cchc_lib.plan.model import load_plan
+    from cchc_lib.progress.loader import load_progress
+    from cchc_lib.progress.sample import SAMPLE_DIRNAME, ensure_sample
 
     plan = load_plan(args.plan)
     if args.data == SAMPLE_DIRNAME:
@@ -80,8 +83,8 @@ def _load_inputs(args):
 
 
 def cmd_assess(args: argparse.Namespace) -> int:
-    from .assessment import assess
-    from .narrative import text_summary
+    from cchc_lib.assessment.engine import assess
+    from cchc_lib.report.narrative import text_summary
 
     plan, progress = _load_inputs(args)
     a = assess(plan, progress, args.period, cutoff=args.cutoff)
@@ -90,14 +93,23 @@ def cmd_assess(args: argparse.Namespace) -> int:
 
 
 def cmd_report(args: argparse.Namespace) -> int:
-    from .render import ReportError, human_size
-    from .report import produce
+    from cchc_lib.report.document import produce
+    from cchc_lib.report.render import ReportError, human_size
 
     formats = tuple(f.strip() for f in args.formats.split(",") if f.strip())
     print(f"Đang lập báo cáo {args.period} ({args.lang}, mốc {args.cutoff})…", flush=True)
     try:
-        result = produce(args.plan, args.data, args.period, args.cutoff, args.lang, formats, args.out,
-                         args.report_date or "", progress_bar=not args.quiet)
+        result = produce(
+            args.plan,
+            args.data,
+            args.period,
+            args.cutoff,
+            args.lang,
+            formats,
+            args.out,
+            args.report_date or "",
+            progress_bar=not args.quiet,
+        )
     except ReportError as exc:
         print(str(exc), file=sys.stderr)
         return 3
@@ -109,20 +121,34 @@ def cmd_report(args: argparse.Namespace) -> int:
 
 
 def cmd_explore(args: argparse.Namespace) -> int:
-    from .explore import explore_command
+    from cchc_lib.explore.dashboard import explore_command
 
-    return explore_command(args.plan, args.data, args.period, args.cutoff, args.lang, serve_page=args.serve,
-                           port=args.port, host=args.host, open_browser=not args.no_browser)
+    return explore_command(
+        args.plan,
+        args.data,
+        args.period,
+        args.cutoff,
+        args.lang,
+        serve_page=args.serve,
+        port=args.port,
+        host=args.host,
+        open_browser=not args.no_browser,
+    )
 
 
 def _plan_arg(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--plan", default="hai-duong-2024", help="mã kế hoạch (thư mục trong data/plans/) hoặc đường dẫn thư mục")
+    p.add_argument(
+        "--plan", default="hai-duong-2024", help="mã kế hoạch (thư mục trong data/plans/) hoặc đường dẫn thư mục"
+    )
 
 
 def _data_arg(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--data", default="sample",
-                   help="thư mục số liệu tiến độ: đường dẫn, hoặc tên thư mục trong data/progress/<mã kế hoạch>/ "
-                        "(mặc định 'sample' — dữ liệu mẫu, tự tạo nếu chưa có)")
+    p.add_argument(
+        "--data",
+        default="sample",
+        help="thư mục số liệu tiến độ: đường dẫn, hoặc tên thư mục trong data/progress/<mã kế hoạch>/ "
+        "(mặc định 'sample' — dữ liệu mẫu, tự tạo nếu chưa có)",
+    )
 
 
 def _period_args(p: argparse.ArgumentParser, period_default: str | None = None) -> None:
@@ -136,7 +162,9 @@ def _period_args(p: argparse.ArgumentParser, period_default: str | None = None) 
 
 
 def build_parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(prog="cchc", description="Đánh giá thực hiện kế hoạch cải cách hành chính (CCHC) cấp xã.")
+    p = argparse.ArgumentParser(
+        prog="cchc", description="Đánh giá thực hiện kế hoạch cải cách hành chính (CCHC) cấp xã."
+    )
     p.add_argument("--debug", action="store_true", help="hiện đầy đủ traceback khi có lỗi không mong đợi")
     sub = p.add_subparsers(dest="command", required=True)
     v = sub.add_parser("validate", help="kiểm tra dữ liệu kế hoạch và in tóm tắt, các phát hiện rà soát")
@@ -200,8 +228,11 @@ def main(argv: list[str] | None = None) -> int:
     except Exception as exc:  # a bug, not bad input: short message, details on request
         if args.debug:
             traceback.print_exc()
-        print(f"Lỗi không mong đợi: {type(exc).__name__}: {exc}\n"
-              "Chạy lại với 'cchc --debug …' để xem chi tiết và gửi cho người phát triển.", file=sys.stderr)
+        print(
+            f"Lỗi không mong đợi: {type(exc).__name__}: {exc}\n"
+            "Chạy lại với 'cchc --debug …' để xem chi tiết và gửi cho người phát triển.",
+            file=sys.stderr,
+        )
         return 1
 
 

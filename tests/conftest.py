@@ -51,8 +51,8 @@ def edit_cell(path: Path, row_index: int, column: str, value: str) -> int:
 @pytest.fixture(scope="session")
 def sample_progress(plan, tmp_path_factory):
     """The synthetic sample year, written to a temporary folder (never the repo's data)."""
-    from cchc_lib.progress import load_progress
-    from cchc_lib.sample import write_sample
+    from cchc_lib.progress.loader import load_progress
+    from cchc_lib.progress.sample import write_sample
 
     folder = write_sample(plan, tmp_path_factory.mktemp("sample"))
     return load_progress(folder, plan)

@@ -8,8 +8,8 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from cchc_lib.assessment import assess, load_rules, rating_for
-from cchc_lib.progress import load_progress
+from cchc_lib.assessment.engine import assess, load_rules, rating_for
+from cchc_lib.progress.loader import load_progress
 
 DOSSIER_HEADER = "dossier_id,field,procedure,received_date,due_date,returned_date,channel,dossier_digitized,result_digitized,rating\n"
 
@@ -34,19 +34,25 @@ def task(a, tid):
 
 # --- rates: compared as they are, with a margin while time is left ------------------------
 
+
 def online_log(n_online: int, n_total: int, day: str = "02/04/2024") -> str:
-    rows = [f"HS{i},Hộ tịch,Khai sinh,{day},{day},{day},{'Trực tuyến' if i < n_online else 'Trực tiếp'},Có,Có,"
-            for i in range(n_total)]
+    rows = [
+        f"HS{i},Hộ tịch,Khai sinh,{day},{day},{day},{'Trực tuyến' if i < n_online else 'Trực tiếp'},Có,Có,"
+        for i in range(n_total)
+    ]
     return DOSSIER_HEADER + "\n".join(rows) + "\n"
 
 
-@pytest.mark.parametrize("n_online, period, t207, t622", [
-    (46, "2024-Q2", "on_track", "met"),      # 46% vs 50%: −4 pp, within the 5 pp margin
-    (44, "2024-Q2", "at_risk", "met"),       # −6 pp: outside the margin
-    (50, "2024-Q2", "met", "met"),
-    (28, "2024-Q2", "at_risk", "on_track"),  # 28% vs 30%: −2 pp
-    (46, "2024", "missed", "met"),           # the year report: no time left
-])
+@pytest.mark.parametrize(
+    "n_online, period, t207, t622",
+    [
+        (46, "2024-Q2", "on_track", "met"),  # 46% vs 50%: −4 pp, within the 5 pp margin
+        (44, "2024-Q2", "at_risk", "met"),  # −6 pp: outside the margin
+        (50, "2024-Q2", "met", "met"),
+        (28, "2024-Q2", "at_risk", "on_track"),  # 28% vs 30%: −2 pp
+        (46, "2024", "missed", "met"),  # the year report: no time left
+    ],
+)
 def test_online_share_is_judged_against_both_conflicting_targets(plan, tmp_path, n_online, period, t207, t622):
     write(tmp_path, "dossiers.csv", online_log(n_online, 100))
     a = run(plan, tmp_path, period)
@@ -59,19 +65,22 @@ def test_online_share_is_judged_against_both_conflicting_targets(plan, tmp_path,
 
 def test_window_edge_of_nd09_quarters(plan, tmp_path):
     # Received 14/06 belongs to Q2 (15/03–14/06); 15/06 to Q3 under Decree 09.
-    log = DOSSIER_HEADER + ("A,Hộ tịch,x,14/06/2024,14/06/2024,14/06/2024,Trực tuyến,Có,Có,\n"
-                            "B,Hộ tịch,x,15/06/2024,15/06/2024,15/06/2024,Trực tiếp,Có,Có,\n")
+    log = DOSSIER_HEADER + (
+        "A,Hộ tịch,x,14/06/2024,14/06/2024,14/06/2024,Trực tuyến,Có,Có,\n"
+        "B,Hộ tịch,x,15/06/2024,15/06/2024,15/06/2024,Trực tiếp,Có,Có,\n"
+    )
     write(tmp_path, "dossiers.csv", log)
     q2 = run(plan, tmp_path, "2024-Q2")
     assert target(q2, "T2.07")["actual_period"] == 100  # only A in the window
     q3 = run(plan, tmp_path, "2024-Q3")
-    assert target(q3, "T2.07")["actual_period"] == 0    # only B
-    assert target(q3, "T2.07")["actual"] == 50          # year to date: A and B
-    cal = run(plan, tmp_path, "2024-Q2", "calendar")    # 01/04–30/06: both
+    assert target(q3, "T2.07")["actual_period"] == 0  # only B
+    assert target(q3, "T2.07")["actual"] == 50  # year to date: A and B
+    cal = run(plan, tmp_path, "2024-Q2", "calendar")  # 01/04–30/06: both
     assert target(cal, "T2.07")["actual_period"] == 50
 
 
 # --- levels: pace projection, or pro-rated path with one value ----------------------------
+
 
 def test_level_projected_from_pace_is_at_risk(plan, tmp_path):
     write(tmp_path, "indicators.csv", "target_id,period,value\nT6.17,2024-Q1,35\nT6.17,2024-Q2,44.4\n")
@@ -79,7 +88,7 @@ def test_level_projected_from_pace_is_at_risk(plan, tmp_path):
     r = target(a, "T6.17")
     # 14/03 → 14/06 is 92 days, 14/06 → 14/12 is 183 days: 44,4 + 9,4 × 183/92 = 63,10
     assert r["projected"] == pytest.approx(44.4 + 9.4 * 183 / 92)
-    assert r["status"] == "at_risk"   # 63,1 < 80 − 5% × 80 = 76
+    assert r["status"] == "at_risk"  # 63,1 < 80 − 5% × 80 = 76
     assert r["trend"] == "up" and r["previous_actual"] == 35
 
 
@@ -88,8 +97,8 @@ def test_level_with_one_value_follows_the_pro_rated_path(plan, tmp_path):
     a = run(plan, tmp_path, "2024-Q2")
     # 15/12/2023–14/06/2024 is 183 of the year's 366 days: expected = 80 × 0,5 = 40
     assert target(a, "T6.17")["expected"] == pytest.approx(40)
-    assert target(a, "T6.17")["status"] == "on_track"   # 38 ≥ 40 − 4
-    assert target(a, "T6.14")["status"] == "at_risk"    # 30 < 40 − 4
+    assert target(a, "T6.17")["status"] == "on_track"  # 38 ≥ 40 − 4
+    assert target(a, "T6.14")["status"] == "at_risk"  # 30 < 40 − 4
     assert pd.isna(target(a, "T6.17")["trend"])
 
 
@@ -108,7 +117,7 @@ def test_half_year_uses_the_latest_quarter_value(plan, tmp_path):
 def test_missing_values_and_annual_targets(plan, tmp_path):
     a = run(plan, tmp_path, "2024-Q2")
     assert target(a, "T6.17")["status"] == "no_data"
-    assert target(a, "T3.03")["status"] == "not_due"       # annual survey, before the year report
+    assert target(a, "T3.03")["status"] == "not_due"  # annual survey, before the year report
     assert target(a, "T1.03")["status"] == "not_measurable"
     year = run(plan, tmp_path, "2024")
     assert target(year, "T3.03")["status"] == "no_data"
@@ -125,16 +134,20 @@ def test_value_typed_for_a_target_the_log_measures_is_reported_not_used(plan, tm
 
 # --- tasks --------------------------------------------------------------------------------
 
-@pytest.mark.parametrize("rows, period, cutoff, status, late", [
-    ("PL2.01,2024-Q1,Hoàn thành,20/03/2024", "2024-Q2", "nd09", "done_on_time", 0),
-    ("PL2.01,2024-Q2,Hoàn thành,20/04/2024", "2024-Q2", "nd09", "done_late", 20),
-    ("PL2.01,2024-Q1,Đang thực hiện,", "2024-Q2", "nd09", "overdue", 75),        # 31/03 → 14/06
-    ("PL2.01,2024-Q1,Đang thực hiện,", "2024-Q1", "nd09", "in_progress", None),  # due 31/03, window ends 14/03
-    ("PL2.01,2024-Q1,Chưa thực hiện,", "2024-Q1", "nd09", "not_due", None),
-    ("PL2.01,2024-Q2,Hoàn thành,20/06/2024", "2024-Q2", "nd09", "overdue", 75),  # done after the nd09 cut-off
-    ("PL2.01,2024-Q2,Hoàn thành,20/06/2024", "2024-Q2", "calendar", "done_late", 81),
-    ("PL2.01,2024-Q1,Không thực hiện,", "2024-Q2", "nd09", "cancelled", None),
-])
+
+@pytest.mark.parametrize(
+    "rows, period, cutoff, status, late",
+    [
+        ("PL2.01,2024-Q1,Hoàn thành,20/03/2024", "2024-Q2", "nd09", "done_on_time", 0),
+        ("PL2.01,2024-Q2,Hoàn thành,20/04/2024", "2024-Q2", "nd09", "done_late", 20),
+        ("PL2.01,2024-Q1,Đang thực hiện,", "2024-Q2", "nd09", "overdue", 75),  # 31/03 → 14/06
+        ("PL2.01,2024-Q1,Đang thực hiện,", "2024-Q1", "nd09", "in_progress", None),  # due 31/03, window ends 14/03
+        ("PL2.01,2024-Q1,Chưa thực hiện,", "2024-Q1", "nd09", "not_due", None),
+        ("PL2.01,2024-Q2,Hoàn thành,20/06/2024", "2024-Q2", "nd09", "overdue", 75),  # done after the nd09 cut-off
+        ("PL2.01,2024-Q2,Hoàn thành,20/06/2024", "2024-Q2", "calendar", "done_late", 81),
+        ("PL2.01,2024-Q1,Không thực hiện,", "2024-Q2", "nd09", "cancelled", None),
+    ],
+)
 def test_task_status_at_the_window_end(plan, tmp_path, rows, period, cutoff, status, late):
     write(tmp_path, "tasks.csv", "task_id,period,status,completed_on\n" + rows + "\n")
     r = task(run(plan, tmp_path, period, cutoff), "PL2.01")
@@ -145,7 +158,7 @@ def test_task_status_at_the_window_end(plan, tmp_path, rows, period, cutoff, sta
 def test_unreported_task_past_its_deadline_is_overdue(plan, tmp_path):
     a = run(plan, tmp_path, "2024-Q2")
     assert task(a, "PL2.01")["status"] == "overdue"
-    assert task(a, "PL1.03")["status"] == "not_due"      # due 31/12
+    assert task(a, "PL1.03")["status"] == "not_due"  # due 31/12
 
 
 def test_standing_duties_must_be_reported_every_quarter(plan, tmp_path):
@@ -157,6 +170,7 @@ def test_standing_duties_must_be_reported_every_quarter(plan, tmp_path):
 
 
 # --- scores and rating ---------------------------------------------------------------------
+
 
 def test_area_score_by_hand(plan, tmp_path):
     # II.5: targets not quantified (skipped); NV5.01 reported (100), NV5.02 missing (30),
@@ -170,14 +184,28 @@ def test_area_score_by_hand(plan, tmp_path):
 
 def test_deadline_tasks_weigh_twice_standing_duties(plan, tmp_path):
     # II.5 again, PL5.01 done on time: (2 × 100 + 1 × 100 + 1 × 30) / 4 = 82,5
-    write(tmp_path, "tasks.csv", "task_id,period,status,completed_on\nNV5.01,2024-Q2,Đang thực hiện,\n"
-                                 "PL5.01,2024-Q2,Hoàn thành,10/06/2024\n")
+    write(
+        tmp_path,
+        "tasks.csv",
+        "task_id,period,status,completed_on\nNV5.01,2024-Q2,Đang thực hiện,\nPL5.01,2024-Q2,Hoàn thành,10/06/2024\n",
+    )
     area = run(plan, tmp_path, "2024-Q2").areas.set_index("area_id").loc["II.5"]
     assert area["score"] == pytest.approx(82.5)
 
 
-@pytest.mark.parametrize("score, code", [(100, "tot"), (85, "tot"), (84.99, "kha"), (70, "kha"),
-                                         (69.9, "trung_binh"), (50, "trung_binh"), (49.9, "yeu"), (0, "yeu")])
+@pytest.mark.parametrize(
+    "score, code",
+    [
+        (100, "tot"),
+        (85, "tot"),
+        (84.99, "kha"),
+        (70, "kha"),
+        (69.9, "trung_binh"),
+        (50, "trung_binh"),
+        (49.9, "yeu"),
+        (0, "yeu"),
+    ],
+)
 def test_rating_bands(score, code):
     assert rating_for(score, load_rules())[0] == code
 
@@ -206,6 +234,7 @@ def test_plan_rules_override(plan_copy, tmp_path):
 
 
 # --- the sample year -----------------------------------------------------------------------
+
 
 @pytest.mark.parametrize("cutoff", ["nd09", "calendar"])
 @pytest.mark.parametrize("period", ["2024-Q1", "2024-Q2", "2024-Q3", "2024-Q4", "2024-H1", "2024-H2", "2024"])

@@ -20,29 +20,30 @@ from matplotlib.colors import to_hex
 from matplotlib.figure import Figure
 from matplotlib.text import Text
 
-from cchc_lib import charts, fmt, periods, vocab
-from cchc_lib.assessment import assess, rating_for
-from cchc_lib.periods import quarters_until
-from cchc_lib.progress import load_progress
-from cchc_lib.sample import ensure_sample
-from cchc_lib.tthc import KPI_LABELS
+from cchc_lib.assessment.engine import assess, rating_for
+from cchc_lib.assessment.tthc import KPI_LABELS
+from cchc_lib.core import periods
+from cchc_lib.core.periods import quarters_until
+from cchc_lib.i18n import fmt, vocab
+from cchc_lib.progress.loader import load_progress
+from cchc_lib.progress.sample import ensure_sample
+from cchc_lib.report import charts
 
 PERIOD = "2024-Q2"
 CUTOFF = "nd09"
 PNG_MAGIC = b"\x89PNG"
-CHART_NAMES = ("status_by_area", "actual_vs_target", "tthc_by_month", "task_timeline", "area_heatmap",
-               "unit_scorecard")
+CHART_NAMES = ("status_by_area", "actual_vs_target", "tthc_by_month", "task_timeline", "area_heatmap", "unit_scorecard")
 
 
 # --- fixtures and helpers ------------------------------------------------------------------
+
 
 def history_until(plan, progress, period, cutoff: str = CUTOFF) -> pd.DataFrame:
     """Area scores of every quarter of the year up to ``period``: the input of area_heatmap."""
     frames = []
     for q in quarters_until(period):
         a = assess(plan, progress, q, cutoff)
-        frames.append(a.areas[["area_id", "name", "score"]].rename(columns={"name": "area_name"})
-                      .assign(period=q.code))
+        frames.append(a.areas[["area_id", "name", "score"]].rename(columns={"name": "area_name"}).assign(period=q.code))
     return pd.concat(frames, ignore_index=True)
 
 
@@ -77,8 +78,14 @@ def en(a, history):
 @pytest.fixture(scope="module")
 def empty(a):
     """The same assessment with nothing in it: no targets, tasks, units, areas, dossier log."""
-    return dataclasses.replace(a, targets=a.targets.iloc[0:0], tasks=a.tasks.iloc[0:0], units=a.units.iloc[0:0],
-                               areas=a.areas.iloc[0:0], tthc=None)
+    return dataclasses.replace(
+        a,
+        targets=a.targets.iloc[0:0],
+        tasks=a.tasks.iloc[0:0],
+        units=a.units.iloc[0:0],
+        areas=a.areas.iloc[0:0],
+        tthc=None,
+    )
 
 
 def texts(fig: Figure) -> list[str]:
@@ -124,6 +131,7 @@ def deadline_tasks(a) -> pd.DataFrame:
 
 
 # --- theme, Chart object, housekeeping ------------------------------------------------------
+
 
 def test_theme_font_size_dpi():
     charts.set_theme()
@@ -194,6 +202,7 @@ def test_six_charts_in_under_three_seconds(a, history):
 
 # --- 1. status by area -------------------------------------------------------------------
 
+
 def test_status_by_area_two_panels_vietnamese_words(vi, a):
     fig = vi["status_by_area"].figure
     assert len(plot_axes(fig)) == 2
@@ -236,6 +245,7 @@ def test_status_by_area_caption_counts(vi, en, a):
 
 # --- 2. actual vs target -------------------------------------------------------------------
 
+
 def test_actual_vs_target_one_row_per_percent_target(vi, a):
     fig = vi["actual_vs_target"].figure
     (ax,) = plot_axes(fig)
@@ -246,7 +256,7 @@ def test_actual_vs_target_one_row_per_percent_target(vi, a):
     assert any(x.endswith("…") for x in labels)
     assert {x.split(" ")[0] for x in labels} == set(rows["target_id"])
     online = rows[rows["kpi"].eq("online_rate").fillna(False)].iloc[0]
-    assert f"{online['target_id']} {online['indicator']}"[:charts.LABEL_CHARS - 1] in "\n".join(labels)
+    assert f"{online['target_id']} {online['indicator']}"[: charts.LABEL_CHARS - 1] in "\n".join(labels)
     assert fig.get_figheight() == pytest.approx(1.9 + charts.ROW_HEIGHT * len(rows))
 
 
@@ -286,6 +296,7 @@ def test_actual_vs_target_caption_counts_measurable_targets(vi, a):
 
 # --- 3. one-stop KPIs by month ----------------------------------------------------------------
 
+
 def test_tthc_by_month_lines_labels_and_months(vi, a):
     fig = vi["tthc_by_month"].figure
     (ax,) = plot_axes(fig)
@@ -302,8 +313,11 @@ def test_tthc_by_month_lines_labels_and_months(vi, a):
 def test_tthc_by_month_partial_months_are_hollow(vi, a):
     (ax,) = plot_axes(vi["tthc_by_month"].figure)
     n_partial = int(a.tthc.by_month.drop_duplicates("month")["partial"].sum())
-    hollow = [ln for ln in ax.get_lines() if ln.get_marker() not in ("None", "", None)
-              and to_hex(ln.get_markerfacecolor()) == "#ffffff"]
+    hollow = [
+        ln
+        for ln in ax.get_lines()
+        if ln.get_marker() not in ("None", "", None) and to_hex(ln.get_markerfacecolor()) == "#ffffff"
+    ]
     assert sum(len(ln.get_xdata()) for ln in hollow) == n_partial * len(charts.MONTHLY_KPIS)
     assert "tháng cắt theo mốc số liệu" in vi["tthc_by_month"].caption
 
@@ -312,8 +326,9 @@ def test_tthc_by_month_draws_every_plan_target_including_conflicts(vi, a):
     (ax,) = plot_axes(vi["tthc_by_month"].figure)
     refs = a.targets[a.targets["kpi"].isin(charts.MONTHLY_KPIS) & a.targets["target_value"].notna()]
     dashed = [ln for ln in ax.get_lines() if ln.get_linestyle() == "--"]
-    assert sorted(ln.get_ydata()[0] for ln in dashed) == sorted(refs[["kpi", "target_value"]]
-                                                               .drop_duplicates()["target_value"])
+    assert sorted(ln.get_ydata()[0] for ln in dashed) == sorted(
+        refs[["kpi", "target_value"]].drop_duplicates()["target_value"]
+    )
     text = joined(vi["tthc_by_month"].figure)
     for v in conflict_values(a):
         assert v in text
@@ -334,6 +349,7 @@ def test_tthc_without_dossier_log_says_so(a):
 
 
 # --- 4. task timeline -----------------------------------------------------------------------
+
 
 def test_task_timeline_one_row_per_deadline_task(vi, a):
     fig = vi["task_timeline"].figure
@@ -375,6 +391,7 @@ def test_task_timeline_without_deadline_tasks(a):
 
 # --- 5. area heatmap -----------------------------------------------------------------------
 
+
 def test_area_heatmap_cells_periods_and_scale(vi, history):
     fig = vi["area_heatmap"].figure
     (ax,) = plot_axes(fig)
@@ -408,6 +425,7 @@ def test_area_heatmap_empty_history():
 
 # --- 6. unit scorecard -----------------------------------------------------------------------
 
+
 def test_unit_scorecard_one_bar_per_unit_coloured_by_rating(vi, a):
     (ax,) = plot_axes(vi["unit_scorecard"].figure)
     bars = ax.containers[0]
@@ -432,6 +450,7 @@ def test_unit_scorecard_labels_and_counts(vi, en, a):
 
 
 # --- empty assessment -------------------------------------------------------------------------
+
 
 def test_empty_assessment_gives_explanatory_charts(empty):
     made = charts.all_charts(empty, None, "vi")

@@ -24,6 +24,7 @@ def test_validate_unknown_plan_exits_non_zero(capsys):
 def test_unexpected_errors_are_short_without_debug(monkeypatch, capsys):
     def boom(args):
         raise RuntimeError("hỏng")
+
     monkeypatch.setattr(cli, "cmd_validate", boom)
     parser = cli.build_parser()
     monkeypatch.setattr(cli, "build_parser", lambda: parser)
@@ -34,7 +35,9 @@ def test_unexpected_errors_are_short_without_debug(monkeypatch, capsys):
 
 
 def test_console_script_runs_as_a_module():
-    proc = subprocess.run([sys.executable, "-m", "cchc_lib.cli", "validate"], capture_output=True, text=True, encoding="utf-8")
+    proc = subprocess.run(
+        [sys.executable, "-m", "cchc_lib.cli", "validate"], capture_output=True, text=True, encoding="utf-8"
+    )
     assert proc.returncode == 0, proc.stderr
     assert "Cải cách thủ tục hành chính" in proc.stdout
 

@@ -2,23 +2,26 @@ import datetime as dt
 
 import pytest
 
-from cchc_lib.deadlines import DeadlineError, is_recurring, parse_deadline
+from cchc_lib.plan.deadlines import DeadlineError, is_recurring, parse_deadline
 
 
-@pytest.mark.parametrize("text, expected", [
-    ("Trước ngày 05/01/2024", dt.date(2024, 1, 5)),
-    ("trước ngày 5/1/2024", dt.date(2024, 1, 5)),
-    ("Chậm nhất ngày 30/06/2024", dt.date(2024, 6, 30)),
-    ("15/01/2024", dt.date(2024, 1, 15)),
-    ("Quý I/2024", dt.date(2024, 3, 31)),
-    ("Quý IV/2024", dt.date(2024, 12, 31)),
-    ("Quý 2 năm 2024", dt.date(2024, 6, 30)),
-    ("6 tháng đầu năm 2024", dt.date(2024, 6, 30)),
-    ("Tháng 2/2024", dt.date(2024, 2, 29)),
-    ("Trong năm 2024", dt.date(2024, 12, 31)),
-    ("Năm 2024", dt.date(2024, 12, 31)),
-    ("  năm   2024. ", dt.date(2024, 12, 31)),
-])
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("Trước ngày 05/01/2024", dt.date(2024, 1, 5)),
+        ("trước ngày 5/1/2024", dt.date(2024, 1, 5)),
+        ("Chậm nhất ngày 30/06/2024", dt.date(2024, 6, 30)),
+        ("15/01/2024", dt.date(2024, 1, 15)),
+        ("Quý I/2024", dt.date(2024, 3, 31)),
+        ("Quý IV/2024", dt.date(2024, 12, 31)),
+        ("Quý 2 năm 2024", dt.date(2024, 6, 30)),
+        ("6 tháng đầu năm 2024", dt.date(2024, 6, 30)),
+        ("Tháng 2/2024", dt.date(2024, 2, 29)),
+        ("Trong năm 2024", dt.date(2024, 12, 31)),
+        ("Năm 2024", dt.date(2024, 12, 31)),
+        ("  năm   2024. ", dt.date(2024, 12, 31)),
+    ],
+)
 def test_phrases_give_the_last_due_day(text, expected):
     assert parse_deadline(text) == expected
 

@@ -10,14 +10,20 @@ import pandas as pd
 import pytest
 from openpyxl import load_workbook
 
-from cchc_lib import fmt
-from cchc_lib.errors import DataError
-from cchc_lib.excel import (INSTRUCTIONS_SHEET, REFERENCE_COLUMNS, SHEET_NAMES, SHEET_ORDER, template_name,
-                            write_template)
-from cchc_lib.periods import PeriodError
-from cchc_lib.plan import load_plan
-from cchc_lib.progress import SPECS, STATUS_WORDS, kind_of, load_progress
-from cchc_lib.schemas import norm_key, rename_headers
+from cchc_lib.core.errors import DataError
+from cchc_lib.core.periods import PeriodError
+from cchc_lib.core.schemas import norm_key, rename_headers
+from cchc_lib.i18n import fmt
+from cchc_lib.plan.model import load_plan
+from cchc_lib.progress.loader import SPECS, STATUS_WORDS, kind_of, load_progress
+from cchc_lib.progress.template import (
+    INSTRUCTIONS_SHEET,
+    REFERENCE_COLUMNS,
+    SHEET_NAMES,
+    SHEET_ORDER,
+    template_name,
+    write_template,
+)
 
 from .conftest import edit_cell
 
@@ -70,6 +76,7 @@ def fill_and_load(template: Path, folder: Path, plan, fill):
 
 # --- layout --------------------------------------------------------------------------------
 
+
 def test_sheets_are_named_so_the_loader_finds_each_kind(wb):
     assert wb.sheetnames == [INSTRUCTIONS_SHEET, "Chỉ tiêu", "Nhiệm vụ", "Hồ sơ TTHC", "Phản ánh kiến nghị", "Ghi chú"]
     assert kind_of(INSTRUCTIONS_SHEET) is None
@@ -95,7 +102,9 @@ def test_reference_headers_never_collide_with_a_field(kind):
     for header, _, _ in REFERENCE_COLUMNS[kind]:
         assert norm_key(header).replace(" ", "_") not in taken, header
     # The forbidden examples really are field spellings, so the check has teeth.
-    indicator_keys = {norm_key(h).replace(" ", "_") for f in SPECS["indicators"].fields for h in (f.name, f.label, *f.headers) if h}
+    indicator_keys = {
+        norm_key(h).replace(" ", "_") for f in SPECS["indicators"].fields for h in (f.name, f.label, *f.headers) if h
+    }
     assert {"giá_trị", "kết_quả", "mã_chỉ_tiêu"} <= indicator_keys
 
 
@@ -120,8 +129,18 @@ def test_frozen_header_styles_and_properties(wb, template, plan):
 
 def test_instructions_explain_words_dates_percentages_and_where_the_file_goes(wb, plan):
     text = "\n".join(str(c.value) for c in wb[INSTRUCTIONS_SHEET]["A"] if c.value)
-    for needle in ("Hoàn thành", "Trực tuyến", "Hài lòng", "dd/mm/yyyy", "42,5", "0,425", "chưa nhập",
-                   f"data/progress/{plan.plan_id}/{Q1}/", f"cchc report --period {Q1}", "Quý I/2024"):
+    for needle in (
+        "Hoàn thành",
+        "Trực tuyến",
+        "Hài lòng",
+        "dd/mm/yyyy",
+        "42,5",
+        "0,425",
+        "chưa nhập",
+        f"data/progress/{plan.plan_id}/{Q1}/",
+        f"cchc report --period {Q1}",
+        "Quý I/2024",
+    ):
         assert needle in text, needle
 
 
@@ -147,7 +166,7 @@ def test_drop_downs_and_date_formats(wb):
     channel = dossiers["Hình thức nộp"][0]
     assert "Trực tuyến" in channel.formula1 and "Bưu chính công ích" in channel.formula1
     assert max(r.max_row for r in channel.sqref.ranges) >= 5000
-    assert '"Có,Không"' == dossiers["Số hóa hồ sơ"][0].formula1
+    assert dossiers["Số hóa hồ sơ"][0].formula1 == '"Có,Không"'
     assert {str(r) for r in dossiers["Số hóa hồ sơ"][0].sqref.ranges} >= {"H2:H5000", "I2:I5000"}
     assert "Hài lòng" in dossiers["Đánh giá"][0].formula1
     assert dossiers["Ngày tiếp nhận"][0].type == "date"
@@ -228,6 +247,7 @@ def test_plan_text_starting_with_equals_stays_text(plan_copy, tmp_path):
 
 # --- round trip through load_progress ---------------------------------------------------------
 
+
 def test_untouched_template_loads_as_not_entered(plan, template, tmp_path):
     folder = tmp_path / Q1
     folder.mkdir()
@@ -257,12 +277,44 @@ def _fill_q1(book) -> dict:
     put(tasks, "PL2.01", "Văn bản, sản phẩm", "Quyết định số 15/QĐ-UBND")
     put(tasks, "NV2.01", "Tình trạng", "Đang thực hiện")
     dossiers = book["Hồ sơ TTHC"]
-    dossiers.append(["HS-001", "Hộ tịch", "Đăng ký khai sinh", dt.date(2024, 2, 1), dt.date(2024, 2, 2),
-                     dt.date(2024, 2, 2), "Trực tuyến", "Có", "Có", "Hài lòng"])
-    dossiers.append(["HS-002", "Đất đai", "Chứng thực hợp đồng", dt.date(2024, 2, 5), dt.date(2024, 2, 8),
-                     None, "Trực tiếp", "Không", "Không", None])
-    book["Phản ánh kiến nghị"].append(["PA-01", dt.date(2024, 1, 10), dt.date(2024, 1, 20), dt.date(2024, 1, 15),
-                                       "Bình thường", "Phản ánh đèn đường thôn 3"])
+    dossiers.append(
+        [
+            "HS-001",
+            "Hộ tịch",
+            "Đăng ký khai sinh",
+            dt.date(2024, 2, 1),
+            dt.date(2024, 2, 2),
+            dt.date(2024, 2, 2),
+            "Trực tuyến",
+            "Có",
+            "Có",
+            "Hài lòng",
+        ]
+    )
+    dossiers.append(
+        [
+            "HS-002",
+            "Đất đai",
+            "Chứng thực hợp đồng",
+            dt.date(2024, 2, 5),
+            dt.date(2024, 2, 8),
+            None,
+            "Trực tiếp",
+            "Không",
+            "Không",
+            None,
+        ]
+    )
+    book["Phản ánh kiến nghị"].append(
+        [
+            "PA-01",
+            dt.date(2024, 1, 10),
+            dt.date(2024, 1, 20),
+            dt.date(2024, 1, 15),
+            "Bình thường",
+            "Phản ánh đèn đường thôn 3",
+        ]
+    )
     notes = book["Ghi chú"]
     notes.cell(2, col(notes, "Kết quả nổi bật"), NOTE)
     return rows
@@ -316,12 +368,15 @@ def test_previous_period_reference_columns(plan, tmp_path):
     q1 = tmp_path / "q1"
     q1.mkdir()
     (q1 / "indicators.csv").write_text(
-        "target_id,period,value\nT6.17,2024-Q1,55\nT2.07,Quý I/2024,\"42,5\"\n", encoding="utf-8")
+        'target_id,period,value\nT6.17,2024-Q1,55\nT2.07,Quý I/2024,"42,5"\n', encoding="utf-8"
+    )
     (q1 / "tasks.csv").write_text(
         "task_id,period,status,completed_on\n"
         "PL2.01,2024-Q1,Hoàn thành,20/03/2024\n"
         "NV2.01,2024-Q1,Đang thực hiện,\n"
-        "NV2.02,2024-Q1,Hoàn thành,\n", encoding="utf-8")
+        "NV2.02,2024-Q1,Hoàn thành,\n",
+        encoding="utf-8",
+    )
     progress = load_progress(q1, plan)
 
     book = load_workbook(write_template(plan, "2024-Q2", tmp_path / "out", progress=progress))

@@ -1,4 +1,4 @@
-"""The exploration dashboard (cchc_lib.explore), driven the way a user drives it: set a widget,
+"""The exploration dashboard (cchc_lib.explore.dashboard), driven the way a user drives it: set a widget,
 read what the page would show. Expected rows come from pandas filters written here, not from
 the dashboard's own filtering code."""
 
@@ -13,9 +13,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from cchc_lib import fmt, vocab
-from cchc_lib.assessment import assess
-from cchc_lib.explore import (
+from cchc_lib.assessment.engine import assess
+from cchc_lib.explore.dashboard import (
     NOTEBOOK,
     Dashboard,
     _write_template,
@@ -25,11 +24,13 @@ from cchc_lib.explore import (
     selection,
     what_if,
 )
+from cchc_lib.i18n import fmt, vocab
 
 PERIOD = "2024-Q2"
 
 
 # --- helpers -------------------------------------------------------------------------------
+
 
 def body_rows(markup: str) -> list[str]:
     """The <tr> of the table body (empty list when the widget shows the 'no rows' message)."""
@@ -76,16 +77,19 @@ def a(plan, sample_progress):
 
 # --- text folding ----------------------------------------------------------------------------
 
+
 def test_fold_drops_case_and_diacritics_including_d_with_stroke():
     assert fold("Hồ sơ  ĐẤT đai") == "ho so dat dai"
     assert fold("Huế-S") == "hue-s"
     assert fold(None) == "" and fold(pd.NA) == ""
     # decomposed input (pasted from a PDF) folds the same as composed input
     import unicodedata
+
     assert fold(unicodedata.normalize("NFD", "Chuyển đổi số")) == fold("Chuyển đổi số") == "chuyen doi so"
 
 
 # --- filters -----------------------------------------------------------------------------------
+
 
 def test_initial_tables_show_every_target_and_task(d, a):
     assert first_cells(d.target_html.value) == list(a.targets["target_id"])
@@ -125,7 +129,9 @@ def test_status_filters(d, a):
 
 def test_search_hue_s(d, a):
     d.search.value = "Hue-S"
-    want_t = a.targets.loc[contains_ci(a.targets, ["target_id", "indicator", "indicator_en", "text"], "hue-s"), "target_id"].tolist()
+    want_t = a.targets.loc[
+        contains_ci(a.targets, ["target_id", "indicator", "indicator_en", "text"], "hue-s"), "target_id"
+    ].tolist()
     want_k = a.tasks.loc[contains_ci(a.tasks, ["task_id", "text"], "hue-s"), "task_id"].tolist()
     assert want_t, "the plan has Hue-S targets"
     assert first_cells(d.target_html.value) == want_t
@@ -134,7 +140,9 @@ def test_search_hue_s(d, a):
 
 def test_search_without_diacritics_matches_the_vietnamese_words(d, a):
     d.search.value = "ho so"
-    want_t = a.targets.loc[contains_ci(a.targets, ["target_id", "indicator", "indicator_en", "text"], "hồ sơ"), "target_id"].tolist()
+    want_t = a.targets.loc[
+        contains_ci(a.targets, ["target_id", "indicator", "indicator_en", "text"], "hồ sơ"), "target_id"
+    ].tolist()
     want_k = a.tasks.loc[contains_ci(a.tasks, ["task_id", "text"], "hồ sơ"), "task_id"].tolist()
     assert len(want_t) >= 5 and want_k
     assert first_cells(d.target_html.value) == want_t
@@ -145,8 +153,9 @@ def test_search_without_diacritics_matches_the_vietnamese_words(d, a):
 
 def test_filters_combine_and_reset(d, a):
     d.set_filters(area="II.2", search="truc tuyen")
-    want = a.targets.loc[(a.targets["area_id"] == "II.2")
-                         & contains_ci(a.targets, ["indicator", "text"], "trực tuyến"), "target_id"].tolist()
+    want = a.targets.loc[
+        (a.targets["area_id"] == "II.2") & contains_ci(a.targets, ["indicator", "text"], "trực tuyến"), "target_id"
+    ].tolist()
     assert want and first_cells(d.target_html.value) == want
     d.search.value = "khong co chu nay"
     assert body_rows(d.target_html.value) == [] and "Không có chỉ tiêu nào" in d.target_html.value
@@ -163,6 +172,7 @@ def test_pure_selection_equals_what_the_dashboard_shows(d, a):
 
 # --- period and cut-off ------------------------------------------------------------------------
 
+
 @pytest.mark.parametrize("period", ["2024-Q4", "2024-H1"])
 def test_period_change_shows_that_periods_statuses(d, plan, sample_progress, period):
     d.period.value = period
@@ -178,11 +188,14 @@ def test_cutoff_change_uses_calendar_windows_and_keeps_filters(d, plan, sample_p
     d.cutoff.value = "calendar"
     assert "01/04/2024" in d.header.value and "30/06/2024" in d.header.value
     other = assess(plan, sample_progress, PERIOD, "calendar")
-    assert first_cells(d.target_html.value) == other.targets.loc[other.targets["area_id"] == "II.2", "target_id"].tolist()
+    assert (
+        first_cells(d.target_html.value) == other.targets.loc[other.targets["area_id"] == "II.2", "target_id"].tolist()
+    )
     assert (PERIOD, "calendar") in d.cached() and (PERIOD, "nd09") in d.cached()
 
 
 # --- chart ---------------------------------------------------------------------------------------
+
 
 def test_chart_follows_the_selection(d):
     d.tabs.selected_index = d.TAB_CHART
@@ -211,6 +224,7 @@ def test_chart_is_drawn_only_when_its_tab_is_shown(d):
 
 # --- detail pane ---------------------------------------------------------------------------------
 
+
 def test_target_detail_shows_history_and_source_text(d, plan, sample_progress):
     d.tabs.selected_index = d.TAB_DETAIL
     d.area.value = "II.6"
@@ -221,7 +235,7 @@ def test_target_detail_shows_history_and_source_text(d, plan, sample_progress):
     for q in ("2024-Q1", "2024-Q2", "2024-Q3", "2024-Q4"):
         aq = assess(plan, sample_progress, q, "nd09")
         r = aq.targets.set_index("target_id").loc["T6.13"]
-        label = f"Quý {'I II III IV'.split()[int(q[-1]) - 1]}/2024"
+        label = f"Quý {['I', 'II', 'III', 'IV'][int(q[-1]) - 1]}/2024"
         line = next(x for x in body_rows(d.target_detail.value) if html.unescape(x).find(label) >= 0)
         assert fmt.value(r["actual"], "percent") in html.unescape(line)
         assert vocab.target_status(r["status"]) in html.unescape(line)
@@ -258,6 +272,7 @@ def test_detail_options_follow_the_filters(d, a):
 
 
 # --- what if -------------------------------------------------------------------------------------
+
 
 def _measured(a):
     t = a.targets
@@ -297,15 +312,18 @@ def _with_entered(progress, target_id, period, value):
     return dataclasses.replace(progress, indicators=pd.concat([keep, row], ignore_index=True))
 
 
-@pytest.mark.parametrize("target_id, period, value", [
-    ("T6.13", "2024-Q2", 70.0),   # level target pushed above its 50% target: met
-    ("T6.13", "2024-Q2", 47.0),   # below target: judged on the pace line through the new point
-    ("T6.13", "2024-Q2", 20.0),   # far below: at risk, area score falls
-    ("T1.01", "2024-Q3", 99.0),
-    ("T3.03", "2024-Q2", 60.0),   # annual survey target, not due without data
-    ("T6.10", "2024-H1", 95.0),   # half-year: a row for the half itself
-    ("T6.10", "2024", 70.0),      # the year: final, no projection
-])
+@pytest.mark.parametrize(
+    "target_id, period, value",
+    [
+        ("T6.13", "2024-Q2", 70.0),  # level target pushed above its 50% target: met
+        ("T6.13", "2024-Q2", 47.0),  # below target: judged on the pace line through the new point
+        ("T6.13", "2024-Q2", 20.0),  # far below: at risk, area score falls
+        ("T1.01", "2024-Q3", 99.0),
+        ("T3.03", "2024-Q2", 60.0),  # annual survey target, not due without data
+        ("T6.10", "2024-H1", 95.0),  # half-year: a row for the half itself
+        ("T6.10", "2024", 70.0),  # the year: final, no projection
+    ],
+)
 def test_what_if_agrees_with_assess_on_modified_data(plan, sample_progress, target_id, period, value):
     a = assess(plan, sample_progress, period, "nd09")
     res = what_if(a, target_id, value)
@@ -352,6 +370,7 @@ def test_what_if_panel(d, a):
 
 # --- export --------------------------------------------------------------------------------------
 
+
 def test_export_writes_the_filtered_tables(d, tmp_path):
     d.set_filters(area="II.6", search="ho so")
     shown_t = d.targets_view.drop(columns="_status").astype(str)
@@ -368,10 +387,12 @@ def test_export_writes_the_filtered_tables(d, tmp_path):
 
     csv_t, csv_k = d.export("csv")
     assert csv_t.read_bytes()[:3] == b"\xef\xbb\xbf"  # BOM: Excel shows the diacritics
-    pd.testing.assert_frame_equal(pd.read_csv(csv_t, dtype=str, keep_default_na=False, encoding="utf-8-sig"), shown_t,
-                                  check_dtype=False)
-    pd.testing.assert_frame_equal(pd.read_csv(csv_k, dtype=str, keep_default_na=False, encoding="utf-8-sig"), shown_k,
-                                  check_dtype=False)
+    pd.testing.assert_frame_equal(
+        pd.read_csv(csv_t, dtype=str, keep_default_na=False, encoding="utf-8-sig"), shown_t, check_dtype=False
+    )
+    pd.testing.assert_frame_equal(
+        pd.read_csv(csv_k, dtype=str, keep_default_na=False, encoding="utf-8-sig"), shown_k, check_dtype=False
+    )
 
 
 def test_export_selection_pure(a, tmp_path):
@@ -385,6 +406,7 @@ def test_export_selection_pure(a, tmp_path):
 
 
 # --- notebook and serving pieces -----------------------------------------------------------------
+
 
 def test_notebook_is_thin_clean_and_in_step_with_make_notebook():
     nb = json.loads(NOTEBOOK.read_text(encoding="utf-8"))
@@ -404,7 +426,9 @@ def test_offline_template_links_nothing_outside(tmp_path):
     root = _write_template(tmp_path)
     index = (root / "voila" / "templates" / "cchc-offline" / "index.html.j2").read_text(encoding="utf-8")
     assert "http" not in index and "extends 'voila/templates/lab/index.html.j2'" in index
-    assert json.loads((root / "voila" / "templates" / "cchc-offline" / "conf.json").read_text()) == {"base_template": "lab"}
+    assert json.loads((root / "voila" / "templates" / "cchc-offline" / "conf.json").read_text()) == {
+        "base_template": "lab"
+    }
 
 
 def test_from_params_builds_from_ids(plan, sample_progress, tmp_path):

@@ -15,13 +15,19 @@ from pathlib import Path
 
 import pytest
 
-from cchc_lib.explore import NOTEBOOK, free_port, serve, stop, wait_until_ready
+from cchc_lib.explore.dashboard import NOTEBOOK, free_port, serve, stop, wait_until_ready
 
 REPO = Path(__file__).resolve().parents[1]
 ARTIFACTS = REPO / "reports" / "test-artifacts"
 CHROMIUM = "/usr/bin/chromium"
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-        "--disable-sync", "--no-first-run"]
+ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
 
 
 def _playwright():
@@ -46,8 +52,18 @@ def test_voila_page_filters_by_area_offline(plan, sample_progress, tmp_path):
     n_ii6 = int((plan.targets["area_id"] == "II.6").sum())
     ii6_label = f"II.6 {plan.area_name('II.6')}"
 
-    proc = serve(NOTEBOOK, port=free_port(), host="127.0.0.1", plan=str(plan.path), data=str(sample_progress.path),
-                 period="2024-Q2", cutoff="nd09", lang="vi", out_dir=tmp_path, quiet=True)
+    proc = serve(
+        NOTEBOOK,
+        port=free_port(),
+        host="127.0.0.1",
+        plan=str(plan.path),
+        data=str(sample_progress.path),
+        period="2024-Q2",
+        cutoff="nd09",
+        lang="vi",
+        out_dir=tmp_path,
+        quiet=True,
+    )
     local = re.match(r"http://127\.0\.0\.1:\d+", proc.url).group(0)
     outside: list[str] = []
     try:
@@ -55,6 +71,7 @@ def test_voila_page_filters_by_area_offline(plan, sample_progress, tmp_path):
         with sync_playwright() as pw:
             browser = pw.chromium.launch(executable_path=CHROMIUM, args=ARGS)
             try:
+
                 def guard(route):
                     url = route.request.url
                     if url.startswith(local) or url.startswith(("data:", "blob:")):
@@ -66,14 +83,16 @@ def test_voila_page_filters_by_area_offline(plan, sample_progress, tmp_path):
                 page = browser.new_page(viewport={"width": 1280, "height": 1700})
                 page.route("**/*", guard)
                 page.goto(proc.url, timeout=120_000)
-                page.wait_for_function(f"() => document.querySelectorAll('.cchc-targets tbody tr').length == {n_all}",
-                                       timeout=120_000)
+                page.wait_for_function(
+                    f"() => document.querySelectorAll('.cchc-targets tbody tr').length == {n_all}", timeout=120_000
+                )
                 assert "DỮ LIỆU MẪU" in page.inner_text(".cchc-header")
                 assert page.locator(".cchc-targets").inner_text().count("T2.07") == 1
 
                 page.locator(".cchc-area select").select_option(label=ii6_label)
-                page.wait_for_function(f"() => document.querySelectorAll('.cchc-targets tbody tr').length == {n_ii6}",
-                                       timeout=30_000)
+                page.wait_for_function(
+                    f"() => document.querySelectorAll('.cchc-targets tbody tr').length == {n_ii6}", timeout=30_000
+                )
                 text = page.locator(".cchc-targets").inner_text()
                 assert "T6.13" in text and "T2.07" not in text
                 assert _rows(page) == n_ii6
@@ -82,10 +101,13 @@ def test_voila_page_filters_by_area_offline(plan, sample_progress, tmp_path):
                 phone = browser.new_page(viewport={"width": 412, "height": 915}, device_scale_factor=2)
                 phone.route("**/*", guard)
                 phone.goto(proc.url, timeout=120_000)
-                phone.wait_for_function(f"() => document.querySelectorAll('.cchc-targets tbody tr').length == {n_all}",
-                                        timeout=120_000)
+                phone.wait_for_function(
+                    f"() => document.querySelectorAll('.cchc-targets tbody tr').length == {n_all}", timeout=120_000
+                )
                 # nothing wider than the screen: controls wrap, the tables scroll inside their own box
-                width, client = phone.evaluate("() => [document.documentElement.scrollWidth, document.documentElement.clientWidth]")
+                width, client = phone.evaluate(
+                    "() => [document.documentElement.scrollWidth, document.documentElement.clientWidth]"
+                )
                 assert width <= client
                 assert phone.locator(".cchc-table-wrap").first.evaluate("e => getComputedStyle(e).overflowX") == "auto"
                 phone.screenshot(path=str(ARTIFACTS / "explore-phone.png"))
@@ -95,4 +117,3 @@ def test_voila_page_filters_by_area_offline(plan, sample_progress, tmp_path):
         stop(proc)
     assert outside == [], f"trang tải tài nguyên từ ngoài máy chủ: {outside}"
     assert (ARTIFACTS / "explore.png").stat().st_size > 10_000
-

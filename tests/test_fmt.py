@@ -10,7 +10,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from cchc_lib.fmt import (
+from cchc_lib.i18n.fmt import (
     DASH,
     MINUS,
     RATING_WORDS,
@@ -186,8 +186,7 @@ def test_value(x: object, unit: str | None, vi: str, en: str) -> None:
 
 
 def test_rating_words_by_code_and_level() -> None:
-    for lang, words in (("vi", ["yếu", "trung bình", "khá", "tốt"]),
-                        ("en", ["poor", "average", "good", "excellent"])):
+    for lang, words in (("vi", ["yếu", "trung bình", "khá", "tốt"]), ("en", ["poor", "average", "good", "excellent"])):
         for level, (code, word) in enumerate(zip(["yeu", "trung_binh", "kha", "tot"], words), 1):
             assert RATING_WORDS[lang][code] == RATING_WORDS[lang][level] == word
     assert rating_word(" KHA ") == "khá"

@@ -1,7 +1,7 @@
 """Plan.lint() finds the flaws of the signed document."""
 
-
 from cchc_lib import load_plan
+
 from .conftest import edit_cell
 
 

@@ -2,9 +2,10 @@
 
 import pytest
 
-from cchc_lib import fmt, narrative
-from cchc_lib.assessment import assess
-from cchc_lib.progress import load_progress
+from cchc_lib.assessment.engine import assess
+from cchc_lib.i18n import fmt
+from cchc_lib.progress.loader import load_progress
+from cchc_lib.report import narrative
 
 from .test_assessment import online_log, write
 
@@ -23,7 +24,7 @@ def test_target_sentence_states_value_target_and_gap(online_assessment):
     s = narrative.target_sentence(row, "vi")
     assert s.startswith("Tỷ lệ hồ sơ giải quyết trực tuyến đạt 42,3%")
     assert "thấp hơn chỉ tiêu tối thiểu 50% (−7,7 điểm phần trăm)" in s
-    assert "Có nguy cơ không đạt" in s and "T6.22" in s   # the conflicting target is named
+    assert "Có nguy cơ không đạt" in s and "T6.22" in s  # the conflicting target is named
     en = narrative.target_sentence(row, "en")
     assert "42.3%" in en and "below the target of at least 50% (−7.7 percentage points)" in en
 
@@ -71,8 +72,10 @@ def test_next_period_lists_tasks_falling_due(plan, tmp_path):
 
 
 def test_text_summary_marks_sample_data(plan):
-    from cchc_lib.sample import write_sample
-    import tempfile, pathlib
+    import pathlib
+    import tempfile
+
+    from cchc_lib.progress.sample import write_sample
 
     with tempfile.TemporaryDirectory() as d:
         folder = write_sample(plan, pathlib.Path(d))

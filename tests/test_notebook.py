@@ -7,18 +7,18 @@ import shutil
 
 import pytest
 
-from cchc_lib import fmt
-from cchc_lib.assessment import assess
-from cchc_lib.periods import label
-from cchc_lib.progress import load_progress
-from cchc_lib.report import notebook_path, produce
+from cchc_lib.assessment.engine import assess
+from cchc_lib.core.periods import label
+from cchc_lib.i18n import fmt
+from cchc_lib.progress.loader import load_progress
+from cchc_lib.report.document import notebook_path, produce
 
 pytestmark = pytest.mark.notebook
 
 
 @pytest.fixture(scope="module")
 def sample_dir(plan, tmp_path_factory):
-    from cchc_lib.sample import write_sample
+    from cchc_lib.progress.sample import write_sample
 
     return write_sample(plan, tmp_path_factory.mktemp("nb-sample"))
 
@@ -26,12 +26,23 @@ def sample_dir(plan, tmp_path_factory):
 @pytest.fixture(scope="module")
 def q2(sample_dir, tmp_path_factory):
     out = tmp_path_factory.mktemp("reports")
-    return produce("hai-duong-2024", str(sample_dir), "2024-Q2", "nd09", "vi", ("html", "pdf"), out,
-                   "2024-06-20", progress_bar=False), out
+    return produce(
+        "hai-duong-2024",
+        str(sample_dir),
+        "2024-Q2",
+        "nd09",
+        "vi",
+        ("html", "pdf"),
+        out,
+        "2024-06-20",
+        progress_bar=False,
+    ), out
 
 
 def _external_refs(html: str) -> list[str]:
-    return re.findall(r'(?:src|href)\s*=\s*["\']?(?:https?:)?//', html) + re.findall(r"@import|url\(\s*['\"]?https?:", html)
+    return re.findall(r'(?:src|href)\s*=\s*["\']?(?:https?:)?//', html) + re.findall(
+        r"@import|url\(\s*['\"]?https?:", html
+    )
 
 
 def test_html_is_self_contained_and_shows_no_code(q2):
@@ -41,15 +52,23 @@ def test_html_is_self_contained_and_shows_no_code(q2):
     assert "<script src" not in html
     assert "injected-parameters" not in html and "report_date =" not in html and "Report.build" not in html
     assert not re.search(r"In\s*(&nbsp;)?\[\d*\]", html)
-    assert 'data:image/png;base64,' in html and html.count("<figure") == 6
+    assert "data:image/png;base64," in html and html.count("<figure") == 6
     assert '<html lang="vi"' in html and "viewport" in html and "@media print" in html
 
 
 def test_html_has_every_section_and_a_table_of_contents(q2):
     html = q2[0].html.read_text(encoding="utf-8")
-    for heading in ["Tóm tắt", "I. Công tác chỉ đạo, điều hành", "II. Kết quả thực hiện các nhiệm vụ cải cách hành chính",
-                    "Kết quả giải quyết thủ tục hành chính tại Bộ phận một cửa", "Kết quả theo đơn vị chủ trì",
-                    "III. Đánh giá chung", "IV. Phương hướng, nhiệm vụ kỳ tới", "V. Đề xuất, kiến nghị", "Phụ lục"]:
+    for heading in [
+        "Tóm tắt",
+        "I. Công tác chỉ đạo, điều hành",
+        "II. Kết quả thực hiện các nhiệm vụ cải cách hành chính",
+        "Kết quả giải quyết thủ tục hành chính tại Bộ phận một cửa",
+        "Kết quả theo đơn vị chủ trì",
+        "III. Đánh giá chung",
+        "IV. Phương hướng, nhiệm vụ kỳ tới",
+        "V. Đề xuất, kiến nghị",
+        "Phụ lục",
+    ]:
         assert heading in html, heading
     assert 'href="#muc-3"' in html  # TOC links to the headings
     assert "DỮ LIỆU MẪU" in html and "ngày 20 tháng 6 năm 2024" in html
@@ -88,31 +107,54 @@ def test_outputs_land_in_the_period_folder_with_an_index(q2):
     assert result.html.name in index and "Quý II/2024" in index
 
 
-@pytest.mark.parametrize("period, cutoff, lang", [
-    ("2024-Q1", "calendar", "vi"), ("2024-Q3", "nd09", "en"), ("2024-Q4", "calendar", "en"),
-    ("2024-H1", "nd09", "vi"), ("2024", "calendar", "vi"), ("2024-Q2", "calendar", "en"),
-])
+@pytest.mark.parametrize(
+    "period, cutoff, lang",
+    [
+        ("2024-Q1", "calendar", "vi"),
+        ("2024-Q3", "nd09", "en"),
+        ("2024-Q4", "calendar", "en"),
+        ("2024-H1", "nd09", "vi"),
+        ("2024", "calendar", "vi"),
+        ("2024-Q2", "calendar", "en"),
+    ],
+)
 def test_every_period_language_and_convention_runs(sample_dir, tmp_path, period, cutoff, lang):
-    result = produce("hai-duong-2024", str(sample_dir), period, cutoff, lang, ("html",), tmp_path, "2024-12-20",
-                     progress_bar=False)
+    result = produce(
+        "hai-duong-2024", str(sample_dir), period, cutoff, lang, ("html",), tmp_path, "2024-12-20", progress_bar=False
+    )
     html = result.html.read_text(encoding="utf-8")
     assert label(period, lang) in html
     assert ("III. Đánh giá chung" if lang == "vi" else "III. Overall assessment") in html
-    assert (("Quý dương lịch" in html or "theo quý dương lịch" in html) if cutoff == "calendar" and lang == "vi" else True)
+    assert (
+        ("Quý dương lịch" in html or "theo quý dương lịch" in html) if cutoff == "calendar" and lang == "vi" else True
+    )
     assert _external_refs(html) == []
 
 
 def test_a_failing_cell_keeps_the_previous_report(q2, tmp_path):
-    from cchc_lib.render import ReportError, run_report
+    from cchc_lib.report.render import ReportError, run_report
 
     result, out = q2
     before = {p.name: p.read_bytes() for p in result.html.parent.iterdir() if p.is_file()}
     with pytest.raises(ReportError) as info:
-        run_report(notebook_path(), {"plan": "hai-duong-2024", "data": "khong-co-thu-muc", "period": "2024-Q2",
-                                     "cutoff": "nd09", "lang": "vi", "report_date": ""},
-                   result.html.parent, stem=result.html.stem, formats=("html", "pdf"), progress=False,
-                   header={"commune": "xã Hải Dương", "period_label": "Quý II/2024", "lang": "vi", "title": "t"},
-                   reports_root=out, cwd=notebook_path().parent)
+        run_report(
+            notebook_path(),
+            {
+                "plan": "hai-duong-2024",
+                "data": "khong-co-thu-muc",
+                "period": "2024-Q2",
+                "cutoff": "nd09",
+                "lang": "vi",
+                "report_date": "",
+            },
+            result.html.parent,
+            stem=result.html.stem,
+            formats=("html", "pdf"),
+            progress=False,
+            header={"commune": "xã Hải Dương", "period_label": "Quý II/2024", "lang": "vi", "title": "t"},
+            reports_root=out,
+            cwd=notebook_path().parent,
+        )
     msg = str(info.value)
     assert "ô số 1" in msg and "setup" in msg and "DataError" in msg
     assert "không tìm thấy thư mục số liệu tiến độ" in msg and "_loi" in msg

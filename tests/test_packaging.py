@@ -73,6 +73,7 @@ def test_console_script_points_at_the_cli():
 
 def test_committed_notebooks_have_no_outputs():
     import json
+
     for nb_path in (REPO / "notebooks").glob("*.ipynb"):
         nb = json.loads(nb_path.read_text(encoding="utf-8"))
         for cell in nb["cells"]:

@@ -8,7 +8,7 @@ from datetime import date, datetime
 import pandas as pd
 import pytest
 
-from cchc_lib.periods import (
+from cchc_lib.core.periods import (
     CUTOFFS,
     Period,
     PeriodError,
@@ -101,10 +101,7 @@ def test_days_counts_both_ends_and_leap_february() -> None:
 def test_edge_days_fall_in_exactly_one_quarter(day: date, cutoff: str, code: str) -> None:
     years = (day.year, day.year + 1)
     owners = [
-        str(p)
-        for y in years
-        for p in periods_in_year(y)
-        if p.kind == "quarter" and window(p, cutoff).contains(day)
+        str(p) for y in years for p in periods_in_year(y) if p.kind == "quarter" and window(p, cutoff).contains(day)
     ]
     assert owners == [code]
 
@@ -120,9 +117,7 @@ def test_contains_accepts_datetimes_and_rejects_missing() -> None:
 
 def test_mask_is_inclusive_keeps_index_and_treats_nat_as_outside() -> None:
     stamps = pd.Series(
-        pd.to_datetime(
-            ["2024-03-14 23:59", "2024-03-15 00:00", "2024-06-14 16:30", "2024-06-15 00:00", None]
-        ),
+        pd.to_datetime(["2024-03-14 23:59", "2024-03-15 00:00", "2024-06-14 16:30", "2024-06-15 00:00", None]),
         index=list("abcde"),
     )
     mask = window("2024-Q2").mask(stamps)
@@ -146,9 +141,7 @@ def test_mask_refuses_text_columns() -> None:
 
 
 def test_year_to_date() -> None:
-    assert year_to_date("2024-Q3") == Window(
-        D(2023, 12, 15), D(2024, 9, 14), "nd09", Period(2024, "quarter", 3)
-    )
+    assert year_to_date("2024-Q3") == Window(D(2023, 12, 15), D(2024, 9, 14), "nd09", Period(2024, "quarter", 3))
     ytd = year_to_date("2024-H1", "calendar")
     assert (ytd.start, ytd.end) == (D(2024, 1, 1), D(2024, 6, 30))
     assert year_to_date("2024-Q1") == window("2024-Q1")
@@ -175,7 +168,13 @@ def test_previous_stops_at_the_first_supported_year() -> None:
 
 def test_periods_in_year_order() -> None:
     assert [p.code for p in periods_in_year(2024)] == [
-        "2024-Q1", "2024-Q2", "2024-Q3", "2024-Q4", "2024-H1", "2024-H2", "2024",
+        "2024-Q1",
+        "2024-Q2",
+        "2024-Q3",
+        "2024-Q4",
+        "2024-H1",
+        "2024-H2",
+        "2024",
     ]
 
 
@@ -228,8 +227,7 @@ def test_label_rejects_unknown_language() -> None:
 
 def test_describe_window() -> None:
     assert describe_window(window("2024-Q2")) == (
-        "từ ngày 15/03/2024 đến ngày 14/06/2024 "
-        "(mốc số liệu theo Nghị định 09/2019/NĐ-CP)"
+        "từ ngày 15/03/2024 đến ngày 14/06/2024 (mốc số liệu theo Nghị định 09/2019/NĐ-CP)"
     )
     assert describe_window(window("2024-Q2", "calendar")) == (
         "từ ngày 01/04/2024 đến ngày 30/06/2024 (theo quý dương lịch)"
@@ -237,9 +235,7 @@ def test_describe_window() -> None:
     assert describe_window(window("2024-Q2"), "en") == (
         "from 15/03/2024 to 14/06/2024 (data cut-off under Decree 09/2019/ND-CP)"
     )
-    assert describe_window(window("2024-Q1", "calendar"), "en") == (
-        "from 01/01/2024 to 31/03/2024 (calendar quarters)"
-    )
+    assert describe_window(window("2024-Q1", "calendar"), "en") == ("from 01/01/2024 to 31/03/2024 (calendar quarters)")
 
 
 @pytest.mark.parametrize(
@@ -285,9 +281,7 @@ def test_parse_returns_period_unchanged() -> None:
     assert parse_period(p) is p
 
 
-@pytest.mark.parametrize(
-    "text", ["xyz", "", "2024-Q5", "Q0/2024", "2024-H3", "2024-6T", "Quý V/2024", "24-Q2", None]
-)
+@pytest.mark.parametrize("text", ["xyz", "", "2024-Q5", "Q0/2024", "2024-H3", "2024-6T", "Quý V/2024", "24-Q2", None])
 def test_parse_rejects_with_vietnamese_hint(text: object) -> None:
     with pytest.raises(PeriodError) as err:
         parse_period(text)  # type: ignore[arg-type]
@@ -343,7 +337,7 @@ def test_check_cutoff() -> None:
 
 
 def test_next_period_of_steps_forward_across_the_year():
-    from cchc_lib.periods import next_period_of
+    from cchc_lib.core.periods import next_period_of
 
     assert next_period_of("2024-Q4").code == "2025-Q1"
     assert next_period_of("2024-Q2").code == "2024-Q3"

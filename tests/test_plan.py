@@ -7,7 +7,7 @@ import pandas.api.types as ptypes
 import pytest
 
 from cchc_lib import load_plan
-from cchc_lib.plan import Plan
+from cchc_lib.plan.model import Plan
 
 
 def test_plan_loads_by_id_and_by_path(plan):
@@ -29,10 +29,24 @@ def test_plan_has_every_objective_area_target_and_task(plan):
     annex = plan.tasks[plan.tasks["task_id"].str.startswith("PL")]
     assert len(section_ii) == 47
     assert section_ii.groupby("area_id").size().to_dict() == {
-        "II.1": 6, "II.2": 9, "II.3": 4, "II.4": 8, "II.5": 2, "II.6": 13, "II.7": 5}
+        "II.1": 6,
+        "II.2": 9,
+        "II.3": 4,
+        "II.4": 8,
+        "II.5": 2,
+        "II.6": 13,
+        "II.7": 5,
+    }
     assert len(annex) == 21
     assert annex.groupby("area_id").size().to_dict() == {
-        "II.1": 5, "II.2": 4, "II.3": 3, "II.4": 2, "II.5": 1, "II.6": 3, "II.7": 3}
+        "II.1": 5,
+        "II.2": 4,
+        "II.3": 3,
+        "II.4": 2,
+        "II.5": 1,
+        "II.6": 3,
+        "II.7": 3,
+    }
 
 
 def test_columns_have_proper_dtypes(plan):
@@ -62,11 +76,16 @@ def _target(plan, kpi=None, contains=None):
     return t
 
 
-@pytest.mark.parametrize("kpi, value", [
-    ("satisfaction_rate", 90), ("land_satisfaction_rate", 85),
-    ("dossier_digitization_rate", 80), ("result_digitization_rate", 75),
-    ("feedback_resolved_rate", 95),
-])
+@pytest.mark.parametrize(
+    "kpi, value",
+    [
+        ("satisfaction_rate", 90),
+        ("land_satisfaction_rate", 85),
+        ("dossier_digitization_rate", 80),
+        ("result_digitization_rate", 75),
+        ("feedback_resolved_rate", 95),
+    ],
+)
 def test_spot_values_match_the_document(plan, kpi, value):
     rows = _target(plan, kpi=kpi)
     assert len(rows) == 1

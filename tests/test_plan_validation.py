@@ -90,7 +90,9 @@ def test_unknown_support_unit_in_a_list(plan_copy):
 
 def test_invalid_utf8_names_the_line(plan_copy):
     path = plan_copy / "areas.csv"
-    data = path.read_bytes().replace("Cải cách thể chế".encode("utf-8"), "Cai cách the che".encode("cp1258"))  # a Windows-1258 save
+    data = path.read_bytes().replace(
+        "Cải cách thể chế".encode(), "Cai cách the che".encode("cp1258")
+    )  # a Windows-1258 save
     path.write_bytes(data)
     msg = _error(plan_copy)
     assert "areas.csv" in msg and "không phải mã UTF-8" in msg and "dòng 2" in msg and "CSV UTF-8" in msg
@@ -108,7 +110,10 @@ def test_all_problems_of_a_file_are_listed_together(plan_copy):
 
 def test_meta_with_bad_date(plan_copy):
     path = plan_copy / "meta.toml"
-    path.write_text(path.read_text(encoding="utf-8").replace("decision_date = 2024-01-10", 'decision_date = "10 tháng 1"'), encoding="utf-8")
+    path.write_text(
+        path.read_text(encoding="utf-8").replace("decision_date = 2024-01-10", 'decision_date = "10 tháng 1"'),
+        encoding="utf-8",
+    )
     msg = _error(plan_copy)
     assert "meta.toml" in msg and "decision_date" in msg
 

@@ -9,9 +9,9 @@ import pandas as pd
 import pytest
 
 from cchc_lib import DataError
-from cchc_lib.assessment import assess
-from cchc_lib.paths import REPO_ROOT
-from cchc_lib.progress import load_progress
+from cchc_lib.assessment.engine import assess
+from cchc_lib.core.paths import REPO_ROOT
+from cchc_lib.progress.loader import load_progress
 
 
 def write(folder, name, text, encoding="utf-8"):
@@ -27,6 +27,7 @@ def error(plan, folder) -> str:
 
 
 # --- the documented examples -----------------------------------------------------------------
+
 
 def doc_examples() -> dict[str, str]:
     """The ```csv blocks of docs/progress-data.md, by the section (kind) they stand in."""
@@ -50,7 +51,7 @@ def test_docs_examples_load_and_give_hand_computed_verdicts(plan, tmp_path):
     t = a.targets.set_index("target_id")
     k = a.tasks.set_index("task_id")
     assert t.loc["T6.17", "actual"] == 62
-    assert t.loc["T6.04", "actual"] == 90            # 18 / 20
+    assert t.loc["T6.04", "actual"] == 90  # 18 / 20
     assert k.loc["PL2.01", "status"] == "done_on_time"  # done 12/03, due 31/03
     assert (k.loc["PL1.02", "status"], k.loc["PL1.02", "days_late"]) == ("overdue", 151)  # 15/01 → 14/06
     assert k.loc["NV2.04", "status"] == "recurring_missing"  # reported in Q1 only
@@ -62,6 +63,7 @@ def test_docs_examples_load_and_give_hand_computed_verdicts(plan, tmp_path):
 
 
 # --- bad input -------------------------------------------------------------------------------
+
 
 def test_numerator_above_denominator(plan, tmp_path):
     write(tmp_path, "indicators.csv", "target_id,period,numerator,denominator\nT6.04,2024-Q2,25,20\n")
@@ -100,8 +102,12 @@ def test_unknown_status_word_lists_the_accepted_words(plan, tmp_path):
 
 
 def test_completion_date_after_the_period_or_before_the_year(plan, tmp_path):
-    write(tmp_path, "tasks.csv", "task_id,period,status,completed_on\nPL2.01,2024-Q1,Hoàn thành,05/04/2024\n"
-                                 "PL1.02,2024-Q1,Hoàn thành,20/11/2023\n")
+    write(
+        tmp_path,
+        "tasks.csv",
+        "task_id,period,status,completed_on\nPL2.01,2024-Q1,Hoàn thành,05/04/2024\n"
+        "PL1.02,2024-Q1,Hoàn thành,20/11/2023\n",
+    )
     msg = error(plan, tmp_path)
     assert "dòng 2, cột 'completed_on': ngày hoàn thành sau khi kết thúc kỳ 2024-Q1 (31/03/2024)" in msg
     assert "dòng 3, cột 'completed_on': ngày hoàn thành trước năm kế hoạch 2024" in msg
@@ -122,8 +128,12 @@ def test_returned_before_received(plan, tmp_path):
 
 
 def test_duplicate_dossier_ids(plan, tmp_path):
-    write(tmp_path, "dossiers.csv", DOSSIERS + "A,Hộ tịch,10/04/2024,,,Trực tiếp\nB,Hộ tịch,10/04/2024,,,Trực tiếp\n"
-                                               "A,Đất đai,11/04/2024,,,Trực tuyến\n")
+    write(
+        tmp_path,
+        "dossiers.csv",
+        DOSSIERS + "A,Hộ tịch,10/04/2024,,,Trực tiếp\nB,Hộ tịch,10/04/2024,,,Trực tiếp\n"
+        "A,Đất đai,11/04/2024,,,Trực tuyến\n",
+    )
     assert "cột 'dossier_id': giá trị 'A' bị trùng ở các dòng 2, 4" in error(plan, tmp_path)
 
 
@@ -158,8 +168,9 @@ def test_empty_file(plan, tmp_path):
 def test_non_utf8_csv(plan, tmp_path):
     folder = tmp_path
     folder.mkdir(exist_ok=True)
-    (folder / "notes.csv").write_bytes("period,highlights\n2024-Q2,Hoàn thành tốt\n".encode("cp1258", errors="replace")
-                                       .replace(b"?", b"\xe0"))
+    (folder / "notes.csv").write_bytes(
+        "period,highlights\n2024-Q2,Hoàn thành tốt\n".encode("cp1258", errors="replace").replace(b"?", b"\xe0")
+    )
     msg = error(plan, folder)
     assert "notes.csv: tệp không phải mã UTF-8" in msg and "dòng 2" in msg
 
@@ -172,9 +183,15 @@ def test_one_source_per_kind(plan, tmp_path):
 
 # --- what is accepted, counted and shown -------------------------------------------------------
 
+
 def test_vietnamese_headers_words_and_semicolons(plan, tmp_path):
-    write(tmp_path, "nhiem-vu.csv", "Mã nhiệm vụ;Kỳ báo cáo;Tình trạng;Ngày hoàn thành;Văn bản, sản phẩm\n"
-                                    "PL2.01;Quý I/2024;Đã hoàn thành;12/03/2024;KH 15/KH-UBND\n", encoding="utf-8-sig")
+    write(
+        tmp_path,
+        "nhiem-vu.csv",
+        "Mã nhiệm vụ;Kỳ báo cáo;Tình trạng;Ngày hoàn thành;Văn bản, sản phẩm\n"
+        "PL2.01;Quý I/2024;Đã hoàn thành;12/03/2024;KH 15/KH-UBND\n",
+        encoding="utf-8-sig",
+    )
     p = load_progress(tmp_path, plan)
     row = p.tasks.iloc[0]
     assert (row["task_id"], row["period"], row["status"]) == ("PL2.01", "2024-Q1", "done")
@@ -206,11 +223,17 @@ def test_value_for_a_qualitative_target_is_kept_with_a_warning(plan, tmp_path):
 
 
 def test_parquet_dossier_log(plan, tmp_path):
-    df = pd.DataFrame({"dossier_id": ["A", "B"], "field": ["Hộ tịch", "Đất đai"],
-                       "received_date": pd.to_datetime(["2024-04-01", "2024-04-02"]),
-                       "due_date": pd.to_datetime(["2024-04-03", "2024-04-20"]),
-                       "returned_date": pd.to_datetime(["2024-04-02", None]),
-                       "channel": ["online", "Trực tiếp"], "dossier_digitized": [True, False]})
+    df = pd.DataFrame(
+        {
+            "dossier_id": ["A", "B"],
+            "field": ["Hộ tịch", "Đất đai"],
+            "received_date": pd.to_datetime(["2024-04-01", "2024-04-02"]),
+            "due_date": pd.to_datetime(["2024-04-03", "2024-04-20"]),
+            "returned_date": pd.to_datetime(["2024-04-02", None]),
+            "channel": ["online", "Trực tiếp"],
+            "dossier_digitized": [True, False],
+        }
+    )
     tmp_path.mkdir(exist_ok=True)
     df.to_parquet(tmp_path / "dossiers.parquet")
     p = load_progress(tmp_path, plan)

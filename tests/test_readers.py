@@ -5,8 +5,8 @@ import datetime as dt
 import pytest
 from openpyxl import Workbook
 
-from cchc_lib.errors import DataError
-from cchc_lib.readers import read_csv, read_excel, read_table
+from cchc_lib.core.errors import DataError
+from cchc_lib.core.readers import read_csv, read_excel, read_table
 
 
 def test_csv_with_and_without_bom_read_the_same(tmp_path):

@@ -22,8 +22,8 @@ import nbformat
 import pytest
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 
-from cchc_lib import render
-from cchc_lib.render import (
+from cchc_lib.report import render
+from cchc_lib.report.render import (
     ReportError,
     finish_html,
     html_to_pdf,
@@ -32,10 +32,18 @@ from cchc_lib.render import (
     write_index,
 )
 
-HEADER_VI = {"commune": "xã Hải Dương", "period_label": "Quý II/2024", "lang": "vi",
-             "title": "Báo cáo đánh giá CCHC Quý II/2024"}
-HEADER_EN = {"commune": "Hai Duong commune", "period_label": "Q2 2024", "lang": "en",
-             "title": "Administrative reform assessment, Q2 2024"}
+HEADER_VI = {
+    "commune": "xã Hải Dương",
+    "period_label": "Quý II/2024",
+    "lang": "vi",
+    "title": "Báo cáo đánh giá CCHC Quý II/2024",
+}
+HEADER_EN = {
+    "commune": "Hai Duong commune",
+    "period_label": "Q2 2024",
+    "lang": "en",
+    "title": "Administrative reform assessment, Q2 2024",
+}
 RECORD = {"plan_id": "hai-duong-2024", "period": "2024-Q2", "cutoff": "nd09", "sample": True}
 
 TABLE_HTML = (
@@ -68,15 +76,20 @@ def make_notebook(path: Path) -> Path:
         new_code_cell('lang = "vi"\nboom = False', metadata={"tags": ["parameters"]}),
         new_code_cell(f"from IPython.display import HTML, display\ndisplay(HTML({TABLE_HTML!r}))"),
         new_code_cell(FIGURE_CODE),
-        new_code_cell('import warnings\nwarnings.warn("LỜI CẢNH BÁO KHÔNG ĐƯỢC IN")\n'
-                      'print("Ghi chú: số liệu tính đến 14/06/2024")'),
+        new_code_cell(
+            'import warnings\nwarnings.warn("LỜI CẢNH BÁO KHÔNG ĐƯỢC IN")\n'
+            'print("Ghi chú: số liệu tính đến 14/06/2024")'
+        ),
         new_markdown_cell("## II. Kết quả thực hiện các nhiệm vụ\n\nĐoạn văn có **chữ đậm**."),
         new_code_cell("if boom:\n    1 / 0", metadata={"tags": ["kiem-tra"]}),
     ]
-    nb = new_notebook(cells=cells, metadata={
-        "kernelspec": {"name": "python3", "display_name": "Python 3", "language": "python"},
-        "language_info": {"name": "python"},
-    })
+    nb = new_notebook(
+        cells=cells,
+        metadata={
+            "kernelspec": {"name": "python3", "display_name": "Python 3", "language": "python"},
+            "language_info": {"name": "python"},
+        },
+    )
     nbformat.write(nb, path)
     return path
 
@@ -98,23 +111,27 @@ def pdf_text(path: Path) -> str | None:
     """Text extracted from the PDF by a real extractor, or None when none is installed."""
     try:
         from pypdf import PdfReader
+
         return "\n".join(page.extract_text() or "" for page in PdfReader(path).pages)
     except ImportError:
         pass
     try:
         from pdfminer.high_level import extract_text
+
         return extract_text(str(path))
     except ImportError:
         pass
     if shutil.which("pdftotext"):
-        return subprocess.run(["pdftotext", "-enc", "UTF-8", str(path), "-"], check=True,
-                              capture_output=True).stdout.decode("utf-8")
+        return subprocess.run(
+            ["pdftotext", "-enc", "UTF-8", str(path), "-"], check=True, capture_output=True
+        ).stdout.decode("utf-8")
     return None
 
 
 def pdf_pages(path: Path) -> int | None:
     try:
         from pypdf import PdfReader
+
         return len(PdfReader(path).pages)
     except ImportError:
         pass
@@ -130,7 +147,8 @@ def layout_text_and_pages(html: str, header: dict) -> tuple[str, int]:
 
     running = f"{header['commune']} — {header['period_label']}"
     doc = weasyprint.HTML(string=html).render(
-        stylesheets=[weasyprint.CSS(string=render.pdf_css(header["lang"], running))])
+        stylesheets=[weasyprint.CSS(string=render.pdf_css(header["lang"], running))]
+    )
     words = []
     for page in doc.pages:
         for box in page._page_box.descendants():
@@ -163,10 +181,24 @@ def site(tmp_path_factory):
     nb = make_notebook(root / "notebooks" / "test_report.ipynb")
     reports = root / "reports"
     out_dir = reports / "hai-duong-2024" / "2024-Q2"
-    vi = run_report(nb, {"lang": "vi", "boom": False}, out_dir, stem="bao-cao-2024-Q2-vi",
-                    header=HEADER_VI, progress=False, record=RECORD)
-    en = run_report(nb, {"lang": "en", "boom": False}, out_dir, stem="bao-cao-2024-Q2-en",
-                    header=HEADER_EN, progress=False, record=RECORD)
+    vi = run_report(
+        nb,
+        {"lang": "vi", "boom": False},
+        out_dir,
+        stem="bao-cao-2024-Q2-vi",
+        header=HEADER_VI,
+        progress=False,
+        record=RECORD,
+    )
+    en = run_report(
+        nb,
+        {"lang": "en", "boom": False},
+        out_dir,
+        stem="bao-cao-2024-Q2-en",
+        header=HEADER_EN,
+        progress=False,
+        record=RECORD,
+    )
     return {"root": root, "nb": nb, "reports": reports, "out_dir": out_dir, "vi": vi, "en": en}
 
 
@@ -199,11 +231,18 @@ def test_sidecar_json(site):
     data = json.loads(site["vi"].sidecar.read_text(encoding="utf-8"))
     assert data["kind"] == "cchc-report"
     assert (data["plan_id"], data["period"], data["cutoff"], data["lang"]) == (
-        "hai-duong-2024", "2024-Q2", "nd09", "vi")
+        "hai-duong-2024",
+        "2024-Q2",
+        "nd09",
+        "vi",
+    )
     assert data["commune"] == "xã Hải Dương" and data["period_label"] == "Quý II/2024"
     assert data["sample"] is True
-    assert data["files"] == {"notebook": "bao-cao-2024-Q2-vi.ipynb", "html": "bao-cao-2024-Q2-vi.html",
-                             "pdf": "bao-cao-2024-Q2-vi.pdf"}
+    assert data["files"] == {
+        "notebook": "bao-cao-2024-Q2-vi.ipynb",
+        "html": "bao-cao-2024-Q2-vi.html",
+        "pdf": "bao-cao-2024-Q2-vi.pdf",
+    }
     assert data["sizes"]["pdf"] == site["vi"].pdf.stat().st_size
     assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d[+-]\d\d:\d\d", data["generated_at"])
 
@@ -226,9 +265,21 @@ def test_html_content(html_vi):
 
 
 def test_html_has_no_code_prompts_parameters_or_stderr(html_vi):
-    for banned in ("injected-parameters", "boom = ", "boom", "In&nbsp;[", "Out[", "In [",
-                   "jp-InputPrompt", "jp-OutputPrompt", "display(HTML", "import warnings",
-                   "LỜI CẢNH BÁO", "UserWarning", "<Figure size"):
+    for banned in (
+        "injected-parameters",
+        "boom = ",
+        "boom",
+        "In&nbsp;[",
+        "Out[",
+        "In [",
+        "jp-InputPrompt",
+        "jp-OutputPrompt",
+        "display(HTML",
+        "import warnings",
+        "LỜI CẢNH BÁO",
+        "UserWarning",
+        "<Figure size",
+    ):
         assert banned not in html_vi, banned
 
 
@@ -264,7 +315,8 @@ def test_html_in_english(site):
 def test_html_export_is_reproducible(site, html_vi):
     nb = nbformat.read(site["vi"].notebook, as_version=4)
     again, _ = render.CchcHTMLExporter().from_notebook_node(
-        nb, resources={"metadata": {"path": str(site["nb"].parent), "name": "x"}})
+        nb, resources={"metadata": {"path": str(site["nb"].parent), "name": "x"}}
+    )
     assert again == html_vi
     assert "generated_at" not in html_vi
 
@@ -273,8 +325,12 @@ def test_html_export_is_reproducible(site, html_vi):
 
 
 def test_pdf_vietnamese(site):
-    check_pdf(site["vi"].pdf, site["vi"].html, HEADER_VI,
-              ["Công tác chỉ đạo, điều hành", "Trang 1/", "Tổ 1 & Tổ 2", "Kết quả tiếp nhận hồ sơ"])
+    check_pdf(
+        site["vi"].pdf,
+        site["vi"].html,
+        HEADER_VI,
+        ["Công tác chỉ đạo, điều hành", "Trang 1/", "Tổ 1 & Tổ 2", "Kết quả tiếp nhận hồ sơ"],
+    )
 
 
 def test_pdf_english_page_label(site):
@@ -291,8 +347,7 @@ def test_pdf_fonts_are_the_bundled_ones(site):
 
 
 def test_pdf_running_header_on_later_pages(tmp_path):
-    body = "".join(f"<h2>Mục {i}</h2>" + "<p>Nội dung báo cáo cải cách hành chính.</p>" * 12
-                   for i in range(1, 8))
+    body = "".join(f"<h2>Mục {i}</h2>" + "<p>Nội dung báo cáo cải cách hành chính.</p>" * 12 for i in range(1, 8))
     html = finish_html(f'<html lang="vi"><body><!--cchc:toc--><main>{body}</main></body></html>')
     pdf = tmp_path / "long.pdf"
     pdf.write_bytes(html_to_pdf(html, lang="vi", running_head="xã Hải Dương — Quý II/2024"))
@@ -315,15 +370,25 @@ def test_pdf_css():
 
 
 def _snapshot(folder: Path) -> dict[str, str]:
-    return {str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest()
-            for p in sorted(folder.rglob("*")) if p.is_file()}
+    return {
+        str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(folder.rglob("*"))
+        if p.is_file()
+    }
 
 
 def test_failing_cell_keeps_previous_report(site):
     before = _snapshot(site["reports"])
     with pytest.raises(ReportError) as info:
-        run_report(site["nb"], {"lang": "vi", "boom": True}, site["out_dir"], stem="bao-cao-2024-Q2-vi",
-                   header=HEADER_VI, progress=False, record=RECORD)
+        run_report(
+            site["nb"],
+            {"lang": "vi", "boom": True},
+            site["out_dir"],
+            stem="bao-cao-2024-Q2-vi",
+            header=HEADER_VI,
+            progress=False,
+            record=RECORD,
+        )
     err = info.value
     msg = str(err)
     assert msg.startswith("Không tạo được báo cáo")  # Vietnamese first
@@ -346,8 +411,15 @@ def test_export_failure_keeps_previous_report(site, monkeypatch):
     before = _snapshot(site["out_dir"])
     before = {k: v for k, v in before.items() if not k.startswith("_loi/")}
     with pytest.raises(ReportError) as info:
-        run_report(site["nb"], {"lang": "en", "boom": False}, site["out_dir"], stem="bao-cao-2024-Q2-en",
-                   header=HEADER_EN, progress=False, record=RECORD)
+        run_report(
+            site["nb"],
+            {"lang": "en", "boom": False},
+            site["out_dir"],
+            stem="bao-cao-2024-Q2-en",
+            header=HEADER_EN,
+            progress=False,
+            record=RECORD,
+        )
     msg = str(info.value)
     assert msg.startswith("Không xuất được báo cáo") and "PDF" in msg and "WeasyPrint hỏng" in msg
     after = {k: v for k, v in _snapshot(site["out_dir"]).items() if not k.startswith("_loi/")}
@@ -377,14 +449,25 @@ def test_index_escapes_sorts_and_skips(tmp_path):
         path.parent.mkdir(parents=True, exist_ok=True)
         stem = path.stem
         (path.parent / f"{stem}.html").write_text("x", encoding="utf-8")
-        base = {"kind": "cchc-report", "stem": stem, "lang": "vi", "cutoff": "nd09",
-                "generated_at": "2024-06-20T09:30:00+07:00", "files": {"html": f"{stem}.html"},
-                "sizes": {"html": 1}}
+        base = {
+            "kind": "cchc-report",
+            "stem": stem,
+            "lang": "vi",
+            "cutoff": "nd09",
+            "generated_at": "2024-06-20T09:30:00+07:00",
+            "files": {"html": f"{stem}.html"},
+            "sizes": {"html": 1},
+        }
         path.write_text(json.dumps({**base, **data}, ensure_ascii=False), encoding="utf-8")
 
     sidecar("b-plan/2024-Q3/q3.json", plan_id="b-plan", period="2024-Q3", period_label="Quý III/2024")
-    sidecar("a-plan/2024-Q2/q2.json", plan_id="a-plan", period="2024-Q2", period_label="Quý II/2024",
-            commune="xã <Hải> & Dương")
+    sidecar(
+        "a-plan/2024-Q2/q2.json",
+        plan_id="a-plan",
+        period="2024-Q2",
+        period_label="Quý II/2024",
+        commune="xã <Hải> & Dương",
+    )
     sidecar("a-plan/2024-Q1/q1.json", plan_id="a-plan", period="2024-Q1", period_label="Quý I/2024")
     sidecar("a-plan/2024-Q1/_loi/old.json", plan_id="a-plan", period="2023-Q4", period_label="LỖI")
     (tmp_path / "other.json").write_text('{"not": "a report"}', encoding="utf-8")
@@ -403,9 +486,15 @@ def test_nbconvert_entry_points(site, tmp_path):
     executed = tmp_path / "executed.ipynb"
     shutil.copy(site["vi"].notebook, executed)
     jupyter = Path(sys.executable).with_name("jupyter")
-    procs = [subprocess.Popen([str(jupyter), "nbconvert", "--to", fmt, str(executed)],
-                              cwd=tmp_path, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
-             for fmt in ("cchc_html", "cchc_pdf")]
+    procs = [
+        subprocess.Popen(
+            [str(jupyter), "nbconvert", "--to", fmt, str(executed)],
+            cwd=tmp_path,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+        )
+        for fmt in ("cchc_html", "cchc_pdf")
+    ]
     for proc in procs:
         out, err = proc.communicate(timeout=180)
         assert proc.returncode == 0, err.decode("utf-8", "replace")

@@ -5,9 +5,10 @@ import re
 
 import pytest
 
-from cchc_lib import fmt, tables
-from cchc_lib.assessment import assess
-from cchc_lib.report import Report
+from cchc_lib.assessment.engine import assess
+from cchc_lib.i18n import fmt
+from cchc_lib.report import tables
+from cchc_lib.report.document import Report
 
 
 @pytest.fixture(scope="module")
@@ -16,17 +17,39 @@ def report(plan, sample_progress):
 
 
 def _all_html(r: Report) -> str:
-    parts = [r.header(), r.summary(), r.direction(), r.results_heading(), *[r.area(x) for x in r.areas()],
-             r.one_stop(), r.units(), r.overall_assessment(), r.next_period(), r.proposals(), r.appendix()]
+    parts = [
+        r.header(),
+        r.summary(),
+        r.direction(),
+        r.results_heading(),
+        *[r.area(x) for x in r.areas()],
+        r.one_stop(),
+        r.units(),
+        r.overall_assessment(),
+        r.next_period(),
+        r.proposals(),
+        r.appendix(),
+    ]
     return "\n".join(p.data for p in parts)
 
 
 def test_report_follows_the_usual_outline(report):
     html = _all_html(report)
-    for heading in ["Tóm tắt", "I. Công tác chỉ đạo, điều hành", "II. Kết quả thực hiện các nhiệm vụ cải cách hành chính",
-                    "1. Cải cách thể chế", "2. Cải cách thủ tục hành chính", "Kết quả giải quyết thủ tục hành chính tại Bộ phận một cửa",
-                    "Kết quả theo đơn vị chủ trì", "III. Đánh giá chung", "1. Ưu điểm", "2. Tồn tại, hạn chế và nguyên nhân",
-                    "IV. Phương hướng, nhiệm vụ kỳ tới", "V. Đề xuất, kiến nghị", "Phụ lục"]:
+    for heading in [
+        "Tóm tắt",
+        "I. Công tác chỉ đạo, điều hành",
+        "II. Kết quả thực hiện các nhiệm vụ cải cách hành chính",
+        "1. Cải cách thể chế",
+        "2. Cải cách thủ tục hành chính",
+        "Kết quả giải quyết thủ tục hành chính tại Bộ phận một cửa",
+        "Kết quả theo đơn vị chủ trì",
+        "III. Đánh giá chung",
+        "1. Ưu điểm",
+        "2. Tồn tại, hạn chế và nguyên nhân",
+        "IV. Phương hướng, nhiệm vụ kỳ tới",
+        "V. Đề xuất, kiến nghị",
+        "Phụ lục",
+    ]:
         assert heading in html, heading
     # Headings carry ids for the table of contents.
     assert re.search(r'<h2 id="muc-3">III\. Đánh giá chung</h2>', html)
@@ -42,7 +65,9 @@ def test_header_states_window_decision_sources_date_and_sample_banner(report):
 
 def test_user_text_is_escaped_everywhere(plan, sample_progress):
     notes = sample_progress.notes
-    risky = next(t for col in ("highlights", "difficulties", "proposals") for t in notes[col].dropna() if "<" in t or "&" in t)
+    risky = next(
+        t for col in ("highlights", "difficulties", "proposals") for t in notes[col].dropna() if "<" in t or "&" in t
+    )
     period = notes.loc[(notes[["highlights", "difficulties", "proposals"]] == risky).any(axis=1), "period"].iloc[0]
     r = Report(assess(plan, sample_progress, period), "vi", dt.date(2024, 12, 20))
     html = _all_html(r)

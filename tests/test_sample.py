@@ -8,10 +8,10 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from cchc_lib import sample
-from cchc_lib.periods import window
-from cchc_lib.progress import SPECS, load_progress
-from cchc_lib.sample import SAMPLE_FILES, default_sample_dir, ensure_sample, write_sample
+from cchc_lib.core.periods import window
+from cchc_lib.progress import sample
+from cchc_lib.progress.loader import SPECS, load_progress
+from cchc_lib.progress.sample import SAMPLE_FILES, default_sample_dir, ensure_sample, write_sample
 
 QUARTERS = [f"2024-Q{q}" for q in range(1, 5)]
 
@@ -31,6 +31,7 @@ def _share(mask: pd.Series) -> float:
 
 
 # --- files and determinism -----------------------------------------------------------------
+
 
 def test_writes_every_file_with_bom_and_canonical_headers(sample_dir: Path):
     assert sorted(p.name for p in sample_dir.iterdir()) == sorted(SAMPLE_FILES)
@@ -77,6 +78,7 @@ def test_meta_marks_sample(sample_dir: Path, plan):
 
 # --- loads cleanly ---------------------------------------------------------------------------
 
+
 def test_loads_without_errors(progress):
     assert progress.is_sample
     assert not [w for w in progress.warnings if w.severity == "error"]
@@ -91,6 +93,7 @@ def test_dates_written_day_first(sample_dir: Path):
 
 
 # --- dossiers ---------------------------------------------------------------------------------
+
 
 def test_dossier_volume_and_span(progress):
     d = progress.dossiers
@@ -149,6 +152,7 @@ def test_dossier_timeliness(progress):
 
 # --- tasks -------------------------------------------------------------------------------------
 
+
 def test_tasks_tell_a_year(plan, progress):
     t = progress.tasks
     deadline = t["task_id"].map(plan.tasks.set_index("task_id")["deadline"])
@@ -161,7 +165,9 @@ def test_tasks_tell_a_year(plan, progress):
     q3 = t[t["period"] == "2024-Q3"]
     overdue_q3 = (q3["status"] != "done") & (deadline[q3.index] < pd.Timestamp(window("2024-Q3").end))
     assert 2 <= overdue_q3.sum() <= 4
-    not_started_late = (t["status"] == "not_started") & (deadline < t["period"].map(lambda p: pd.Timestamp(window(p).end)))
+    not_started_late = (t["status"] == "not_started") & (
+        deadline < t["period"].map(lambda p: pd.Timestamp(window(p).end))
+    )
     assert not_started_late.sum() >= 1
 
 
@@ -198,6 +204,7 @@ def test_evidence_cites_documents(progress):
 
 # --- indicators ----------------------------------------------------------------------------------
 
+
 def test_every_manual_target_has_three_quarters(plan, progress):
     t = plan.targets
     manual = t.loc[t["measurable"].astype(bool) & t["kpi"].isna(), "target_id"]
@@ -210,7 +217,9 @@ def test_every_manual_target_has_three_quarters(plan, progress):
 def test_indicator_trajectories(plan, progress):
     i = progress.indicators.merge(plan.targets[["target_id", "target_value", "unit"]], on="target_id")
     assert i["numerator"].notna().sum() > 0 and i["value"].notna().all()
-    antivirus = i[i["target_id"] == plan.targets.loc[plan.targets["indicator"].str.contains("virus"), "target_id"].iloc[0]]
+    antivirus = i[
+        i["target_id"] == plan.targets.loc[plan.targets["indicator"].str.contains("virus"), "target_id"].iloc[0]
+    ]
     assert antivirus["denominator"].notna().all()
     pct = i[i["unit"] == "percent"].sort_values("period")
     rising = pct.groupby("target_id")["value"].apply(lambda s: s.is_monotonic_increasing)
@@ -227,6 +236,7 @@ def test_indicator_trajectories(plan, progress):
 
 
 # --- feedback and notes -------------------------------------------------------------------------
+
 
 def test_feedback(progress):
     f = progress.feedback
@@ -253,6 +263,7 @@ def test_notes(plan, progress):
 
 # --- default location --------------------------------------------------------------------------
 
+
 def test_ensure_sample_writes_once_and_refreshes_on_change(plan, tmp_path: Path, monkeypatch):
     monkeypatch.setenv("CCHC_DATA", str(tmp_path))
     folder = default_sample_dir(plan)
@@ -266,8 +277,12 @@ def test_ensure_sample_writes_once_and_refreshes_on_change(plan, tmp_path: Path,
     assert (folder / "dossiers.csv").stat().st_mtime_ns == stamp
     meta = folder / "meta.toml"
     version = sample.GENERATOR_VERSION
-    meta.write_text(meta.read_text(encoding="utf-8-sig").replace(f"generator_version = {version}", f"generator_version = {version - 1}"),
-                    encoding="utf-8")
+    meta.write_text(
+        meta.read_text(encoding="utf-8-sig").replace(
+            f"generator_version = {version}", f"generator_version = {version - 1}"
+        ),
+        encoding="utf-8",
+    )
     ensure_sample(plan)
     assert (folder / "notes.csv").read_text(encoding="utf-8-sig").startswith("period,area_id")
     (folder / "tasks.csv").unlink()
@@ -278,8 +293,8 @@ def test_ensure_sample_writes_once_and_refreshes_on_change(plan, tmp_path: Path,
 
 def test_committed_sample_matches_the_generator(plan, tmp_path):
     """The sample year in data/progress/ is exactly what `cchc sample-data` writes."""
-    from cchc_lib.paths import REPO_ROOT
-    from cchc_lib.sample import SAMPLE_FILES, write_sample
+    from cchc_lib.core.paths import REPO_ROOT
+    from cchc_lib.progress.sample import SAMPLE_FILES, write_sample
 
     committed = REPO_ROOT / "data" / "progress" / plan.plan_id / "sample"
     fresh = write_sample(plan, tmp_path)

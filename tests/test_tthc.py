@@ -13,8 +13,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from cchc_lib import tthc
-from cchc_lib.periods import window, year_to_date
+from cchc_lib.assessment import tthc
+from cchc_lib.core.periods import window, year_to_date
 
 Q2 = window("2024-Q2")  # 15/03/2024 – 14/06/2024
 Q3 = window("2024-Q3")  # 15/06/2024 – 14/09/2024
@@ -27,32 +27,132 @@ S, N, D = "satisfied", "neutral", "dissatisfied"
 
 # id, field, received, due, returned, channel, dossier digitised, result digitised, rating
 DOSSIERS = [
-    ("D01", "Hộ tịch", "15/03/2024", "18/03/2024", "18/03/2024", "online", True, True, S),    # received on the first day; returned on the due day = on time
-    ("D02", "Hộ tịch", "14/03/2024", "20/03/2024", "19/03/2024", "direct", False, True, N),   # received the day before Q2 (Q1); returned in Q2 on time
-    ("D03", "Chứng thực", "02/04/2024", None, "02/04/2024", "direct", True, False, S),        # on the spot: no due date = on time
-    ("D04", "Chứng thực", "10/04/2024", None, "10/04/2024", "online", True, True, None),      # on the spot, not rated
-    ("D05", LAND, "01/04/2024", "20/04/2024", "25/04/2024", "direct", True, True, D),         # land, late
-    ("D06", LAND_SPACED, "05/05/2024", "25/05/2024", "24/05/2024", "online", False, True, S), # land (other spelling), on time
-    ("D07", LAND, "20/05/2024", "10/06/2024", None, "postal", True, False, None),             # pending, due 10/06 < 14/06: overdue
-    ("D08", LAND, "01/06/2024", "14/06/2024", None, "direct", False, False, None),            # pending, due on the last day: not yet overdue
-    ("D09", LDTBXH, "10/06/2024", "20/06/2024", None, "online", True, False, None),           # pending, not due
-    ("D10", LDTBXH, "14/06/2024", "21/06/2024", "18/06/2024", "online", True, True, S),       # received on the last day of Q2; returned in Q3
-    ("D11", "Hộ tịch", "15/06/2024", "18/06/2024", "17/06/2024", "online", True, True, S),    # received 15/06: Q3, not Q2
-    ("D12", "Hộ tịch", "01/03/2024", "10/03/2024", None, "direct", False, False, None),       # received in Q1, still pending, overdue
-    ("D13", "Chứng thực", "10/03/2024", "14/03/2024", "20/03/2024", "direct", True, True, D), # received in Q1, returned late in Q2
-    ("D14", "Hộ tịch", "20/04/2024", "25/04/2024", "30/04/2024", "online", True, False, N),   # late
-    ("D15", "Hộ tịch", "02/05/2024", "05/05/2024", "15/06/2024", "direct", False, True, S),   # returned after Q2: at 14/06 pending and overdue
-    ("D16", LAND, "10/02/2024", "20/02/2024", "10/03/2024", "online", True, True, S),         # everything before Q2: counts nowhere
+    (
+        "D01",
+        "Hộ tịch",
+        "15/03/2024",
+        "18/03/2024",
+        "18/03/2024",
+        "online",
+        True,
+        True,
+        S,
+    ),  # received on the first day; returned on the due day = on time
+    (
+        "D02",
+        "Hộ tịch",
+        "14/03/2024",
+        "20/03/2024",
+        "19/03/2024",
+        "direct",
+        False,
+        True,
+        N,
+    ),  # received the day before Q2 (Q1); returned in Q2 on time
+    (
+        "D03",
+        "Chứng thực",
+        "02/04/2024",
+        None,
+        "02/04/2024",
+        "direct",
+        True,
+        False,
+        S,
+    ),  # on the spot: no due date = on time
+    ("D04", "Chứng thực", "10/04/2024", None, "10/04/2024", "online", True, True, None),  # on the spot, not rated
+    ("D05", LAND, "01/04/2024", "20/04/2024", "25/04/2024", "direct", True, True, D),  # land, late
+    (
+        "D06",
+        LAND_SPACED,
+        "05/05/2024",
+        "25/05/2024",
+        "24/05/2024",
+        "online",
+        False,
+        True,
+        S,
+    ),  # land (other spelling), on time
+    ("D07", LAND, "20/05/2024", "10/06/2024", None, "postal", True, False, None),  # pending, due 10/06 < 14/06: overdue
+    (
+        "D08",
+        LAND,
+        "01/06/2024",
+        "14/06/2024",
+        None,
+        "direct",
+        False,
+        False,
+        None,
+    ),  # pending, due on the last day: not yet overdue
+    ("D09", LDTBXH, "10/06/2024", "20/06/2024", None, "online", True, False, None),  # pending, not due
+    (
+        "D10",
+        LDTBXH,
+        "14/06/2024",
+        "21/06/2024",
+        "18/06/2024",
+        "online",
+        True,
+        True,
+        S,
+    ),  # received on the last day of Q2; returned in Q3
+    ("D11", "Hộ tịch", "15/06/2024", "18/06/2024", "17/06/2024", "online", True, True, S),  # received 15/06: Q3, not Q2
+    (
+        "D12",
+        "Hộ tịch",
+        "01/03/2024",
+        "10/03/2024",
+        None,
+        "direct",
+        False,
+        False,
+        None,
+    ),  # received in Q1, still pending, overdue
+    (
+        "D13",
+        "Chứng thực",
+        "10/03/2024",
+        "14/03/2024",
+        "20/03/2024",
+        "direct",
+        True,
+        True,
+        D,
+    ),  # received in Q1, returned late in Q2
+    ("D14", "Hộ tịch", "20/04/2024", "25/04/2024", "30/04/2024", "online", True, False, N),  # late
+    (
+        "D15",
+        "Hộ tịch",
+        "02/05/2024",
+        "05/05/2024",
+        "15/06/2024",
+        "direct",
+        False,
+        True,
+        S,
+    ),  # returned after Q2: at 14/06 pending and overdue
+    (
+        "D16",
+        LAND,
+        "10/02/2024",
+        "20/02/2024",
+        "10/03/2024",
+        "online",
+        True,
+        True,
+        S,
+    ),  # everything before Q2: counts nowhere
 ]
 
 # id, received, due, resolved
 FEEDBACK = [
     ("F1", "20/03/2024", "30/03/2024", "28/03/2024"),  # resolved in Q2 on time
     ("F2", "01/04/2024", "10/04/2024", "15/04/2024"),  # resolved in Q2 late
-    ("F3", "10/05/2024", "20/05/2024", None),          # pending, due 20/05 < 14/06: overdue
-    ("F4", "10/06/2024", "25/06/2024", None),          # pending, not due
+    ("F3", "10/05/2024", "20/05/2024", None),  # pending, due 20/05 < 14/06: overdue
+    ("F4", "10/06/2024", "25/06/2024", None),  # pending, not due
     ("F5", "01/03/2024", "10/03/2024", "20/03/2024"),  # received in Q1, resolved late in Q2
-    ("F6", "12/06/2024", None, "16/06/2024"),          # resolved after Q2, no due date: not overdue
+    ("F6", "12/06/2024", None, "16/06/2024"),  # resolved after Q2, no due date: not overdue
     ("F7", "15/06/2024", "20/06/2024", "16/06/2024"),  # Q3
 ]
 
@@ -63,29 +163,33 @@ def _dates(values) -> pd.Series:
 
 def dossier_frame(rows=DOSSIERS) -> pd.DataFrame:
     cols = list(zip(*rows)) if rows else [[] for _ in range(9)]
-    return pd.DataFrame({
-        "dossier_id": pd.Series(cols[0], dtype="str"),
-        "field": pd.Series(cols[1], dtype="str"),
-        "procedure": pd.Series(["Thủ tục"] * len(rows), dtype="str"),
-        "received_date": _dates(cols[2]),
-        "due_date": _dates(cols[3]),
-        "returned_date": _dates(cols[4]),
-        "channel": pd.Series(cols[5], dtype="str"),
-        "dossier_digitized": pd.Series(cols[6], dtype=bool),
-        "result_digitized": pd.Series(cols[7], dtype=bool),
-        "rating": pd.Series(cols[8], dtype="str"),
-    })
+    return pd.DataFrame(
+        {
+            "dossier_id": pd.Series(cols[0], dtype="str"),
+            "field": pd.Series(cols[1], dtype="str"),
+            "procedure": pd.Series(["Thủ tục"] * len(rows), dtype="str"),
+            "received_date": _dates(cols[2]),
+            "due_date": _dates(cols[3]),
+            "returned_date": _dates(cols[4]),
+            "channel": pd.Series(cols[5], dtype="str"),
+            "dossier_digitized": pd.Series(cols[6], dtype=bool),
+            "result_digitized": pd.Series(cols[7], dtype=bool),
+            "rating": pd.Series(cols[8], dtype="str"),
+        }
+    )
 
 
 def feedback_frame(rows=FEEDBACK) -> pd.DataFrame:
     cols = list(zip(*rows)) if rows else [[] for _ in range(4)]
-    return pd.DataFrame({
-        "feedback_id": pd.Series(cols[0], dtype="str"),
-        "received_date": _dates(cols[1]),
-        "due_date": _dates(cols[2]),
-        "resolved_date": _dates(cols[3]),
-        "rating": pd.Series([None] * len(rows), dtype="str"),
-    })
+    return pd.DataFrame(
+        {
+            "feedback_id": pd.Series(cols[0], dtype="str"),
+            "received_date": _dates(cols[1]),
+            "due_date": _dates(cols[2]),
+            "resolved_date": _dates(cols[3]),
+            "rating": pd.Series([None] * len(rows), dtype="str"),
+        }
+    )
 
 
 # Expected Q2 figures, worked out by hand from the rows above.
@@ -100,15 +204,15 @@ def feedback_frame(rows=FEEDBACK) -> pd.DataFrame:
 #  feedback resolved in Q2: F1 F2 F5 = 3, on time: F1; pending overdue at 14/06: F3 → 1/(3+1)
 EXPECTED_Q2 = {
     #                            numerator, denominator, value
-    "online_rate": (6, 11, 600 / 11),               # D01 D04 D06 D09 D10 D14 → 54.54…%
-    "on_time_rate": (5, 11, 500 / 11),              # 5 / (8 returned + 3 overdue) → 45.45…%
-    "overdue_pending": (3, 6, 3.0),                 # a count: 3 of the 6 pending
-    "dossier_digitization_rate": (8, 11, 800 / 11), # received and digitised: all but D06 D08 D15 → 72.72…%
-    "result_digitization_rate": (6, 8, 75.0),       # returned, result digitised: all but D03 D14 → 6/8
-    "satisfaction_rate": (3, 7, 300 / 7),           # 3/7 → 42.857…%
-    "land_satisfaction_rate": (1, 2, 50.0),         # D06 of D05, D06
-    "feedback_resolved_rate": (2, 5, 40.0),         # 2/5
-    "feedback_on_time_rate": (1, 4, 25.0),          # 1/4
+    "online_rate": (6, 11, 600 / 11),  # D01 D04 D06 D09 D10 D14 → 54.54…%
+    "on_time_rate": (5, 11, 500 / 11),  # 5 / (8 returned + 3 overdue) → 45.45…%
+    "overdue_pending": (3, 6, 3.0),  # a count: 3 of the 6 pending
+    "dossier_digitization_rate": (8, 11, 800 / 11),  # received and digitised: all but D06 D08 D15 → 72.72…%
+    "result_digitization_rate": (6, 8, 75.0),  # returned, result digitised: all but D03 D14 → 6/8
+    "satisfaction_rate": (3, 7, 300 / 7),  # 3/7 → 42.857…%
+    "land_satisfaction_rate": (1, 2, 50.0),  # D06 of D05, D06
+    "feedback_resolved_rate": (2, 5, 40.0),  # 2/5
+    "feedback_on_time_rate": (1, 4, 25.0),  # 1/4
 }
 
 
@@ -169,7 +273,7 @@ def test_pending_overdue_counts_against_on_time(dossiers):
 def test_missing_due_date_is_on_time_and_never_overdue():
     rows = [
         ("X1", "Chứng thực", "01/04/2024", None, "20/05/2024", "direct", True, True, None),  # on time
-        ("X2", "Chứng thực", "01/01/2024", None, None, "direct", True, True, None),          # pending, no due: not overdue
+        ("X2", "Chứng thực", "01/01/2024", None, None, "direct", True, True, None),  # pending, no due: not overdue
     ]
     out = tthc.kpis(dossier_frame(rows), None, Q2)
     # on time: X1 / (1 returned + 0 overdue) → 100%
@@ -200,10 +304,23 @@ def test_empty_frames_give_nan_with_denominator_zero(dossiers, feedback):
 
 
 def test_untyped_empty_frames_are_accepted():
-    cols = ["dossier_id", "field", "procedure", "received_date", "due_date", "returned_date",
-            "channel", "dossier_digitized", "result_digitized", "rating"]
-    out = tthc.kpis(pd.DataFrame(columns=cols),
-                    pd.DataFrame(columns=["feedback_id", "received_date", "due_date", "resolved_date"]), Q2)
+    cols = [
+        "dossier_id",
+        "field",
+        "procedure",
+        "received_date",
+        "due_date",
+        "returned_date",
+        "channel",
+        "dossier_digitized",
+        "result_digitized",
+        "rating",
+    ]
+    out = tthc.kpis(
+        pd.DataFrame(columns=cols),
+        pd.DataFrame(columns=["feedback_id", "received_date", "due_date", "resolved_date"]),
+        Q2,
+    )
     assert out["value"].isna().all() and (out["denominator"] == 0).all()
 
 
@@ -288,7 +405,12 @@ def test_months_of_an_nd09_quarter_are_cut_and_flagged(dossiers, feedback):
     assert list(slices["partial"]) == [True, False, False, True]
     assert list(slices["start"].dt.date) == [date(2024, 3, 15), date(2024, 4, 1), date(2024, 5, 1), date(2024, 6, 1)]
     assert list(slices["end"].dt.date) == [date(2024, 3, 31), date(2024, 4, 30), date(2024, 5, 31), date(2024, 6, 14)]
-    assert list(slices["month_start"].dt.date) == [date(2024, 3, 1), date(2024, 4, 1), date(2024, 5, 1), date(2024, 6, 1)]
+    assert list(slices["month_start"].dt.date) == [
+        date(2024, 3, 1),
+        date(2024, 4, 1),
+        date(2024, 5, 1),
+        date(2024, 6, 1),
+    ]
     online = months[months["kpi"] == "online_rate"].set_index("month")
     # received: Mar D01 | Apr D03 D04 D05 D14 | May D06 D07 D15 | Jun D08 D09 D10
     # online:   Mar D01 | Apr D04 D14         | May D06         | Jun D09 D10
@@ -306,8 +428,13 @@ def test_by_month_flows_add_up_and_stocks_end_with_the_window(dossiers, feedback
     overall = tthc.kpis(dossiers, feedback, Q2)
     months = tthc.kpis_by_month(dossiers, feedback, Q2)
     sums = months.groupby("kpi")[["numerator", "denominator"]].sum()
-    flows = ["online_rate", "dossier_digitization_rate", "result_digitization_rate",
-             "satisfaction_rate", "land_satisfaction_rate"]
+    flows = [
+        "online_rate",
+        "dossier_digitization_rate",
+        "result_digitization_rate",
+        "satisfaction_rate",
+        "land_satisfaction_rate",
+    ]
     for kpi in flows:
         assert tuple(sums.loc[kpi]) == tuple(overall.loc[kpi, ["numerator", "denominator"]]), kpi
     # on-time numerators (returned on time in the month) add up too
@@ -342,9 +469,14 @@ def test_assess_tthc_bundles_everything(dossiers, feedback):
     pd.testing.assert_frame_equal(res.by_month, tthc.kpis_by_month(dossiers, feedback, YTD))
     assert res.window == Q2 and res.ytd_window == YTD
     assert res.counts == {
-        "dossiers_input": 16, "dossiers_received": 11, "dossiers_returned": 8,
-        "dossiers_pending_end": 6, "dossiers_overdue_pending_end": 3,
-        "feedback_input": 7, "feedback_received": 5, "feedback_resolved": 3,
+        "dossiers_input": 16,
+        "dossiers_received": 11,
+        "dossiers_returned": 8,
+        "dossiers_pending_end": 6,
+        "dossiers_overdue_pending_end": 3,
+        "feedback_input": 7,
+        "feedback_received": 5,
+        "feedback_resolved": 3,
         "feedback_pending_end": 3,  # F3 F4 F6
     }
     assert res.land_fields == ("Đất đai",)
@@ -352,8 +484,13 @@ def test_assess_tthc_bundles_everything(dossiers, feedback):
 
 def test_decision_766_groups_points_and_estimates(dossiers, feedback):
     table = tthc.decision_766(tthc.assess_tthc(dossiers, feedback, Q2, YTD))
-    assert list(table["group"]) == ["Công khai, minh bạch", "Tiến độ, kết quả giải quyết", "Số hóa hồ sơ",
-                                    "Cung cấp dịch vụ trực tuyến", "Mức độ hài lòng"]
+    assert list(table["group"]) == [
+        "Công khai, minh bạch",
+        "Tiến độ, kết quả giải quyết",
+        "Số hóa hồ sơ",
+        "Cung cấp dịch vụ trực tuyến",
+        "Mức độ hài lòng",
+    ]
     assert list(table["max_points"]) == [18, 20, 22, 22, 18] and table["max_points"].sum() == 100
     for col in ("group_id", "group_en", "coverage", "measures", "estimate_points", "note"):
         assert col in table.columns
@@ -441,17 +578,19 @@ def test_vectorised_kpis_agree_with_a_row_by_row_loop():
     received = np.datetime64("2024-01-01") + rng.integers(0, 200, n).astype("timedelta64[D]")
     due = received + rng.integers(0, 15, n).astype("timedelta64[D]")
     returned = received + rng.integers(0, 25, n).astype("timedelta64[D]")
-    df = pd.DataFrame({
-        "dossier_id": [f"R{i}" for i in range(n)],
-        "field": pd.Series(rng.choice(["Hộ tịch", "Đất đai", "Chứng thực"], n), dtype="str"),
-        "received_date": pd.to_datetime(received),
-        "due_date": pd.to_datetime(np.where(rng.random(n) < 0.2, np.datetime64("NaT"), due)),
-        "returned_date": pd.to_datetime(np.where(rng.random(n) < 0.15, np.datetime64("NaT"), returned)),
-        "channel": pd.Series(rng.choice(list(tthc.CHANNELS), n), dtype="str"),
-        "dossier_digitized": rng.random(n) < 0.5,
-        "result_digitized": rng.random(n) < 0.5,
-        "rating": pd.Series(rng.choice(["satisfied", "neutral", "dissatisfied", None], n), dtype="str"),
-    })
+    df = pd.DataFrame(
+        {
+            "dossier_id": [f"R{i}" for i in range(n)],
+            "field": pd.Series(rng.choice(["Hộ tịch", "Đất đai", "Chứng thực"], n), dtype="str"),
+            "received_date": pd.to_datetime(received),
+            "due_date": pd.to_datetime(np.where(rng.random(n) < 0.2, np.datetime64("NaT"), due)),
+            "returned_date": pd.to_datetime(np.where(rng.random(n) < 0.15, np.datetime64("NaT"), returned)),
+            "channel": pd.Series(rng.choice(list(tthc.CHANNELS), n), dtype="str"),
+            "dossier_digitized": rng.random(n) < 0.5,
+            "result_digitized": rng.random(n) < 0.5,
+            "rating": pd.Series(rng.choice(["satisfied", "neutral", "dissatisfied", None], n), dtype="str"),
+        }
+    )
     out = tthc.kpis(df, None, Q2)
     for kpi, pair in _row_by_row(df, Q2.start, Q2.end).items():
         assert (out.loc[kpi, "numerator"], out.loc[kpi, "denominator"]) == pair, kpi
@@ -459,8 +598,15 @@ def test_vectorised_kpis_agree_with_a_row_by_row_loop():
 
 def test_nullable_dtypes_from_the_loader_give_the_same_figures(dossiers, feedback):
     # progress.load_dossiers returns "string" (pd.NA) and may return "boolean" columns.
-    typed = dossiers.astype({"field": "string", "channel": "string", "rating": "string",
-                             "dossier_digitized": "boolean", "result_digitized": "boolean"})
+    typed = dossiers.astype(
+        {
+            "field": "string",
+            "channel": "string",
+            "rating": "string",
+            "dossier_digitized": "boolean",
+            "result_digitized": "boolean",
+        }
+    )
     typed.loc[typed["dossier_id"] == "D03", "result_digitized"] = pd.NA  # unknown: not digitised
     out = tthc.kpis(typed, feedback, Q2)
     expected = tthc.kpis(dossiers, feedback, Q2)

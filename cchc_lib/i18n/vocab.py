@@ -75,13 +75,25 @@ RATING = {
 }
 RATING_COLORS = {"tot": "#009E73", "kha": "#56B4E9", "trung_binh": "#E69F00", "yeu": "#D55E00"}
 
-TREND = {"vi": {"up": "↑ tăng", "down": "↓ giảm", "flat": "→ không đổi"},
-         "en": {"up": "↑ up", "down": "↓ down", "flat": "→ unchanged"}}
+TREND = {
+    "vi": {"up": "↑ tăng", "down": "↓ giảm", "flat": "→ không đổi"},
+    "en": {"up": "↑ up", "down": "↓ down", "flat": "→ unchanged"},
+}
 
-SOURCE = {"vi": {"dossiers": "sổ hồ sơ một cửa", "feedback": "sổ phản ánh, kiến nghị", "entered": "số liệu báo cáo",
-                 "estimate": "ước tính"},
-          "en": {"dossiers": "one-stop dossier log", "feedback": "petition log", "entered": "reported figure",
-                 "estimate": "estimate"}}
+SOURCE = {
+    "vi": {
+        "dossiers": "sổ hồ sơ một cửa",
+        "feedback": "sổ phản ánh, kiến nghị",
+        "entered": "số liệu báo cáo",
+        "estimate": "ước tính",
+    },
+    "en": {
+        "dossiers": "one-stop dossier log",
+        "feedback": "petition log",
+        "entered": "reported figure",
+        "estimate": "estimate",
+    },
+}
 
 TARGET_ORDER = tuple(TARGET_STATUS["vi"])
 TASK_ORDER = tuple(TASK_STATUS["vi"])
@@ -101,5 +113,5 @@ def rating(code: str | None, lang: str = "vi") -> str:
 
 def text_color(background: str) -> str:
     """Black or white text, whichever reads better on ``background`` (#rrggbb)."""
-    r, g, b = (int(background[i:i + 2], 16) for i in (1, 3, 5))
+    r, g, b = (int(background[i : i + 2], 16) for i in (1, 3, 5))
     return "#000000" if 0.299 * r + 0.587 * g + 0.114 * b > 140 else "#FFFFFF"

@@ -16,82 +16,130 @@ from pathlib import Path
 import pandas as pd
 from pydantic import BaseModel, ConfigDict, ValidationError
 
-from . import paths
-from .deadlines import DeadlineError, is_recurring, parse_deadline
-from .errors import DataError, Issue, display_path
-from .readers import read_csv
-from .schemas import Field, TableSpec, accepts, choice_map, element_check, isin_check, load_table, norm_key
+from cchc_lib.core import paths
+from cchc_lib.core.errors import DataError, Issue, display_path
+from cchc_lib.core.readers import read_csv
+from cchc_lib.core.schemas import Field, TableSpec, accepts, choice_map, element_check, isin_check, load_table, norm_key
+from cchc_lib.plan.deadlines import DeadlineError, is_recurring, parse_deadline
 
 PLAN_FILES = ("areas", "objectives", "targets", "tasks", "units")
 OPTIONAL_FILES = ("corrections",)
 
-COMPARATORS = choice_map({"≥": (">=", "=>", "tối thiểu", "ít nhất"), "≤": ("<=", "=<", "tối đa", "không quá"), "=": ("==", "bằng")})
-TARGET_UNITS = choice_map({"percent": ("%", "phần trăm"), "count": ("số lượng", "cái"), "per_month": ("/tháng", "mỗi tháng"), "rating": ("xếp loại",)})
-KPIS = ("online_rate", "on_time_rate", "dossier_digitization_rate", "result_digitization_rate",
-        "satisfaction_rate", "land_satisfaction_rate", "feedback_resolved_rate", "feedback_on_time_rate", "rating")
+COMPARATORS = choice_map(
+    {"≥": (">=", "=>", "tối thiểu", "ít nhất"), "≤": ("<=", "=<", "tối đa", "không quá"), "=": ("==", "bằng")}
+)
+TARGET_UNITS = choice_map(
+    {
+        "percent": ("%", "phần trăm"),
+        "count": ("số lượng", "cái"),
+        "per_month": ("/tháng", "mỗi tháng"),
+        "rating": ("xếp loại",),
+    }
+)
+KPIS = (
+    "online_rate",
+    "on_time_rate",
+    "dossier_digitization_rate",
+    "result_digitization_rate",
+    "satisfaction_rate",
+    "land_satisfaction_rate",
+    "feedback_resolved_rate",
+    "feedback_on_time_rate",
+    "rating",
+)
 LEVELS = choice_map({"commune": ("xã", "cấp xã"), "city": ("thành phố", "huyện", "cấp huyện", "tỉnh")})
 
-AREAS = TableSpec("areas", (
-    Field("area_id", nullable=False, unique=True, pattern=r"[IVX]+\.\d+", pattern_hint="ví dụ II.6"),
-    Field("order", "integer", nullable=False),
-    Field("name", nullable=False),
-    Field("name_en"),
-    Field("annex_group", pattern=r"[IVX]+", pattern_hint="số La Mã, ví dụ VI"),
-    Field("lead_unit"),
-    Field("source_ref"),
-))
-OBJECTIVES = TableSpec("objectives", (
-    Field("objective_id", nullable=False, unique=True, pattern=r"O\d+", pattern_hint="ví dụ O7"),
-    Field("text", nullable=False),
-    Field("target_id", required=False),
-    Field("source_ref"),
-    Field("note", required=False),
-))
-TARGETS = TableSpec("targets", (
-    Field("target_id", nullable=False, unique=True, pattern=r"T\d+\.\d{2}[a-z]?", pattern_hint="ví dụ T2.06"),
-    Field("area_id", nullable=False),
-    Field("text", nullable=False),
-    Field("indicator", nullable=False),
-    Field("indicator_en"),
-    Field("measurable", "bool", nullable=False),
-    Field("comparator", "choice", choices=COMPARATORS),
-    Field("target_value", "number"),
-    Field("unit", "choice", choices=TARGET_UNITS),
-    Field("denominator"),
-    Field("source_ref", nullable=False),
-    Field("lead_unit"),
-    Field("kpi", "choice", required=False, choices=choice_map({k: () for k in KPIS})),
-    Field("note", required=False),
-))
-TASKS = TableSpec("tasks", (
-    Field("task_id", nullable=False, unique=True, pattern=r"(NV|PL)\d+\.\d{2}", pattern_hint="ví dụ NV2.03 hoặc PL1.05"),
-    Field("area_id", nullable=False),
-    Field("text", nullable=False),
-    Field("product"),
-    Field("lead_unit", nullable=False),
-    Field("support_units"),
-    Field("deadline_text"),
-    Field("recurring", "bool"),
-    Field("budget", "number", required=False),
-    Field("source_ref", nullable=False),
-    Field("source_label", required=False),
-    Field("note", required=False),
-))
-UNITS = TableSpec("units", (
-    Field("unit_id", nullable=False, unique=True, pattern=r"[a-z0-9][a-z0-9\-]*", pattern_hint="chữ thường không dấu và gạch nối, ví dụ vp-tk"),
-    Field("name", nullable=False),
-    Field("name_en"),
-    Field("aliases"),
-    Field("level", "choice", nullable=False, choices=LEVELS),
-    Field("responsibilities"),
-    Field("source_ref"),
-))
-CORRECTIONS = TableSpec("corrections", (
-    Field("source_ref", nullable=False),
-    Field("original", nullable=False),
-    Field("corrected", nullable=False),
-    Field("note"),
-))
+AREAS = TableSpec(
+    "areas",
+    (
+        Field("area_id", nullable=False, unique=True, pattern=r"[IVX]+\.\d+", pattern_hint="ví dụ II.6"),
+        Field("order", "integer", nullable=False),
+        Field("name", nullable=False),
+        Field("name_en"),
+        Field("annex_group", pattern=r"[IVX]+", pattern_hint="số La Mã, ví dụ VI"),
+        Field("lead_unit"),
+        Field("source_ref"),
+    ),
+)
+OBJECTIVES = TableSpec(
+    "objectives",
+    (
+        Field("objective_id", nullable=False, unique=True, pattern=r"O\d+", pattern_hint="ví dụ O7"),
+        Field("text", nullable=False),
+        Field("target_id", required=False),
+        Field("source_ref"),
+        Field("note", required=False),
+    ),
+)
+TARGETS = TableSpec(
+    "targets",
+    (
+        Field("target_id", nullable=False, unique=True, pattern=r"T\d+\.\d{2}[a-z]?", pattern_hint="ví dụ T2.06"),
+        Field("area_id", nullable=False),
+        Field("text", nullable=False),
+        Field("indicator", nullable=False),
+        Field("indicator_en"),
+        Field("measurable", "bool", nullable=False),
+        Field("comparator", "choice", choices=COMPARATORS),
+        Field("target_value", "number"),
+        Field("unit", "choice", choices=TARGET_UNITS),
+        Field("denominator"),
+        Field("source_ref", nullable=False),
+        Field("lead_unit"),
+        Field("kpi", "choice", required=False, choices=choice_map({k: () for k in KPIS})),
+        Field("note", required=False),
+    ),
+)
+TASKS = TableSpec(
+    "tasks",
+    (
+        Field(
+            "task_id",
+            nullable=False,
+            unique=True,
+            pattern=r"(NV|PL)\d+\.\d{2}",
+            pattern_hint="ví dụ NV2.03 hoặc PL1.05",
+        ),
+        Field("area_id", nullable=False),
+        Field("text", nullable=False),
+        Field("product"),
+        Field("lead_unit", nullable=False),
+        Field("support_units"),
+        Field("deadline_text"),
+        Field("recurring", "bool"),
+        Field("budget", "number", required=False),
+        Field("source_ref", nullable=False),
+        Field("source_label", required=False),
+        Field("note", required=False),
+    ),
+)
+UNITS = TableSpec(
+    "units",
+    (
+        Field(
+            "unit_id",
+            nullable=False,
+            unique=True,
+            pattern=r"[a-z0-9][a-z0-9\-]*",
+            pattern_hint="chữ thường không dấu và gạch nối, ví dụ vp-tk",
+        ),
+        Field("name", nullable=False),
+        Field("name_en"),
+        Field("aliases"),
+        Field("level", "choice", nullable=False, choices=LEVELS),
+        Field("responsibilities"),
+        Field("source_ref"),
+    ),
+)
+CORRECTIONS = TableSpec(
+    "corrections",
+    (
+        Field("source_ref", nullable=False),
+        Field("original", nullable=False),
+        Field("corrected", nullable=False),
+        Field("note"),
+    ),
+)
 
 
 class PlanMeta(BaseModel):
@@ -132,8 +180,14 @@ class UnitDirectory:
                 key = norm_key(spelling)
                 other = self.names.get(key)
                 if other and other != rec["unit_id"]:
-                    issues.append(Issue(file, f"cách viết '{spelling}' đã thuộc đơn vị '{other}'; một cách viết chỉ được thuộc một đơn vị",
-                                        row=int(row), column="aliases"))
+                    issues.append(
+                        Issue(
+                            file,
+                            f"cách viết '{spelling}' đã thuộc đơn vị '{other}'; một cách viết chỉ được thuộc một đơn vị",
+                            row=int(row),
+                            column="aliases",
+                        )
+                    )
                 self.names[key] = rec["unit_id"]
         if issues:
             raise DataError(issues)
@@ -147,7 +201,9 @@ class UnitDirectory:
     def check(self, many: bool = False):
         hint = "cần tên một đơn vị có trong units.csv (cột name hoặc aliases); nếu là cách viết khác của một đơn vị đã có, thêm vào cột aliases của đơn vị đó"
         if many:
-            return element_check(lambda t: all(self.knows(p) for p in split_list(t)), hint + " (nhiều đơn vị cách nhau bằng dấu ;)")
+            return element_check(
+                lambda t: all(self.knows(p) for p in split_list(t)), hint + " (nhiều đơn vị cách nhau bằng dấu ;)"
+            )
         return element_check(self.knows, hint)
 
 
@@ -197,7 +253,7 @@ class Plan:
 
     def lint(self) -> pd.DataFrame:
         """Findings about the plan document itself (conflicts, odd deadlines, numbering)."""
-        from .lint import lint_plan
+        from cchc_lib.plan.lint import lint_plan
 
         return lint_plan(self)
 
@@ -207,8 +263,12 @@ class Plan:
         out = self.areas[["area_id", "name"]].copy()
         out["targets"] = out["area_id"].map(t.groupby("area_id").size()).fillna(0).astype(int)
         out["measurable"] = out["area_id"].map(t[t["measurable"]].groupby("area_id").size()).fillna(0).astype(int)
-        out["tasks_section_ii"] = out["area_id"].map(k[k["task_id"].str.startswith("NV")].groupby("area_id").size()).fillna(0).astype(int)
-        out["tasks_annex"] = out["area_id"].map(k[k["task_id"].str.startswith("PL")].groupby("area_id").size()).fillna(0).astype(int)
+        out["tasks_section_ii"] = (
+            out["area_id"].map(k[k["task_id"].str.startswith("NV")].groupby("area_id").size()).fillna(0).astype(int)
+        )
+        out["tasks_annex"] = (
+            out["area_id"].map(k[k["task_id"].str.startswith("PL")].groupby("area_id").size()).fillna(0).astype(int)
+        )
         return out.reset_index(drop=True)
 
 
@@ -216,7 +276,7 @@ def _read_meta(path: Path) -> dict:
     file = display_path(path)
     if not path.exists():
         raise DataError(Issue(file, "thiếu tệp meta.toml (thông tin kế hoạch: xã, năm, số quyết định…)"))
-    from .readers import decode_utf8
+    from cchc_lib.core.readers import decode_utf8
 
     try:
         raw = tomllib.loads(decode_utf8(path.read_bytes(), file))
@@ -225,8 +285,10 @@ def _read_meta(path: Path) -> dict:
     try:
         return PlanMeta(**raw).model_dump()
     except ValidationError as exc:
-        issues = [Issue(file, f"khóa '{'.'.join(map(str, e['loc']))}': {e['msg']}", column=".".join(map(str, e["loc"])))
-                  for e in exc.errors()]
+        issues = [
+            Issue(file, f"khóa '{'.'.join(map(str, e['loc']))}': {e['msg']}", column=".".join(map(str, e["loc"])))
+            for e in exc.errors()
+        ]
         raise DataError(issues) from None
 
 
@@ -242,7 +304,11 @@ def _require_when_measurable(targets: pd.DataFrame, file: str) -> None:
     for row, rec in targets[targets["measurable"]].iterrows():
         for col in ("comparator", "target_value", "unit"):
             if pd.isna(rec[col]):
-                issues.append(Issue(file, "chỉ tiêu đo được (measurable = true) phải có giá trị ở cột này", row=int(row), column=col))
+                issues.append(
+                    Issue(
+                        file, "chỉ tiêu đo được (measurable = true) phải có giá trị ở cột này", row=int(row), column=col
+                    )
+                )
     if issues:
         raise DataError(issues)
 
@@ -252,7 +318,9 @@ def load_plan(ref: str | os.PathLike = "hai-duong-2024") -> Plan:
     folder = paths.plan_dir(ref)
     if not folder.is_dir():
         known = ", ".join(paths.known_plans()) or "(chưa có kế hoạch nào)"
-        raise DataError(Issue(display_path(folder), f"không tìm thấy thư mục kế hoạch '{ref}'. Các kế hoạch có sẵn: {known}"))
+        raise DataError(
+            Issue(display_path(folder), f"không tìm thấy thư mục kế hoạch '{ref}'. Các kế hoạch có sẵn: {known}")
+        )
     meta = _read_meta(folder / "meta.toml")
 
     units = _load(folder, "units", UNITS)
@@ -262,28 +330,52 @@ def load_plan(ref: str | os.PathLike = "hai-duong-2024") -> Plan:
     in_areas = isin_check(area_ids, "mã lĩnh vực", "areas.csv")
     targets = _load(folder, "targets", TARGETS, {"area_id": [in_areas], "lead_unit": [directory.check()]})
     _require_when_measurable(targets, display_path(folder / "targets.csv"))
-    tasks = _load(folder, "tasks", TASKS, {
-        "area_id": [in_areas], "lead_unit": [directory.check()],
-        "support_units": [directory.check(many=True)],
-        "deadline_text": [element_check(accepts(parse_deadline, DeadlineError), "không đọc được thời hạn: cần dạng 'Trước ngày 05/01/2024', 'Quý I/2024', "
-                                         "'6 tháng đầu năm 2024', 'Trong năm 2024', 'Năm 2024' hoặc 'Thường xuyên'")],
-    })
+    tasks = _load(
+        folder,
+        "tasks",
+        TASKS,
+        {
+            "area_id": [in_areas],
+            "lead_unit": [directory.check()],
+            "support_units": [directory.check(many=True)],
+            "deadline_text": [
+                element_check(
+                    accepts(parse_deadline, DeadlineError),
+                    "không đọc được thời hạn: cần dạng 'Trước ngày 05/01/2024', 'Quý I/2024', "
+                    "'6 tháng đầu năm 2024', 'Trong năm 2024', 'Năm 2024' hoặc 'Thường xuyên'",
+                )
+            ],
+        },
+    )
     target_ids = list(targets["target_id"])
-    objectives = _load(folder, "objectives", OBJECTIVES, {"target_id": [isin_check(target_ids, "mã chỉ tiêu", "targets.csv")]})
+    objectives = _load(
+        folder, "objectives", OBJECTIVES, {"target_id": [isin_check(target_ids, "mã chỉ tiêu", "targets.csv")]}
+    )
     corr_path = folder / "corrections.csv"
-    corrections = load_table(read_csv(corr_path), CORRECTIONS) if corr_path.exists() else \
-        pd.DataFrame({c.name: pd.Series(dtype="string") for c in CORRECTIONS.fields})
+    corrections = (
+        load_table(read_csv(corr_path), CORRECTIONS)
+        if corr_path.exists()
+        else pd.DataFrame({c.name: pd.Series(dtype="string") for c in CORRECTIONS.fields})
+    )
 
     # Derived columns: resolved unit ids, deadline dates, recurring flag.
     areas["lead_unit_id"] = areas["lead_unit"].map(directory.resolve).astype("string")
     targets["lead_unit_id"] = targets["lead_unit"].map(directory.resolve).astype("string")
     tasks["lead_unit_id"] = tasks["lead_unit"].map(directory.resolve).astype("string")
-    tasks["support_unit_ids"] = _tuples(tasks["support_units"], lambda t: tuple(directory.resolve(p) for p in split_list(t)))
+    tasks["support_unit_ids"] = _tuples(
+        tasks["support_units"], lambda t: tuple(directory.resolve(p) for p in split_list(t))
+    )
     tasks["deadline"] = pd.to_datetime(tasks["deadline_text"].map(lambda t: parse_deadline(None if pd.isna(t) else t)))
-    tasks["recurring"] = tasks["recurring"] | tasks["deadline_text"].map(lambda t: is_recurring(None if pd.isna(t) else t)).astype(bool)
+    tasks["recurring"] = tasks["recurring"] | tasks["deadline_text"].map(
+        lambda t: is_recurring(None if pd.isna(t) else t)
+    ).astype(bool)
     units["aliases_list"] = _tuples(units["aliases"], lambda t: tuple(split_list(t)))
 
-    tables = {name: df.reset_index(drop=True) for name, df in
-              dict(areas=areas, objectives=objectives, targets=targets, tasks=tasks, units=units, corrections=corrections).items()}
+    tables = {
+        name: df.reset_index(drop=True)
+        for name, df in dict(
+            areas=areas, objectives=objectives, targets=targets, tasks=tasks, units=units, corrections=corrections
+        ).items()
+    }
     tables["areas"] = tables["areas"].sort_values("order", kind="stable").reset_index(drop=True)
     return Plan(meta=meta, path=folder, **tables)

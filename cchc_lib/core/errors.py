@@ -75,8 +75,14 @@ class IssueLog:
     file: str
     issues: list[Issue] = field(default_factory=list)
 
-    def add(self, expected: str, row: int | None = None, column: str | None = None,
-            value: object = None, severity: str = "error") -> None:
+    def add(
+        self,
+        expected: str,
+        row: int | None = None,
+        column: str | None = None,
+        value: object = None,
+        severity: str = "error",
+    ) -> None:
         shown = None if value is None else str(value)
         self.issues.append(Issue(self.file, expected, row, column, shown, severity))
 

@@ -18,17 +18,35 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from . import tthc
-from .errors import Issue
-from .periods import Period, Window, check_cutoff, parse_period, previous, quarters_until, window, year_to_date
+from cchc_lib.assessment import tthc
+from cchc_lib.core.errors import Issue
+from cchc_lib.core.periods import (
+    Period,
+    Window,
+    check_cutoff,
+    parse_period,
+    previous,
+    quarters_until,
+    window,
+    year_to_date,
+)
 
 TARGET_STATUSES = ("met", "on_track", "at_risk", "missed", "not_due", "no_data", "not_measurable")
-TASK_STATUSES = ("done_on_time", "done_late", "in_progress", "overdue", "not_due",
-                 "recurring_reported", "recurring_missing", "cancelled")
+TASK_STATUSES = (
+    "done_on_time",
+    "done_late",
+    "in_progress",
+    "overdue",
+    "not_due",
+    "recurring_reported",
+    "recurring_missing",
+    "cancelled",
+)
 RECORD_KPIS = set(tthc.KPI_NAMES)
 
 
 # --- configuration ---------------------------------------------------------------------
+
 
 def _merge(base: dict, over: dict) -> dict:
     out = copy.deepcopy(base)
@@ -58,6 +76,7 @@ def _points(table: dict, status: str) -> float:
 
 # --- the result --------------------------------------------------------------------------
 
+
 @dataclass
 class Assessment:
     """Everything a report needs for one plan, one period and one cut-off convention."""
@@ -86,6 +105,7 @@ class Assessment:
 
 
 # --- targets -----------------------------------------------------------------------------
+
 
 def _target_basis(t: pd.DataFrame, rules: dict) -> pd.Series:
     r = rules["targets"]
@@ -195,13 +215,22 @@ def _with_overrides(history: pd.DataFrame, overrides: dict, period: Period, cuto
         return history
     at = pd.Timestamp(window(period, cutoff).end)
     keep = history[~(history["target_id"].isin(list(overrides)) & (history["period"] == period.code))]
-    new = pd.DataFrame({"target_id": list(overrides), "period": period.code,
-                        "value": [float(v) for v in overrides.values()], "at": at})
+    new = pd.DataFrame(
+        {"target_id": list(overrides), "period": period.code, "value": [float(v) for v in overrides.values()], "at": at}
+    )
     return pd.concat([keep.astype({"value": "float64"}), new], ignore_index=True).sort_values(["target_id", "at"])
 
 
-def assess_targets(plan, progress, period: Period, cutoff: str, rules: dict, rating_level: float | None,
-                   land_fields=None, overrides: dict[str, float] | None = None) -> tuple[pd.DataFrame, list[Issue]]:
+def assess_targets(
+    plan,
+    progress,
+    period: Period,
+    cutoff: str,
+    rules: dict,
+    rating_level: float | None,
+    land_fields=None,
+    overrides: dict[str, float] | None = None,
+) -> tuple[pd.DataFrame, list[Issue]]:
     win, year_win = window(period, cutoff), window(str(period.year), cutoff)
     share = _elapsed_share(win, year_win)
     final = win.end >= year_win.end
@@ -233,8 +262,12 @@ def assess_targets(plan, progress, period: Period, cutoff: str, rules: dict, rat
     # Where a level should be by now: pro-rated from zero, and where its pace leads.
     level = (t["basis"] == "level") & t["measurable"] & ~_is(t["comparator"], "≤") & (not final)
     t["expected"] = np.where(level, t["target_value"] * share, t["target_value"])
-    history = _with_overrides(_quarter_history(progress, period, cutoff),
-                              {k: v for k, v in overrides.items() if k in set(t.loc[entered_like, "target_id"])}, period, cutoff)
+    history = _with_overrides(
+        _quarter_history(progress, period, cutoff),
+        {k: v for k, v in overrides.items() if k in set(t.loc[entered_like, "target_id"])},
+        period,
+        cutoff,
+    )
     projected = _projection(history, pd.Timestamp(year_win.end))
     t["projected"] = t["target_id"].map(projected).where(level & entered_like)
     t.loc[_is(t["unit"], "percent"), "projected"] = t["projected"].clip(0, 100)  # a share cannot pass 100%
@@ -246,14 +279,30 @@ def assess_targets(plan, progress, period: Period, cutoff: str, rules: dict, rat
         elif pd.isna(r["actual"]) and r["target_id"] in annual and not final:
             statuses.append("not_due")
         else:
-            statuses.append(_judge(r["actual"], r["target_value"], r["comparator"], r["basis"], r["expected"],
-                                   r["projected"], final, rules))
+            statuses.append(
+                _judge(
+                    r["actual"],
+                    r["target_value"],
+                    r["comparator"],
+                    r["basis"],
+                    r["expected"],
+                    r["projected"],
+                    final,
+                    rules,
+                )
+            )
     t["status"] = statuses
     sign = np.where(_is(t["comparator"], "≤"), -1, 1)
     t["gap"] = np.where(t["measurable"], sign * (t["actual"] - t["target_value"]), np.nan)
     diff = t["actual"] - t["previous_actual"]
-    t["trend"] = pd.Series(np.select([diff > 1e-9, diff < -1e-9, diff.abs() <= 1e-9], ["up", "down", "flat"], default=""),
-                           index=t.index).replace("", pd.NA).astype("string")
+    t["trend"] = (
+        pd.Series(
+            np.select([diff > 1e-9, diff < -1e-9, diff.abs() <= 1e-9], ["up", "down", "flat"], default=""),
+            index=t.index,
+        )
+        .replace("", pd.NA)
+        .astype("string")
+    )
     # Conflicting targets: same KPI, different thresholds — each is assessed, both are shown.
     groups = t[t["measurable"] & t["kpi"].notna()].groupby("kpi")
     t["conflict_with"] = pd.Series(pd.NA, index=t.index, dtype="string")
@@ -266,28 +315,48 @@ def assess_targets(plan, progress, period: Period, cutoff: str, rules: dict, rat
         from_records = t.loc[t["actual_source"].isin(["dossiers", "feedback"]), "target_id"]
         ignored = progress.indicators[progress.indicators["target_id"].isin(from_records)]
         for _, r in ignored.iterrows():
-            warnings.append(Issue(progress.indicators.attrs.get("file", "indicators"),
-                                  f"giá trị nhập tay của chỉ tiêu {r['target_id']} ({r['period']}) không dùng: "
-                                  "chỉ tiêu này được tính từ sổ hồ sơ một cửa", row=int(r["source_row"]),
-                                  column="value", severity="warning"))
+            warnings.append(
+                Issue(
+                    progress.indicators.attrs.get("file", "indicators"),
+                    f"giá trị nhập tay của chỉ tiêu {r['target_id']} ({r['period']}) không dùng: "
+                    "chỉ tiêu này được tính từ sổ hồ sơ một cửa",
+                    row=int(r["source_row"]),
+                    column="value",
+                    severity="warning",
+                )
+            )
     t["status"] = t["status"].astype("string")
     return t, warnings
 
 
 # --- tasks -------------------------------------------------------------------------------
 
+
 def assess_tasks(plan, progress, period: Period, cutoff: str, rules: dict) -> pd.DataFrame:
     win = window(period, cutoff)
     end = pd.Timestamp(win.end)
-    inside = [q.code for q in quarters_until(period)
-              if pd.Timestamp(window(q, cutoff).start) >= pd.Timestamp(win.start)]
+    inside = [
+        q.code for q in quarters_until(period) if pd.Timestamp(window(q, cutoff).start) >= pd.Timestamp(win.start)
+    ]
     upd = progress.tasks
     if not upd.empty:
         upd = upd.copy()
         upd["_end"] = upd["period"].map(lambda p: pd.Timestamp(window(p, cutoff).end))
         upd = upd[upd["_end"] <= end].sort_values(["task_id", "_end"])
     t = plan.tasks.copy()
-    out = {c: [] for c in ("status", "days_late", "completed_on", "last_status", "last_period", "evidence", "reports", "update_note")}
+    out = {
+        c: []
+        for c in (
+            "status",
+            "days_late",
+            "completed_on",
+            "last_status",
+            "last_period",
+            "evidence",
+            "reports",
+            "update_note",
+        )
+    }
     for _, task in t.iterrows():
         mine = upd[upd["task_id"] == task["task_id"]] if not upd.empty else upd
         last = mine.iloc[-1] if len(mine) else None
@@ -339,8 +408,10 @@ def assess_tasks(plan, progress, period: Period, cutoff: str, rules: dict) -> pd
 
 # --- scores ------------------------------------------------------------------------------
 
-def _score_block(targets: pd.DataFrame, tasks: pd.DataFrame, key: str, ids: list[str], rules: dict,
-                 id_name: str) -> pd.DataFrame:
+
+def _score_block(
+    targets: pd.DataFrame, tasks: pd.DataFrame, key: str, ids: list[str], rules: dict, id_name: str
+) -> pd.DataFrame:
     s = rules["scores"]
     tp = targets["status"].map(lambda x: _points(s["target_points"], x))
     kp = tasks["status"].map(lambda x: _points(s["task_points"], x))
@@ -356,10 +427,17 @@ def _score_block(targets: pd.DataFrame, tasks: pd.DataFrame, key: str, ids: list
         w = [(a, b) for a, b in w if pd.notna(b)]
         score = sum(a * b for a, b in w) / sum(a for a, _ in w) if w else np.nan
         measurable = targets[tm & targets["measurable"]]
-        row = {id_name: ident, "score": score, "target_score": t_score, "task_score": k_score,
-               "targets": int(tm.sum()), "tasks": int(km.sum()),
-               "targets_scored": len(t_pts), "tasks_scored": len(k_pts),
-               "data_coverage": (measurable["status"] != "no_data").mean() if len(measurable) else np.nan}
+        row = {
+            id_name: ident,
+            "score": score,
+            "target_score": t_score,
+            "task_score": k_score,
+            "targets": int(tm.sum()),
+            "tasks": int(km.sum()),
+            "targets_scored": len(t_pts),
+            "tasks_scored": len(k_pts),
+            "data_coverage": (measurable["status"] != "no_data").mean() if len(measurable) else np.nan,
+        }
         for st in TARGET_STATUSES:
             row[f"t_{st}"] = int((targets.loc[tm, "status"] == st).sum())
         for st in TASK_STATUSES:
@@ -389,12 +467,19 @@ def composite(areas: pd.DataFrame, targets: pd.DataFrame, tasks: pd.DataFrame, r
     have = int(measured["actual"].notna().sum()) + int(tasks["last_status"].notna().sum())
     possible = len(measured) + len(tasks)
     coverage = have / possible if possible else np.nan
-    return {"score": score, "rating": code, "rating_level": level, "is_estimate": True,
-            "coverage": coverage, "reliable": bool(pd.notna(coverage) and coverage >= rules["rating"]["min_coverage"]),
-            "target_level": 3}
+    return {
+        "score": score,
+        "rating": code,
+        "rating_level": level,
+        "is_estimate": True,
+        "coverage": coverage,
+        "reliable": bool(pd.notna(coverage) and coverage >= rules["rating"]["min_coverage"]),
+        "target_level": 3,
+    }
 
 
 # --- entry point -------------------------------------------------------------------------
+
 
 def _inputs_summary(progress, win: Window, ytd: Window) -> pd.DataFrame:
     src = progress.sources.copy()
@@ -418,13 +503,30 @@ def _inputs_summary(progress, win: Window, ytd: Window) -> pd.DataFrame:
 
 
 def _warnings_frame(issues: list[Issue]) -> pd.DataFrame:
-    return pd.DataFrame([{"severity": i.severity, "file": i.file, "row": i.row, "column": i.column,
-                          "message": i.expected, "text": str(i)} for i in issues],
-                        columns=["severity", "file", "row", "column", "message", "text"])
+    return pd.DataFrame(
+        [
+            {
+                "severity": i.severity,
+                "file": i.file,
+                "row": i.row,
+                "column": i.column,
+                "message": i.expected,
+                "text": str(i),
+            }
+            for i in issues
+        ],
+        columns=["severity", "file", "row", "column", "message", "text"],
+    )
 
 
-def assess(plan, progress, period: str | Period, cutoff: str = "nd09", rules: dict | None = None,
-           overrides: dict[str, float] | None = None) -> Assessment:
+def assess(
+    plan,
+    progress,
+    period: str | Period,
+    cutoff: str = "nd09",
+    rules: dict | None = None,
+    overrides: dict[str, float] | None = None,
+) -> Assessment:
     """Assess every target and task of ``plan`` for ``period`` under ``cutoff``.
 
     ``overrides`` ({target_id: value}) is a what-if: each value replaces the target's actual
@@ -448,7 +550,9 @@ def assess(plan, progress, period: str | Period, cutoff: str = "nd09", rules: di
     overall = composite(areas, scored, tasks, rules)
     targets, w = assess_targets(plan, progress, period, cutoff, rules, overall["rating_level"], land, overrides)
     issues += w
-    units_ids = [u for u in plan.units["unit_id"] if (tasks["lead_unit_id"] == u).any() or (targets["lead_unit_id"] == u).any()]
+    units_ids = [
+        u for u in plan.units["unit_id"] if (tasks["lead_unit_id"] == u).any() or (targets["lead_unit_id"] == u).any()
+    ]
     units = _score_block(targets[~_is(targets["kpi"], "rating")], tasks, "lead_unit_id", units_ids, rules, "unit_id")
     units.insert(1, "name", units["unit_id"].map(plan.unit_name))
     units.insert(2, "level", units["unit_id"].map(dict(zip(plan.units["unit_id"], plan.units["level"]))))
@@ -460,16 +564,42 @@ def assess(plan, progress, period: str | Period, cutoff: str = "nd09", rules: di
         result_ytd = tthc.kpis(progress.dossiers, progress.feedback, ytd, land_fields=land)
         t766 = tthc.decision_766(result)
     if not overall["reliable"]:
-        issues.append(Issue("", "ít hơn một nửa số chỉ tiêu, nhiệm vụ có số liệu để chấm điểm; xếp loại ước tính "
-                            "không đáng tin cậy", severity="warning"))
-    return Assessment(plan=plan, progress=progress, period=period, cutoff=cutoff, window=win, ytd_window=ytd,
-                      targets=targets.reset_index(drop=True), tasks=tasks.reset_index(drop=True), areas=areas,
-                      units=units, overall=overall, tthc=result, tthc_ytd=result_ytd, tthc_766=t766, warnings=_warnings_frame(issues),
-                      inputs=_inputs_summary(progress, win, ytd), rules=rules)
+        issues.append(
+            Issue(
+                "",
+                "ít hơn một nửa số chỉ tiêu, nhiệm vụ có số liệu để chấm điểm; xếp loại ước tính không đáng tin cậy",
+                severity="warning",
+            )
+        )
+    return Assessment(
+        plan=plan,
+        progress=progress,
+        period=period,
+        cutoff=cutoff,
+        window=win,
+        ytd_window=ytd,
+        targets=targets.reset_index(drop=True),
+        tasks=tasks.reset_index(drop=True),
+        areas=areas,
+        units=units,
+        overall=overall,
+        tthc=result,
+        tthc_ytd=result_ytd,
+        tthc_766=t766,
+        warnings=_warnings_frame(issues),
+        inputs=_inputs_summary(progress, win, ytd),
+        rules=rules,
+    )
 
 
-def area_history(plan, progress, period: str | Period, cutoff: str = "nd09", rules: dict | None = None,
-                 known: Assessment | None = None) -> pd.DataFrame:
+def area_history(
+    plan,
+    progress,
+    period: str | Period,
+    cutoff: str = "nd09",
+    rules: dict | None = None,
+    known: Assessment | None = None,
+) -> pd.DataFrame:
     """Area scores for each quarter of the year up to ``period`` (the heat map's data).
 
     ``known`` is an assessment already made for one of those quarters; it is reused."""

@@ -9,9 +9,12 @@ plain path instead of an id.
 from __future__ import annotations
 
 import os
+from importlib import resources
 from pathlib import Path
 
-REPO_ROOT = Path(__file__).resolve().parents[1]
+# The repository this package sits in when installed editable (the README's set-up); only
+# used to find ``data/`` and ``reports/`` there, never the package's own files.
+REPO_ROOT = Path(__file__).resolve().parents[2]
 
 
 def data_root() -> Path:
@@ -44,3 +47,8 @@ def progress_dir(ref: str | os.PathLike, plan_id: str) -> Path:
 def known_plans() -> list[str]:
     root = data_root() / "plans"
     return sorted(p.name for p in root.iterdir() if p.is_dir()) if root.is_dir() else []
+
+
+def notebook(name: str) -> Path:
+    """A notebook shipped with the package (``cchc_lib.notebooks``), installed or editable."""
+    return Path(str(resources.files("cchc_lib.notebooks").joinpath(name)))

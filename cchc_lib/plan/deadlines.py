@@ -13,7 +13,16 @@ import re
 import unicodedata
 
 ROMAN = {"i": 1, "ii": 2, "iii": 3, "iv": 4}
-RECURRING_WORDS = ("thường xuyên", "hằng năm", "hàng năm", "hằng quý", "hàng quý", "hằng tháng", "hàng tháng", "định kỳ")
+RECURRING_WORDS = (
+    "thường xuyên",
+    "hằng năm",
+    "hàng năm",
+    "hằng quý",
+    "hàng quý",
+    "hằng tháng",
+    "hàng tháng",
+    "định kỳ",
+)
 
 _DATE = r"(\d{1,2})[/\-.](\d{1,2})[/\-.](\d{4})"
 _PATTERNS: list[tuple[re.Pattern[str], str]] = [

@@ -41,10 +41,19 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
-from . import fmt
-from .errors import DataError, Issue, display_path
-from .periods import Period, PeriodError, describe_window, label, parse_period, periods_in_year, previous, window
-from .progress import CHANNEL_WORDS, RATING_WORDS, SPECS, STATUS_WORDS, Progress, kind_of
+from cchc_lib.core.errors import DataError, Issue, display_path
+from cchc_lib.core.periods import (
+    Period,
+    PeriodError,
+    describe_window,
+    label,
+    parse_period,
+    periods_in_year,
+    previous,
+    window,
+)
+from cchc_lib.i18n import fmt
+from cchc_lib.progress.loader import CHANNEL_WORDS, RATING_WORDS, SPECS, STATUS_WORDS, Progress, kind_of
 
 __all__ = [
     "INSTRUCTIONS_SHEET",
@@ -100,12 +109,34 @@ REFERENCE_COLUMNS: dict[str, tuple[tuple[str, int, bool], ...]] = {
 
 # Input column widths by field id (characters); others get _DEFAULT_WIDTH.
 _WIDTHS = {
-    "target_id": 12, "task_id": 13, "period": 12, "value": 14, "numerator": 10, "denominator": 10,
-    "source": 24, "note": 28, "status": 17, "completed_on": 15, "evidence": 30,
-    "dossier_id": 20, "field": 22, "procedure": 40, "received_date": 15, "due_date": 15,
-    "returned_date": 16, "channel": 20, "dossier_digitized": 13, "result_digitized": 14, "rating": 16,
-    "feedback_id": 16, "resolved_date": 15, "summary": 50,
-    "area_id": 12, "highlights": 50, "difficulties": 50, "proposals": 50,
+    "target_id": 12,
+    "task_id": 13,
+    "period": 12,
+    "value": 14,
+    "numerator": 10,
+    "denominator": 10,
+    "source": 24,
+    "note": 28,
+    "status": 17,
+    "completed_on": 15,
+    "evidence": 30,
+    "dossier_id": 20,
+    "field": 22,
+    "procedure": 40,
+    "received_date": 15,
+    "due_date": 15,
+    "returned_date": 16,
+    "channel": 20,
+    "dossier_digitized": 13,
+    "result_digitized": 14,
+    "rating": 16,
+    "feedback_id": 16,
+    "resolved_date": 15,
+    "summary": 50,
+    "area_id": 12,
+    "highlights": 50,
+    "difficulties": 50,
+    "proposals": 50,
 }
 _DEFAULT_WIDTH = 14
 _WRAP_FIELDS = {"source", "note", "evidence", "procedure", "summary", "highlights", "difficulties", "proposals"}
@@ -116,13 +147,19 @@ DATE_FORMAT = "dd/mm/yyyy"
 KEY_ROWS = 1000  # validations on the pre-filled sheets reach this row (room for added rows)
 LOG_ROWS = 5000  # … and on the pasted logs (dossiers, feedback)
 
-_DOSSIER_KPIS = {"online_rate", "on_time_rate", "dossier_digitization_rate", "result_digitization_rate",
-                 "satisfaction_rate", "land_satisfaction_rate"}
+_DOSSIER_KPIS = {
+    "online_rate",
+    "on_time_rate",
+    "dossier_digitization_rate",
+    "result_digitization_rate",
+    "satisfaction_rate",
+    "land_satisfaction_rate",
+}
 _FEEDBACK_KPIS = {"feedback_resolved_rate", "feedback_on_time_rate"}
-KPI_FROM_DOSSIERS = ("Tự tính từ sổ hồ sơ một cửa nếu trang Hồ sơ TTHC có dữ liệu; "
-                     "chỉ nhập khi không có sổ hồ sơ")
-KPI_FROM_FEEDBACK = ("Tự tính từ sổ phản ánh, kiến nghị nếu trang Phản ánh kiến nghị có dữ liệu; "
-                     "chỉ nhập khi không có sổ phản ánh")
+KPI_FROM_DOSSIERS = "Tự tính từ sổ hồ sơ một cửa nếu trang Hồ sơ TTHC có dữ liệu; chỉ nhập khi không có sổ hồ sơ"
+KPI_FROM_FEEDBACK = (
+    "Tự tính từ sổ phản ánh, kiến nghị nếu trang Phản ánh kiến nghị có dữ liệu; chỉ nhập khi không có sổ phản ánh"
+)
 
 # Styles: blue headers for what the officer types, grey for what the plan says.
 _THIN = Side(style="thin", color="BFBFBF")
@@ -146,8 +183,10 @@ def template_name(plan, period: Period | str) -> str:
 
 # --- cells -------------------------------------------------------------------------------
 
-def _put(ws: Worksheet, row: int, col: int, value, *, ref: bool = False, wrap: bool = False,
-         number_format: str | None = None):
+
+def _put(
+    ws: Worksheet, row: int, col: int, value, *, ref: bool = False, wrap: bool = False, number_format: str | None = None
+):
     """Write one cell; text is always text (a plan sentence starting with '=' is no formula)."""
     if value is not None and not isinstance(value, str) and fmt.is_missing(value):
         value = None
@@ -221,8 +260,14 @@ def _write_row(sheet: _Sheet, row: int, inputs: dict, refs: dict) -> None:
     """Input cells (keys pre-filled, others empty but styled) and grey reference cells."""
     for f in sheet.fields:
         value = inputs.get(f.name)
-        cell = _put(sheet.ws, row, sheet.col(f.name), value, wrap=f.name in _WRAP_FIELDS,
-                    number_format=DATE_FORMAT if f.kind == "date" else None)
+        cell = _put(
+            sheet.ws,
+            row,
+            sheet.col(f.name),
+            value,
+            wrap=f.name in _WRAP_FIELDS,
+            number_format=DATE_FORMAT if f.kind == "date" else None,
+        )
         if f.name in ("target_id", "task_id", "area_id") and value:
             cell.font = _KEY_FONT
     for header, _, wrap in REFERENCE_COLUMNS[sheet.kind]:
@@ -230,6 +275,7 @@ def _write_row(sheet: _Sheet, row: int, inputs: dict, refs: dict) -> None:
 
 
 # --- validations -------------------------------------------------------------------------
+
 
 def _list_validation(words, title: str, prompt: str | None = None) -> DataValidation | None:
     """A drop-down; None when Excel could not hold the list (inline lists stop at 255 characters)."""
@@ -263,14 +309,21 @@ def _number_validation(kind: str, low, high, title: str, message: str, operator:
 
 
 def _date_validation(year: int) -> DataValidation:
-    dv = DataValidation(type="date", operator="between", allow_blank=True,
-                        formula1=f"DATE({year - 1},1,1)", formula2=f"DATE({year + 1},12,31)")
+    dv = DataValidation(
+        type="date",
+        operator="between",
+        allow_blank=True,
+        formula1=f"DATE({year - 1},1,1)",
+        formula2=f"DATE({year + 1},12,31)",
+    )
     dv.errorStyle = "warning"
     dv.showErrorMessage = True
     dv.showInputMessage = True
     dv.errorTitle = dv.promptTitle = "Ngày"
-    dv.error = ("Cần một ngày dạng dd/mm/yyyy, ví dụ 14/06/2024 (máy cài tiếng Anh - Mỹ: gõ 2024-06-14 "
-                "để Excel không đảo ngày và tháng).")
+    dv.error = (
+        "Cần một ngày dạng dd/mm/yyyy, ví dụ 14/06/2024 (máy cài tiếng Anh - Mỹ: gõ 2024-06-14 "
+        "để Excel không đảo ngày và tháng)."
+    )
     dv.prompt = "Ghi ngày dạng dd/mm/yyyy, ví dụ 14/06/2024."
     return dv
 
@@ -288,8 +341,11 @@ def _validate_common(sheet: _Sheet, period_codes: list[str], year: int, last_row
     col_range = lambda name: f"{sheet.letter(name)}2:{sheet.letter(name)}{last_row}"
     names = [f.name for f in sheet.fields]
     if "period" in names:
-        _add(ws, _list_validation(period_codes, "Kỳ báo cáo", "Mã kỳ báo cáo, ví dụ " + period_codes[1]),
-             [col_range("period")])
+        _add(
+            ws,
+            _list_validation(period_codes, "Kỳ báo cáo", "Mã kỳ báo cáo, ví dụ " + period_codes[1]),
+            [col_range("period")],
+        )
     if "status" in names:
         _add(ws, _list_validation(list(STATUS_WORDS["vi"].values()), "Tình trạng"), [col_range("status")])
     if "channel" in names:
@@ -304,6 +360,7 @@ def _validate_common(sheet: _Sheet, period_codes: list[str], year: int, last_row
 
 # --- previous-period lookups -------------------------------------------------------------
 
+
 def _previous_values(progress: Progress | None, period: Period, targets: pd.DataFrame) -> dict[str, str]:
     """target_id → last period's measured value, formatted in the target's unit."""
     prev = previous(period)
@@ -312,8 +369,10 @@ def _previous_values(progress: Progress | None, period: Period, targets: pd.Data
     units = dict(zip(targets["target_id"], targets["unit"]))
     df = progress.indicators
     df = df[(df["period"] == prev.code) & df["value"].notna()]
-    return {r.target_id: fmt.value(r.value, None if pd.isna(units.get(r.target_id)) else units.get(r.target_id))
-            for r in df.itertuples()}
+    return {
+        r.target_id: fmt.value(r.value, None if pd.isna(units.get(r.target_id)) else units.get(r.target_id))
+        for r in df.itertuples()
+    }
 
 
 def _previous_status(progress: Progress | None, period: Period, tasks: pd.DataFrame) -> dict[str, str]:
@@ -351,6 +410,7 @@ def _previous_status(progress: Progress | None, period: Period, tasks: pd.DataFr
 
 # --- sheets ------------------------------------------------------------------------------
 
+
 def _how_to_compute(t) -> str:
     kpi = None if pd.isna(t.kpi) else t.kpi
     if kpi in _DOSSIER_KPIS:
@@ -382,29 +442,56 @@ def _indicators(wb: Workbook, plan, period: Period, progress, period_codes: list
     ranges: dict[str, list[str]] = {}
     value_col = sheet.letter("value")
     for row, t in enumerate(targets.itertuples(), start=2):
-        _write_row(sheet, row, {"target_id": t.target_id, "period": period.code}, {
-            "Lĩnh vực": t.area_id,
-            "Tên chỉ tiêu": t.indicator,
-            "Nội dung chỉ tiêu": t.text,
-            "Chỉ tiêu kế hoạch": _plan_value(t),
-            "Đơn vị tính": UNIT_WORDS.get(t.unit, _text(t.unit)),
-            "Cách tính": _how_to_compute(t),
-            "Kỳ trước": prev.get(t.target_id),
-        })
+        _write_row(
+            sheet,
+            row,
+            {"target_id": t.target_id, "period": period.code},
+            {
+                "Lĩnh vực": t.area_id,
+                "Tên chỉ tiêu": t.indicator,
+                "Nội dung chỉ tiêu": t.text,
+                "Chỉ tiêu kế hoạch": _plan_value(t),
+                "Đơn vị tính": UNIT_WORDS.get(t.unit, _text(t.unit)),
+                "Cách tính": _how_to_compute(t),
+                "Kỳ trước": prev.get(t.target_id),
+            },
+        )
         ranges.setdefault(t.unit, []).append(f"{value_col}{row}")
     ws = sheet.ws
-    _add(ws, _number_validation("decimal", 0, 100, "Tỷ lệ phần trăm",
-                                "Nhập tỷ lệ từ 0 đến 100, ví dụ 42,5 (không nhập 0,425, không gõ dấu %)."),
-         ranges.get("percent", []))
-    _add(ws, _number_validation("whole", 1, 4, "Xếp loại", "Nhập 1 (yếu), 2 (trung bình), 3 (khá) hoặc 4 (tốt)."),
-         ranges.get("rating", []))
-    _add(ws, _number_validation("decimal", 0, None, "Số lượng", "Nhập một số không âm.", operator="greaterThanOrEqual"),
-         ranges.get("count", []) + ranges.get("per_month", []))
+    _add(
+        ws,
+        _number_validation(
+            "decimal",
+            0,
+            100,
+            "Tỷ lệ phần trăm",
+            "Nhập tỷ lệ từ 0 đến 100, ví dụ 42,5 (không nhập 0,425, không gõ dấu %).",
+        ),
+        ranges.get("percent", []),
+    )
+    _add(
+        ws,
+        _number_validation("whole", 1, 4, "Xếp loại", "Nhập 1 (yếu), 2 (trung bình), 3 (khá) hoặc 4 (tốt)."),
+        ranges.get("rating", []),
+    )
+    _add(
+        ws,
+        _number_validation("decimal", 0, None, "Số lượng", "Nhập một số không âm.", operator="greaterThanOrEqual"),
+        ranges.get("count", []) + ranges.get("per_month", []),
+    )
     num, den = sheet.letter("numerator"), sheet.letter("denominator")
-    _add(ws, _number_validation("decimal", 0, None, "Tử số, mẫu số",
-                                "Tử số và mẫu số nhập cùng nhau (số không âm; mẫu số lớn hơn 0).",
-                                operator="greaterThanOrEqual"),
-         [f"{num}2:{den}{KEY_ROWS}"])
+    _add(
+        ws,
+        _number_validation(
+            "decimal",
+            0,
+            None,
+            "Tử số, mẫu số",
+            "Tử số và mẫu số nhập cùng nhau (số không âm; mẫu số lớn hơn 0).",
+            operator="greaterThanOrEqual",
+        ),
+        [f"{num}2:{den}{KEY_ROWS}"],
+    )
     _validate_common(sheet, period_codes, plan.year, KEY_ROWS)
     return sheet
 
@@ -424,13 +511,18 @@ def _tasks(wb: Workbook, plan, period: Period, progress, period_codes: list[str]
     before = _previous_status(progress, period, plan.tasks)
     for row, t in enumerate(plan.tasks.itertuples(), start=2):
         unit = plan.unit_name(t.lead_unit_id) if pd.notna(t.lead_unit_id) else _text(t.lead_unit)
-        _write_row(sheet, row, {"task_id": t.task_id, "period": period.code}, {
-            "Lĩnh vực": t.area_id,
-            "Nội dung nhiệm vụ": t.text,
-            "Đơn vị chủ trì": unit,
-            "Thời hạn": _deadline_text(t),
-            "Tình trạng kỳ trước": before.get(t.task_id),
-        })
+        _write_row(
+            sheet,
+            row,
+            {"task_id": t.task_id, "period": period.code},
+            {
+                "Lĩnh vực": t.area_id,
+                "Nội dung nhiệm vụ": t.text,
+                "Đơn vị chủ trì": unit,
+                "Thời hạn": _deadline_text(t),
+                "Tình trạng kỳ trước": before.get(t.task_id),
+            },
+        )
     _validate_common(sheet, period_codes, plan.year, KEY_ROWS)
     return sheet
 
@@ -442,9 +534,13 @@ def _notes(wb: Workbook, plan, period: Period, period_codes: list[str]) -> _Shee
     for row, (area_id, name) in enumerate(rows, start=2):
         _write_row(sheet, row, {"period": period.code, "area_id": area_id}, {"Tên lĩnh vực": name})
     ws = sheet.ws
-    _add(ws, _list_validation(list(plan.areas["area_id"]), "Mã lĩnh vực",
-                              "Mã lĩnh vực của kế hoạch; để trống nếu là nhận xét chung."),
-         [f"{sheet.letter('area_id')}2:{sheet.letter('area_id')}{KEY_ROWS}"])
+    _add(
+        ws,
+        _list_validation(
+            list(plan.areas["area_id"]), "Mã lĩnh vực", "Mã lĩnh vực của kế hoạch; để trống nếu là nhận xét chung."
+        ),
+        [f"{sheet.letter('area_id')}2:{sheet.letter('area_id')}{KEY_ROWS}"],
+    )
     _validate_common(sheet, period_codes, plan.year, KEY_ROWS)
     return sheet
 
@@ -465,6 +561,7 @@ def _filters(sheet: _Sheet, last_row: int) -> None:
 
 # --- instructions ------------------------------------------------------------------------
 
+
 def _instructions(ws: Worksheet, plan, period: Period) -> None:
     win = window(period)
     folder = f"data/progress/{plan.plan_id}/{period.code}/"
@@ -478,37 +575,64 @@ def _instructions(ws: Worksheet, plan, period: Period) -> None:
         ("text", f"Kỳ báo cáo: {label(period)} (mã {period.code}); số liệu tính {describe_window(win)}."),
         ("blank", None),
         ("head", "1. Các trang cần nhập"),
-        ("text", f"• Trang “{sheets['indicators']}”: mỗi dòng là một chỉ tiêu đo được của kế hoạch. Nhập “Giá trị đạt được”, "
-                 "hoặc “Tử số” và “Mẫu số” để chương trình tự tính tỷ lệ. Ghi “Nguồn số liệu” nếu có."),
-        ("text", f"• Trang “{sheets['tasks']}”: mỗi dòng là một nhiệm vụ. Chọn “Tình trạng”; nhiệm vụ có thời hạn đã "
-                 "“Hoàn thành” phải có “Ngày hoàn thành”. Ghi số, ký hiệu văn bản hoặc sản phẩm ở cột “Văn bản, sản phẩm”."),
-        ("text", f"• Trang “{sheets['dossiers']}”: sổ theo dõi hồ sơ thủ tục hành chính, thường dán từ tệp xuất của "
-                 "Hệ thống thông tin giải quyết TTHC (một cửa điện tử). Mỗi hồ sơ một dòng, giữ nguyên dòng tiêu đề."),
+        (
+            "text",
+            f"• Trang “{sheets['indicators']}”: mỗi dòng là một chỉ tiêu đo được của kế hoạch. Nhập “Giá trị đạt được”, "
+            "hoặc “Tử số” và “Mẫu số” để chương trình tự tính tỷ lệ. Ghi “Nguồn số liệu” nếu có.",
+        ),
+        (
+            "text",
+            f"• Trang “{sheets['tasks']}”: mỗi dòng là một nhiệm vụ. Chọn “Tình trạng”; nhiệm vụ có thời hạn đã "
+            "“Hoàn thành” phải có “Ngày hoàn thành”. Ghi số, ký hiệu văn bản hoặc sản phẩm ở cột “Văn bản, sản phẩm”.",
+        ),
+        (
+            "text",
+            f"• Trang “{sheets['dossiers']}”: sổ theo dõi hồ sơ thủ tục hành chính, thường dán từ tệp xuất của "
+            "Hệ thống thông tin giải quyết TTHC (một cửa điện tử). Mỗi hồ sơ một dòng, giữ nguyên dòng tiêu đề.",
+        ),
         ("text", f"• Trang “{sheets['feedback']}”: mỗi phản ánh, kiến nghị một dòng."),
-        ("text", f"• Trang “{sheets['notes']}”: nhận xét của kỳ: kết quả nổi bật, tồn tại, đề xuất — một dòng nhận xét "
-                 "chung (Mã lĩnh vực để trống) và một dòng cho mỗi lĩnh vực."),
-        ("text", "• Trang nào không có số liệu thì để trống; dòng đã có sẵn mã mà không nhập gì thì chương trình "
-                 "coi là “chưa nhập” và không dùng, không báo lỗi."),
+        (
+            "text",
+            f"• Trang “{sheets['notes']}”: nhận xét của kỳ: kết quả nổi bật, tồn tại, đề xuất — một dòng nhận xét "
+            "chung (Mã lĩnh vực để trống) và một dòng cho mỗi lĩnh vực.",
+        ),
+        (
+            "text",
+            "• Trang nào không có số liệu thì để trống; dòng đã có sẵn mã mà không nhập gì thì chương trình "
+            "coi là “chưa nhập” và không dùng, không báo lỗi.",
+        ),
         ("blank", None),
         ("head", "2. Cách ghi"),
-        ("text", "• Cột tiêu đề màu xanh đậm là cột nhập liệu. Cột tiêu đề màu xám là thông tin tham khảo lấy từ kế hoạch "
-                 "(nội dung, chỉ tiêu kế hoạch, thời hạn, số liệu kỳ trước): không cần sửa, chương trình không đọc các cột này."),
+        (
+            "text",
+            "• Cột tiêu đề màu xanh đậm là cột nhập liệu. Cột tiêu đề màu xám là thông tin tham khảo lấy từ kế hoạch "
+            "(nội dung, chỉ tiêu kế hoạch, thời hạn, số liệu kỳ trước): không cần sửa, chương trình không đọc các cột này.",
+        ),
         ("text", "• Không đổi tên các trang, không sửa dòng tiêu đề, không xóa cột mã và cột “Kỳ báo cáo”."),
         ("text", f"• Tình trạng nhiệm vụ: {status}."),
         ("text", f"• Hình thức nộp hồ sơ: {channel}."),
         ("text", f"• Đánh giá (mức độ hài lòng): {rating}."),
         ("text", "• Số hóa hồ sơ, số hóa kết quả: Có hoặc Không."),
-        ("text", "• Ngày tháng ghi dạng dd/mm/yyyy, ví dụ 14/06/2024. Nếu máy tính cài định dạng tiếng Anh (Mỹ), "
-                 "gõ 2024-06-14 để Excel không đảo ngày và tháng."),
+        (
+            "text",
+            "• Ngày tháng ghi dạng dd/mm/yyyy, ví dụ 14/06/2024. Nếu máy tính cài định dạng tiếng Anh (Mỹ), "
+            "gõ 2024-06-14 để Excel không đảo ngày và tháng.",
+        ),
         ("text", "• Tỷ lệ phần trăm ghi số trên thang 0–100: ghi 42,5 (không ghi 0,425 và không gõ dấu %)."),
         ("text", "• Số không dùng dấu phân cách hàng nghìn: ghi 1250, không ghi 1.250."),
         ("text", "• Xếp loại ghi bằng số: 1 yếu, 2 trung bình, 3 khá, 4 tốt."),
         ("blank", None),
         ("head", "3. Lưu tệp và lập báo cáo"),
-        ("text", f"• Lưu tệp (định dạng .xlsx) vào thư mục {folder} — mỗi kỳ một thư mục, trong thư mục chỉ để một "
-                 "tệp Excel này (không để thêm tệp CSV cùng loại)."),
+        (
+            "text",
+            f"• Lưu tệp (định dạng .xlsx) vào thư mục {folder} — mỗi kỳ một thư mục, trong thư mục chỉ để một "
+            "tệp Excel này (không để thêm tệp CSV cùng loại).",
+        ),
         ("text", f"• Sau đó chạy lệnh: cchc report --period {period.code}"),
-        ("text", "• Nếu số liệu có lỗi, chương trình báo tên trang, số dòng và tên cột cần sửa; sửa trong tệp này rồi chạy lại."),
+        (
+            "text",
+            "• Nếu số liệu có lỗi, chương trình báo tên trang, số dòng và tên cột cần sửa; sửa trong tệp này rồi chạy lại.",
+        ),
         ("text", "• Trang “Hướng dẫn” này không được đọc như số liệu."),
     ]
     ws.column_dimensions["A"].width = 120
@@ -526,6 +650,7 @@ def _instructions(ws: Worksheet, plan, period: Period) -> None:
 
 # --- writing -----------------------------------------------------------------------------
 
+
 def _target_path(plan, period: Period, out: str | os.PathLike) -> Path:
     out = Path(out)
     if out.is_dir():
@@ -534,8 +659,12 @@ def _target_path(plan, period: Period, out: str | os.PathLike) -> Path:
         out.parent.mkdir(parents=True, exist_ok=True)
         return out
     if out.suffix:
-        raise DataError(Issue(display_path(out), "tệp mẫu nhập liệu phải có đuôi .xlsx "
-                              "(hoặc chỉ định một thư mục để dùng tên mặc định)"))
+        raise DataError(
+            Issue(
+                display_path(out),
+                "tệp mẫu nhập liệu phải có đuôi .xlsx (hoặc chỉ định một thư mục để dùng tên mặc định)",
+            )
+        )
     out.mkdir(parents=True, exist_ok=True)
     return out / template_name(plan, period)
 
@@ -578,8 +707,10 @@ def write_template(plan, period: Period | str, out: str | os.PathLike, progress:
         raise RuntimeError(f"tên trang '{INSTRUCTIONS_SHEET}' trùng tên một loại dữ liệu trong progress.KIND_NAMES")
     period = parse_period(period)
     if period.year != plan.year:
-        raise PeriodError(f"Kỳ báo cáo {period.code} không thuộc năm kế hoạch {plan.year}: "
-                          f"chọn một kỳ của năm {plan.year}, ví dụ {plan.year}-Q2")
+        raise PeriodError(
+            f"Kỳ báo cáo {period.code} không thuộc năm kế hoạch {plan.year}: "
+            f"chọn một kỳ của năm {plan.year}, ví dụ {plan.year}-Q2"
+        )
     path = _target_path(plan, period, out)
     period_codes = [p.code for p in periods_in_year(plan.year)]
 
@@ -618,7 +749,7 @@ def write_template(plan, period: Period | str, out: str | os.PathLike, progress:
         os.replace(tmp, path)
     except PermissionError:
         tmp.unlink(missing_ok=True)
-        raise DataError(Issue(display_path(path), "không ghi được tệp: tệp có thể đang mở trong Excel; "
-                              "đóng tệp rồi chạy lại")) from None
+        raise DataError(
+            Issue(display_path(path), "không ghi được tệp: tệp có thể đang mở trong Excel; đóng tệp rồi chạy lại")
+        ) from None
     return path
-

@@ -30,9 +30,10 @@ from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 from matplotlib.ticker import FixedLocator, FuncFormatter, MaxNLocator, MultipleLocator
 
-from . import fmt, periods, vocab
-from .assessment import rating_for
-from .tthc import KPI_LABELS
+from cchc_lib.assessment.engine import rating_for
+from cchc_lib.assessment.tthc import KPI_LABELS
+from cchc_lib.core import periods
+from cchc_lib.i18n import fmt, vocab
 
 __all__ = [
     "DPI",
@@ -70,6 +71,7 @@ _MONTHS_EN = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oc
 
 
 # --- theme and the Chart object -------------------------------------------------------------
+
 
 def set_theme() -> None:
     """The one look of every chart; idempotent, so each chart function calls it first."""
@@ -124,6 +126,7 @@ class Chart:
 
 # --- small helpers --------------------------------------------------------------------------
 
+
 def _t(lang: str, vi: str, en: str) -> str:
     return vi if lang == "vi" else en
 
@@ -173,8 +176,17 @@ def _message_chart(title: str, message: str, caption: str) -> Chart:
     fig = _new_figure(1.8)
     ax = fig.add_subplot()
     ax.set_axis_off()
-    ax.text(0.5, 0.5, _wrap(message, 70), ha="center", va="center", transform=ax.transAxes,
-            color=_INK, fontsize=11, style="italic")
+    ax.text(
+        0.5,
+        0.5,
+        _wrap(message, 70),
+        ha="center",
+        va="center",
+        transform=ax.transAxes,
+        color=_INK,
+        fontsize=11,
+        style="italic",
+    )
     _title(fig, title)
     return Chart(fig, title, caption)
 
@@ -201,8 +213,9 @@ def _area_order(a) -> list[str]:
     return ids
 
 
-def _counts_phrase(counts: pd.Series, order, word, noun_vi: str, noun_en: tuple[str, str], lang: str,
-                   noun: bool = True) -> str:
+def _counts_phrase(
+    counts: pd.Series, order, word, noun_vi: str, noun_en: tuple[str, str], lang: str, noun: bool = True
+) -> str:
     """'13 chỉ tiêu đạt, 12 đúng tiến độ, …' in the order of the vocabulary (noun on the first only)."""
     parts = []
     for code in order:
@@ -217,7 +230,7 @@ def _counts_phrase(counts: pd.Series, order, word, noun_vi: str, noun_en: tuple[
 
 def _edge(color: str) -> str:
     """White separators, except around a fill so pale it would vanish on white paper."""
-    r, g, b = (int(color[i:i + 2], 16) for i in (1, 3, 5))
+    r, g, b = (int(color[i : i + 2], 16) for i in (1, 3, 5))
     return "#AAAAAA" if min(r, g, b) > 225 else "white"
 
 
@@ -245,8 +258,19 @@ def _status_legend(codes, word, lang, marker: str | None = None) -> list:
     for code in codes:
         color = vocab.STATUS_COLORS.get(code, "#999999")
         if marker:
-            handles.append(Line2D([], [], marker=marker, linestyle="", markersize=8, markerfacecolor=color,
-                                  markeredgecolor=_INK, markeredgewidth=0.6, label=word(code, lang)))
+            handles.append(
+                Line2D(
+                    [],
+                    [],
+                    marker=marker,
+                    linestyle="",
+                    markersize=8,
+                    markerfacecolor=color,
+                    markeredgecolor=_INK,
+                    markeredgewidth=0.6,
+                    label=word(code, lang),
+                )
+            )
         else:
             handles.append(Patch(facecolor=color, edgecolor=_INK, linewidth=0.5, label=word(code, lang)))
     return handles
@@ -254,17 +278,24 @@ def _status_legend(codes, word, lang, marker: str | None = None) -> list:
 
 # --- 1. status by area ------------------------------------------------------------------------
 
+
 def status_by_area(a, lang: str = "vi", number: int | None = None) -> Chart:
     """Stacked bars per reform area: target statuses (left) and task statuses (right)."""
     lang = fmt.check_lang(lang)
     plabel = periods.label(a.period, lang)
-    title = _t(lang, f"Tình trạng chỉ tiêu và nhiệm vụ theo lĩnh vực – {plabel}",
-               f"Targets and tasks by reform area – {plabel}")
+    title = _t(
+        lang,
+        f"Tình trạng chỉ tiêu và nhiệm vụ theo lĩnh vực – {plabel}",
+        f"Targets and tasks by reform area – {plabel}",
+    )
     areas = _area_order(a)
     targets, tasks = a.targets, a.tasks
     if not areas or (targets.empty and tasks.empty):
-        msg = _t(lang, "Kế hoạch chưa có chỉ tiêu, nhiệm vụ nào để tổng hợp theo lĩnh vực.",
-                 "The plan has no targets or tasks to summarise by area.")
+        msg = _t(
+            lang,
+            "Kế hoạch chưa có chỉ tiêu, nhiệm vụ nào để tổng hợp theo lĩnh vực.",
+            "The plan has no targets or tasks to summarise by area.",
+        )
         return _message_chart(title, msg, _caption(number, lang, f"{title}. {msg}"))
 
     names = dict(zip(a.areas.get("area_id", []), a.areas.get("name", [])))
@@ -275,18 +306,38 @@ def status_by_area(a, lang: str = "vi", number: int | None = None) -> Chart:
     y = np.arange(len(areas))
 
     panels = [
-        (ax_t, targets, vocab.TARGET_ORDER, vocab.target_status, _t(lang, "Chỉ tiêu", "Targets"),
-         _t(lang, "Số chỉ tiêu", "Number of targets")),
-        (ax_k, tasks, vocab.TASK_ORDER, vocab.task_status, _t(lang, "Nhiệm vụ", "Tasks"),
-         _t(lang, "Số nhiệm vụ", "Number of tasks")),
+        (
+            ax_t,
+            targets,
+            vocab.TARGET_ORDER,
+            vocab.target_status,
+            _t(lang, "Chỉ tiêu", "Targets"),
+            _t(lang, "Số chỉ tiêu", "Number of targets"),
+        ),
+        (
+            ax_k,
+            tasks,
+            vocab.TASK_ORDER,
+            vocab.task_status,
+            _t(lang, "Nhiệm vụ", "Tasks"),
+            _t(lang, "Số nhiệm vụ", "Number of tasks"),
+        ),
     ]
     for ax, frame, order, word, head, xlabel in panels:
         ax.set_title(head)
         ax.set_xlabel(xlabel)
         ax.grid(axis="y", visible=False)
         if frame.empty:
-            ax.text(0.5, 0.5, _t(lang, "Không có", "None"), transform=ax.transAxes, ha="center", va="center",
-                    color=_MUTED, style="italic")
+            ax.text(
+                0.5,
+                0.5,
+                _t(lang, "Không có", "None"),
+                transform=ax.transAxes,
+                ha="center",
+                va="center",
+                color=_MUTED,
+                style="italic",
+            )
             continue
         table = pd.crosstab(frame["area_id"], frame["status"]).reindex(index=areas, fill_value=0)
         present = [c for c in order if c in table.columns and table[c].sum() > 0]
@@ -294,18 +345,40 @@ def status_by_area(a, lang: str = "vi", number: int | None = None) -> Chart:
         for code in present:
             widths = table[code].to_numpy(dtype=float)
             color = vocab.STATUS_COLORS.get(code, "#999999")
-            ax.barh(y, widths, left=left, color=color, edgecolor=_edge(color), linewidth=0.8, height=0.7,
-                    label=word(code, lang))
+            ax.barh(
+                y,
+                widths,
+                left=left,
+                color=color,
+                edgecolor=_edge(color),
+                linewidth=0.8,
+                height=0.7,
+                label=word(code, lang),
+            )
             for yi, (l0, w) in enumerate(zip(left, widths)):
                 if w > 0:
-                    ax.text(l0 + w / 2, yi, _num(w, 0, lang), ha="center", va="center", fontsize=7.5,
-                            color=vocab.text_color(color))
+                    ax.text(
+                        l0 + w / 2,
+                        yi,
+                        _num(w, 0, lang),
+                        ha="center",
+                        va="center",
+                        fontsize=7.5,
+                        color=vocab.text_color(color),
+                    )
             left += widths
         ax.set_xlim(0, max(1.0, left.max()) * 1.04)
         ax.xaxis.set_major_locator(MaxNLocator(integer=True, nbins=5))
         ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _p: _num(v, 0, lang)))
-        ax.legend(handles=_status_legend(present, word, lang), loc="upper left", bbox_to_anchor=(0, -0.12),
-                  ncols=1, fontsize=8, handlelength=1.2, borderaxespad=0)
+        ax.legend(
+            handles=_status_legend(present, word, lang),
+            loc="upper left",
+            bbox_to_anchor=(0, -0.12),
+            ncols=1,
+            fontsize=8,
+            handlelength=1.2,
+            borderaxespad=0,
+        )
     ax_t.set_yticks(y, labels, fontsize=8.5)
     ax_t.set_ylim(len(areas) - 0.5, -0.5)
     ax_t.tick_params(axis="y", length=0)
@@ -313,21 +386,24 @@ def status_by_area(a, lang: str = "vi", number: int | None = None) -> Chart:
 
     tc = targets["status"].value_counts() if not targets.empty else pd.Series(dtype=int)
     kc = tasks["status"].value_counts() if not tasks.empty else pd.Series(dtype=int)
-    t_phrase = _counts_phrase(tc, vocab.TARGET_ORDER, vocab.target_status, "chỉ tiêu", ("target", "targets"), lang,
-                              noun=False)
-    k_phrase = _counts_phrase(kc, vocab.TASK_ORDER, vocab.task_status, "nhiệm vụ", ("task", "tasks"), lang,
-                              noun=False)
-    body = _t(lang,
-              f"Tình trạng thực hiện chỉ tiêu và nhiệm vụ theo lĩnh vực đến {plabel}: "
-              f"{fmt.count(len(targets), 'chỉ tiêu', 'target', lang)} ({t_phrase or 'không có'}); "
-              f"{fmt.count(len(tasks), 'nhiệm vụ', 'task', lang)} ({k_phrase or 'không có'}).",
-              f"Status of targets and tasks by reform area as of {plabel}: "
-              f"{fmt.count(len(targets), 'chỉ tiêu', 'target', lang)} ({t_phrase or 'none'}); "
-              f"{fmt.count(len(tasks), 'nhiệm vụ', 'task', lang)} ({k_phrase or 'none'}).")
+    t_phrase = _counts_phrase(
+        tc, vocab.TARGET_ORDER, vocab.target_status, "chỉ tiêu", ("target", "targets"), lang, noun=False
+    )
+    k_phrase = _counts_phrase(kc, vocab.TASK_ORDER, vocab.task_status, "nhiệm vụ", ("task", "tasks"), lang, noun=False)
+    body = _t(
+        lang,
+        f"Tình trạng thực hiện chỉ tiêu và nhiệm vụ theo lĩnh vực đến {plabel}: "
+        f"{fmt.count(len(targets), 'chỉ tiêu', 'target', lang)} ({t_phrase or 'không có'}); "
+        f"{fmt.count(len(tasks), 'nhiệm vụ', 'task', lang)} ({k_phrase or 'không có'}).",
+        f"Status of targets and tasks by reform area as of {plabel}: "
+        f"{fmt.count(len(targets), 'chỉ tiêu', 'target', lang)} ({t_phrase or 'none'}); "
+        f"{fmt.count(len(tasks), 'nhiệm vụ', 'task', lang)} ({k_phrase or 'none'}).",
+    )
     return Chart(fig, title, _caption(number, lang, body))
 
 
 # --- 2. actual vs target ------------------------------------------------------------------------
+
 
 def _percent_rows(a) -> pd.DataFrame:
     t = a.targets
@@ -345,13 +421,19 @@ def actual_vs_target(a, lang: str = "vi", number: int | None = None) -> Chart:
     """Dot plot of measured vs planned percentages, one row per target, grouped by area."""
     lang = fmt.check_lang(lang)
     plabel = periods.label(a.period, lang)
-    title = _t(lang, f"Kết quả thực hiện so với chỉ tiêu kế hoạch (tỷ lệ %) – {plabel}",
-               f"Actual values against plan targets (percentages) – {plabel}")
+    title = _t(
+        lang,
+        f"Kết quả thực hiện so với chỉ tiêu kế hoạch (tỷ lệ %) – {plabel}",
+        f"Actual values against plan targets (percentages) – {plabel}",
+    )
     rows = _percent_rows(a)
     measurable = a.targets[a.targets["measurable"].fillna(False).astype(bool)] if not a.targets.empty else a.targets
     if rows.empty:
-        msg = _t(lang, "Chưa có chỉ tiêu định lượng tính theo tỷ lệ % nào có số liệu thực hiện.",
-                 "No percentage target has a measured value yet.")
+        msg = _t(
+            lang,
+            "Chưa có chỉ tiêu định lượng tính theo tỷ lệ % nào có số liệu thực hiện.",
+            "No percentage target has a measured value yet.",
+        )
         return _message_chart(title, msg, _caption(number, lang, f"{title}. {msg}"))
 
     n = len(rows)
@@ -359,7 +441,9 @@ def actual_vs_target(a, lang: str = "vi", number: int | None = None) -> Chart:
     ax = fig.add_subplot()
     y = np.arange(n)
     name_col = "indicator_en" if lang == "en" and "indicator_en" in rows else "indicator"
-    labels = [_truncate(f"{r.target_id} {_clean(r[name_col]) or _clean(r.get('indicator'))}") for _, r in rows.iterrows()]
+    labels = [
+        _truncate(f"{r.target_id} {_clean(r[name_col]) or _clean(r.get('indicator'))}") for _, r in rows.iterrows()
+    ]
     hi = max(100.0, float(np.nanmax(rows[["actual", "target_value", "expected"]].to_numpy(dtype=float))))
 
     # Conflicting targets: every threshold of the KPI on each of its rows.
@@ -376,20 +460,36 @@ def actual_vs_target(a, lang: str = "vi", number: int | None = None) -> Chart:
             if x != r["target_id"] and pd.notna(v) and abs(float(v) - float(r["target_value"])) > 1e-9:
                 conflict_marks.append((float(v), i))
         words = " / ".join(fmt.value(v, "percent", lang) for v in vals)
-        conflict_notes.append((i, _t(lang, f"mâu thuẫn: {words}", f"conflict: {words}"),
-                               [r["actual"], r["target_value"]] + vals))
+        conflict_notes.append(
+            (i, _t(lang, f"mâu thuẫn: {words}", f"conflict: {words}"), [r["actual"], r["target_value"]] + vals)
+        )
 
     # Gap line, expected (pro-rated) level, target, conflict thresholds, actual.
-    ax.hlines(y, np.minimum(rows["actual"], rows["target_value"]), np.maximum(rows["actual"], rows["target_value"]),
-              color="#BBBBBB", linewidth=1.5, zorder=1)
+    ax.hlines(
+        y,
+        np.minimum(rows["actual"], rows["target_value"]),
+        np.maximum(rows["actual"], rows["target_value"]),
+        color="#BBBBBB",
+        linewidth=1.5,
+        zorder=1,
+    )
     exp = rows["expected"].notna() & (rows["expected"] - rows["target_value"]).abs().gt(1e-9)
-    ax.scatter(rows.loc[exp, "expected"], y[exp.to_numpy()], marker="|", s=140, linewidths=2.2, color="#AAAAAA",
-               zorder=2, clip_on=False)
+    ax.scatter(
+        rows.loc[exp, "expected"],
+        y[exp.to_numpy()],
+        marker="|",
+        s=140,
+        linewidths=2.2,
+        color="#AAAAAA",
+        zorder=2,
+        clip_on=False,
+    )
     ax.scatter(rows["target_value"], y, marker="|", s=180, linewidths=2.4, color=_INK, zorder=3, clip_on=False)
     if conflict_marks:
         cx, cy = zip(*conflict_marks)
-        ax.scatter(cx, cy, marker="|", s=180, linewidths=2.0, color=vocab.STATUS_COLORS["missed"], zorder=3,
-                   clip_on=False)
+        ax.scatter(
+            cx, cy, marker="|", s=180, linewidths=2.0, color=vocab.STATUS_COLORS["missed"], zorder=3, clip_on=False
+        )
     colors = [vocab.STATUS_COLORS.get(s, "#999999") for s in rows["status"]]
     ax.scatter(rows["actual"], y, s=46, c=colors, edgecolors=_INK, linewidths=0.6, zorder=4, clip_on=False)
     for i, note, xs in conflict_notes:
@@ -402,19 +502,26 @@ def actual_vs_target(a, lang: str = "vi", number: int | None = None) -> Chart:
     # Measured value column and area brackets at the right edge.
     trans = ax.get_yaxis_transform()
     for yi, v in zip(y, rows["actual"]):
-        ax.text(1.015, yi, fmt.percent(v, 1, lang), transform=trans, ha="left", va="center", fontsize=8,
-                color=_INK)
-    ax.annotate(_t(lang, "Thực hiện", "Actual"), (1.015, 1.0), xycoords="axes fraction", xytext=(0, 3),
-                textcoords="offset points", ha="left", va="bottom", fontsize=8, color=_MUTED)
-    bounds = rows.groupby("area_id", sort=False).apply(lambda g: (g.index.min(), g.index.max()),
-                                                        include_groups=False)
+        ax.text(1.015, yi, fmt.percent(v, 1, lang), transform=trans, ha="left", va="center", fontsize=8, color=_INK)
+    ax.annotate(
+        _t(lang, "Thực hiện", "Actual"),
+        (1.015, 1.0),
+        xycoords="axes fraction",
+        xytext=(0, 3),
+        textcoords="offset points",
+        ha="left",
+        va="bottom",
+        fontsize=8,
+        color=_MUTED,
+    )
+    bounds = rows.groupby("area_id", sort=False).apply(lambda g: (g.index.min(), g.index.max()), include_groups=False)
     for area_id, (first, last) in bounds.items():
         if first > 0:
             ax.axhline(first - 0.5, color="#CCCCCC", linewidth=0.8, zorder=0)
-        ax.plot([1.135, 1.135], [first - 0.3, last + 0.3], transform=trans, color=_MUTED, linewidth=1,
-                clip_on=False)
-        ax.text(1.15, (first + last) / 2, str(area_id), transform=trans, ha="left", va="center", fontsize=8,
-                color=_MUTED)
+        ax.plot([1.135, 1.135], [first - 0.3, last + 0.3], transform=trans, color=_MUTED, linewidth=1, clip_on=False)
+        ax.text(
+            1.15, (first + last) / 2, str(area_id), transform=trans, ha="left", va="center", fontsize=8, color=_MUTED
+        )
 
     ax.set_yticks(y, labels, fontsize=8)
     ax.set_ylim(n - 0.5, -0.5)
@@ -428,17 +535,45 @@ def actual_vs_target(a, lang: str = "vi", number: int | None = None) -> Chart:
 
     present = [c for c in vocab.TARGET_ORDER if c in set(rows["status"])]
     handles = _status_legend(present, vocab.target_status, lang, marker="o")
-    handles.append(Line2D([], [], marker="|", linestyle="", markersize=12, markeredgewidth=2.4, color=_INK,
-                          label=_t(lang, "Chỉ tiêu kế hoạch", "Plan target")))
+    handles.append(
+        Line2D(
+            [],
+            [],
+            marker="|",
+            linestyle="",
+            markersize=12,
+            markeredgewidth=2.4,
+            color=_INK,
+            label=_t(lang, "Chỉ tiêu kế hoạch", "Plan target"),
+        )
+    )
     if exp.any():
-        handles.append(Line2D([], [], marker="|", linestyle="", markersize=12, markeredgewidth=2.2, color="#AAAAAA",
-                              label=_t(lang, "Mức cần đạt theo tiến độ", "Pro-rated level due by now")))
+        handles.append(
+            Line2D(
+                [],
+                [],
+                marker="|",
+                linestyle="",
+                markersize=12,
+                markeredgewidth=2.2,
+                color="#AAAAAA",
+                label=_t(lang, "Mức cần đạt theo tiến độ", "Pro-rated level due by now"),
+            )
+        )
     if conflict_marks:
-        handles.append(Line2D([], [], marker="|", linestyle="", markersize=12, markeredgewidth=2.0,
-                              color=vocab.STATUS_COLORS["missed"],
-                              label=_t(lang, "Chỉ tiêu khác cùng nội dung", "Conflicting target, same KPI")))
-    fig.legend(handles=handles, loc="outside lower center", ncols=3, fontsize=8, handletextpad=0.3,
-               columnspacing=1.2)
+        handles.append(
+            Line2D(
+                [],
+                [],
+                marker="|",
+                linestyle="",
+                markersize=12,
+                markeredgewidth=2.0,
+                color=vocab.STATUS_COLORS["missed"],
+                label=_t(lang, "Chỉ tiêu khác cùng nội dung", "Conflicting target, same KPI"),
+            )
+        )
+    fig.legend(handles=handles, loc="outside lower center", ncols=3, fontsize=8, handletextpad=0.3, columnspacing=1.2)
     _title(fig, title)
 
     counts = measurable["status"].value_counts() if len(measurable) else pd.Series(dtype=int)
@@ -447,20 +582,30 @@ def actual_vs_target(a, lang: str = "vi", number: int | None = None) -> Chart:
     for kpi, g in a.targets[a.targets["conflict_with"].notna()].groupby("kpi", sort=False):
         parts = [f"{fmt.value(v, 'percent', lang)} ({tid})" for tid, v in zip(g["target_id"], g["target_value"])]
         conflicts.append(_t(lang, " và ", " and ").join(parts))
-    body = _t(lang,
-              f"Kết quả thực hiện các chỉ tiêu định lượng đến {plabel}: {phrase}. "
-              f"Biểu đồ thể hiện {fmt.count(n, 'chỉ tiêu', 'target', lang)} tính theo tỷ lệ % đã có số liệu; "
-              "chấm màu: giá trị thực hiện, vạch đen: chỉ tiêu kế hoạch, vạch xám: mức cần đạt theo tiến độ.",
-              f"Quantified targets as of {plabel}: {phrase}. "
-              f"The chart shows the {fmt.count(n, 'chỉ tiêu', 'target', lang)} set as percentages that have a "
-              "measured value; dot: actual, black tick: plan target, grey tick: pro-rated level due by now.")
+    body = _t(
+        lang,
+        f"Kết quả thực hiện các chỉ tiêu định lượng đến {plabel}: {phrase}. "
+        f"Biểu đồ thể hiện {fmt.count(n, 'chỉ tiêu', 'target', lang)} tính theo tỷ lệ % đã có số liệu; "
+        "chấm màu: giá trị thực hiện, vạch đen: chỉ tiêu kế hoạch, vạch xám: mức cần đạt theo tiến độ.",
+        f"Quantified targets as of {plabel}: {phrase}. "
+        f"The chart shows the {fmt.count(n, 'chỉ tiêu', 'target', lang)} set as percentages that have a "
+        "measured value; dot: actual, black tick: plan target, grey tick: pro-rated level due by now.",
+    )
     if conflicts:
-        body += _t(lang, " Kế hoạch đặt hai mức khác nhau cho cùng một nội dung: ",
-                   " The plan sets different levels for the same measure: ") + "; ".join(conflicts) + "."
+        body += (
+            _t(
+                lang,
+                " Kế hoạch đặt hai mức khác nhau cho cùng một nội dung: ",
+                " The plan sets different levels for the same measure: ",
+            )
+            + "; ".join(conflicts)
+            + "."
+        )
     return Chart(fig, title, _caption(number, lang, body))
 
 
 # --- 3. one-stop KPIs by month ------------------------------------------------------------------
+
 
 def _month_label(ts: pd.Timestamp, lang: str, with_year: bool) -> str:
     if lang == "vi":
@@ -472,17 +617,28 @@ def tthc_by_month(a, lang: str = "vi", number: int | None = None) -> Chart:
     """Monthly one-stop KPIs of the year to date, with the plan's targets as dashed lines."""
     lang = fmt.check_lang(lang)
     plabel = periods.label(a.period, lang)
-    title = _t(lang, f"Kết quả giải quyết thủ tục hành chính theo tháng, lũy kế đến {plabel}",
-               f"One-stop dossier indicators by month, year to {plabel}")
+    title = _t(
+        lang,
+        f"Kết quả giải quyết thủ tục hành chính theo tháng, lũy kế đến {plabel}",
+        f"One-stop dossier indicators by month, year to {plabel}",
+    )
     bm = a.tthc.by_month if a.tthc is not None else None
     if bm is not None:
         bm = bm[bm["kpi"].isin(MONTHLY_KPIS)]
     if bm is None or bm.empty or bm["value"].notna().sum() == 0:
-        msg = (_t(lang, "Chưa có sổ hồ sơ một cửa: không tính được các chỉ số giải quyết thủ tục hành chính theo tháng.",
-                  "No one-stop dossier log yet: the monthly dossier indicators cannot be computed.")
-               if a.tthc is None else
-               _t(lang, "Sổ hồ sơ một cửa chưa có hồ sơ nào trong các tháng của kỳ báo cáo.",
-                  "The one-stop dossier log has no dossiers in the months of the period."))
+        msg = (
+            _t(
+                lang,
+                "Chưa có sổ hồ sơ một cửa: không tính được các chỉ số giải quyết thủ tục hành chính theo tháng.",
+                "No one-stop dossier log yet: the monthly dossier indicators cannot be computed.",
+            )
+            if a.tthc is None
+            else _t(
+                lang,
+                "Sổ hồ sơ một cửa chưa có hồ sơ nào trong các tháng của kỳ báo cáo.",
+                "The one-stop dossier log has no dossiers in the months of the period.",
+            )
+        )
         return _message_chart(title, msg, _caption(number, lang, f"{title}. {msg}"))
 
     months = bm.drop_duplicates("month").sort_values("month_start")[["month", "month_start", "start", "end", "partial"]]
@@ -505,8 +661,17 @@ def tthc_by_month(a, lang: str = "vi", number: int | None = None) -> Chart:
         part = g["partial"].to_numpy(dtype=bool)
         ax.plot(x, v, color=color, linewidth=2, zorder=3, label=KPI_LABELS[lang][kpi])
         ax.plot(x[~part], v[~part], linestyle="", marker=marker, markersize=6, color=color, zorder=4)
-        ax.plot(x[part], v[part], linestyle="", marker=marker, markersize=6, markerfacecolor="white",
-                markeredgecolor=color, markeredgewidth=1.5, zorder=4)
+        ax.plot(
+            x[part],
+            v[part],
+            linestyle="",
+            marker=marker,
+            markersize=6,
+            markerfacecolor="white",
+            markeredgecolor=color,
+            markeredgewidth=1.5,
+            zorder=4,
+        )
         ok = np.flatnonzero(~np.isnan(v))
         last_values.append((float(v[ok[-1]]), float(x[ok[-1]]), color))
 
@@ -534,46 +699,91 @@ def tthc_by_month(a, lang: str = "vi", number: int | None = None) -> Chart:
     gap = 105 * 10.5 / (72 * 3.4)
     ys = _spread([v for v, _, _ in last_values], gap, 1, 104)
     for (v, x, color), yl in zip(last_values, ys):
-        ax.annotate(fmt.percent(v, 1, lang), (x, yl), xytext=(7, 0), textcoords="offset points", ha="left",
-                    va="center", fontsize=8, color=color, fontweight="bold")
+        ax.annotate(
+            fmt.percent(v, 1, lang),
+            (x, yl),
+            xytext=(7, 0),
+            textcoords="offset points",
+            ha="left",
+            va="center",
+            fontsize=8,
+            color=color,
+            fontweight="bold",
+        )
     ys = _spread([v for v, _, _ in ref_lines], gap, 1, 104)
     trans = ax.get_yaxis_transform()
     for (v, text, color), yl in zip(ref_lines, ys):
         ax.text(1.01, yl, text, transform=trans, ha="left", va="center", fontsize=8, color=color)
 
-    handles = [Line2D([], [], color=_KPI_STYLE[k][0], marker=_KPI_STYLE[k][1], linewidth=2, markersize=6,
-                      label=KPI_LABELS[lang][k]) for k in MONTHLY_KPIS if (bm["kpi"] == k).any()]
+    handles = [
+        Line2D(
+            [],
+            [],
+            color=_KPI_STYLE[k][0],
+            marker=_KPI_STYLE[k][1],
+            linewidth=2,
+            markersize=6,
+            label=KPI_LABELS[lang][k],
+        )
+        for k in MONTHLY_KPIS
+        if (bm["kpi"] == k).any()
+    ]
     if ref_lines:
-        handles.append(Line2D([], [], color=_MUTED, linestyle="--", linewidth=1.2,
-                              label=_t(lang, "Chỉ tiêu kế hoạch", "Plan target")))
+        handles.append(
+            Line2D(
+                [], [], color=_MUTED, linestyle="--", linewidth=1.2, label=_t(lang, "Chỉ tiêu kế hoạch", "Plan target")
+            )
+        )
     if months["partial"].any():
-        handles.append(Line2D([], [], color=_MUTED, marker="o", linestyle="", markerfacecolor="white",
-                              markeredgewidth=1.5, label=_t(lang, "Tháng cắt theo mốc số liệu",
-                                                           "Month cut by the data cut-off")))
+        handles.append(
+            Line2D(
+                [],
+                [],
+                color=_MUTED,
+                marker="o",
+                linestyle="",
+                markerfacecolor="white",
+                markeredgewidth=1.5,
+                label=_t(lang, "Tháng cắt theo mốc số liệu", "Month cut by the data cut-off"),
+            )
+        )
     fig.legend(handles=handles, loc="outside lower center", ncols=2, fontsize=8)
     _title(fig, title)
 
     ytd = getattr(a.tthc, "ytd_window", None) or a.ytd_window
-    span = _t(lang, f"từ {fmt.date_short(ytd.start, lang)} đến {fmt.date_short(ytd.end, lang)}",
-              f"from {fmt.date_short(ytd.start, lang)} to {fmt.date_short(ytd.end, lang)}")
-    body = _t(lang, f"Các chỉ số giải quyết thủ tục hành chính theo tháng, lũy kế đến {plabel} ({span}); "
-                    "đường nét đứt: chỉ tiêu kế hoạch.",
-              f"One-stop dossier indicators by month, year to {plabel} ({span}); dashed lines: plan targets.")
+    span = _t(
+        lang,
+        f"từ {fmt.date_short(ytd.start, lang)} đến {fmt.date_short(ytd.end, lang)}",
+        f"from {fmt.date_short(ytd.start, lang)} to {fmt.date_short(ytd.end, lang)}",
+    )
+    body = _t(
+        lang,
+        f"Các chỉ số giải quyết thủ tục hành chính theo tháng, lũy kế đến {plabel} ({span}); "
+        "đường nét đứt: chỉ tiêu kế hoạch.",
+        f"One-stop dossier indicators by month, year to {plabel} ({span}); dashed lines: plan targets.",
+    )
     for kpi, g in refs.groupby("kpi", sort=False):
         if g["target_value"].nunique() > 1:
             parts = [f"{fmt.value(v, 'percent', lang)} ({tid})" for tid, v in zip(g["target_id"], g["target_value"])]
-            body += _t(lang, f" Kế hoạch đặt các mức khác nhau cho {_lower_first(KPI_LABELS[lang][kpi])}: ",
-                       f" The plan sets different targets for “{_lower_first(KPI_LABELS[lang][kpi])}”: ")
+            body += _t(
+                lang,
+                f" Kế hoạch đặt các mức khác nhau cho {_lower_first(KPI_LABELS[lang][kpi])}: ",
+                f" The plan sets different targets for “{_lower_first(KPI_LABELS[lang][kpi])}”: ",
+            )
             body += _t(lang, " và ", " and ").join(parts) + "."
     cut = months[months["partial"]]
     if len(cut):
         spans = ", ".join(f"{r.start:%d/%m}–{r.end:%d/%m/%Y}" for r in cut.itertuples())
-        body += _t(lang, f" Điểm rỗng: tháng cắt theo mốc số liệu ({spans}).",
-                   f" Hollow markers: months cut by the data cut-off ({spans}).")
+        body += _t(
+            lang,
+            f" Điểm rỗng: tháng cắt theo mốc số liệu ({spans}).",
+            f" Hollow markers: months cut by the data cut-off ({spans}).",
+        )
     return Chart(fig, title, _caption(number, lang, body))
 
 
 # --- 4. task timeline -----------------------------------------------------------------------
+
 
 def _as_date(x) -> date:
     return x.date() if isinstance(x, (pd.Timestamp, datetime)) else x
@@ -588,8 +798,9 @@ def task_timeline(a, lang: str = "vi", number: int | None = None) -> Chart:
     if not t.empty:
         t = t[~t["recurring"].fillna(False).astype(bool) & t["deadline"].notna()].reset_index(drop=True)
     if t.empty:
-        msg = _t(lang, "Kế hoạch không có nhiệm vụ nào có thời hạn cụ thể.",
-                 "The plan has no task with a fixed deadline.")
+        msg = _t(
+            lang, "Kế hoạch không có nhiệm vụ nào có thời hạn cụ thể.", "The plan has no task with a fixed deadline."
+        )
         return _message_chart(title, msg, _caption(number, lang, f"{title}. {msg}"))
 
     n = len(t)
@@ -611,8 +822,14 @@ def task_timeline(a, lang: str = "vi", number: int | None = None) -> Chart:
             stop = None
         if stop is not None and stop != d0:
             late = stop > d0
-            ax.plot([d0, stop], [i, i], color=color if late else "#BBBBBB", linewidth=3.5 if late else 1.5,
-                    solid_capstyle="butt", zorder=2)
+            ax.plot(
+                [d0, stop],
+                [i, i],
+                color=color if late else "#BBBBBB",
+                linewidth=3.5 if late else 1.5,
+                solid_capstyle="butt",
+                zorder=2,
+            )
             if late and not fmt.is_missing(r.get("days_late")) and r["days_late"] > 0:
                 days = int(r["days_late"])
                 word = _t(lang, f"+{_num(days, 0, lang)} ngày", f"+{_num(days, 0, lang)} days")
@@ -620,18 +837,37 @@ def task_timeline(a, lang: str = "vi", number: int | None = None) -> Chart:
     ax.scatter(deadline, y, marker="D", s=34, c=colors, edgecolors=_INK, linewidths=0.7, zorder=3, clip_on=False)
     has_done = done.notna().to_numpy()
     if has_done.any():
-        ax.scatter(done[has_done], y[has_done], marker="o", s=42, c=[c for c, h in zip(colors, has_done) if h],
-                   edgecolors=_INK, linewidths=0.7, zorder=4, clip_on=False)
+        ax.scatter(
+            done[has_done],
+            y[has_done],
+            marker="o",
+            s=42,
+            c=[c for c, h in zip(colors, has_done) if h],
+            edgecolors=_INK,
+            linewidths=0.7,
+            zorder=4,
+            clip_on=False,
+        )
 
     year = a.period.year
     lo = min([pd.Timestamp(year, 1, 1)] + [d for d in deadline.dropna()] + [d for d in done.dropna()])
     hi = max([pd.Timestamp(year, 12, 31)] + [d for d in deadline.dropna()] + [d for d in done.dropna()])
     ax.set_xlim(lo - pd.Timedelta(days=6), hi + pd.Timedelta(days=8))
     ax.axvline(end, color=_INK, linestyle="--", linewidth=1.2, zorder=1)
-    ax.text(end, -0.7, _t(lang, f"Chốt số liệu {fmt.date_short(_as_date(end), lang)}",
-                          f"Data cut-off {fmt.date_short(_as_date(end), lang)}"),
-            ha="center", va="bottom", fontsize=8, color=_INK,
-            bbox={"facecolor": "white", "edgecolor": "none", "pad": 1.5})
+    ax.text(
+        end,
+        -0.7,
+        _t(
+            lang,
+            f"Chốt số liệu {fmt.date_short(_as_date(end), lang)}",
+            f"Data cut-off {fmt.date_short(_as_date(end), lang)}",
+        ),
+        ha="center",
+        va="bottom",
+        fontsize=8,
+        color=_INK,
+        bbox={"facecolor": "white", "edgecolor": "none", "pad": 1.5},
+    )
 
     # Grid lines at month boundaries, month names in the middle of each month.
     starts = pd.date_range(lo.to_period("M").to_timestamp(), hi, freq="MS")
@@ -639,8 +875,11 @@ def task_timeline(a, lang: str = "vi", number: int | None = None) -> Chart:
     ax.xaxis.set_major_locator(FixedLocator(mdates.date2num(starts)))
     ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _p: ""))
     ax.xaxis.set_minor_locator(FixedLocator(mdates.date2num(mids)))
-    ax.xaxis.set_minor_formatter(FuncFormatter(lambda v, _p: _month_label(pd.Timestamp(mdates.num2date(v)), lang,
-                                                                          mdates.num2date(v).year != year)))
+    ax.xaxis.set_minor_formatter(
+        FuncFormatter(
+            lambda v, _p: _month_label(pd.Timestamp(mdates.num2date(v)), lang, mdates.num2date(v).year != year)
+        )
+    )
     ax.tick_params(axis="x", which="both", length=0, labelsize=8)
     ax.tick_params(axis="x", which="minor", labelsize=8)
     ax.set_xlabel(_t(lang, f"Tháng (năm {year})", f"Month ({year})"))
@@ -653,12 +892,27 @@ def task_timeline(a, lang: str = "vi", number: int | None = None) -> Chart:
     present = [c for c in vocab.TASK_ORDER if c in set(t["status"])]
     handles = _status_legend(present, vocab.task_status, lang)
     handles += [
-        Line2D([], [], marker="D", linestyle="", markersize=6, markerfacecolor="white", markeredgecolor=_INK,
-               label=_t(lang, "Thời hạn", "Deadline")),
-        Line2D([], [], marker="o", linestyle="", markersize=7, markerfacecolor="white", markeredgecolor=_INK,
-               label=_t(lang, "Ngày hoàn thành", "Completed on")),
-        Line2D([], [], color=vocab.STATUS_COLORS["overdue"], linewidth=3.5,
-               label=_t(lang, "Số ngày trễ", "Days late")),
+        Line2D(
+            [],
+            [],
+            marker="D",
+            linestyle="",
+            markersize=6,
+            markerfacecolor="white",
+            markeredgecolor=_INK,
+            label=_t(lang, "Thời hạn", "Deadline"),
+        ),
+        Line2D(
+            [],
+            [],
+            marker="o",
+            linestyle="",
+            markersize=7,
+            markerfacecolor="white",
+            markeredgecolor=_INK,
+            label=_t(lang, "Ngày hoàn thành", "Completed on"),
+        ),
+        Line2D([], [], color=vocab.STATUS_COLORS["overdue"], linewidth=3.5, label=_t(lang, "Số ngày trễ", "Days late")),
     ]
     fig.legend(handles=handles, loc="outside lower center", ncols=3, fontsize=8)
     _title(fig, title)
@@ -666,17 +920,20 @@ def task_timeline(a, lang: str = "vi", number: int | None = None) -> Chart:
     counts = t["status"].value_counts()
     phrase = _counts_phrase(counts, vocab.TASK_ORDER, vocab.task_status, "nhiệm vụ", ("task", "tasks"), lang)
     cut = fmt.date_short(_as_date(end), lang)
-    body = _t(lang,
-              f"Tiến độ {fmt.count(n, 'nhiệm vụ', 'task', lang)} có thời hạn đến {plabel}: {phrase}. "
-              f"Hình thoi: thời hạn; chấm tròn: ngày hoàn thành; vạch màu: số ngày trễ hạn tính đến "
-              f"ngày chốt số liệu {cut} (đường nét đứt).",
-              f"Progress of the {fmt.count(n, 'nhiệm vụ', 'task', lang)} with a deadline as of {plabel}: {phrase}. "
-              f"Diamond: deadline; dot: completion date; coloured bar: days late up to the data cut-off "
-              f"{cut} (dashed line).")
+    body = _t(
+        lang,
+        f"Tiến độ {fmt.count(n, 'nhiệm vụ', 'task', lang)} có thời hạn đến {plabel}: {phrase}. "
+        f"Hình thoi: thời hạn; chấm tròn: ngày hoàn thành; vạch màu: số ngày trễ hạn tính đến "
+        f"ngày chốt số liệu {cut} (đường nét đứt).",
+        f"Progress of the {fmt.count(n, 'nhiệm vụ', 'task', lang)} with a deadline as of {plabel}: {phrase}. "
+        f"Diamond: deadline; dot: completion date; coloured bar: days late up to the data cut-off "
+        f"{cut} (dashed line).",
+    )
     return Chart(fig, title, _caption(number, lang, body))
 
 
 # --- 5. area scores over time --------------------------------------------------------------------
+
 
 def _period_key(code: str) -> tuple:
     p = periods.parse_period(code)
@@ -691,8 +948,7 @@ def area_heatmap(history: pd.DataFrame | None, lang: str = "vi", number: int | N
     column when given.
     """
     lang = fmt.check_lang(lang)
-    title = _t(lang, "Điểm đánh giá các lĩnh vực cải cách hành chính qua các kỳ",
-               "Reform-area scores by period")
+    title = _t(lang, "Điểm đánh giá các lĩnh vực cải cách hành chính qua các kỳ", "Reform-area scores by period")
     h = history if history is not None else pd.DataFrame()
     if not h.empty and "period" in h:
         last_code = max((str(p) for p in h["period"].dropna().unique()), key=_period_key, default=None)
@@ -703,8 +959,9 @@ def area_heatmap(history: pd.DataFrame | None, lang: str = "vi", number: int | N
         return _message_chart(title, msg, _caption(number, lang, f"{title}. {msg}"))
 
     h = h.copy()
-    name_col = next((c for c in (["area_name_en", "name_en"] if lang == "en" else []) + ["area_name", "name"]
-                     if c in h), None)
+    name_col = next(
+        (c for c in (["area_name_en", "name_en"] if lang == "en" else []) + ["area_name", "name"] if c in h), None
+    )
     area_ids = list(dict.fromkeys(h["area_id"]))
     names = {}
     for aid in area_ids:
@@ -725,9 +982,19 @@ def area_heatmap(history: pd.DataFrame | None, lang: str = "vi", number: int | N
     fig = _new_figure(max(3.0, 1.6 + 0.22 * lines + 0.12 * len(area_ids)))
     ax = fig.add_subplot()
     ax.set_facecolor("#F2F2F2")
-    sns.heatmap(grid.astype(float), ax=ax, cmap="RdYlGn", vmin=0, vmax=100, annot=annot, fmt="",
-                annot_kws={"fontsize": 9}, linewidths=1.5, linecolor="white",
-                cbar_kws={"label": _t(lang, "Điểm (0–100)", "Score (0–100)"), "shrink": 0.8})
+    sns.heatmap(
+        grid.astype(float),
+        ax=ax,
+        cmap="RdYlGn",
+        vmin=0,
+        vmax=100,
+        annot=annot,
+        fmt="",
+        annot_kws={"fontsize": 9},
+        linewidths=1.5,
+        linecolor="white",
+        cbar_kws={"label": _t(lang, "Điểm (0–100)", "Score (0–100)"), "shrink": 0.8},
+    )
     for yi, row in enumerate(values):
         for xi, v in enumerate(row):
             if np.isnan(v):
@@ -747,21 +1014,26 @@ def area_heatmap(history: pd.DataFrame | None, lang: str = "vi", number: int | N
     last = codes[-1]
     plabel = periods.label(last, lang)
     col = grid[last].dropna()
-    body = _t(lang,
-              f"Điểm đánh giá các lĩnh vực cải cách hành chính theo kỳ, đến {plabel} "
-              f"(thang điểm 0–100; đỏ: thấp, xanh: cao; {fmt.DASH}: chưa chấm điểm).",
-              f"Reform-area scores by period up to {plabel} (0–100; red: low, green: high; {fmt.DASH}: not scored).")
+    body = _t(
+        lang,
+        f"Điểm đánh giá các lĩnh vực cải cách hành chính theo kỳ, đến {plabel} "
+        f"(thang điểm 0–100; đỏ: thấp, xanh: cao; {fmt.DASH}: chưa chấm điểm).",
+        f"Reform-area scores by period up to {plabel} (0–100; red: low, green: high; {fmt.DASH}: not scored).",
+    )
     if len(col):
         best, worst = col.idxmax(), col.idxmin()
-        body += _t(lang,
-                   f" {periods.label_title(last, lang)}: cao nhất {best} ({_num(col[best], 1, lang)} điểm), "
-                   f"thấp nhất {worst} ({_num(col[worst], 1, lang)} điểm).",
-                   f" {periods.label_title(last, lang)}: highest {best} ({_num(col[best], 1, lang)}), "
-                   f"lowest {worst} ({_num(col[worst], 1, lang)}).")
+        body += _t(
+            lang,
+            f" {periods.label_title(last, lang)}: cao nhất {best} ({_num(col[best], 1, lang)} điểm), "
+            f"thấp nhất {worst} ({_num(col[worst], 1, lang)} điểm).",
+            f" {periods.label_title(last, lang)}: highest {best} ({_num(col[best], 1, lang)}), "
+            f"lowest {worst} ({_num(col[worst], 1, lang)}).",
+        )
     return Chart(fig, title, _caption(number, lang, body))
 
 
 # --- 6. unit scorecard -----------------------------------------------------------------------------
+
 
 def unit_scorecard(a, lang: str = "vi", number: int | None = None) -> Chart:
     """Score per lead unit, coloured by rating band, with its task and target counts."""
@@ -770,8 +1042,7 @@ def unit_scorecard(a, lang: str = "vi", number: int | None = None) -> Chart:
     title = _t(lang, f"Điểm đánh giá theo đơn vị chủ trì – {plabel}", f"Scores by lead unit – {plabel}")
     u = a.units
     if u.empty:
-        msg = _t(lang, "Chưa có đơn vị nào được giao chủ trì chỉ tiêu, nhiệm vụ.",
-                 "No unit leads any target or task.")
+        msg = _t(lang, "Chưa có đơn vị nào được giao chủ trì chỉ tiêu, nhiệm vụ.", "No unit leads any target or task.")
         return _message_chart(title, msg, _caption(number, lang, f"{title}. {msg}"))
 
     u = u.assign(_s=u["score"].fillna(-1)).sort_values("_s", ascending=False, kind="stable").reset_index(drop=True)
@@ -806,13 +1077,22 @@ def unit_scorecard(a, lang: str = "vi", number: int | None = None) -> Chart:
             ax.axvline(b["min"], color="#999999", linestyle=":", linewidth=1, zorder=0)
     for yi, (_, r) in enumerate(u.iterrows()):
         s = r["score"]
-        counts = (f"{fmt.count(int(r['tasks']), 'nhiệm vụ', 'task', lang)}, "
-                  f"{fmt.count(int(r['targets']), 'chỉ tiêu', 'target', lang)}")
+        counts = (
+            f"{fmt.count(int(r['tasks']), 'nhiệm vụ', 'task', lang)}, "
+            f"{fmt.count(int(r['targets']), 'chỉ tiêu', 'target', lang)}"
+        )
         head = _t(lang, "chưa chấm điểm", "not scored") if fmt.is_missing(s) else _num(s, 1, lang)
         text = f"{head} · {counts}"
         inside = not fmt.is_missing(s) and s >= 55
-        ax.text(1.5 if inside else (0 if fmt.is_missing(s) else s) + 1.5, yi, text, va="center", ha="left",
-                fontsize=8, color=vocab.text_color(colors[yi]) if inside else _INK)
+        ax.text(
+            1.5 if inside else (0 if fmt.is_missing(s) else s) + 1.5,
+            yi,
+            text,
+            va="center",
+            ha="left",
+            fontsize=8,
+            color=vocab.text_color(colors[yi]) if inside else _INK,
+        )
     ax.set_yticks(y, labels, fontsize=8.5)
     ax.set_ylim(len(u) - 0.5, -0.5)
     ax.tick_params(axis="y", length=0)
@@ -832,34 +1112,59 @@ def unit_scorecard(a, lang: str = "vi", number: int | None = None) -> Chart:
             rng = _t(lang, f"dưới {up_txt}", f"< {up_txt}")
         else:
             rng = _t(lang, f"{lo_txt} – dưới {up_txt}", f"{lo_txt} to < {up_txt}")
-        handles.append(Patch(facecolor=vocab.RATING_COLORS.get(b["code"], "#DDDDDD"),
-                             label=f"{vocab.rating(b['code'], lang)} ({rng})"))
+        handles.append(
+            Patch(
+                facecolor=vocab.RATING_COLORS.get(b["code"], "#DDDDDD"),
+                label=f"{vocab.rating(b['code'], lang)} ({rng})",
+            )
+        )
     if handles:
-        fig.legend(handles=handles, loc="outside lower center", ncols=min(4, len(handles)), fontsize=8,
-                   title=_t(lang, "Xếp loại", "Rating"), title_fontsize=8)
+        fig.legend(
+            handles=handles,
+            loc="outside lower center",
+            ncols=min(4, len(handles)),
+            fontsize=8,
+            title=_t(lang, "Xếp loại", "Rating"),
+            title_fontsize=8,
+        )
     _title(fig, title)
 
     rated = pd.Series([c for c in codes if c])
-    phrase = ", ".join(f"{_num((rated == b['code']).sum(), 0, lang)} {_lower_first(vocab.rating(b['code'], lang))}"
-                       for b in bands if (rated == b["code"]).any())
-    body = _t(lang,
-              f"Điểm đánh giá của {fmt.count(len(u), 'đơn vị', 'unit', lang)} chủ trì chỉ tiêu, nhiệm vụ đến {plabel} "
-              f"(thang điểm 0–100, màu theo ngưỡng xếp loại){': ' + phrase if phrase else ''}.",
-              f"Scores of the {fmt.count(len(u), 'đơn vị', 'unit', lang)} leading targets or tasks as of {plabel} "
-              f"(0–100, coloured by rating band){': ' + phrase if phrase else ''}.")
+    phrase = ", ".join(
+        f"{_num((rated == b['code']).sum(), 0, lang)} {_lower_first(vocab.rating(b['code'], lang))}"
+        for b in bands
+        if (rated == b["code"]).any()
+    )
+    body = _t(
+        lang,
+        f"Điểm đánh giá của {fmt.count(len(u), 'đơn vị', 'unit', lang)} chủ trì chỉ tiêu, nhiệm vụ đến {plabel} "
+        f"(thang điểm 0–100, màu theo ngưỡng xếp loại){': ' + phrase if phrase else ''}.",
+        f"Scores of the {fmt.count(len(u), 'đơn vị', 'unit', lang)} leading targets or tasks as of {plabel} "
+        f"(0–100, coloured by rating band){': ' + phrase if phrase else ''}.",
+    )
     city_units = [name(r).replace("\n", " ").replace(city, "") for _, r in u.iterrows() if r.get("level") == "city"]
     if city_units:
-        body += _t(lang, f" Đơn vị cấp thành phố được giao trong kế hoạch của xã: {', '.join(city_units)}.",
-                   f" City-level units assigned in the commune's plan: {', '.join(city_units)}.")
+        body += _t(
+            lang,
+            f" Đơn vị cấp thành phố được giao trong kế hoạch của xã: {', '.join(city_units)}.",
+            f" City-level units assigned in the commune's plan: {', '.join(city_units)}.",
+        )
     return Chart(fig, title, _caption(number, lang, body))
 
 
 # --- all of them -------------------------------------------------------------------------------------
 
+
 def _history_from(a) -> pd.DataFrame:
     """A one-period history from the assessment itself (when no history is given)."""
-    return pd.DataFrame({"area_id": a.areas["area_id"], "area_name": a.areas["name"],
-                         "period": a.period.code, "score": a.areas["score"]})
+    return pd.DataFrame(
+        {
+            "area_id": a.areas["area_id"],
+            "area_name": a.areas["name"],
+            "period": a.period.code,
+            "score": a.areas["score"],
+        }
+    )
 
 
 def all_charts(a, history: pd.DataFrame | None = None, lang: str = "vi", start: int = 1) -> list[Chart]:

@@ -27,18 +27,18 @@ from __future__ import annotations
 
 import tomllib
 import unicodedata
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from functools import lru_cache
 from importlib import resources
-from typing import Iterable, Mapping
 
 import numpy as np
 import pandas as pd
 
-from .fmt import DASH
-from .periods import Window
-from .schemas import norm_key
+from cchc_lib.core.periods import Window
+from cchc_lib.core.schemas import norm_key
+from cchc_lib.i18n.fmt import DASH
 
 __all__ = [
     "CHANNELS",
@@ -73,9 +73,7 @@ KPI_NAMES: tuple[str, ...] = (
 DOSSIER_KPIS: tuple[str, ...] = KPI_NAMES[:7]
 FEEDBACK_KPIS: tuple[str, ...] = KPI_NAMES[7:]
 
-KPI_UNITS: dict[str, str] = {
-    name: "count" if name == "overdue_pending" else "percent" for name in KPI_NAMES
-}
+KPI_UNITS: dict[str, str] = {name: "count" if name == "overdue_pending" else "percent" for name in KPI_NAMES}
 
 KPI_LABELS: dict[str, dict[str, str]] = {
     "vi": {
@@ -179,25 +177,36 @@ def _parse_config(raw: Mapping) -> TthcConfig:
     """Check the file's promises (known KPIs, 100 points) so a bad edit fails loudly."""
     land = raw.get("land_fields", ["Đất đai"])
     if isinstance(land, str) or not all(isinstance(x, str) for x in land):
-        raise ValueError("tthc.toml: land_fields phải là danh sách tên lĩnh vực, ví dụ [\"Đất đai\"].")
+        raise ValueError('tthc.toml: land_fields phải là danh sách tên lĩnh vực, ví dụ ["Đất đai"].')
     d766 = raw["decision_766"]
     groups = []
     for g in d766["groups"]:
         unknown = [k for k in g.get("kpis", []) if k not in KPI_NAMES or KPI_UNITS[k] != "percent"]
         if unknown:
-            raise ValueError(f"tthc.toml: nhóm '{g['id']}' dùng chỉ số không hợp lệ {unknown}; "
-                             f"chỉ chấp nhận các tỷ lệ trong {KPI_NAMES}.")
-        groups.append(Group766(
-            group_id=g["id"], name=g["name"], name_en=g["name_en"],
-            max_points=float(g["max_points"]), kpis=tuple(g.get("kpis", [])),
-            needs=g.get("needs", ""), note=g.get("note", ""),
-        ))
+            raise ValueError(
+                f"tthc.toml: nhóm '{g['id']}' dùng chỉ số không hợp lệ {unknown}; "
+                f"chỉ chấp nhận các tỷ lệ trong {KPI_NAMES}."
+            )
+        groups.append(
+            Group766(
+                group_id=g["id"],
+                name=g["name"],
+                name_en=g["name_en"],
+                max_points=float(g["max_points"]),
+                kpis=tuple(g.get("kpis", [])),
+                needs=g.get("needs", ""),
+                note=g.get("note", ""),
+            )
+        )
     total = sum(g.max_points for g in groups)
     if abs(total - 100) > 1e-9:
         raise ValueError(f"tthc.toml: tổng điểm tối đa các nhóm Quyết định 766 là {total:g}, cần đúng 100.")
     return TthcConfig(
-        land_fields=tuple(land), groups=tuple(groups),
-        disclaimer=d766["disclaimer"], disclaimer_en=d766["disclaimer_en"], source=d766["source"],
+        land_fields=tuple(land),
+        groups=tuple(groups),
+        disclaimer=d766["disclaimer"],
+        disclaimer_en=d766["disclaimer_en"],
+        source=d766["source"],
     )
 
 
@@ -231,7 +240,7 @@ def _check_columns(df: pd.DataFrame, required: Iterable[str], what: str) -> None
     if missing:
         raise TthcInputError(
             f"Bảng {what} thiếu cột {', '.join(missing)}: hãy đọc tệp bằng bộ nạp dữ liệu "
-            "(cchc_lib.progress) để có đủ cột đã chuẩn hóa."
+            "(cchc_lib.progress.loader) để có đủ cột đã chuẩn hóa."
         )
 
 
@@ -261,7 +270,7 @@ def _words(series: pd.Series, allowed: tuple[str, ...], what: str) -> None:
         examples = ", ".join(repr(v) for v in pd.unique(series[bad])[:5])
         raise TthcInputError(
             f"Cột '{series.name}' của bảng {what} có giá trị ngoài {allowed}: {examples}. "
-            "Hãy đọc tệp bằng bộ nạp dữ liệu (cchc_lib.progress) để chuẩn hóa các từ."
+            "Hãy đọc tệp bằng bộ nạp dữ liệu (cchc_lib.progress.loader) để chuẩn hóa các từ."
         )
 
 
@@ -441,14 +450,20 @@ def _value(kpi: str, num: np.ndarray, den: np.ndarray, has_data: bool) -> np.nda
         return np.where(den > 0, 100.0 * num / np.where(den > 0, den, 1.0), np.nan)
 
 
-def _overall_rows(spec: Mapping[str, tuple[str, str]], flags: Mapping[str, np.ndarray],
-                  has_data: bool) -> list[dict]:
+def _overall_rows(spec: Mapping[str, tuple[str, str]], flags: Mapping[str, np.ndarray], has_data: bool) -> list[dict]:
     rows = []
     for kpi, (num_flag, den_flag) in spec.items():
         num = int(np.count_nonzero(flags[num_flag]))
         den = int(np.count_nonzero(flags[den_flag]))
-        rows.append({"kpi": kpi, "value": float(_value(kpi, num, den, has_data)),
-                     "numerator": num, "denominator": den, "unit": KPI_UNITS[kpi]})
+        rows.append(
+            {
+                "kpi": kpi,
+                "value": float(_value(kpi, num, den, has_data)),
+                "numerator": num,
+                "denominator": den,
+                "unit": KPI_UNITS[kpi],
+            }
+        )
     return rows
 
 
@@ -470,8 +485,12 @@ def _kpis(d: _Dossiers, f: _Feedback, win: Window) -> pd.DataFrame:
     return df.set_index("kpi")
 
 
-def kpis(dossiers: pd.DataFrame, feedback: pd.DataFrame | None, window: Window,
-         land_fields: str | Iterable[str] | None = None) -> pd.DataFrame:
+def kpis(
+    dossiers: pd.DataFrame,
+    feedback: pd.DataFrame | None,
+    window: Window,
+    land_fields: str | Iterable[str] | None = None,
+) -> pd.DataFrame:
     """The nine one-stop KPIs for one window, indexed by KPI name (``KPI_NAMES`` order).
 
     Columns: ``value`` (percent 0–100, or a count for ``overdue_pending``), ``numerator``,
@@ -494,22 +513,32 @@ def _kpis_by_field(d: _Dossiers, win: Window) -> pd.DataFrame:
     # Fields with no activity in the window (nothing received, returned or pending) would
     # only add rows of "no data": leave them out. Order: busiest field first.
     activity = counts["received"] + counts["returned"] + counts["pending"]
-    order = sorted((i for i in range(nf) if activity[i] > 0),
-                   key=lambda i: (d.field_names[i] == NO_FIELD, -counts["received"][i], d.field_names[i]))
+    order = sorted(
+        (i for i in range(nf) if activity[i] > 0),
+        key=lambda i: (d.field_names[i] == NO_FIELD, -counts["received"][i], d.field_names[i]),
+    )
     rows = []
     for i in order:
         for kpi, (num_flag, den_flag) in _DOSSIER_SPEC.items():
             if kpi == "land_satisfaction_rate" and not d.field_is_land[i]:
                 continue  # the land target concerns land fields only
             num, den = int(counts[num_flag][i]), int(counts[den_flag][i])
-            rows.append({"field": d.field_names[i], "kpi": kpi,
-                         "value": float(_value(kpi, num, den, True)),
-                         "numerator": num, "denominator": den, "unit": KPI_UNITS[kpi]})
+            rows.append(
+                {
+                    "field": d.field_names[i],
+                    "kpi": kpi,
+                    "value": float(_value(kpi, num, den, True)),
+                    "numerator": num,
+                    "denominator": den,
+                    "unit": KPI_UNITS[kpi],
+                }
+            )
     return _frame(rows, _BY_FIELD_COLUMNS)
 
 
-def kpis_by_field(dossiers: pd.DataFrame, window: Window,
-                  land_fields: str | Iterable[str] | None = None) -> pd.DataFrame:
+def kpis_by_field(
+    dossiers: pd.DataFrame, window: Window, land_fields: str | Iterable[str] | None = None
+) -> pd.DataFrame:
     """Dossier KPIs per field (lĩnh vực), long form, to show where a rate is won or lost.
 
     Columns: field, kpi, value, numerator, denominator, unit. Spellings that differ only in
@@ -538,18 +567,34 @@ def month_slices(win: Window) -> list[tuple[str, date, date, date, bool]]:
     return out
 
 
-_BY_MONTH_COLUMNS = ["month", "month_start", "start", "end", "partial", "kpi", "value",
-                     "numerator", "denominator", "unit"]
+_BY_MONTH_COLUMNS = [
+    "month",
+    "month_start",
+    "start",
+    "end",
+    "partial",
+    "kpi",
+    "value",
+    "numerator",
+    "denominator",
+    "unit",
+]
 
 
 def _kpis_by_month(d: _Dossiers, f: _Feedback, win: Window) -> pd.DataFrame:
     rows = []
     for label, first, start, end, partial in month_slices(win):
         sub = replace(win, start=start, end=end)
-        head = {"month": label, "month_start": pd.Timestamp(first), "start": pd.Timestamp(start),
-                "end": pd.Timestamp(end), "partial": partial}
-        for row in (_overall_rows(_DOSSIER_SPEC, _dossier_flags(d, sub), d.n > 0)
-                    + _overall_rows(_FEEDBACK_SPEC, _feedback_flags(f, sub), f.n > 0)):
+        head = {
+            "month": label,
+            "month_start": pd.Timestamp(first),
+            "start": pd.Timestamp(start),
+            "end": pd.Timestamp(end),
+            "partial": partial,
+        }
+        for row in _overall_rows(_DOSSIER_SPEC, _dossier_flags(d, sub), d.n > 0) + _overall_rows(
+            _FEEDBACK_SPEC, _feedback_flags(f, sub), f.n > 0
+        ):
             rows.append({**head, **row})
     df = _frame(rows, _BY_MONTH_COLUMNS)
     df["partial"] = df["partial"].astype(bool)
@@ -558,8 +603,12 @@ def _kpis_by_month(d: _Dossiers, f: _Feedback, win: Window) -> pd.DataFrame:
     return df
 
 
-def kpis_by_month(dossiers: pd.DataFrame, feedback: pd.DataFrame | None, window: Window,
-                  land_fields: str | Iterable[str] | None = None) -> pd.DataFrame:
+def kpis_by_month(
+    dossiers: pd.DataFrame,
+    feedback: pd.DataFrame | None,
+    window: Window,
+    land_fields: str | Iterable[str] | None = None,
+) -> pd.DataFrame:
     """All nine KPIs per calendar month of the window, long form, for trend charts.
 
     Columns: month ("2024-04"), month_start (first day of the calendar month), start/end
@@ -584,8 +633,13 @@ class TthcResult:
     land_fields: tuple[str, ...] = field(default_factory=tuple)
 
 
-def assess_tthc(dossiers: pd.DataFrame, feedback: pd.DataFrame | None, window: Window,
-                ytd_window: Window, land_fields: str | Iterable[str] | None = None) -> TthcResult:
+def assess_tthc(
+    dossiers: pd.DataFrame,
+    feedback: pd.DataFrame | None,
+    window: Window,
+    ytd_window: Window,
+    land_fields: str | Iterable[str] | None = None,
+) -> TthcResult:
     """Everything the report's one-stop section needs, from one pass of preparation.
 
     ``window`` is the report period (overall, by field); ``ytd_window`` (usually
@@ -652,28 +706,32 @@ def decision_766(result: TthcResult, config: TthcConfig | None = None) -> pd.Dat
                 note += " Chưa có số liệu trong kỳ."
             if g.needs:
                 note += f" {g.needs}"
-        rows.append({
-            "group_id": g.group_id,
-            "group": g.name,
-            "group_en": g.name_en,
-            "max_points": g.max_points,
-            "coverage": g.coverage,
-            "kpis": g.kpis,
-            "measures": "; ".join(labels[k] for k in g.kpis) if g.kpis else DASH,
-            "basis_rate": mean,
-            "estimate_points": estimate,
-            "estimate_kind": cfg.disclaimer.lower(),
-            "note": note,
-        })
+        rows.append(
+            {
+                "group_id": g.group_id,
+                "group": g.name,
+                "group_en": g.name_en,
+                "max_points": g.max_points,
+                "coverage": g.coverage,
+                "kpis": g.kpis,
+                "measures": "; ".join(labels[k] for k in g.kpis) if g.kpis else DASH,
+                "basis_rate": mean,
+                "estimate_points": estimate,
+                "estimate_kind": cfg.disclaimer.lower(),
+                "note": note,
+            }
+        )
     df = pd.DataFrame(rows)
     covered = df["estimate_points"].notna()
-    df.attrs.update({
-        "disclaimer": cfg.disclaimer,
-        "disclaimer_en": cfg.disclaimer_en,
-        "source": cfg.source,
-        "points_estimated": float(df.loc[covered, "estimate_points"].sum()),
-        "points_covered": float(df.loc[covered, "max_points"].sum()),
-        "window_start": result.window.start,
-        "window_end": result.window.end,
-    })
+    df.attrs.update(
+        {
+            "disclaimer": cfg.disclaimer,
+            "disclaimer_en": cfg.disclaimer_en,
+            "source": cfg.source,
+            "points_estimated": float(df.loc[covered, "estimate_points"].sum()),
+            "points_covered": float(df.loc[covered, "max_points"].sum()),
+            "window_start": result.window.start,
+            "window_end": result.window.end,
+        }
+    )
     return df

@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING, Literal
 
-from .fmt import check_lang, date_short
+from cchc_lib.i18n.fmt import check_lang, date_short
 
 if TYPE_CHECKING:  # pandas is only needed by Window.mask
     import pandas as pd
@@ -102,21 +102,11 @@ class Period:
                 f"Loại kỳ '{self.kind}' không hợp lệ: chỉ chấp nhận "
                 "'quarter' (quý), 'half' (6 tháng) hoặc 'year' (năm)."
             )
-        if isinstance(self.year, bool) or not isinstance(self.year, int) or not (
-            MIN_YEAR <= self.year <= MAX_YEAR
-        ):
-            raise PeriodError(
-                f"Năm '{self.year}' nằm ngoài khoảng {MIN_YEAR}–{MAX_YEAR}: "
-                "kiểm tra lại năm đã gõ."
-            )
+        if isinstance(self.year, bool) or not isinstance(self.year, int) or not (MIN_YEAR <= self.year <= MAX_YEAR):
+            raise PeriodError(f"Năm '{self.year}' nằm ngoài khoảng {MIN_YEAR}–{MAX_YEAR}: kiểm tra lại năm đã gõ.")
         top = _PER_YEAR[self.kind]
-        if isinstance(self.number, bool) or not isinstance(self.number, int) or not (
-            1 <= self.number <= top
-        ):
-            raise PeriodError(
-                f"Số thứ tự kỳ '{self.number}' không hợp lệ cho loại '{self.kind}': "
-                f"cần từ 1 đến {top}."
-            )
+        if isinstance(self.number, bool) or not isinstance(self.number, int) or not (1 <= self.number <= top):
+            raise PeriodError(f"Số thứ tự kỳ '{self.number}' không hợp lệ cho loại '{self.kind}': cần từ 1 đến {top}.")
 
     @property
     def code(self) -> str:
@@ -191,9 +181,7 @@ def parse_period(text: str | int | Period) -> Period:
             return Period(year, kind, number)  # type: ignore[arg-type]
         except PeriodError as exc:  # only the year can still be wrong here
             reason = str(exc)
-            raise PeriodError(
-                f"Kỳ báo cáo '{text}' không hợp lệ: {reason[:1].lower()}{reason[1:]}"
-            ) from None
+            raise PeriodError(f"Kỳ báo cáo '{text}' không hợp lệ: {reason[:1].lower()}{reason[1:]}") from None
     raise PeriodError(f"Kỳ báo cáo '{text}' không hợp lệ: {_FORMS_HINT}")
 
 
@@ -246,8 +234,7 @@ class Window:
             values = series.dropna()
             if not all(isinstance(v, date) for v in values):
                 raise TypeError(
-                    "Cột ngày phải có kiểu datetime (dùng pandas.to_datetime trước): "
-                    f"kiểu hiện tại là {series.dtype}."
+                    f"Cột ngày phải có kiểu datetime (dùng pandas.to_datetime trước): kiểu hiện tại là {series.dtype}."
                 )
             series = pd.to_datetime(series)
         tz = series.dt.tz

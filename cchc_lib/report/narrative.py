@@ -10,14 +10,16 @@ from __future__ import annotations
 
 import pandas as pd
 
-from . import fmt, vocab
-from .periods import describe_window, label, next_period_of, window
+from cchc_lib.core.periods import describe_window, label, next_period_of, window
+from cchc_lib.i18n import fmt, vocab
 
 PHRASES = {
     "vi": {
         "reached": "{indicator} đạt {actual}",
         "vs_target": "{rel} chỉ tiêu {target}",
-        "higher": "cao hơn", "lower": "thấp hơn", "equal": "bằng",
+        "higher": "cao hơn",
+        "lower": "thấp hơn",
+        "equal": "bằng",
         "diff_pp": " ({diff})",
         "verdict": " — {status}",
         "no_data": "{indicator}: chưa có số liệu trong kỳ.",
@@ -27,18 +29,23 @@ PHRASES = {
         "conflict": " Kế hoạch đặt mức khác cho cùng chỉ tiêu ({others}); báo cáo đánh giá theo cả hai mức.",
         "source_records": " (tính từ {source})",
         "rating": "Chỉ số CCHC ước tính của xã ở mức {rating} (điểm tổng hợp {score}/100), {verdict} mục tiêu "
-                  "\"khá trở lên\". Đây là ước tính nội bộ để cảnh báo sớm, không phải kết quả chấm điểm chính thức.",
-        "rating_met": "đáp ứng", "rating_not_met": "chưa đáp ứng",
+        '"khá trở lên". Đây là ước tính nội bộ để cảnh báo sớm, không phải kết quả chấm điểm chính thức.',
+        "rating_met": "đáp ứng",
+        "rating_not_met": "chưa đáp ứng",
         "area_targets": "Lĩnh vực có {n} chỉ tiêu ({m} chỉ tiêu định lượng): {parts}.",
         "area_tasks": "Về nhiệm vụ: {parts}.",
         "area_score": "Điểm lĩnh vực ước tính: {score}/100 (độ phủ số liệu {coverage}).",
         "none": "không có",
-        "summary": ("Đến {end}, trong {n} chỉ tiêu định lượng có {met} chỉ tiêu đạt, {on_track} đúng tiến độ, "
-                    "{at_risk} có nguy cơ không đạt, {missed} không đạt và {no_data} chưa có số liệu. "
-                    "Trong {due} nhiệm vụ có thời hạn đến cuối kỳ, {done} đã hoàn thành ({late} trễ hạn) "
-                    "và {overdue} quá hạn chưa hoàn thành."),
-        "summary_tthc": ("Bộ phận một cửa tiếp nhận {received} hồ sơ trong kỳ; tỷ lệ nộp trực tuyến {online} "
-                         "và tỷ lệ giải quyết đúng hạn {on_time} (lũy kế từ đầu năm: {online_ytd} và {on_time_ytd})."),
+        "summary": (
+            "Đến {end}, trong {n} chỉ tiêu định lượng có {met} chỉ tiêu đạt, {on_track} đúng tiến độ, "
+            "{at_risk} có nguy cơ không đạt, {missed} không đạt và {no_data} chưa có số liệu. "
+            "Trong {due} nhiệm vụ có thời hạn đến cuối kỳ, {done} đã hoàn thành ({late} trễ hạn) "
+            "và {overdue} quá hạn chưa hoàn thành."
+        ),
+        "summary_tthc": (
+            "Bộ phận một cửa tiếp nhận {received} hồ sơ trong kỳ; tỷ lệ nộp trực tuyến {online} "
+            "và tỷ lệ giải quyết đúng hạn {on_time} (lũy kế từ đầu năm: {online_ytd} và {on_time_ytd})."
+        ),
         "risk_target": "{indicator} ({tid}): {actual}, chỉ tiêu {target} — {status}",
         "risk_task": "{tid} quá hạn {days} ngày (hạn {deadline}): {text}",
         "strength_target": "{n} chỉ tiêu đã đạt, trong đó: {names}.",
@@ -58,7 +65,9 @@ PHRASES = {
     "en": {
         "reached": "{indicator} reached {actual}",
         "vs_target": "{rel} the target of {target}",
-        "higher": "above", "lower": "below", "equal": "equal to",
+        "higher": "above",
+        "lower": "below",
+        "equal": "equal to",
         "diff_pp": " ({diff})",
         "verdict": " — {status}",
         "no_data": "{indicator}: no figure for the period.",
@@ -68,18 +77,23 @@ PHRASES = {
         "conflict": " The plan sets another value for the same indicator ({others}); both are assessed.",
         "source_records": " (computed from the {source})",
         "rating": "The commune's estimated administrative-reform index is {rating} (composite score {score}/100), "
-                  "which {verdict} the objective \"good or above\". This is an internal early-warning estimate, "
-                  "not the official score.",
-        "rating_met": "meets", "rating_not_met": "does not meet",
+        'which {verdict} the objective "good or above". This is an internal early-warning estimate, '
+        "not the official score.",
+        "rating_met": "meets",
+        "rating_not_met": "does not meet",
         "area_targets": "The area has {n} targets ({m} quantified): {parts}.",
         "area_tasks": "Tasks: {parts}.",
         "area_score": "Estimated area score: {score}/100 (data coverage {coverage}).",
         "none": "none",
-        "summary": ("By {end}, of {n} quantified targets {met} are met, {on_track} on track, {at_risk} at risk, "
-                    "{missed} missed and {no_data} without data. Of {due} tasks due by the end of the period, "
-                    "{done} are done ({late} late) and {overdue} are overdue."),
-        "summary_tthc": ("The one-stop shop received {received} dossiers in the period; online share {online}, "
-                         "on-time rate {on_time} (year to date: {online_ytd} and {on_time_ytd})."),
+        "summary": (
+            "By {end}, of {n} quantified targets {met} are met, {on_track} on track, {at_risk} at risk, "
+            "{missed} missed and {no_data} without data. Of {due} tasks due by the end of the period, "
+            "{done} are done ({late} late) and {overdue} are overdue."
+        ),
+        "summary_tthc": (
+            "The one-stop shop received {received} dossiers in the period; online share {online}, "
+            "on-time rate {on_time} (year to date: {online_ytd} and {on_time_ytd})."
+        ),
         "risk_target": "{indicator} ({tid}): {actual}, target {target} — {status}",
         "risk_task": "{tid} overdue by {days} days (due {deadline}): {text}",
         "strength_target": "{n} targets met, including: {names}.",
@@ -151,8 +165,13 @@ def rating_sentence(a, lang: str = "vi") -> str:
     if o["rating"] is None:
         return ""
     verdict = "rating_met" if o["rating_level"] >= o["target_level"] else "rating_not_met"
-    return P(lang, "rating", rating=vocab.rating(o["rating"], lang), score=fmt.number(o["score"], 1, lang),
-             verdict=P(lang, verdict))
+    return P(
+        lang,
+        "rating",
+        rating=vocab.rating(o["rating"], lang),
+        score=fmt.number(o["score"], 1, lang),
+        verdict=P(lang, verdict),
+    )
 
 
 def _parts(counts: dict[str, int], words: dict[str, str], lang: str) -> str:
@@ -168,15 +187,28 @@ def area_paragraph(a, area_id: str, lang: str = "vi") -> str:
     if len(t):
         counts = t["status"].value_counts().to_dict()
         ordered = {s: counts.get(s, 0) for s in vocab.TARGET_ORDER}
-        out.append(P(lang, "area_targets", n=fmt.number(len(t), 0, lang), m=fmt.number(int(t["measurable"].sum()), 0, lang),
-                     parts=_parts(ordered, vocab.TARGET_STATUS[lang], lang)))
+        out.append(
+            P(
+                lang,
+                "area_targets",
+                n=fmt.number(len(t), 0, lang),
+                m=fmt.number(int(t["measurable"].sum()), 0, lang),
+                parts=_parts(ordered, vocab.TARGET_STATUS[lang], lang),
+            )
+        )
     if len(k):
         counts = k["status"].value_counts().to_dict()
         ordered = {s: counts.get(s, 0) for s in vocab.TASK_ORDER}
         out.append(P(lang, "area_tasks", parts=_parts(ordered, vocab.TASK_STATUS[lang], lang)))
     if pd.notna(row["score"]):
-        out.append(P(lang, "area_score", score=fmt.number(row["score"], 1, lang),
-                     coverage=fmt.percent(100 * row["data_coverage"], 0, lang) if pd.notna(row["data_coverage"]) else "—"))
+        out.append(
+            P(
+                lang,
+                "area_score",
+                score=fmt.number(row["score"], 1, lang),
+                coverage=fmt.percent(100 * row["data_coverage"], 0, lang) if pd.notna(row["data_coverage"]) else "—",
+            )
+        )
     return " ".join(out)
 
 
@@ -186,19 +218,33 @@ def summary_paragraph(a, lang: str = "vi") -> str:
     k = a.tasks[~a.tasks["recurring"]]
     due = k[k["deadline"].notna() & (k["deadline"] <= pd.Timestamp(a.window.end))]
     done = due["status"].isin(["done_on_time", "done_late"])
-    text = P(lang, "summary", end=fmt.date_long(a.window.end, lang), n=fmt.number(len(m), 0, lang),
-             met=c.get("met", 0), on_track=c.get("on_track", 0), at_risk=c.get("at_risk", 0),
-             missed=c.get("missed", 0), no_data=c.get("no_data", 0), due=fmt.number(len(due), 0, lang),
-             done=int(done.sum()), late=int((due["status"] == "done_late").sum()),
-             overdue=int((due["status"] == "overdue").sum()))
+    text = P(
+        lang,
+        "summary",
+        end=fmt.date_long(a.window.end, lang),
+        n=fmt.number(len(m), 0, lang),
+        met=c.get("met", 0),
+        on_track=c.get("on_track", 0),
+        at_risk=c.get("at_risk", 0),
+        missed=c.get("missed", 0),
+        no_data=c.get("no_data", 0),
+        due=fmt.number(len(due), 0, lang),
+        done=int(done.sum()),
+        late=int((due["status"] == "done_late").sum()),
+        overdue=int((due["status"] == "overdue").sum()),
+    )
     if a.tthc is not None:
         o = a.tthc.overall
         ytd_k = a.tthc_ytd
-        text += " " + P(lang, "summary_tthc", received=fmt.number(a.tthc.counts["dossiers_received"], 0, lang),
-                        online=fmt.percent(o.at["online_rate", "value"], 1, lang),
-                        on_time=fmt.percent(o.at["on_time_rate", "value"], 1, lang),
-                        online_ytd=fmt.percent(ytd_k.at["online_rate", "value"], 1, lang),
-                        on_time_ytd=fmt.percent(ytd_k.at["on_time_rate", "value"], 1, lang))
+        text += " " + P(
+            lang,
+            "summary_tthc",
+            received=fmt.number(a.tthc.counts["dossiers_received"], 0, lang),
+            online=fmt.percent(o.at["online_rate", "value"], 1, lang),
+            on_time=fmt.percent(o.at["on_time_rate", "value"], 1, lang),
+            online_ytd=fmt.percent(ytd_k.at["online_rate", "value"], 1, lang),
+            on_time_ytd=fmt.percent(ytd_k.at["on_time_rate", "value"], 1, lang),
+        )
     rs = rating_sentence(a, lang)
     return text + (" " + rs if rs else "")
 
@@ -208,12 +254,30 @@ def top_risks(a, lang: str = "vi", n: int = 5) -> list[str]:
     t = a.targets[a.targets["status"].isin(["at_risk", "missed"]) & (a.targets["kpi"].fillna("") != "rating")].copy()
     t["_rel"] = t["gap"] / t["target_value"].where(t["target_value"] != 0, 1)
     t = t.sort_values(["_rel", "target_id"]).head(n)
-    out = [P(lang, "risk_target", indicator=indicator(r, lang), tid=r["target_id"],
-             actual=fmt.value(r["actual"], r["unit"], lang), target=target_text(r, lang),
-             status=vocab.target_status(r["status"], lang)) for _, r in t.iterrows()]
+    out = [
+        P(
+            lang,
+            "risk_target",
+            indicator=indicator(r, lang),
+            tid=r["target_id"],
+            actual=fmt.value(r["actual"], r["unit"], lang),
+            target=target_text(r, lang),
+            status=vocab.target_status(r["status"], lang),
+        )
+        for _, r in t.iterrows()
+    ]
     k = a.tasks[a.tasks["status"] == "overdue"].sort_values(["days_late", "task_id"], ascending=[False, True]).head(n)
-    out += [P(lang, "risk_task", tid=r["task_id"], days=fmt.number(r["days_late"], 0, lang),
-              deadline=fmt.date_short(r["deadline"], lang), text=shorten(r["text"])) for _, r in k.iterrows()]
+    out += [
+        P(
+            lang,
+            "risk_task",
+            tid=r["task_id"],
+            days=fmt.number(r["days_late"], 0, lang),
+            deadline=fmt.date_short(r["deadline"], lang),
+            text=shorten(r["text"]),
+        )
+        for _, r in k.iterrows()
+    ]
     return out
 
 
@@ -240,10 +304,9 @@ def _notes(a, column: str, area_id: str | None = None, periods: list[str] | None
 
 def period_codes(a) -> list[str]:
     """The period itself and, for a half-year or year, the quarters inside it."""
-    from .periods import quarters_until
+    from cchc_lib.core.periods import quarters_until
 
-    inside = [q.code for q in quarters_until(a.period)
-              if window(q, a.cutoff).start >= a.window.start]
+    inside = [q.code for q in quarters_until(a.period) if window(q, a.cutoff).start >= a.window.start]
     return list(dict.fromkeys([a.period.code, *inside]))
 
 
@@ -263,7 +326,9 @@ def strengths(a, lang: str = "vi") -> list[str]:
     areas = a.areas.dropna(subset=["score"])
     if len(areas):
         best = areas.sort_values(["score", "area_id"], ascending=[False, True]).iloc[0]
-        out.append(P(lang, "strength_area", name=f"{best['area_id']} {best['name']}", score=fmt.number(best["score"], 1, lang)))
+        out.append(
+            P(lang, "strength_area", name=f"{best['area_id']} {best['name']}", score=fmt.number(best["score"], 1, lang))
+        )
     return out + notes_for(a, "highlights", "")
 
 
@@ -285,7 +350,9 @@ def shortcomings(a, lang: str = "vi") -> list[str]:
     areas = a.areas.dropna(subset=["score"])
     if len(areas) > 1:
         worst = areas.sort_values(["score", "area_id"]).iloc[0]
-        out.append(P(lang, "weak_area", name=f"{worst['area_id']} {worst['name']}", score=fmt.number(worst["score"], 1, lang)))
+        out.append(
+            P(lang, "weak_area", name=f"{worst['area_id']} {worst['name']}", score=fmt.number(worst["score"], 1, lang))
+        )
     return out
 
 
@@ -300,15 +367,37 @@ def next_period(a, lang: str = "vi") -> list[str]:
     out = []
     if nxt is not None and nxt.year == a.plan.year:
         w = window(nxt, a.cutoff)
-        due = a.tasks[~a.tasks["recurring"] & a.tasks["deadline"].between(pd.Timestamp(w.start), pd.Timestamp(w.end))
-                      & ~a.tasks["status"].isin(["done_on_time", "done_late", "cancelled"])]
-        out += [P(lang, "next_due", tid=r["task_id"], text=shorten(r["text"], 90), deadline=fmt.date_short(r["deadline"], lang),
-                  unit=a.plan.unit_name(r["lead_unit_id"], lang)) for _, r in due.iterrows()]
+        due = a.tasks[
+            ~a.tasks["recurring"]
+            & a.tasks["deadline"].between(pd.Timestamp(w.start), pd.Timestamp(w.end))
+            & ~a.tasks["status"].isin(["done_on_time", "done_late", "cancelled"])
+        ]
+        out += [
+            P(
+                lang,
+                "next_due",
+                tid=r["task_id"],
+                text=shorten(r["text"], 90),
+                deadline=fmt.date_short(r["deadline"], lang),
+                unit=a.plan.unit_name(r["lead_unit_id"], lang),
+            )
+            for _, r in due.iterrows()
+        ]
     od = a.tasks[a.tasks["status"] == "overdue"].sort_values("days_late", ascending=False)
-    out += [P(lang, "next_overdue", tid=r["task_id"], days=fmt.number(r["days_late"], 0, lang)) for _, r in od.iterrows()]
+    out += [
+        P(lang, "next_overdue", tid=r["task_id"], days=fmt.number(r["days_late"], 0, lang)) for _, r in od.iterrows()
+    ]
     risk = a.targets[a.targets["status"] == "at_risk"].sort_values("gap").head(6)
-    out += [P(lang, "next_risk", indicator=mid_sentence(indicator(r, lang)), actual=fmt.value(r["actual"], r["unit"], lang),
-              target=target_text(r, lang)) for _, r in risk.iterrows()]
+    out += [
+        P(
+            lang,
+            "next_risk",
+            indicator=mid_sentence(indicator(r, lang)),
+            actual=fmt.value(r["actual"], r["unit"], lang),
+            target=target_text(r, lang),
+        )
+        for _, r in risk.iterrows()
+    ]
     return out
 
 
@@ -322,8 +411,13 @@ def window_sentence(a, lang: str = "vi") -> str:
 
 def text_summary(a, lang: str = "vi") -> str:
     """Plain-text summary for the terminal (``cchc assess``)."""
-    lines = [f"{a.plan.meta['commune']} — {label(a.period, lang)}", window_sentence(a, lang), "",
-             summary_paragraph(a, lang), ""]
+    lines = [
+        f"{a.plan.meta['commune']} — {label(a.period, lang)}",
+        window_sentence(a, lang),
+        "",
+        summary_paragraph(a, lang),
+        "",
+    ]
     head = "Rủi ro chính:" if lang == "vi" else "Main risks:"
     lines.append(head)
     lines += [f"  - {r}" for r in top_risks(a, lang)] or ["  " + P(lang, "nothing")]

@@ -55,8 +55,7 @@ _RATING_SCALE = (
     ("tot", 4, "tốt", "excellent"),
 )
 RATING_WORDS: dict[str, dict[str | int, str]] = {
-    lang: {key: row[2 + i] for row in _RATING_SCALE for key in row[:2]}
-    for i, lang in enumerate(LANGS)
+    lang: {key: row[2 + i] for row in _RATING_SCALE for key in row[:2]} for i, lang in enumerate(LANGS)
 }
 
 _PP_WORDS = {
@@ -74,8 +73,7 @@ def check_lang(lang: str) -> str:
     """Return the language code, or say which ones the reports are written in."""
     if lang not in LANGS:
         raise FormatError(
-            f"Ngôn ngữ '{lang}' không được hỗ trợ: chỉ chấp nhận 'vi' (tiếng Việt) "
-            "hoặc 'en' (tiếng Anh)."
+            f"Ngôn ngữ '{lang}' không được hỗ trợ: chỉ chấp nhận 'vi' (tiếng Việt) hoặc 'en' (tiếng Anh)."
         )
     return lang
 
@@ -213,10 +211,7 @@ def rating_word(x: Any, lang: str = "vi") -> str:
     word = RATING_WORDS[lang].get(_rating_key(x))
     if word is None:
         scale = ", ".join(f"{level} ({vi})" for _, level, vi, _ in _RATING_SCALE)
-        raise FormatError(
-            f"Mức xếp loại '{x}' không hợp lệ: chỉ chấp nhận {scale} "
-            "hoặc mã yeu, trung_binh, kha, tot."
-        )
+        raise FormatError(f"Mức xếp loại '{x}' không hợp lệ: chỉ chấp nhận {scale} hoặc mã yeu, trung_binh, kha, tot.")
     return word
 
 

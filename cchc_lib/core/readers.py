@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from .errors import DataError, Issue, display_path
+from cchc_lib.core.errors import DataError, Issue, display_path
 
 EXCEL_SUFFIXES = {".xlsx", ".xlsm"}
 
@@ -27,12 +27,14 @@ def decode_utf8(data: bytes, file: str) -> str:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         line = data[: exc.start].count(b"\n") + 1
-        raise DataError(Issue(
-            file,
-            f"tệp không phải mã UTF-8 (byte 0x{data[exc.start]:02X} ở dòng {line}). "
-            "Hãy mở tệp bằng Excel và lưu lại với kiểu 'CSV UTF-8 (Comma delimited)', "
-            "hoặc lưu bằng trình soạn thảo với mã UTF-8.",
-        )) from None
+        raise DataError(
+            Issue(
+                file,
+                f"tệp không phải mã UTF-8 (byte 0x{data[exc.start]:02X} ở dòng {line}). "
+                "Hãy mở tệp bằng Excel và lưu lại với kiểu 'CSV UTF-8 (Comma delimited)', "
+                "hoặc lưu bằng trình soạn thảo với mã UTF-8.",
+            )
+        ) from None
 
 
 def _frame(header: list[str], rows: list[tuple[int, list[str]]], file: str) -> pd.DataFrame:
@@ -49,8 +51,13 @@ def _frame(header: list[str], rows: list[tuple[int, list[str]]], file: str) -> p
             blank += 1
             continue
         if len(cells) > width and any(cells[width:]):
-            issues.append(Issue(file, f"dòng có {len(cells)} ô nhưng tiêu đề chỉ có {width} cột; "
-                                "kiểm tra dấu phẩy thừa hoặc ô bị lệch", row=rownum))
+            issues.append(
+                Issue(
+                    file,
+                    f"dòng có {len(cells)} ô nhưng tiêu đề chỉ có {width} cột; kiểm tra dấu phẩy thừa hoặc ô bị lệch",
+                    row=rownum,
+                )
+            )
             continue
         cells = (cells + [""] * width)[:width]
         records.append(cells)
@@ -106,14 +113,16 @@ def _read_csv_fast(data: bytes, start: int, delimiter: str, file: str) -> pd.Dat
         return None
     try:
         nl = data.find(b"\n", start)
-        first = data[start:nl if nl >= 0 else len(data)]
+        first = data[start : nl if nl >= 0 else len(data)]
         header = next(csv.reader(io.StringIO(first.rstrip(b"\r").decode("utf-8")), delimiter=delimiter))
         table = pacsv.read_csv(
             pa.BufferReader(pa.py_buffer(data).slice(start)),
             parse_options=pacsv.ParseOptions(delimiter=delimiter, newlines_in_values=True),
             convert_options=pacsv.ConvertOptions(
                 column_types={h: pa.string() for h in header},
-                strings_can_be_null=False, quoted_strings_can_be_null=False),
+                strings_can_be_null=False,
+                quoted_strings_can_be_null=False,
+            ),
         )
     except (pa.ArrowInvalid, StopIteration, UnicodeDecodeError):
         return None
@@ -142,7 +151,7 @@ def read_csv(path: Path | str) -> pd.DataFrame:
     if not re.search(rb"[^\s\xef\xbb\xbf]", data):  # stops at the first visible byte
         raise DataError(Issue(file, "tệp rỗng: cần ít nhất dòng tiêu đề cột"))
     start = 3 if data.startswith(b"\xef\xbb\xbf") else 0
-    head = data[start:start + 65536].split(b"\n", 1)[0].decode("utf-8", errors="replace")
+    head = data[start : start + 65536].split(b"\n", 1)[0].decode("utf-8", errors="replace")
     delimiter = _sniff_delimiter(head)
     fast = _read_csv_fast(data, start, delimiter, file)
     if fast is not None:
@@ -199,8 +208,9 @@ def excel_sheets(path: Path | str) -> list[str]:
 
 def read_excel(path: Path | str, sheet: str | None = None) -> pd.DataFrame:
     """Read one sheet (the first by default) as text cells indexed by spreadsheet row."""
-    from openpyxl import load_workbook
     from zipfile import BadZipFile
+
+    from openpyxl import load_workbook
 
     path = Path(path)
     file = display_path(path)

@@ -11,14 +11,14 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
 
 import pandas as pd
 import pandera.pandas as pa
 from pandera.errors import SchemaErrors
 
-from .errors import DataError, Issue
+from cchc_lib.core.errors import DataError, Issue
 
 TRUE_WORDS = {"true", "có", "co", "yes", "y", "x", "1", "đúng", "dung", "rồi", "đã"}
 FALSE_WORDS = {"false", "không", "khong", "no", "n", "0", "sai", "chưa"}
@@ -36,19 +36,25 @@ def norm_key(text: str) -> str:
 # a 50-row target table. Each parser takes a Series (text, or already typed when read from
 # Parquet/Excel) and returns the parsed Series with missing values where the text is invalid.
 
+
 def on_distinct(parser):
     """Run a parser on the distinct values only, then spread the result back.
 
     A dossier log has a million rows but a few hundred distinct dates and a handful of
     channel words; parsing each distinct value once is what keeps loading fast.
     """
+
     def wrapper(s: pd.Series) -> pd.Series:
         codes, uniques = pd.factorize(s, use_na_sentinel=True)
         parsed = parser(pd.Series(uniques, dtype=s.dtype if len(uniques) else object))
         values = parsed.to_numpy(dtype=object if parsed.dtype == object else None)
-        out = pd.Series(values.take(codes) if len(values) else values[:0], index=s.index).astype(parsed.dtype) \
-            if len(values) else pd.Series(index=s.index, dtype=parsed.dtype)
+        out = (
+            pd.Series(values.take(codes) if len(values) else values[:0], index=s.index).astype(parsed.dtype)
+            if len(values)
+            else pd.Series(index=s.index, dtype=parsed.dtype)
+        )
         return out.mask(codes < 0) if (codes < 0).any() else out
+
     wrapper.__doc__ = parser.__doc__
     return wrapper
 
@@ -76,7 +82,7 @@ _NUMBER_RX = r"[+-]?(?:\d+(?:[.,]\d+)?|[.,]\d+)%?"
 
 @on_distinct
 def parse_number_series(s: pd.Series) -> pd.Series:
-    """"90", "12,5" (decimal comma), "12.5", "42,3%". Thousands separators are refused
+    """ "90", "12,5" (decimal comma), "12.5", "42,3%". Thousands separators are refused
     rather than guessed: "1.234" is 1,234 in Vietnamese but 1.234 in English, and a
     silently wrong number is worse than a clear error."""
     if pd.api.types.is_numeric_dtype(s) and not pd.api.types.is_bool_dtype(s):
@@ -172,12 +178,14 @@ PARSERS = {"number": parse_number_series, "bool": parse_bool_series, "date": par
 
 def accepts(parser: Callable, error: type[Exception] = ValueError) -> Callable[[str], bool]:
     """A predicate for ``element_check``: does ``parser`` read the text without ``error``?"""
+
     def ok(text: str) -> bool:
         try:
             parser(text)
             return True
         except error:
             return False
+
     return ok
 
 
@@ -195,11 +203,17 @@ def _column(f: Field, extra: list[pa.Check]) -> pa.Column:
         checks.append(pa.Check(lambda s: parser(s).notna(), error=EXPECT[f.kind]))
     if f.kind == "choice" and f.choices:
         shown = ", ".join(dict.fromkeys(f.choices.values()))
-        checks.append(pa.Check(lambda s: norm_text(s).isin(list(f.choices)), error=f"cần một trong các giá trị: {shown}"))
+        checks.append(
+            pa.Check(lambda s: norm_text(s).isin(list(f.choices)), error=f"cần một trong các giá trị: {shown}")
+        )
     if f.pattern:
         pattern = f.pattern
-        checks.append(pa.Check(lambda s: s.astype("string").str.fullmatch(pattern).fillna(False).astype(bool),
-                               error=f"không đúng dạng mã ({f.pattern_hint or f.pattern})"))
+        checks.append(
+            pa.Check(
+                lambda s: s.astype("string").str.fullmatch(pattern).fillna(False).astype(bool),
+                error=f"không đúng dạng mã ({f.pattern_hint or f.pattern})",
+            )
+        )
     return pa.Column(None, checks=checks, nullable=f.nullable, unique=f.unique, required=f.required)
 
 
@@ -223,14 +237,19 @@ def _issues_from(errors: SchemaErrors, df: pd.DataFrame, file: str) -> list[Issu
             issues.append(Issue(file, check, row=row, column=col, value=None if value is None else str(value)))
     for (col, value), rows in dups.items():
         rows = sorted(r for r in rows if r is not None)
-        issues.append(Issue(file, f"giá trị '{value}' bị trùng ở các dòng {', '.join(map(str, rows))}; mỗi mã chỉ được xuất hiện một lần",
-                            row=rows[0] if rows else None, column=col))
+        issues.append(
+            Issue(
+                file,
+                f"giá trị '{value}' bị trùng ở các dòng {', '.join(map(str, rows))}; mỗi mã chỉ được xuất hiện một lần",
+                row=rows[0] if rows else None,
+                column=col,
+            )
+        )
     issues.sort(key=lambda i: (i.row or 0, i.column or ""))
     return issues
 
 
-def validate_text(df: pd.DataFrame, spec: TableSpec, file: str,
-                  extra: dict[str, list[pa.Check]] | None = None) -> None:
+def validate_text(df: pd.DataFrame, spec: TableSpec, file: str, extra: dict[str, list[pa.Check]] | None = None) -> None:
     """Check the raw text cells against the spec; raise DataError listing every problem."""
     extra = extra or {}
     cols = {f.name: _column(f, extra.get(f.name, [])) for f in spec.fields}

@@ -42,8 +42,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from . import paths
-from .periods import window
+from cchc_lib.core import paths
+from cchc_lib.core.periods import window
 
 __all__ = [
     "DEFAULT_SEED",
@@ -61,8 +61,7 @@ SAMPLE_DIRNAME = "sample"
 DEFAULT_SEED = 2024
 GENERATOR = "cchc sample-data"
 GENERATOR_VERSION = 1  # bump when the generated data changes, so ensure_sample rewrites it
-DESCRIPTION = ("DỮ LIỆU MẪU — số liệu tổng hợp ngẫu nhiên (có kiểm soát) để minh họa, "
-               "không phải số liệu thật của xã")
+DESCRIPTION = "DỮ LIỆU MẪU — số liệu tổng hợp ngẫu nhiên (có kiểm soát) để minh họa, không phải số liệu thật của xã"
 SAMPLE_FILES = ("meta.toml", "tasks.csv", "indicators.csv", "dossiers.csv", "feedback.csv", "notes.csv")
 
 # One independent random stream per part: changing one generator leaves the others' output alone.
@@ -71,8 +70,18 @@ _PART = {"tasks": 1, "indicators": 2, "dossiers": 3, "feedback": 4, "notes": 5}
 _HEADERS = {
     "tasks": ("task_id", "period", "status", "completed_on", "evidence", "note"),
     "indicators": ("target_id", "period", "value", "numerator", "denominator", "source", "note"),
-    "dossiers": ("dossier_id", "field", "procedure", "received_date", "due_date", "returned_date", "channel",
-                 "dossier_digitized", "result_digitized", "rating"),
+    "dossiers": (
+        "dossier_id",
+        "field",
+        "procedure",
+        "received_date",
+        "due_date",
+        "returned_date",
+        "channel",
+        "dossier_digitized",
+        "result_digitized",
+        "rating",
+    ),
     "feedback": ("feedback_id", "received_date", "due_date", "resolved_date", "rating", "summary"),
     "notes": ("period", "area_id", "highlights", "difficulties", "proposals"),
 }
@@ -85,6 +94,7 @@ VERY_SATISFIED, SATISFIED, NEUTRAL, DISSATISFIED = "Rất hài lòng", "Hài lò
 
 
 # --- public API --------------------------------------------------------------------------
+
 
 def default_sample_dir(plan) -> Path:
     """Where the sample data of a plan lives: ``data/progress/<plan-id>/sample``."""
@@ -133,12 +143,17 @@ def _is_current(folder: Path, plan, seed: int) -> bool:
         meta = tomllib.loads((folder / "meta.toml").read_text(encoding="utf-8-sig"))
     except (tomllib.TOMLDecodeError, UnicodeDecodeError, OSError):
         return False
-    return (meta.get("sample") is True and meta.get("generator") == GENERATOR
-            and meta.get("generator_version") == GENERATOR_VERSION and meta.get("seed") == seed
-            and meta.get("plan_id") == plan.plan_id)
+    return (
+        meta.get("sample") is True
+        and meta.get("generator") == GENERATOR
+        and meta.get("generator_version") == GENERATOR_VERSION
+        and meta.get("seed") == seed
+        and meta.get("plan_id") == plan.plan_id
+    )
 
 
 # --- plumbing ----------------------------------------------------------------------------
+
 
 def _rng(seed: int, part: str) -> np.random.Generator:
     return np.random.default_rng([seed, _PART[part]])
@@ -257,6 +272,7 @@ class _Calendar:
 
 # --- document references -----------------------------------------------------------------
 
+
 class _Documents:
     """Numbers documents (Kế hoạch số 12/KH-UBND …) in date order, per type and year.
 
@@ -329,8 +345,15 @@ _RECURRING_NOTES = (
 def _doc_kind(product: str | None) -> str | None:
     """The kind of document a task's product is (None: a non-document product)."""
     text = (product or "").casefold()
-    keys = {"kế hoạch": "KH", "quyết định": "QĐ", "báo cáo": "BC", "văn bản chỉ đạo": "CV",
-            "thiết bị": None, "hạ tầng": None, "biên bản": None}
+    keys = {
+        "kế hoạch": "KH",
+        "quyết định": "QĐ",
+        "báo cáo": "BC",
+        "văn bản chỉ đạo": "CV",
+        "thiết bị": None,
+        "hạ tầng": None,
+        "biên bản": None,
+    }
     found = [(text.find(k), kind) for k, kind in keys.items() if k in text]
     if not found:
         return "BC"
@@ -458,8 +481,16 @@ def _gen_tasks(plan, rng, cal: _Calendar, docs: _Documents) -> list[dict]:
             else:
                 evidence = None
             note = _pick(rng, _RECURRING_NOTES) if u[2] < 0.1 else None
-            rows.append({"task_id": t.task_id, "period": q["code"], "status": status, "completed_on": None,
-                         "evidence": evidence, "note": note})
+            rows.append(
+                {
+                    "task_id": t.task_id,
+                    "period": q["code"],
+                    "status": status,
+                    "completed_on": None,
+                    "evidence": evidence,
+                    "note": note,
+                }
+            )
 
     dated = tasks[~tasks["recurring"].astype(bool) & tasks["deadline"].notna()]
     for t in dated.itertuples():
@@ -493,8 +524,16 @@ def _gen_tasks(plan, rng, cal: _Calendar, docs: _Documents) -> list[dict]:
                     note = f"Nhiệm vụ do {city_unit} chủ trì; xã phối hợp, chờ văn bản triển khai"
             elif s == NOT_STARTED and past_due:
                 note = _pick(rng, _NOT_STARTED_NOTES)
-            rows.append({"task_id": t.task_id, "period": q["code"], "status": s, "completed_on": completed,
-                         "evidence": evidence, "note": note})
+            rows.append(
+                {
+                    "task_id": t.task_id,
+                    "period": q["code"],
+                    "status": s,
+                    "completed_on": completed,
+                    "evidence": evidence,
+                    "note": note,
+                }
+            )
     rows.sort(key=lambda r: (r["period"], r["task_id"]))
     return rows
 
@@ -621,7 +660,7 @@ def _gen_indicators(plan, rng, cal: _Calendar) -> list[dict]:
     outcomes = np.array(["met"] * n, dtype=object)
     perm = rng.permutation(n)
     outcomes[perm[:n_missed]] = "missed"
-    outcomes[perm[n_missed:n_missed + n_near]] = "near"
+    outcomes[perm[n_missed : n_missed + n_near]] = "near"
     nq = len(cal.quarters)
     # A couple of targets lack a value in one quarter (the row is simply absent).
     gaps = {int(i): int(rng.integers(nq - 1)) for i in rng.choice(n, size=min(2, n), replace=False)} if n else {}
@@ -649,7 +688,9 @@ def _gen_indicators(plan, rng, cal: _Calendar) -> list[dict]:
             values = np.maximum.accumulate(values) if up else np.minimum.accumulate(values)
         elif unit == "per_month":
             target_q = max(1, math.ceil(tv * 3 - 1e-9))
-            final_q = {"met": target_q + int(rng.integers(0, 2)), "near": target_q - 1, "missed": max(0, target_q - 2)}[outcome]
+            final_q = {"met": target_q + int(rng.integers(0, 2)), "near": target_q - 1, "missed": max(0, target_q - 2)}[
+                outcome
+            ]
             counts = [max(0, final_q + int(rng.integers(-1, 2))) for _ in range(nq - 1)] + [final_q]
             values = np.array(counts, dtype=float) / 3
         elif unit == "rating":
@@ -661,9 +702,15 @@ def _gen_indicators(plan, rng, cal: _Calendar) -> list[dict]:
         for qi, q in enumerate(cal.quarters):
             if gaps.get(i) == qi:
                 continue
-            row = {"target_id": tr.target_id, "period": q["code"], "value": None, "numerator": None,
-                   "denominator": None, "source": source,
-                   "note": _pick(rng, _INDICATOR_NOTES) if rng.random() < 0.12 else None}
+            row = {
+                "target_id": tr.target_id,
+                "period": q["code"],
+                "value": None,
+                "numerator": None,
+                "denominator": None,
+                "source": source,
+                "note": _pick(rng, _INDICATOR_NOTES) if rng.random() < 0.12 else None,
+            }
             if nums is not None:
                 row["numerator"], row["denominator"] = str(nums[qi]), str(den)
             else:
@@ -677,65 +724,119 @@ def _gen_indicators(plan, rng, cal: _Calendar) -> list[dict]:
 
 # field: (share, late probability, [(procedure, weight, working days, online logit offset)])
 _FIELDS = {
-    "Chứng thực": (0.45, 0.004, (
-        ("Chứng thực bản sao từ bản chính giấy tờ, văn bản", 0.78, 0, -0.35),
-        ("Chứng thực chữ ký trong các giấy tờ, văn bản", 0.12, 0, -3.0),
-        ("Chứng thực hợp đồng, giao dịch liên quan đến tài sản là động sản", 0.04, 2, -2.0),
-        ("Chứng thực văn bản thỏa thuận phân chia di sản", 0.03, 3, -2.0),
-        ("Chứng thực việc sửa đổi, bổ sung, hủy bỏ hợp đồng, giao dịch", 0.03, 2, -2.0),
-    )),
-    "Hộ tịch": (0.30, 0.015, (
-        ("Đăng ký khai sinh", 0.28, 0, 0.9),
-        ("Liên thông đăng ký khai sinh, đăng ký thường trú, cấp thẻ bảo hiểm y tế cho trẻ em dưới 6 tuổi", 0.08, 3, 2.2),
-        ("Đăng ký khai tử", 0.12, 0, 0.5),
-        ("Đăng ký kết hôn", 0.12, 0, 0.2),
-        ("Xác nhận tình trạng hôn nhân", 0.20, 3, 0.9),
-        ("Cấp bản sao trích lục hộ tịch", 0.12, 0, 0.9),
-        ("Đăng ký thay đổi, cải chính, bổ sung thông tin hộ tịch", 0.06, 3, 0.1),
-        ("Đăng ký nhận cha, mẹ, con", 0.02, 3, -0.3),
-    )),
-    "Lao động – Thương binh và Xã hội": (0.10, 0.05, (
-        ("Xác nhận hồ sơ hưởng chế độ ưu đãi người có công", 0.15, 5, -0.2),
-        ("Thực hiện, điều chỉnh, thôi hưởng trợ cấp xã hội hằng tháng", 0.28, 7, 0.1),
-        ("Hỗ trợ chi phí mai táng cho đối tượng bảo trợ xã hội", 0.12, 3, -0.5),
-        ("Công nhận hộ nghèo, hộ cận nghèo phát sinh trong năm", 0.08, 10, -0.5),
-        ("Xác nhận đối tượng được miễn, giảm học phí", 0.25, 3, 0.4),
-        ("Đăng ký hỗ trợ tiền điện cho hộ nghèo, hộ chính sách xã hội", 0.12, 5, 0.0),
-    )),
-    "Đất đai": (0.07, 0.14, (
-        ("Hòa giải tranh chấp đất đai", 0.20, 30, -1.5),
-        ("Xác nhận nguồn gốc, hiện trạng sử dụng đất", 0.35, 10, -0.3),
-        ("Xác nhận hồ sơ đề nghị cấp Giấy chứng nhận quyền sử dụng đất lần đầu", 0.25, 20, -0.4),
-        ("Xác nhận đơn đề nghị cấp đổi, cấp lại Giấy chứng nhận quyền sử dụng đất", 0.20, 5, 0.0),
-    )),
-    "Xây dựng": (0.03, 0.06, (
-        ("Tiếp nhận thông báo khởi công xây dựng nhà ở riêng lẻ", 0.55, 1, 0.2),
-        ("Xác nhận hiện trạng nhà ở, công trình xây dựng", 0.45, 5, -0.3),
-    )),
-    "Văn hóa": (0.02, 0.03, (
-        ("Xét tặng danh hiệu Gia đình văn hóa hằng năm", 0.45, 5, 0.5),
-        ("Thông báo tổ chức lễ hội cấp xã", 0.30, 5, 0.0),
-        ("Đăng ký tổ chức lễ hội cấp xã", 0.25, 5, 0.0),
-    )),
-    "Nông nghiệp": (0.015, 0.05, (
-        ("Hỗ trợ khôi phục sản xuất vùng bị thiệt hại do thiên tai", 0.6, 10, -0.5),
-        ("Xác nhận đơn đề nghị hỗ trợ giống cây trồng, vật nuôi", 0.4, 5, 0.0),
-    )),
-    "Thi đua – Khen thưởng": (0.01, 0.03, (
-        ("Tặng Giấy khen của Chủ tịch UBND cấp xã về thực hiện nhiệm vụ chính trị", 0.6, 10, 0.0),
-        ("Tặng Giấy khen của Chủ tịch UBND cấp xã cho gia đình", 0.4, 10, 0.0),
-    )),
-    "Nuôi con nuôi": (0.005, 0.05, (
-        ("Đăng ký nuôi con nuôi trong nước", 1.0, 20, -0.5),
-    )),
+    "Chứng thực": (
+        0.45,
+        0.004,
+        (
+            ("Chứng thực bản sao từ bản chính giấy tờ, văn bản", 0.78, 0, -0.35),
+            ("Chứng thực chữ ký trong các giấy tờ, văn bản", 0.12, 0, -3.0),
+            ("Chứng thực hợp đồng, giao dịch liên quan đến tài sản là động sản", 0.04, 2, -2.0),
+            ("Chứng thực văn bản thỏa thuận phân chia di sản", 0.03, 3, -2.0),
+            ("Chứng thực việc sửa đổi, bổ sung, hủy bỏ hợp đồng, giao dịch", 0.03, 2, -2.0),
+        ),
+    ),
+    "Hộ tịch": (
+        0.30,
+        0.015,
+        (
+            ("Đăng ký khai sinh", 0.28, 0, 0.9),
+            (
+                "Liên thông đăng ký khai sinh, đăng ký thường trú, cấp thẻ bảo hiểm y tế cho trẻ em dưới 6 tuổi",
+                0.08,
+                3,
+                2.2,
+            ),
+            ("Đăng ký khai tử", 0.12, 0, 0.5),
+            ("Đăng ký kết hôn", 0.12, 0, 0.2),
+            ("Xác nhận tình trạng hôn nhân", 0.20, 3, 0.9),
+            ("Cấp bản sao trích lục hộ tịch", 0.12, 0, 0.9),
+            ("Đăng ký thay đổi, cải chính, bổ sung thông tin hộ tịch", 0.06, 3, 0.1),
+            ("Đăng ký nhận cha, mẹ, con", 0.02, 3, -0.3),
+        ),
+    ),
+    "Lao động – Thương binh và Xã hội": (
+        0.10,
+        0.05,
+        (
+            ("Xác nhận hồ sơ hưởng chế độ ưu đãi người có công", 0.15, 5, -0.2),
+            ("Thực hiện, điều chỉnh, thôi hưởng trợ cấp xã hội hằng tháng", 0.28, 7, 0.1),
+            ("Hỗ trợ chi phí mai táng cho đối tượng bảo trợ xã hội", 0.12, 3, -0.5),
+            ("Công nhận hộ nghèo, hộ cận nghèo phát sinh trong năm", 0.08, 10, -0.5),
+            ("Xác nhận đối tượng được miễn, giảm học phí", 0.25, 3, 0.4),
+            ("Đăng ký hỗ trợ tiền điện cho hộ nghèo, hộ chính sách xã hội", 0.12, 5, 0.0),
+        ),
+    ),
+    "Đất đai": (
+        0.07,
+        0.14,
+        (
+            ("Hòa giải tranh chấp đất đai", 0.20, 30, -1.5),
+            ("Xác nhận nguồn gốc, hiện trạng sử dụng đất", 0.35, 10, -0.3),
+            ("Xác nhận hồ sơ đề nghị cấp Giấy chứng nhận quyền sử dụng đất lần đầu", 0.25, 20, -0.4),
+            ("Xác nhận đơn đề nghị cấp đổi, cấp lại Giấy chứng nhận quyền sử dụng đất", 0.20, 5, 0.0),
+        ),
+    ),
+    "Xây dựng": (
+        0.03,
+        0.06,
+        (
+            ("Tiếp nhận thông báo khởi công xây dựng nhà ở riêng lẻ", 0.55, 1, 0.2),
+            ("Xác nhận hiện trạng nhà ở, công trình xây dựng", 0.45, 5, -0.3),
+        ),
+    ),
+    "Văn hóa": (
+        0.02,
+        0.03,
+        (
+            ("Xét tặng danh hiệu Gia đình văn hóa hằng năm", 0.45, 5, 0.5),
+            ("Thông báo tổ chức lễ hội cấp xã", 0.30, 5, 0.0),
+            ("Đăng ký tổ chức lễ hội cấp xã", 0.25, 5, 0.0),
+        ),
+    ),
+    "Nông nghiệp": (
+        0.015,
+        0.05,
+        (
+            ("Hỗ trợ khôi phục sản xuất vùng bị thiệt hại do thiên tai", 0.6, 10, -0.5),
+            ("Xác nhận đơn đề nghị hỗ trợ giống cây trồng, vật nuôi", 0.4, 5, 0.0),
+        ),
+    ),
+    "Thi đua – Khen thưởng": (
+        0.01,
+        0.03,
+        (
+            ("Tặng Giấy khen của Chủ tịch UBND cấp xã về thực hiện nhiệm vụ chính trị", 0.6, 10, 0.0),
+            ("Tặng Giấy khen của Chủ tịch UBND cấp xã cho gia đình", 0.4, 10, 0.0),
+        ),
+    ),
+    "Nuôi con nuôi": (0.005, 0.05, (("Đăng ký nuôi con nuôi trong nước", 1.0, 20, -0.5),)),
 }
 LAND_FIELD = "Đất đai"
 # Share of rated dossiers whose rating is "satisfied", per field (exact, so the land target is missed).
-_SATISFIED = {"Chứng thực": 0.93, "Hộ tịch": 0.92, "Lao động – Thương binh và Xã hội": 0.88, LAND_FIELD: 0.79,
-              "Xây dựng": 0.85, "Văn hóa": 0.92}
+_SATISFIED = {
+    "Chứng thực": 0.93,
+    "Hộ tịch": 0.92,
+    "Lao động – Thương binh và Xã hội": 0.88,
+    LAND_FIELD: 0.79,
+    "Xây dựng": 0.85,
+    "Văn hóa": 0.92,
+}
 _TARGET_DOSSIERS = 3500
 # Month factors for the volume of dossiers: pre-Tết rush, school enrolment in summer, floods in autumn.
-_MONTH_VOLUME = {1: 1.35, 2: 0.85, 3: 1.0, 4: 0.95, 5: 1.0, 6: 1.1, 7: 1.15, 8: 1.15, 9: 0.95, 10: 0.85, 11: 0.9, 12: 1.05}
+_MONTH_VOLUME = {
+    1: 1.35,
+    2: 0.85,
+    3: 1.0,
+    4: 0.95,
+    5: 1.0,
+    6: 1.1,
+    7: 1.15,
+    8: 1.15,
+    9: 0.95,
+    10: 0.85,
+    11: 0.9,
+    12: 1.05,
+}
 _MONTH_LATE = {1: 1.4, 2: 1.2, 10: 1.6, 11: 1.6}  # rush before Tết; storms and floods in autumn
 
 
@@ -785,8 +886,9 @@ def _gen_dossiers(plan, rng, cal: _Calendar) -> list[dict]:
     channel = np.where(online, ONLINE, np.where(postal, POSTAL, DIRECT))
 
     # Due date: received + processing time in working days (same day when 0).
-    due = np.where(proc_days == 0, received,
-                   np.busday_offset(received, proc_days, roll="forward", holidays=cal.holidays))
+    due = np.where(
+        proc_days == 0, received, np.busday_offset(received, proc_days, roll="forward", holidays=cal.holidays)
+    )
     rec_month = received.astype("datetime64[M]").astype(int) % 12 + 1
     late_p = late_p * np.vectorize(lambda m: _MONTH_LATE.get(m, 1.0))(rec_month)
     late = u[:, 2] < late_p
@@ -799,9 +901,12 @@ def _gen_dossiers(plan, rng, cal: _Calendar) -> list[dict]:
     returned = np.where(late, late_return, on_time_return).astype("datetime64[D]")
     returned = np.where(returned > end_of_data, np.datetime64("NaT"), returned)
     # A few dossiers stuck past their due date at year end (waiting for a site check, another agency).
-    stuck_pool = np.flatnonzero(np.isin(field, [LAND_FIELD, "Lao động – Thương binh và Xã hội", "Xây dựng"])
-                                & (due >= np.datetime64(f"{year}-10-01")) & (due <= np.datetime64(f"{year}-12-10"))
-                                & ~np.isnat(returned))
+    stuck_pool = np.flatnonzero(
+        np.isin(field, [LAND_FIELD, "Lao động – Thương binh và Xã hội", "Xây dựng"])
+        & (due >= np.datetime64(f"{year}-10-01"))
+        & (due <= np.datetime64(f"{year}-12-10"))
+        & ~np.isnat(returned)
+    )
     if len(stuck_pool):
         stuck = rng.choice(stuck_pool, size=min(5, len(stuck_pool)), replace=False)
         returned[stuck] = np.datetime64("NaT")
@@ -837,18 +942,20 @@ def _gen_dossiers(plan, rng, cal: _Calendar) -> list[dict]:
         r = received[i]
         y = int(str(r)[:4])
         counters[y] = counters.get(y, 0) + 1
-        rows.append({
-            "dossier_id": f"HS-{y}-{counters[y]:06d}",
-            "field": field[i],
-            "procedure": procedure[i],
-            "received_date": _d(r),
-            "due_date": _d(due[i]),
-            "returned_date": _d(returned[i]),
-            "channel": channel[i],
-            "dossier_digitized": YES if dossier_dig[i] else NO,
-            "result_digitized": "" if pending[i] else (YES if result_dig[i] else NO),
-            "rating": rating[i],
-        })
+        rows.append(
+            {
+                "dossier_id": f"HS-{y}-{counters[y]:06d}",
+                "field": field[i],
+                "procedure": procedure[i],
+                "received_date": _d(r),
+                "due_date": _d(due[i]),
+                "returned_date": _d(returned[i]),
+                "channel": channel[i],
+                "dossier_digitized": YES if dossier_dig[i] else NO,
+                "result_digitized": "" if pending[i] else (YES if result_dig[i] else NO),
+                "rating": rating[i],
+            }
+        )
     return rows
 
 
@@ -920,8 +1027,16 @@ def _gen_feedback(plan, rng, cal: _Calendar) -> list[dict]:
                 rating = _pick(rng, (NEUTRAL, DISSATISFIED))
             else:
                 rating = SATISFIED if rng.random() < 0.85 else NEUTRAL
-        rows.append({"feedback_id": f"PAKN-{year}-{i + 1:03d}", "received_date": _d(day), "due_date": _d(due),
-                     "resolved_date": _d(resolved), "rating": rating, "summary": summaries[i]})
+        rows.append(
+            {
+                "feedback_id": f"PAKN-{year}-{i + 1:03d}",
+                "received_date": _d(day),
+                "due_date": _d(due),
+                "resolved_date": _d(resolved),
+                "rating": rating,
+                "summary": summaries[i],
+            }
+        )
     return rows
 
 
@@ -974,9 +1089,7 @@ _AREA_NOTES = {
         "difficulties": (
             "Chưa có hướng dẫn cụ thể về sắp xếp đơn vị hành chính cấp xã nên việc kiện toàn bộ máy còn chờ.",
         ),
-        "proposals": (
-            "Đề nghị UBND thành phố sớm hướng dẫn việc bố trí công chức dôi dư sau sắp xếp.",
-        ),
+        "proposals": ("Đề nghị UBND thành phố sớm hướng dẫn việc bố trí công chức dôi dư sau sắp xếp.",),
     },
     4: {
         "highlights": (
@@ -988,9 +1101,7 @@ _AREA_NOTES = {
             "[12]Kế hoạch đào tạo, bồi dưỡng CBCCVC năm {year} phụ thuộc vào kế hoạch của Phòng Nội vụ thành phố nên xã chưa chủ động được.",
             "Số lượng công chức ít, nhiều vị trí kiêm nhiệm nên khó bố trí đi học tập trung.",
         ),
-        "proposals": (
-            "Đề nghị Phòng Nội vụ thành phố sớm phân bổ chỉ tiêu bồi dưỡng cho xã.",
-        ),
+        "proposals": ("Đề nghị Phòng Nội vụ thành phố sớm phân bổ chỉ tiêu bồi dưỡng cho xã.",),
     },
     5: {
         "highlights": (
@@ -999,12 +1110,8 @@ _AREA_NOTES = {
             "[34]Công khai tình hình thực hiện dự toán ngân sách 6 tháng, 9 tháng theo quy định.",
             "[23]Rà soát, cắt giảm các khoản chi chưa cần thiết; ưu tiên kinh phí cho chuyển đổi số và Bộ phận một cửa.",
         ),
-        "difficulties": (
-            "Nguồn thu tiền sử dụng đất đạt thấp so với dự toán, ảnh hưởng đến nguồn chi đầu tư.",
-        ),
-        "proposals": (
-            "Đề nghị thành phố bổ sung kinh phí sửa chữa trụ sở Bộ phận một cửa.",
-        ),
+        "difficulties": ("Nguồn thu tiền sử dụng đất đạt thấp so với dự toán, ảnh hưởng đến nguồn chi đầu tư.",),
+        "proposals": ("Đề nghị thành phố bổ sung kinh phí sửa chữa trụ sở Bộ phận một cửa.",),
     },
     6: {
         "highlights": (
@@ -1020,7 +1127,7 @@ _AREA_NOTES = {
         ),
         "proposals": (
             "Đề nghị UBND thành phố hỗ trợ máy quét tài liệu và nâng cấp mạng <100 Mbps> cho Bộ phận một cửa.",
-            "Đề nghị doanh nghiệp viễn thông hỗ trợ gói cước \"Internet cáp quang cho hộ nghèo\" trên địa bàn xã.",
+            'Đề nghị doanh nghiệp viễn thông hỗ trợ gói cước "Internet cáp quang cho hộ nghèo" trên địa bàn xã.',
         ),
     },
     7: {
@@ -1030,12 +1137,8 @@ _AREA_NOTES = {
             "[4]Tự đánh giá, chấm điểm Chỉ số CCHC năm {year} theo hướng dẫn của thành phố.",
             "[23]Kiểm tra việc thực hiện nhiệm vụ CCHC tại Bộ phận một cửa và các công chức chuyên môn.",
         ),
-        "difficulties": (
-            "Công tác tuyên truyền CCHC chưa đa dạng, chủ yếu qua hệ thống loa truyền thanh.",
-        ),
-        "proposals": (
-            "Đề nghị thành phố tổ chức tập huấn nghiệp vụ chấm điểm Chỉ số CCHC cho công chức phụ trách.",
-        ),
+        "difficulties": ("Công tác tuyên truyền CCHC chưa đa dạng, chủ yếu qua hệ thống loa truyền thanh.",),
+        "proposals": ("Đề nghị thành phố tổ chức tập huấn nghiệp vụ chấm điểm Chỉ số CCHC cho công chức phụ trách.",),
     },
 }
 
@@ -1050,18 +1153,26 @@ def _fits(text: str, quarter: int) -> tuple[bool, str]:
 
 # The general note of each quarter (area_id left empty).
 _GENERAL_NOTES = (
-    {"highlights": "UBND xã ban hành Kế hoạch CCHC năm {year} ngay từ đầu năm; tổ chức hội nghị triển khai đến toàn thể cán bộ, công chức và trưởng các thôn.",
-     "difficulties": "Lượng hồ sơ tăng cao trước Tết; một số công chức kiêm nhiệm nhiều việc nên việc cập nhật số liệu CCHC còn chậm.",
-     "proposals": "Đề nghị Phòng Nội vụ thành phố sớm ban hành hướng dẫn chấm điểm Chỉ số CCHC năm {year}."},
-    {"highlights": "Sơ kết 6 tháng công tác CCHC; các chỉ tiêu về hồ sơ trực tuyến, số hóa hồ sơ có chuyển biến so với quý I.",
-     "difficulties": "Hệ thống thông tin giải quyết TTHC của tỉnh nâng cấp trong tháng 5 nên việc tiếp nhận trực tuyến bị gián đoạn 03 ngày.",
-     "proposals": "Đề nghị UBND thành phố bổ sung kinh phí hoạt động cho tổ công nghệ số cộng đồng các thôn."},
-    {"highlights": "Kiện toàn Tổ 1 & Tổ 2 công nghệ số cộng đồng tại các thôn ven biển; phối hợp Đoàn Thanh niên ra quân hỗ trợ người dân cài đặt Hue-S, VNeID trong đợt cao điểm hè.",
-     "difficulties": "Một số nhiệm vụ trong Phụ lục kế hoạch có thời hạn trong quý I chưa hoàn thành, cần tiếp tục đôn đốc.",
-     "proposals": "Đề nghị các phòng, ban thành phố hướng dẫn cụ thể nhiệm vụ do thành phố chủ trì để xã phối hợp."},
-    {"highlights": "Dù chịu ảnh hưởng của mưa lũ, Bộ phận một cửa vẫn duy trì tiếp nhận, trả kết quả; tỷ lệ hồ sơ trực tuyến tiếp tục tăng.",
-     "difficulties": "Mưa lũ làm gián đoạn đường truyền; hồ sơ đất đai tồn đọng do chưa thể xác minh thực địa.",
-     "proposals": "Đề nghị UBND thành phố & VNPT hỗ trợ nâng cấp đường truyền <100 Mbps> và đầu tư \"Bộ phận một cửa hiện đại\" trong năm tới."},
+    {
+        "highlights": "UBND xã ban hành Kế hoạch CCHC năm {year} ngay từ đầu năm; tổ chức hội nghị triển khai đến toàn thể cán bộ, công chức và trưởng các thôn.",
+        "difficulties": "Lượng hồ sơ tăng cao trước Tết; một số công chức kiêm nhiệm nhiều việc nên việc cập nhật số liệu CCHC còn chậm.",
+        "proposals": "Đề nghị Phòng Nội vụ thành phố sớm ban hành hướng dẫn chấm điểm Chỉ số CCHC năm {year}.",
+    },
+    {
+        "highlights": "Sơ kết 6 tháng công tác CCHC; các chỉ tiêu về hồ sơ trực tuyến, số hóa hồ sơ có chuyển biến so với quý I.",
+        "difficulties": "Hệ thống thông tin giải quyết TTHC của tỉnh nâng cấp trong tháng 5 nên việc tiếp nhận trực tuyến bị gián đoạn 03 ngày.",
+        "proposals": "Đề nghị UBND thành phố bổ sung kinh phí hoạt động cho tổ công nghệ số cộng đồng các thôn.",
+    },
+    {
+        "highlights": "Kiện toàn Tổ 1 & Tổ 2 công nghệ số cộng đồng tại các thôn ven biển; phối hợp Đoàn Thanh niên ra quân hỗ trợ người dân cài đặt Hue-S, VNeID trong đợt cao điểm hè.",
+        "difficulties": "Một số nhiệm vụ trong Phụ lục kế hoạch có thời hạn trong quý I chưa hoàn thành, cần tiếp tục đôn đốc.",
+        "proposals": "Đề nghị các phòng, ban thành phố hướng dẫn cụ thể nhiệm vụ do thành phố chủ trì để xã phối hợp.",
+    },
+    {
+        "highlights": "Dù chịu ảnh hưởng của mưa lũ, Bộ phận một cửa vẫn duy trì tiếp nhận, trả kết quả; tỷ lệ hồ sơ trực tuyến tiếp tục tăng.",
+        "difficulties": "Mưa lũ làm gián đoạn đường truyền; hồ sơ đất đai tồn đọng do chưa thể xác minh thực địa.",
+        "proposals": 'Đề nghị UBND thành phố & VNPT hỗ trợ nâng cấp đường truyền <100 Mbps> và đầu tư "Bộ phận một cửa hiện đại" trong năm tới.',
+    },
 )
 
 

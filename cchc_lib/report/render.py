@@ -2,7 +2,7 @@
 
 One call does the whole job::
 
-    from cchc_lib.render import run_report
+    from cchc_lib.report.render import run_report
     result = run_report(
         "notebooks/quarterly_assessment.ipynb",
         {"plan": "hai-duong-2024", "data": "sample", "period": "2024-Q2",
@@ -68,7 +68,7 @@ from nbconvert.exporters import HTMLExporter
 from nbconvert.preprocessors import Preprocessor
 from traitlets import Bool, List, Unicode, default
 
-from . import fmt
+from cchc_lib.i18n import fmt
 
 __all__ = [
     "FORMATS",
@@ -93,10 +93,15 @@ SIDECAR_KIND = "cchc-report"
 SIDECAR_SCHEMA = 1
 
 # Cells that never reach a report (outputs included).
-REMOVED_CELL_TAGS = frozenset({
-    "parameters", "injected-parameters", "remove-cell", "remove_cell",
-    "papermill-error-cell-tag",
-})
+REMOVED_CELL_TAGS = frozenset(
+    {
+        "parameters",
+        "injected-parameters",
+        "remove-cell",
+        "remove_cell",
+        "papermill-error-cell-tag",
+    }
+)
 
 WORDS = {
     "vi": {
@@ -174,7 +179,7 @@ class ReportResult:
     pdf: Path | None
     sidecar: Path
     index: Path | None
-    sizes: dict[str, int] = field(default_factory=dict)      # "notebook", "html", "pdf": bytes
+    sizes: dict[str, int] = field(default_factory=dict)  # "notebook", "html", "pdf": bytes
     seconds: dict[str, float] = field(default_factory=dict)  # "execute", "html", "pdf", "total"
 
     def files(self) -> dict[str, Path]:
@@ -271,8 +276,9 @@ def _offline_fetcher():
     return weasyprint.URLFetcher(allowed_protocols=("file", "data"))
 
 
-def html_to_pdf(html: str, *, lang: str = "vi", running_head: str = "",
-                base_url: str | os.PathLike | None = None) -> bytes:
+def html_to_pdf(
+    html: str, *, lang: str = "vi", running_head: str = "", base_url: str | os.PathLike | None = None
+) -> bytes:
     """Render a report's HTML to PDF bytes with WeasyPrint (print medium + :func:`pdf_css`).
 
     Deterministic: the same HTML gives the same bytes (no dates, no random identifier).
@@ -281,8 +287,7 @@ def html_to_pdf(html: str, *, lang: str = "vi", running_head: str = "",
 
     fetcher = _offline_fetcher()
     base = Path(base_url) if base_url else TEMPLATES
-    document = weasyprint.HTML(string=html, base_url=base.resolve().as_uri() + "/",
-                               url_fetcher=fetcher)
+    document = weasyprint.HTML(string=html, base_url=base.resolve().as_uri() + "/", url_fetcher=fetcher)
     stylesheet = weasyprint.CSS(string=pdf_css(lang, running_head), url_fetcher=fetcher)
     return document.write_pdf(stylesheets=[stylesheet])
 
@@ -396,8 +401,7 @@ class CchcHTMLExporter(HTMLExporter):
         period_label = self.period_label or meta.get("period_label") or ""
         title = self.report_title or meta.get("title") or WORDS[lang]["default_title"]
         running = " — ".join(x for x in (commune, period_label) if x)
-        return {"lang": lang, "commune": commune, "period_label": period_label,
-                "title": title, "running_head": running}
+        return {"lang": lang, "commune": commune, "period_label": period_label, "title": title, "running_head": running}
 
     def from_notebook_node(self, nb, resources=None, **kw):
         header = self.header_for(nb)
@@ -430,8 +434,7 @@ class CchcPDFExporter(CchcHTMLExporter):
         html, resources = super().from_notebook_node(nb, resources, **kw)
         header = resources["cchc_header"]
         base = resources.get("metadata", {}).get("path") or os.getcwd()
-        pdf = html_to_pdf(html, lang=header["lang"], running_head=header["running_head"],
-                          base_url=base)
+        pdf = html_to_pdf(html, lang=header["lang"], running_head=header["running_head"], base_url=base)
         resources["output_extension"] = ".pdf"
         return pdf, resources
 
@@ -548,16 +551,18 @@ def finish_html(html: str, *, lang: str = "vi", base_dir: Path | None = None) ->
     # acts between siblings): mark the wrappers so print.css keeps them with what follows.
     # A paragraph that is only a bold label ("<p><strong>Bảng chỉ tiêu</strong></p>")
     # is a heading for the table under it and gets the same treatment.
-    labels = [p for p in main.find_all("p")
-              if len(kids := [k for k in p.contents if getattr(k, "name", None) or str(k).strip()]) == 1
-              and getattr(kids[0], "name", None) in ("strong", "b")]
+    labels = [
+        p
+        for p in main.find_all("p")
+        if len(kids := [k for k in p.contents if getattr(k, "name", None) or str(k).strip()]) == 1
+        and getattr(kids[0], "name", None) in ("strong", "b")
+    ]
     for p in labels:
         p["class"] = [*p.get("class", []), "keep-with-next"]
     for h in [*main.find_all(["h1", "h2", "h3", "h4"]), *labels]:
         node = h
         while node.parent is not None and node.parent is not main and node.parent.name != "body":
-            following = [s for s in node.next_siblings
-                         if getattr(s, "name", None) or str(s).strip()]
+            following = [s for s in node.next_siblings if getattr(s, "name", None) or str(s).strip()]
             if following:
                 break
             node = node.parent
@@ -697,15 +702,13 @@ def _failed_cell(exc, kept: Path | None, source_nb: Path) -> tuple[int, list[str
     if kept is not None:
         try:
             ran = nbformat.read(kept, as_version=4)
-            cells = [c for c in ran.cells
-                     if "papermill-error-cell-tag" not in c.get("metadata", {}).get("tags", [])]
+            cells = [c for c in ran.cells if "papermill-error-cell-tag" not in c.get("metadata", {}).get("tags", [])]
             if 0 <= exc.cell_index < len(cells):
                 cell = cells[exc.cell_index]
                 tags = list(cell.get("metadata", {}).get("tags", []))
                 cell_id = cell.get("id")
             injected_before = sum(
-                "injected-parameters" in c.get("metadata", {}).get("tags", [])
-                for c in cells[: exc.cell_index]
+                "injected-parameters" in c.get("metadata", {}).get("tags", []) for c in cells[: exc.cell_index]
             )
         except Exception:  # the kept notebook is for humans; the message must still come out
             pass
@@ -724,8 +727,7 @@ def _failed_cell(exc, kept: Path | None, source_nb: Path) -> tuple[int, list[str
 def _execution_error(exc, *, stem: str, notebook: Path, kept: Path | None, out_dir: Path) -> ReportError:
     index, tags, first = _failed_cell(exc, kept, notebook)
     tag_text = ", ".join(tags) if tags else "không có"
-    where = f"đã giữ lại notebook chạy dở để kiểm tra tại: {kept}" if kept else \
-        "không giữ được notebook chạy dở"
+    where = f"đã giữ lại notebook chạy dở để kiểm tra tại: {kept}" if kept else "không giữ được notebook chạy dở"
     msg = (
         f"Không tạo được báo cáo '{stem}': notebook {notebook.name} bị lỗi ở ô số {index} "
         f"(đếm từ 0; nhãn: {tag_text}; dòng đầu: {first!r}).\n"
@@ -736,9 +738,18 @@ def _execution_error(exc, *, stem: str, notebook: Path, kept: Path | None, out_d
         f"{', '.join(tags) or 'none'}; first line: {first!r}) raised {exc.ename}: {exc.evalue}. "
         f"Partially executed notebook: {kept or 'not kept'}. Existing report files were left untouched."
     )
-    return ReportError(msg, stem=stem, step="execute", cell_index=index, cell_tags=tags,
-                       cell_first_line=first, ename=exc.ename, evalue=exc.evalue,
-                       kept_notebook=kept, out_dir=out_dir)
+    return ReportError(
+        msg,
+        stem=stem,
+        step="execute",
+        cell_index=index,
+        cell_tags=tags,
+        cell_first_line=first,
+        ename=exc.ename,
+        evalue=exc.evalue,
+        kept_notebook=kept,
+        out_dir=out_dir,
+    )
 
 
 def _atomic_write(path: Path, data: bytes | str) -> None:
@@ -809,9 +820,14 @@ def run_report(
         t = time.perf_counter()
         try:
             papermill.execute_notebook(
-                str(notebook), str(executed), parameters=params, progress_bar=progress,
-                kernel_name=kernel_name, cwd=str(Path(cwd).resolve() if cwd else notebook.parent),
-                start_timeout=start_timeout, kernel_manager_class=LocalKernelManager,
+                str(notebook),
+                str(executed),
+                parameters=params,
+                progress_bar=progress,
+                kernel_name=kernel_name,
+                cwd=str(Path(cwd).resolve() if cwd else notebook.parent),
+                start_timeout=start_timeout,
+                kernel_manager_class=LocalKernelManager,
             )
         except PapermillExecutionError as exc:
             kept = _keep(executed, out_dir, stem)
@@ -824,8 +840,12 @@ def run_report(
                 + (f"Đã giữ lại notebook chạy dở tại: {kept}.\n" if kept else "")
                 + f"Các tệp báo cáo đã có trong {out_dir} được giữ nguyên.\n"
                 f"[en] Could not execute {notebook.name}: {type(exc).__name__}: {exc}",
-                stem=stem, step="execute", ename=type(exc).__name__, evalue=str(exc),
-                kept_notebook=kept, out_dir=out_dir,
+                stem=stem,
+                step="execute",
+                ename=type(exc).__name__,
+                evalue=str(exc),
+                kept_notebook=kept,
+                out_dir=out_dir,
             ) from exc
         nb = nbformat.read(executed, as_version=4)
         nb.metadata["cchc"] = dict(hdr)
@@ -838,7 +858,8 @@ def run_report(
         t = time.perf_counter()
         exporter = CchcHTMLExporter()
         html, resources = exporter.from_notebook_node(
-            nb, resources={"metadata": {"path": str(notebook.parent), "name": stem}})
+            nb, resources={"metadata": {"path": str(notebook.parent), "name": stem}}
+        )
         if "html" in formats:
             staged["html"] = staging / f"{stem}.html"
             staged["html"].write_text(html, encoding="utf-8")
@@ -849,8 +870,9 @@ def run_report(
             step = "pdf"
             t = time.perf_counter()
             header_used = resources["cchc_header"]
-            pdf = html_to_pdf(html, lang=header_used["lang"], running_head=header_used["running_head"],
-                              base_url=notebook.parent)
+            pdf = html_to_pdf(
+                html, lang=header_used["lang"], running_head=header_used["running_head"], base_url=notebook.parent
+            )
             staged["pdf"] = staging / f"{stem}.pdf"
             staged["pdf"].write_bytes(pdf)
             seconds["pdf"] = time.perf_counter() - t
@@ -888,8 +910,12 @@ def run_report(
             + f"Các tệp báo cáo đã có trong {out_dir} được giữ nguyên, không bị thay đổi.\n"
             f"[en] Export of '{stem}' to {what} failed: {type(exc).__name__}: {exc}. "
             "Existing report files were left untouched.",
-            stem=stem, step=step, ename=type(exc).__name__, evalue=str(exc),
-            kept_notebook=kept, out_dir=out_dir,
+            stem=stem,
+            step=step,
+            ename=type(exc).__name__,
+            evalue=str(exc),
+            kept_notebook=kept,
+            out_dir=out_dir,
         ) from exc
     finally:
         shutil.rmtree(staging, ignore_errors=True)
@@ -898,8 +924,13 @@ def run_report(
     index = write_index(root)
     seconds["total"] = time.perf_counter() - t_start
     return ReportResult(
-        notebook=final["notebook"], html=final.get("html"), pdf=final.get("pdf"),
-        sidecar=final["sidecar"], index=index, sizes=sizes, seconds=seconds,
+        notebook=final["notebook"],
+        html=final.get("html"),
+        pdf=final.get("pdf"),
+        sidecar=final["sidecar"],
+        index=index,
+        sizes=sizes,
+        seconds=seconds,
     )
 
 
@@ -934,7 +965,7 @@ def _sidecar(stem, params, hdr, record, formats, staged, sizes) -> dict[str, Any
 
 
 def _period_sort_key(period: Any, cutoff: Any) -> tuple:
-    from . import periods
+    from cchc_lib.core import periods
 
     try:
         p = periods.parse_period(period)
@@ -995,21 +1026,27 @@ def write_index(reports_root: str | os.PathLike) -> Path:
             size = sizes.get(key, (folder / name).stat().st_size)
             files.append({"href": quote(rel), "label": label, "size": human_size(size, "vi")})
         lang = data.get("lang") or "vi"
-        rows.append({
-            "plan_id": str(data.get("plan_id") or "—"),
-            "commune": str(data.get("commune") or ""),
-            "period": str(data.get("period") or ""),
-            "period_label": str(data.get("period_label") or data.get("period") or "—"),
-            "cutoff_note": _cutoff_note(data.get("cutoff")),
-            "lang": lang,
-            "lang_name": WORDS.get(lang, {}).get("lang_name", lang),
-            "sample": bool(data.get("sample")),
-            "generated": _generated_text(data.get("generated_at")),
-            "files": files,
-            "_key": (str(data.get("plan_id") or ""),
-                     _period_sort_key(data.get("period"), data.get("cutoff")),
-                     0 if lang == "vi" else 1, lang, str(data.get("stem") or path.stem)),
-        })
+        rows.append(
+            {
+                "plan_id": str(data.get("plan_id") or "—"),
+                "commune": str(data.get("commune") or ""),
+                "period": str(data.get("period") or ""),
+                "period_label": str(data.get("period_label") or data.get("period") or "—"),
+                "cutoff_note": _cutoff_note(data.get("cutoff")),
+                "lang": lang,
+                "lang_name": WORDS.get(lang, {}).get("lang_name", lang),
+                "sample": bool(data.get("sample")),
+                "generated": _generated_text(data.get("generated_at")),
+                "files": files,
+                "_key": (
+                    str(data.get("plan_id") or ""),
+                    _period_sort_key(data.get("period"), data.get("cutoff")),
+                    0 if lang == "vi" else 1,
+                    lang,
+                    str(data.get("stem") or path.stem),
+                ),
+            }
+        )
     rows.sort(key=lambda r: r["_key"])
     groups: list[dict] = []
     for r in rows:

@@ -54,9 +54,19 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from . import fmt, paths, tables, vocab
-from .assessment import Assessment, _is, assess, load_rules
-from .periods import Period, check_cutoff, describe_window, label, label_title, parse_period, periods_in_year
+from cchc_lib.assessment.engine import Assessment, _is, assess, load_rules
+from cchc_lib.core import paths
+from cchc_lib.core.periods import (
+    Period,
+    check_cutoff,
+    describe_window,
+    label,
+    label_title,
+    parse_period,
+    periods_in_year,
+)
+from cchc_lib.i18n import fmt, vocab
+from cchc_lib.report import tables
 
 __all__ = [
     "NOTEBOOK",
@@ -74,8 +84,15 @@ __all__ = [
     "what_if",
 ]
 
-NOTEBOOK = paths.REPO_ROOT / "notebooks" / "explore.ipynb"
-PARAMS = {"plan": "hai-duong-2024", "data": "sample", "period": "2024-Q2", "cutoff": "nd09", "lang": "vi", "out_dir": ""}
+NOTEBOOK = paths.notebook("explore.ipynb")
+PARAMS = {
+    "plan": "hai-duong-2024",
+    "data": "sample",
+    "period": "2024-Q2",
+    "cutoff": "nd09",
+    "lang": "vi",
+    "out_dir": "",
+}
 RECORD_SOURCES = ("dossiers", "feedback")
 ATTENTION = {"targets": ("at_risk", "missed", "no_data"), "tasks": ("overdue", "done_late", "recurring_missing")}
 
@@ -85,15 +102,22 @@ L = {
     "vi": {
         "title": "Khám phá kết quả thực hiện Kế hoạch CCHC năm {year} — {commune}",
         "sample": "DỮ LIỆU MẪU — số liệu tổng hợp để minh họa, không phải số liệu thật của xã",
-        "period": "Kỳ báo cáo", "cutoff": "Mốc số liệu", "area": "Lĩnh vực", "unit": "Đơn vị chủ trì",
-        "target_status": "Tình trạng chỉ tiêu", "task_status": "Tình trạng nhiệm vụ", "search": "Tìm kiếm",
+        "period": "Kỳ báo cáo",
+        "cutoff": "Mốc số liệu",
+        "area": "Lĩnh vực",
+        "unit": "Đơn vị chủ trì",
+        "target_status": "Tình trạng chỉ tiêu",
+        "task_status": "Tình trạng nhiệm vụ",
+        "search": "Tìm kiếm",
         "search_ph": "mã, tên chỉ tiêu, nội dung nhiệm vụ — gõ không dấu cũng được",
         "all": "Tất cả",
         "attention_targets": "Cần chú ý: nguy cơ, không đạt, chưa có số liệu",
         "attention_tasks": "Cần chú ý: quá hạn, trễ hạn, chưa báo cáo",
         "cutoffs": {"nd09": "Mốc NĐ 09", "calendar": "Quý dương lịch"},
-        "cutoff_tips": {"nd09": "Từ ngày 15 của tháng trước kỳ đến ngày 14 của tháng cuối kỳ (Nghị định 09/2019/NĐ-CP)",
-                        "calendar": "Quý, 6 tháng, năm theo lịch: từ ngày 01 của tháng đầu đến ngày cuối của tháng cuối kỳ"},
+        "cutoff_tips": {
+            "nd09": "Từ ngày 15 của tháng trước kỳ đến ngày 14 của tháng cuối kỳ (Nghị định 09/2019/NĐ-CP)",
+            "calendar": "Quý, 6 tháng, năm theo lịch: từ ngày 01 của tháng đầu đến ngày cuối của tháng cuối kỳ",
+        },
         "reset": "Bỏ lọc",
         "tabs": ("Chỉ tiêu ({n})", "Nhiệm vụ ({n})", "Biểu đồ", "Chi tiết", "Giả định"),
         "chart_kinds": {"status": "Tình trạng theo lĩnh vực", "actual": "Thực hiện so với kế hoạch (%)"},
@@ -103,51 +127,96 @@ L = {
         "window": "Kỳ báo cáo: <b>{label}</b>, {window}.",
         "score": "Điểm tổng hợp ước tính: <b>{score}</b>/100 — xếp loại {badge}",
         "caveat": "Ước tính nội bộ để cảnh báo sớm, không phải kết quả chấm điểm Chỉ số CCHC chính thức.",
-        "no_targets": "Không có chỉ tiêu nào khớp bộ lọc.", "no_tasks": "Không có nhiệm vụ nào khớp bộ lọc.",
-        "no_chart": "Không có chỉ tiêu, nhiệm vụ nào khớp bộ lọc để vẽ biểu đồ.", "drawing": "Đang vẽ biểu đồ…",
-        "pick_target": "Chỉ tiêu", "pick_task": "Nhiệm vụ", "none": "—",
-        "export_xlsx": "Tải Excel", "export_csv": "Tải CSV", "exported": "Đã ghi", "download": "tải về máy",
+        "no_targets": "Không có chỉ tiêu nào khớp bộ lọc.",
+        "no_tasks": "Không có nhiệm vụ nào khớp bộ lọc.",
+        "no_chart": "Không có chỉ tiêu, nhiệm vụ nào khớp bộ lọc để vẽ biểu đồ.",
+        "drawing": "Đang vẽ biểu đồ…",
+        "pick_target": "Chỉ tiêu",
+        "pick_task": "Nhiệm vụ",
+        "none": "—",
+        "export_xlsx": "Tải Excel",
+        "export_csv": "Tải CSV",
+        "exported": "Đã ghi",
+        "download": "tải về máy",
         "export_tip": "Ghi bảng chỉ tiêu và nhiệm vụ đang hiển thị (theo bộ lọc) vào thư mục {dir}",
         "export_fail": "Không ghi được tệp {path}. Tệp có đang mở (ví dụ trong Excel) không? Đóng tệp rồi bấm lại. ({err})",
         "error": "Có lỗi khi cập nhật: {err}",
-        "wi_target": "Chỉ tiêu", "wi_value": "Giá trị giả định", "wi_reset": "Về số liệu thực tế",
+        "wi_target": "Chỉ tiêu",
+        "wi_value": "Giá trị giả định",
+        "wi_reset": "Về số liệu thực tế",
         "wi_intro": "Thử một giá trị thực hiện khác cho một chỉ tiêu định lượng để xem đánh giá, điểm lĩnh vực và "
-                    "xếp loại ước tính thay đổi thế nào. Số liệu gốc không bị thay đổi.",
+        "xếp loại ước tính thay đổi thế nào. Số liệu gốc không bị thay đổi.",
         "wi_none": "Không có chỉ tiêu định lượng nào trong bộ lọc hiện tại.",
         "wi_head": ("", "Hiện tại", "Giả định"),
-        "wi_value_row": "Giá trị thực hiện {tid}", "wi_status_row": "Đánh giá {tid}",
-        "wi_area_row": "Điểm lĩnh vực {area}", "wi_unit_row": "Điểm đơn vị: {unit}",
-        "wi_score_row": "Điểm tổng hợp", "wi_rating_row": "Xếp loại ước tính",
+        "wi_value_row": "Giá trị thực hiện {tid}",
+        "wi_status_row": "Đánh giá {tid}",
+        "wi_area_row": "Điểm lĩnh vực {area}",
+        "wi_unit_row": "Điểm đơn vị: {unit}",
+        "wi_score_row": "Điểm tổng hợp",
+        "wi_rating_row": "Xếp loại ước tính",
         "wi_linked": "{ids} đo cùng chỉ số ({kpi}) từ sổ hồ sơ nên đổi theo.",
         "wi_caveat": "Giả định để tham khảo, tính theo đúng quy tắc đánh giá (config/rules.toml); điểm và xếp loại "
-                     "là ước tính nội bộ.",
-        "plan_text": "Văn bản kế hoạch", "lead": "Chủ trì", "support": "Phối hợp", "target": "Chỉ tiêu",
-        "source": "Nguồn số liệu", "plan_note": "Ghi chú khi số hóa kế hoạch", "conflict": "Mâu thuẫn với",
-        "product": "Sản phẩm", "deadline": "Thời hạn", "budget": "Kinh phí", "standing": "Thường xuyên",
-        "history": "Diễn biến theo quý ({cutoff})", "current": "kỳ đang xem",
+        "là ước tính nội bộ.",
+        "plan_text": "Văn bản kế hoạch",
+        "lead": "Chủ trì",
+        "support": "Phối hợp",
+        "target": "Chỉ tiêu",
+        "source": "Nguồn số liệu",
+        "plan_note": "Ghi chú khi số hóa kế hoạch",
+        "conflict": "Mâu thuẫn với",
+        "product": "Sản phẩm",
+        "deadline": "Thời hạn",
+        "budget": "Kinh phí",
+        "standing": "Thường xuyên",
+        "history": "Diễn biến theo quý ({cutoff})",
+        "current": "kỳ đang xem",
         "history_wait": "Đang tính kết quả các quý khác để lập diễn biến…",
-        "h_period": "Kỳ", "h_window": "Cửa sổ số liệu", "h_actual": "Thực hiện (lũy kế)", "h_in": "Trong kỳ",
-        "h_status": "Đánh giá", "h_source": "Nguồn", "h_note": "Nguồn, ghi chú của số liệu nhập",
-        "h_task_status": "Đánh giá tại cuối kỳ", "h_update": "Báo cáo của đơn vị", "h_done": "Ngày hoàn thành",
-        "h_evidence": "Văn bản, sản phẩm", "h_update_note": "Ghi chú",
-        "area_notes": "Nhận xét của đơn vị về lĩnh vực {area} ({label})", "highlights": "Kết quả nổi bật",
-        "difficulties": "Khó khăn, vướng mắc", "what_if_source": "giả định",
+        "h_period": "Kỳ",
+        "h_window": "Cửa sổ số liệu",
+        "h_actual": "Thực hiện (lũy kế)",
+        "h_in": "Trong kỳ",
+        "h_status": "Đánh giá",
+        "h_source": "Nguồn",
+        "h_note": "Nguồn, ghi chú của số liệu nhập",
+        "h_task_status": "Đánh giá tại cuối kỳ",
+        "h_update": "Báo cáo của đơn vị",
+        "h_done": "Ngày hoàn thành",
+        "h_evidence": "Văn bản, sản phẩm",
+        "h_update_note": "Ghi chú",
+        "area_notes": "Nhận xét của đơn vị về lĩnh vực {area} ({label})",
+        "highlights": "Kết quả nổi bật",
+        "difficulties": "Khó khăn, vướng mắc",
+        "what_if_source": "giả định",
         "sheets": ("Chỉ tiêu", "Nhiệm vụ", "Thông tin"),
-        "info": {"plan": "Kế hoạch", "period": "Kỳ báo cáo", "window": "Cửa sổ số liệu", "filters": "Bộ lọc",
-                 "rows": "Số dòng", "exported": "Thời điểm xuất", "sample": "Lưu ý"},
+        "info": {
+            "plan": "Kế hoạch",
+            "period": "Kỳ báo cáo",
+            "window": "Cửa sổ số liệu",
+            "filters": "Bộ lọc",
+            "rows": "Số dòng",
+            "exported": "Thời điểm xuất",
+            "sample": "Lưu ý",
+        },
     },
     "en": {
         "title": "Exploring the {year} administrative-reform plan — {commune}",
         "sample": "SAMPLE DATA — synthetic figures for illustration, not the commune's real data",
-        "period": "Period", "cutoff": "Data cut-off", "area": "Reform area", "unit": "Lead unit",
-        "target_status": "Target status", "task_status": "Task status", "search": "Search",
+        "period": "Period",
+        "cutoff": "Data cut-off",
+        "area": "Reform area",
+        "unit": "Lead unit",
+        "target_status": "Target status",
+        "task_status": "Task status",
+        "search": "Search",
         "search_ph": "ID, target name, task text — accents optional",
         "all": "All",
         "attention_targets": "Needs attention: at risk, missed, no data",
         "attention_tasks": "Needs attention: overdue, late, not reported",
         "cutoffs": {"nd09": "Decree 09", "calendar": "Calendar"},
-        "cutoff_tips": {"nd09": "15th of the month before the period to the 14th of its last month (Decree 09/2019/ND-CP)",
-                        "calendar": "Calendar quarters, halves and year"},
+        "cutoff_tips": {
+            "nd09": "15th of the month before the period to the 14th of its last month (Decree 09/2019/ND-CP)",
+            "calendar": "Calendar quarters, halves and year",
+        },
         "reset": "Clear filters",
         "tabs": ("Targets ({n})", "Tasks ({n})", "Chart", "Details", "What if"),
         "chart_kinds": {"status": "Status by area", "actual": "Actual vs plan (%)"},
@@ -157,43 +226,82 @@ L = {
         "window": "Period: <b>{label}</b>, {window}.",
         "score": "Estimated composite score: <b>{score}</b>/100 — rating {badge}",
         "caveat": "Internal early-warning estimate, not the official administrative-reform index.",
-        "no_targets": "No target matches the filters.", "no_tasks": "No task matches the filters.",
-        "no_chart": "Nothing matches the filters to draw.", "drawing": "Drawing the chart…",
-        "pick_target": "Target", "pick_task": "Task", "none": "—",
-        "export_xlsx": "Excel", "export_csv": "CSV", "exported": "Written", "download": "download",
+        "no_targets": "No target matches the filters.",
+        "no_tasks": "No task matches the filters.",
+        "no_chart": "Nothing matches the filters to draw.",
+        "drawing": "Drawing the chart…",
+        "pick_target": "Target",
+        "pick_task": "Task",
+        "none": "—",
+        "export_xlsx": "Excel",
+        "export_csv": "CSV",
+        "exported": "Written",
+        "download": "download",
         "export_tip": "Write the target and task tables shown (filtered) to {dir}",
         "export_fail": "Could not write {path}. Is it open (in Excel)? Close it and try again. ({err})",
         "error": "Update failed: {err}",
-        "wi_target": "Target", "wi_value": "Assumed value", "wi_reset": "Back to actual",
+        "wi_target": "Target",
+        "wi_value": "Assumed value",
+        "wi_reset": "Back to actual",
         "wi_intro": "Try another actual value for a quantified target and see its status, the area score and the "
-                    "estimated rating change. The data are not modified.",
+        "estimated rating change. The data are not modified.",
         "wi_none": "No quantified target in the current selection.",
         "wi_head": ("", "Now", "What if"),
-        "wi_value_row": "Actual value {tid}", "wi_status_row": "Status {tid}",
-        "wi_area_row": "Area score {area}", "wi_unit_row": "Unit score: {unit}",
-        "wi_score_row": "Composite score", "wi_rating_row": "Estimated rating",
+        "wi_value_row": "Actual value {tid}",
+        "wi_status_row": "Status {tid}",
+        "wi_area_row": "Area score {area}",
+        "wi_unit_row": "Unit score: {unit}",
+        "wi_score_row": "Composite score",
+        "wi_rating_row": "Estimated rating",
         "wi_linked": "{ids} measure the same indicator ({kpi}) from the dossier log, so they change too.",
         "wi_caveat": "A what-if for reference, computed with the assessment rules (config/rules.toml); scores and "
-                     "rating are internal estimates.",
-        "plan_text": "Plan text", "lead": "Lead", "support": "Supporting", "target": "Target",
-        "source": "Source", "plan_note": "Curation note", "conflict": "Conflicts with",
-        "product": "Product", "deadline": "Deadline", "budget": "Budget", "standing": "Standing duty",
-        "history": "Quarter by quarter ({cutoff})", "current": "selected period",
+        "rating are internal estimates.",
+        "plan_text": "Plan text",
+        "lead": "Lead",
+        "support": "Supporting",
+        "target": "Target",
+        "source": "Source",
+        "plan_note": "Curation note",
+        "conflict": "Conflicts with",
+        "product": "Product",
+        "deadline": "Deadline",
+        "budget": "Budget",
+        "standing": "Standing duty",
+        "history": "Quarter by quarter ({cutoff})",
+        "current": "selected period",
         "history_wait": "Assessing the other quarters for the history…",
-        "h_period": "Period", "h_window": "Data window", "h_actual": "Actual (year to date)", "h_in": "In period",
-        "h_status": "Status", "h_source": "Source", "h_note": "Source, note of the entered figure",
-        "h_task_status": "Status at period end", "h_update": "Unit's report", "h_done": "Completed",
-        "h_evidence": "Evidence", "h_update_note": "Note",
-        "area_notes": "Units' notes on {area} ({label})", "highlights": "Highlights", "difficulties": "Difficulties",
+        "h_period": "Period",
+        "h_window": "Data window",
+        "h_actual": "Actual (year to date)",
+        "h_in": "In period",
+        "h_status": "Status",
+        "h_source": "Source",
+        "h_note": "Source, note of the entered figure",
+        "h_task_status": "Status at period end",
+        "h_update": "Unit's report",
+        "h_done": "Completed",
+        "h_evidence": "Evidence",
+        "h_update_note": "Note",
+        "area_notes": "Units' notes on {area} ({label})",
+        "highlights": "Highlights",
+        "difficulties": "Difficulties",
         "what_if_source": "what-if",
         "sheets": ("Targets", "Tasks", "About"),
-        "info": {"plan": "Plan", "period": "Period", "window": "Data window", "filters": "Filters",
-                 "rows": "Rows", "exported": "Exported at", "sample": "Note"},
+        "info": {
+            "plan": "Plan",
+            "period": "Period",
+            "window": "Data window",
+            "filters": "Filters",
+            "rows": "Rows",
+            "exported": "Exported at",
+            "sample": "Note",
+        },
     },
 }
 
 
 # --- text folding and the selection ---------------------------------------------------------
+
 
 def fold(text) -> str:
     """Lower case, without diacritics, single spaces: ``fold("Hồ sơ  ĐẤT đai") == "ho so dat dai"``.
@@ -210,7 +318,10 @@ def fold(text) -> str:
 
 def _haystack(frame: pd.DataFrame, cols: tuple[str, ...]) -> list[str]:
     present = [c for c in cols if c in frame.columns]
-    return [fold(" ".join("" if fmt.is_missing(v) else str(v) for v in row)) for row in frame[present].itertuples(index=False)]
+    return [
+        fold(" ".join("" if fmt.is_missing(v) else str(v) for v in row))
+        for row in frame[present].itertuples(index=False)
+    ]
 
 
 TARGET_SEARCH = ("target_id", "indicator", "indicator_en", "text")
@@ -223,8 +334,15 @@ def _codes(x) -> tuple[str, ...] | None:
     return (x,) if isinstance(x, str) else tuple(x)
 
 
-def masks(a: Assessment, area: str | None = None, unit: str | None = None, target_status=None, task_status=None,
-          search: str = "", haystacks: tuple[list[str], list[str]] | None = None) -> tuple[np.ndarray, np.ndarray]:
+def masks(
+    a: Assessment,
+    area: str | None = None,
+    unit: str | None = None,
+    target_status=None,
+    task_status=None,
+    search: str = "",
+    haystacks: tuple[list[str], list[str]] | None = None,
+) -> tuple[np.ndarray, np.ndarray]:
     """Boolean row masks over ``a.targets`` and ``a.tasks`` for the given filters.
 
     ``area`` and ``unit`` are ids (``"II.6"``, ``"vh-xh"``; the lead unit); the statuses are a
@@ -252,26 +370,43 @@ def masks(a: Assessment, area: str | None = None, unit: str | None = None, targe
     return mt, mk
 
 
-def selection(a: Assessment, area: str | None = None, unit: str | None = None, target_status=None, task_status=None,
-              search: str = "", lang: str = "vi") -> tuple[pd.DataFrame, pd.DataFrame]:
+def selection(
+    a: Assessment,
+    area: str | None = None,
+    unit: str | None = None,
+    target_status=None,
+    task_status=None,
+    search: str = "",
+    lang: str = "vi",
+) -> tuple[pd.DataFrame, pd.DataFrame]:
     """The target and task display tables of ``a`` (as in the report) restricted to the filters.
 
     Columns are the reader's headers plus ``_status`` (the status code, used for colours and
     dropped on export). See ``masks`` for the meaning of the filters.
     """
     mt, mk = masks(a, area, unit, target_status, task_status, search)
-    return (tables.target_table(a, lang)[mt].reset_index(drop=True),
-            tables.task_table(a, lang)[mk].reset_index(drop=True))
+    return (
+        tables.target_table(a, lang)[mt].reset_index(drop=True),
+        tables.task_table(a, lang)[mk].reset_index(drop=True),
+    )
 
 
 # --- export ------------------------------------------------------------------------------------
+
 
 def _visible(df: pd.DataFrame) -> pd.DataFrame:
     return df[[c for c in df.columns if not str(c).startswith("_")]]
 
 
-def export_selection(targets: pd.DataFrame, tasks: pd.DataFrame, out_dir, fmt: str = "xlsx",
-                     stem: str = "cchc-explore", info: dict | None = None, lang: str = "vi") -> list[Path]:
+def export_selection(
+    targets: pd.DataFrame,
+    tasks: pd.DataFrame,
+    out_dir,
+    fmt: str = "xlsx",
+    stem: str = "cchc-explore",
+    info: dict | None = None,
+    lang: str = "vi",
+) -> list[Path]:
     """Write the two tables (columns starting with ``_`` left out); return the paths written.
 
     ``fmt="xlsx"``: one workbook with the sheets "Chỉ tiêu" and "Nhiệm vụ" (header row frozen,
@@ -319,6 +454,7 @@ def _slug(text: str) -> str:
 
 # --- what if ----------------------------------------------------------------------------------
 
+
 def what_if(a: Assessment, target_id: str, value: float, linked: bool = True) -> dict:
     """Re-assess ``a`` as if target ``target_id`` had reached ``value``; return before and after.
 
@@ -347,8 +483,9 @@ def what_if(a: Assessment, target_id: str, value: float, linked: bool = True) ->
     if not bool(row["measurable"]):
         raise ValueError(f"Chỉ tiêu {target_id} là chỉ tiêu định tính, không có giá trị để giả định.")
     if _is(t["kpi"], "rating")[hit[0]]:
-        raise ValueError(f"Chỉ tiêu {target_id} là xếp loại ước tính, được suy ra từ điểm tổng hợp; hãy giả định các "
-                         "chỉ tiêu khác.")
+        raise ValueError(
+            f"Chỉ tiêu {target_id} là xếp loại ước tính, được suy ra từ điểm tổng hợp; hãy giả định các chỉ tiêu khác."
+        )
     value = float(value)
     if not math.isfinite(value):
         raise ValueError("Giá trị giả định phải là một số.")
@@ -365,17 +502,31 @@ def what_if(a: Assessment, target_id: str, value: float, linked: bool = True) ->
     old_unit, new_unit = a.units.set_index("unit_id")["score"], b.units.set_index("unit_id")["score"]
     area_id, unit_id = row["area_id"], row["lead_unit_id"]
     return {
-        "target_id": target_id, "value": value, "changed": ids,
+        "target_id": target_id,
+        "value": value,
+        "changed": ids,
         "changed_status": {i: (old_t.at[i, "status"], new_t.at[i, "status"]) for i in ids},
-        "actual_before": row["actual"], "actual_after": value,
-        "status_before": row["status"], "status_after": new_t.at[target_id, "status"],
-        "area_id": area_id, "area_score_before": old_area.get(area_id, np.nan), "area_score_after": new_area.get(area_id, np.nan),
+        "actual_before": row["actual"],
+        "actual_after": value,
+        "status_before": row["status"],
+        "status_after": new_t.at[target_id, "status"],
+        "area_id": area_id,
+        "area_score_before": old_area.get(area_id, np.nan),
+        "area_score_after": new_area.get(area_id, np.nan),
         "areas": {aid: (old_area.get(aid, np.nan), new_area.get(aid, np.nan)) for aid in area_ids},
-        "unit_id": unit_id, "unit_score_before": old_unit.get(unit_id, np.nan), "unit_score_after": new_unit.get(unit_id, np.nan),
-        "score_before": a.overall["score"], "score_after": b.overall["score"],
-        "rating_before": a.overall["rating"], "rating_after": b.overall["rating"],
-        "rating_level_before": a.overall["rating_level"], "rating_level_after": b.overall["rating_level"],
-        "targets_after": b.targets, "areas_after": b.areas, "units_after": b.units, "overall_after": b.overall,
+        "unit_id": unit_id,
+        "unit_score_before": old_unit.get(unit_id, np.nan),
+        "unit_score_after": new_unit.get(unit_id, np.nan),
+        "score_before": a.overall["score"],
+        "score_after": b.overall["score"],
+        "rating_before": a.overall["rating"],
+        "rating_after": b.overall["rating"],
+        "rating_level_before": a.overall["rating_level"],
+        "rating_level_after": b.overall["rating_level"],
+        "targets_after": b.targets,
+        "areas_after": b.areas,
+        "units_after": b.units,
+        "overall_after": b.overall,
     }
 
 
@@ -464,9 +615,20 @@ class Dashboard:
 
     TAB_TARGETS, TAB_TASKS, TAB_CHART, TAB_DETAIL, TAB_WHATIF = range(5)
 
-    def __init__(self, plan, progress, period: str | Period = "2024-Q2", cutoff: str = "nd09", lang: str = "vi", *,
-                 rules: dict | None = None, out_dir=None, prefetch: bool = False, search_delay: float = 0.3,
-                 chart_dpi: int = 100):
+    def __init__(
+        self,
+        plan,
+        progress,
+        period: str | Period = "2024-Q2",
+        cutoff: str = "nd09",
+        lang: str = "vi",
+        *,
+        rules: dict | None = None,
+        out_dir=None,
+        prefetch: bool = False,
+        search_delay: float = 0.3,
+        chart_dpi: int = 100,
+    ):
         import ipywidgets as W
 
         self.W = W
@@ -500,13 +662,22 @@ class Dashboard:
 
     # -- construction ---------------------------------------------------------------------
     @classmethod
-    def from_params(cls, plan="hai-duong-2024", data="sample", period="2024-Q2", cutoff="nd09", lang="vi",
-                    out_dir=None, prefetch: bool = True, **kw) -> "Dashboard":
+    def from_params(
+        cls,
+        plan="hai-duong-2024",
+        data="sample",
+        period="2024-Q2",
+        cutoff="nd09",
+        lang="vi",
+        out_dir=None,
+        prefetch: bool = True,
+        **kw,
+    ) -> Dashboard:
         """Load the plan and the progress data (``data="sample"`` writes the sample year when
         missing) and build the dashboard: what the notebook calls."""
-        from .plan import Plan, load_plan
-        from .progress import Progress, load_progress
-        from .sample import SAMPLE_DIRNAME, ensure_sample
+        from cchc_lib.plan.model import Plan, load_plan
+        from cchc_lib.progress.loader import Progress, load_progress
+        from cchc_lib.progress.sample import SAMPLE_DIRNAME, ensure_sample
 
         p = plan if isinstance(plan, Plan) else load_plan(plan)
         if isinstance(data, Progress):
@@ -528,32 +699,50 @@ class Dashboard:
 
     def _build(self, first: Period, cutoff: str) -> None:
         W, t, plan = self.W, self.t, self.plan
-        self.period = W.Dropdown(options=[(label_title(p, self.lang), p.code) for p in periods_in_year(self.year)],
-                                 value=first.code)
-        self.cutoff = W.ToggleButtons(options=[(t["cutoffs"][c], c) for c in ("nd09", "calendar")], value=cutoff,
-                                      tooltips=[t["cutoff_tips"][c] for c in ("nd09", "calendar")],
-                                      style={"button_width": "auto"})
-        self.area = W.Dropdown(options=[(t["all"], "")] + [(f"{r.area_id} {plan.area_name(r.area_id, self.lang)}", r.area_id)
-                                                            for r in plan.areas.itertuples()], value="")
+        self.period = W.Dropdown(
+            options=[(label_title(p, self.lang), p.code) for p in periods_in_year(self.year)], value=first.code
+        )
+        self.cutoff = W.ToggleButtons(
+            options=[(t["cutoffs"][c], c) for c in ("nd09", "calendar")],
+            value=cutoff,
+            tooltips=[t["cutoff_tips"][c] for c in ("nd09", "calendar")],
+            style={"button_width": "auto"},
+        )
+        self.area = W.Dropdown(
+            options=[(t["all"], "")]
+            + [(f"{r.area_id} {plan.area_name(r.area_id, self.lang)}", r.area_id) for r in plan.areas.itertuples()],
+            value="",
+        )
         leads = set(plan.targets["lead_unit_id"].dropna()) | set(plan.tasks["lead_unit_id"].dropna())
-        self.unit = W.Dropdown(options=[(t["all"], "")] + [(plan.unit_name(u, self.lang), u) for u in plan.units["unit_id"]
-                                                            if u in leads], value="")
-        self.target_status = W.Dropdown(options=[(t["all"], ""), (t["attention_targets"], "attention")]
-                                        + [(vocab.target_status(c, self.lang), c) for c in vocab.TARGET_ORDER], value="")
-        self.task_status = W.Dropdown(options=[(t["all"], ""), (t["attention_tasks"], "attention")]
-                                      + [(vocab.task_status(c, self.lang), c) for c in vocab.TASK_ORDER], value="")
+        self.unit = W.Dropdown(
+            options=[(t["all"], "")] + [(plan.unit_name(u, self.lang), u) for u in plan.units["unit_id"] if u in leads],
+            value="",
+        )
+        self.target_status = W.Dropdown(
+            options=[(t["all"], ""), (t["attention_targets"], "attention")]
+            + [(vocab.target_status(c, self.lang), c) for c in vocab.TARGET_ORDER],
+            value="",
+        )
+        self.task_status = W.Dropdown(
+            options=[(t["all"], ""), (t["attention_tasks"], "attention")]
+            + [(vocab.task_status(c, self.lang), c) for c in vocab.TASK_ORDER],
+            value="",
+        )
         self.search = W.Text(value="", placeholder=t["search_ph"], continuous_update=True)
         self.reset = W.Button(description=t["reset"], layout=W.Layout(width="auto"))
         self.reset.add_class("cchc-reset")
-        controls = W.Box([
-            self._field("period", self.period, "cchc-period", "1 1 140px"),
-            self._field("cutoff", self.cutoff, "cchc-cutoff", "0 0 auto"),
-            self._field("area", self.area, "cchc-area", "3 1 280px"),
-            self._field("unit", self.unit, "cchc-unit", "1 1 150px"),
-            self._field("target_status", self.target_status, "cchc-target-status", "1 1 150px"),
-            self._field("task_status", self.task_status, "cchc-task-status", "1 1 150px"),
-            self._field("search", self.search, "cchc-search", "3 1 280px"),
-        ], layout=W.Layout(display="flex", flex_flow="row wrap", align_items="flex-start", width="100%"))
+        controls = W.Box(
+            [
+                self._field("period", self.period, "cchc-period", "1 1 140px"),
+                self._field("cutoff", self.cutoff, "cchc-cutoff", "0 0 auto"),
+                self._field("area", self.area, "cchc-area", "3 1 280px"),
+                self._field("unit", self.unit, "cchc-unit", "1 1 150px"),
+                self._field("target_status", self.target_status, "cchc-target-status", "1 1 150px"),
+                self._field("task_status", self.task_status, "cchc-task-status", "1 1 150px"),
+                self._field("search", self.search, "cchc-search", "3 1 280px"),
+            ],
+            layout=W.Layout(display="flex", flex_flow="row wrap", align_items="flex-start", width="100%"),
+        )
         controls.add_class("cchc-x-controls")
 
         self.header = W.HTML()
@@ -561,16 +750,23 @@ class Dashboard:
         self.status = W.HTML()
         self.status.add_class("cchc-status")
         self.message = W.HTML()
-        self.export_xlsx = W.Button(description=t["export_xlsx"], icon="", layout=W.Layout(width="auto"),
-                                    tooltip=t["export_tip"].format(dir=self.out_dir))
-        self.export_csv = W.Button(description=t["export_csv"], layout=W.Layout(width="auto"),
-                                   tooltip=t["export_tip"].format(dir=self.out_dir))
+        self.export_xlsx = W.Button(
+            description=t["export_xlsx"],
+            icon="",
+            layout=W.Layout(width="auto"),
+            tooltip=t["export_tip"].format(dir=self.out_dir),
+        )
+        self.export_csv = W.Button(
+            description=t["export_csv"], layout=W.Layout(width="auto"), tooltip=t["export_tip"].format(dir=self.out_dir)
+        )
         self.export_xlsx.add_class("cchc-export-xlsx")
         self.export_csv.add_class("cchc-export-csv")
         self.export_html = W.HTML()
         self.export_html.add_class("cchc-export")
-        bar = W.Box([self.status, self.reset, self.export_xlsx, self.export_csv],
-                    layout=W.Layout(display="flex", flex_flow="row wrap", align_items="center", width="100%"))
+        bar = W.Box(
+            [self.status, self.reset, self.export_xlsx, self.export_csv],
+            layout=W.Layout(display="flex", flex_flow="row wrap", align_items="center", width="100%"),
+        )
         self.status.layout.flex = "1 1 260px"
 
         self.target_html = W.HTML()
@@ -578,10 +774,12 @@ class Dashboard:
         self.task_html = W.HTML()
         self.task_html.add_class("cchc-tasks")
 
-        self.chart_kind = W.ToggleButtons(options=[(v, k) for k, v in t["chart_kinds"].items()], value="status",
-                                          style={"button_width": "auto"})
-        self.chart_image = W.Image(format="png", value=b"",
-                                   layout=W.Layout(max_width="100%", height="auto", align_self="flex-start"))
+        self.chart_kind = W.ToggleButtons(
+            options=[(v, k) for k, v in t["chart_kinds"].items()], value="status", style={"button_width": "auto"}
+        )
+        self.chart_image = W.Image(
+            format="png", value=b"", layout=W.Layout(max_width="100%", height="auto", align_self="flex-start")
+        )
         self.chart_image.add_class("cchc-x-chart")
         self.chart_caption = W.HTML()
         self.chart_message = W.HTML()
@@ -593,23 +791,36 @@ class Dashboard:
         self.task_pick = W.Dropdown(options=[(t["none"], "")], value="")
         self.task_detail = W.HTML()
         self.task_detail.add_class("cchc-task-detail")
-        detail_box = W.VBox([self._field("pick_target", self.target_pick, "cchc-target-pick", "1 1 100%"), self.target_detail,
-                             self._field("pick_task", self.task_pick, "cchc-task-pick", "1 1 100%"), self.task_detail])
+        detail_box = W.VBox(
+            [
+                self._field("pick_target", self.target_pick, "cchc-target-pick", "1 1 100%"),
+                self.target_detail,
+                self._field("pick_task", self.task_pick, "cchc-task-pick", "1 1 100%"),
+                self.task_detail,
+            ]
+        )
 
         self.wi_target = W.Dropdown(options=[(t["none"], "")], value="")
         self.wi_value = W.FloatSlider(value=0, min=0, max=100, step=0.1, continuous_update=False, readout_format=".1f")
         self.wi_reset = W.Button(description=t["wi_reset"], layout=W.Layout(width="auto"))
         self.wi_html = W.HTML()
         self.wi_html.add_class("cchc-whatif")
-        wi_controls = W.Box([self._field("wi_target", self.wi_target, "cchc-wi-target", "2 1 260px"),
-                             self._field("wi_value", self.wi_value, "cchc-wi-value", "2 1 260px"), self.wi_reset],
-                            layout=W.Layout(display="flex", flex_flow="row wrap", align_items="flex-end", width="100%"))
+        wi_controls = W.Box(
+            [
+                self._field("wi_target", self.wi_target, "cchc-wi-target", "2 1 260px"),
+                self._field("wi_value", self.wi_value, "cchc-wi-value", "2 1 260px"),
+                self.wi_reset,
+            ],
+            layout=W.Layout(display="flex", flex_flow="row wrap", align_items="flex-end", width="100%"),
+        )
         wi_box = W.VBox([W.HTML(f"<p>{html.escape(t['wi_intro'])}</p>"), wi_controls, self.wi_html])
 
         self.tabs = W.Tab(children=[self.target_html, self.task_html, chart_box, detail_box, wi_box])
         self.tabs.titles = tuple(x.format(n="…") for x in t["tabs"])
-        self.widget = W.VBox([W.HTML(CSS), self.header, controls, bar, self.message, self.export_html, self.tabs],
-                             layout=W.Layout(width="100%"))
+        self.widget = W.VBox(
+            [W.HTML(CSS), self.header, controls, bar, self.message, self.export_html, self.tabs],
+            layout=W.Layout(width="100%"),
+        )
         self.widget.add_class("cchc-x")
 
     def _wire(self) -> None:
@@ -631,13 +842,17 @@ class Dashboard:
 
     def _safe(self, fn):
         """Show an error in the page instead of losing it in the kernel log."""
+
         def handler(change):
             try:
                 self.message.value = ""
                 fn(change)
             except Exception as exc:  # noqa: BLE001 — the page must say what went wrong
-                self.message.value = (f'<p class="cchc-x-note">{html.escape(self.t["error"].format(err=f"{type(exc).__name__}: {exc}"))}'
-                                      "</p>")
+                self.message.value = (
+                    f'<p class="cchc-x-note">{html.escape(self.t["error"].format(err=f"{type(exc).__name__}: {exc}"))}'
+                    "</p>"
+                )
+
         return handler
 
     # -- assessments, cached ----------------------------------------------------------------
@@ -666,8 +881,9 @@ class Dashboard:
     def start_prefetch(self) -> threading.Thread:
         """Compute the quarters, then the halves and the year, of the selected cut-off in the background."""
         cutoff = self.cutoff.value
-        order = [p for p in periods_in_year(self.year) if p.kind == "quarter"] + \
-                [p for p in periods_in_year(self.year) if p.kind != "quarter"]
+        order = [p for p in periods_in_year(self.year) if p.kind == "quarter"] + [
+            p for p in periods_in_year(self.year) if p.kind != "quarter"
+        ]
 
         def run():
             for p in order:
@@ -675,6 +891,7 @@ class Dashboard:
                     self.assessment(p, cutoff)
                 except Exception:  # noqa: BLE001 — the foreground will report it when asked
                     pass
+
         self._prefetcher = threading.Thread(target=run, name="cchc-prefetch", daemon=True)
         self._prefetcher.start()
         return self._prefetcher
@@ -685,22 +902,32 @@ class Dashboard:
         v = self._views.get(key)
         if v is None:
             a = self.a
-            v = {"targets": tables.target_table(a, self.lang), "tasks": tables.task_table(a, self.lang),
-                 "hay": (_haystack(a.targets, TARGET_SEARCH), _haystack(a.tasks, TASK_SEARCH))}
+            v = {
+                "targets": tables.target_table(a, self.lang),
+                "tasks": tables.task_table(a, self.lang),
+                "hay": (_haystack(a.targets, TARGET_SEARCH), _haystack(a.tasks, TASK_SEARCH)),
+            }
             self._views[key] = v
         return v
 
     # -- filters ------------------------------------------------------------------------------
     def filters(self) -> dict:
         """The current filters, as ``selection``/``masks`` take them."""
+
         def status(value, kind):
             return ATTENTION[kind] if value == "attention" else (value or None)
-        return {"area": self.area.value or None, "unit": self.unit.value or None,
-                "target_status": status(self.target_status.value, "targets"),
-                "task_status": status(self.task_status.value, "tasks"), "search": self.search.value}
 
-    def set_filters(self, area: str = "", unit: str = "", target_status: str = "", task_status: str = "",
-                    search: str = "") -> None:
+        return {
+            "area": self.area.value or None,
+            "unit": self.unit.value or None,
+            "target_status": status(self.target_status.value, "targets"),
+            "task_status": status(self.task_status.value, "tasks"),
+            "search": self.search.value,
+        }
+
+    def set_filters(
+        self, area: str = "", unit: str = "", target_status: str = "", task_status: str = "", search: str = ""
+    ) -> None:
         """Set several filters at once with a single refresh (also the "Bỏ lọc" button)."""
         with self._batch():
             self.area.value, self.unit.value = area, unit
@@ -760,10 +987,12 @@ class Dashboard:
         self.targets_view = v["targets"][mt].reset_index(drop=True)
         self.tasks_view = v["tasks"][mk].reset_index(drop=True)
         h = tables.H[self.lang]
-        self.target_html.value = tables.to_html(self.targets_view, badge_col=h["status"], cls="cchc-x-targets",
-                                                empty=self.t["no_targets"])
-        self.task_html.value = tables.to_html(self.tasks_view, badge_col=h["task_status"], cls="cchc-x-tasks",
-                                              empty=self.t["no_tasks"])
+        self.target_html.value = tables.to_html(
+            self.targets_view, badge_col=h["status"], cls="cchc-x-targets", empty=self.t["no_targets"]
+        )
+        self.task_html.value = tables.to_html(
+            self.tasks_view, badge_col=h["task_status"], cls="cchc-x-tasks", empty=self.t["no_tasks"]
+        )
         n_t, n_k = int(mt.sum()), int(mk.sum())
         tabs = self.t["tabs"]
         self.tabs.titles = (tabs[0].format(n=n_t), tabs[1].format(n=n_k), *tabs[2:])
@@ -773,8 +1002,10 @@ class Dashboard:
         self._dirty |= {"chart", "detail_target", "detail_task", "whatif"}
         self._render_visible()
         self.timings["update"] = dt = time.perf_counter() - t0
-        self.status.value = (self.t["showing"].format(t=n_t, T=len(a.targets), k=n_k, K=len(a.tasks))
-                             + f' <span class="cchc-x-caveat">({self.t["updated"].format(s=_seconds(dt, self.lang))})</span>')
+        self.status.value = (
+            self.t["showing"].format(t=n_t, T=len(a.targets), k=n_k, K=len(a.tasks))
+            + f' <span class="cchc-x-caveat">({self.t["updated"].format(s=_seconds(dt, self.lang))})</span>'
+        )
 
     def _update_picks(self) -> None:
         """Options of the detail and what-if dropdowns follow the filtered rows."""
@@ -790,7 +1021,9 @@ class Dashboard:
         try:
             for w, opts in ((self.target_pick, t_opts), (self.task_pick, k_opts), (self.wi_target, w_opts)):
                 keep = w.value
-                if [o[1] for o in w.options] != [o[1] for o in opts] or [o[0] for o in w.options] != [o[0] for o in opts]:
+                if [o[1] for o in w.options] != [o[1] for o in opts] or [o[0] for o in w.options] != [
+                    o[0] for o in opts
+                ]:
                     w.options = opts  # (hold_trait_notifications would cross-validate the old value)
                     w.value = keep if keep in {o[1] for o in opts} else opts[0][1]
             self._sync_wi_slider()
@@ -829,18 +1062,22 @@ class Dashboard:
         parts = [f"<h2>{html.escape(t['title'].format(year=self.plan.year, commune=m.get('commune', '')))}</h2>"]
         if a.is_sample:
             parts.append(f'<div class="cchc-banner">{html.escape(t["sample"])}</div>')
-        parts.append(f"<p>{t['window'].format(label=html.escape(label(a.period, lang)), window=html.escape(describe_window(a.window, lang)))}</p>")
+        parts.append(
+            f"<p>{t['window'].format(label=html.escape(label(a.period, lang)), window=html.escape(describe_window(a.window, lang)))}</p>"
+        )
         o = a.overall
         if o.get("rating"):
             badge = tables.badge(o["rating"], vocab.rating(o["rating"], lang))
-            parts.append(f"<p>{t['score'].format(score=fmt.number(o['score'], 1, lang), badge=badge)} "
-                         f'<span class="cchc-x-caveat">{html.escape(t["caveat"])}</span></p>')
+            parts.append(
+                f"<p>{t['score'].format(score=fmt.number(o['score'], 1, lang), badge=badge)} "
+                f'<span class="cchc-x-caveat">{html.escape(t["caveat"])}</span></p>'
+            )
         self.header.value = "".join(parts)
 
     # -- chart ------------------------------------------------------------------------------------
     def chart_png(self) -> bytes:
         """PNG of the chart for the current selection (cached per selection)."""
-        from . import charts
+        from cchc_lib.report import charts
 
         a = self.a
         ft, fk = a.targets[self.mask_targets], a.tasks[self.mask_tasks]
@@ -850,9 +1087,15 @@ class Dashboard:
             self._charts.move_to_end(key)
             return hit[0]
         present = set(ft["area_id"].dropna()) | set(fk["area_id"].dropna())
-        sub = dataclasses.replace(a, targets=ft.reset_index(drop=True), tasks=fk.reset_index(drop=True),
-                                  areas=a.areas[a.areas["area_id"].isin(present)].reset_index(drop=True))
-        chart = (charts.status_by_area if self.chart_kind.value == "status" else charts.actual_vs_target)(sub, self.lang)
+        sub = dataclasses.replace(
+            a,
+            targets=ft.reset_index(drop=True),
+            tasks=fk.reset_index(drop=True),
+            areas=a.areas[a.areas["area_id"].isin(present)].reset_index(drop=True),
+        )
+        chart = (charts.status_by_area if self.chart_kind.value == "status" else charts.actual_vs_target)(
+            sub, self.lang
+        )
         png = chart.to_png(dpi=self.chart_dpi)
         self._charts[key] = (png, chart.caption)
         while len(self._charts) > 48:
@@ -861,8 +1104,13 @@ class Dashboard:
 
     def _chart_key(self) -> tuple:
         a = self.a
-        return (a.period.code, a.cutoff, self.chart_kind.value, tuple(a.targets["target_id"][self.mask_targets]),
-                tuple(a.tasks["task_id"][self.mask_tasks]))
+        return (
+            a.period.code,
+            a.cutoff,
+            self.chart_kind.value,
+            tuple(a.targets["target_id"][self.mask_targets]),
+            tuple(a.tasks["task_id"][self.mask_tasks]),
+        )
 
     def chart_caption_text(self) -> str:
         """Caption of the last chart drawn ("Tình trạng thực hiện … đến Quý II/2024: …")."""
@@ -904,15 +1152,25 @@ class Dashboard:
             r = aq.targets.loc[aq.targets["target_id"] == target_id].iloc[0]
             entered = mine[mine["period"] == p.code] if not mine.empty else mine
             notes = "; ".join(x for e in entered.itertuples() for x in (_text(e.source), _text(e.note)) if x)
-            rows.append({"period": p.code, "label": label_title(p, self.lang), "window": aq.window,
-                         "actual": r["actual"], "actual_period": r["actual_period"], "status": r["status"],
-                         "source": r["actual_source"], "unit": r["unit"], "entered": notes,
-                         "current": p.code == self.a.period.code})
+            rows.append(
+                {
+                    "period": p.code,
+                    "label": label_title(p, self.lang),
+                    "window": aq.window,
+                    "actual": r["actual"],
+                    "actual_period": r["actual_period"],
+                    "status": r["status"],
+                    "source": r["actual_source"],
+                    "unit": r["unit"],
+                    "entered": notes,
+                    "current": p.code == self.a.period.code,
+                }
+            )
         return pd.DataFrame(rows)
 
     def task_history(self, task_id: str) -> pd.DataFrame:
         """The task in each quarter: the status judged at the quarter's end and the unit's update."""
-        from .progress import STATUS_WORDS
+        from cchc_lib.progress.loader import STATUS_WORDS
 
         cutoff = self.cutoff.value
         upd = self.progress.tasks
@@ -924,12 +1182,21 @@ class Dashboard:
             r = aq.tasks.loc[aq.tasks["task_id"] == task_id].iloc[0]
             u = mine[mine["period"] == p.code] if not mine.empty else mine
             u = u.iloc[-1] if len(u) else None
-            rows.append({"period": p.code, "label": label_title(p, self.lang), "window": aq.window, "status": r["status"],
-                         "update": None if u is None or fmt.is_missing(u["status"]) else STATUS_WORDS[self.lang].get(u["status"], u["status"]),
-                         "completed_on": None if u is None else u["completed_on"],
-                         "evidence": None if u is None else _text(u["evidence"]),
-                         "note": None if u is None else _text(u["note"]),
-                         "current": p.code == self.a.period.code})
+            rows.append(
+                {
+                    "period": p.code,
+                    "label": label_title(p, self.lang),
+                    "window": aq.window,
+                    "status": r["status"],
+                    "update": None
+                    if u is None or fmt.is_missing(u["status"])
+                    else STATUS_WORDS[self.lang].get(u["status"], u["status"]),
+                    "completed_on": None if u is None else u["completed_on"],
+                    "evidence": None if u is None else _text(u["evidence"]),
+                    "note": None if u is None else _text(u["note"]),
+                    "current": p.code == self.a.period.code,
+                }
+            )
         return pd.DataFrame(rows)
 
     def _render_target_detail(self) -> None:
@@ -940,15 +1207,21 @@ class Dashboard:
             return
         t, lang, a = self.t, self.lang, self.a
         r = a.targets.loc[a.targets["target_id"] == tid].iloc[0]
-        out = [f"<h4>{_esc(tid)} — {_esc(r['indicator'])}</h4>",
-               f'<div class="cchc-x-src"><b>{t["plan_text"]} ({_esc(r["source_ref"])}):</b> “{_esc(r["text"])}”</div>']
-        facts = [f"<b>{t['lead']}:</b> {_esc(self.plan.unit_name(r['lead_unit_id'], lang)) if pd.notna(r['lead_unit_id']) else _esc(r['lead_unit'])}"]
+        out = [
+            f"<h4>{_esc(tid)} — {_esc(r['indicator'])}</h4>",
+            f'<div class="cchc-x-src"><b>{t["plan_text"]} ({_esc(r["source_ref"])}):</b> “{_esc(r["text"])}”</div>',
+        ]
+        facts = [
+            f"<b>{t['lead']}:</b> {_esc(self.plan.unit_name(r['lead_unit_id'], lang)) if pd.notna(r['lead_unit_id']) else _esc(r['lead_unit'])}"
+        ]
         if bool(r["measurable"]):
-            from .narrative import target_text
+            from cchc_lib.report.narrative import target_text
 
             facts.append(f"<b>{t['target']}:</b> {_esc(target_text(r, lang))}")
             if pd.notna(r.get("actual_source")):
-                facts.append(f"<b>{t['source']}:</b> {_esc(vocab.SOURCE[lang].get(r['actual_source'], r['actual_source']))}")
+                facts.append(
+                    f"<b>{t['source']}:</b> {_esc(vocab.SOURCE[lang].get(r['actual_source'], r['actual_source']))}"
+                )
         if pd.notna(r.get("conflict_with")) and r["conflict_with"]:
             facts.append(f"<b>{t['conflict']}:</b> {_esc(r['conflict_with'])}")
         out.append("<p>" + " · ".join(facts) + "</p>")
@@ -961,13 +1234,16 @@ class Dashboard:
             head = [t["h_period"], t["h_window"], t["h_actual"], t["h_in"], t["h_status"], t["h_source"], t["h_note"]]
             body = []
             for h in hist.itertuples():
-                cells = [h.label + (f" ({t['current']})" if h.current else ""),
-                         f"{fmt.date_short(h.window.start, lang)} – {fmt.date_short(h.window.end, lang)}",
-                         fmt.value(h.actual, h.unit, lang), fmt.value(h.actual_period, h.unit, lang)]
+                cells = [
+                    h.label + (f" ({t['current']})" if h.current else ""),
+                    f"{fmt.date_short(h.window.start, lang)} – {fmt.date_short(h.window.end, lang)}",
+                    fmt.value(h.actual, h.unit, lang),
+                    fmt.value(h.actual_period, h.unit, lang),
+                ]
                 tds = "".join(f"<td>{html.escape(c)}</td>" for c in cells)
                 tds += f"<td>{tables.badge(h.status, vocab.target_status(h.status, lang))}</td>"
                 tds += f"<td>{_esc(vocab.SOURCE[lang].get(h.source, '') if pd.notna(h.source) else '')}</td><td>{_esc(h.entered)}</td>"
-                body.append(f'<tr{" class=cchc-x-current" if h.current else ""}>{tds}</tr>')
+                body.append(f"<tr{' class=cchc-x-current' if h.current else ''}>{tds}</tr>")
             out.append(_table(head, body))
         out.append(self._area_notes(r["area_id"]))
         self.target_detail.value = "".join(out)
@@ -980,7 +1256,7 @@ class Dashboard:
         widget.value = "".join(head) + f'<p class="cchc-x-caveat">{html.escape(self.t["history_wait"])}</p>'
 
     def _area_notes(self, area_id: str) -> str:
-        from .narrative import notes_for
+        from cchc_lib.report.narrative import notes_for
 
         t = self.t
         parts = []
@@ -1004,18 +1280,25 @@ class Dashboard:
         deadline = t["standing"] if r["recurring"] and fmt.is_missing(r["deadline_text"]) else _text(r["deadline_text"])
         if pd.notna(r["deadline"]):
             deadline = f"{deadline} ({fmt.date_short(r['deadline'], lang)})"
-        facts = [f"<b>{t['deadline']}:</b> {_esc(deadline)}",
-                 f"<b>{t['lead']}:</b> {_esc(self.plan.unit_name(r['lead_unit_id'], lang)) if pd.notna(r['lead_unit_id']) else _esc(r['lead_unit'])}"]
+        facts = [
+            f"<b>{t['deadline']}:</b> {_esc(deadline)}",
+            f"<b>{t['lead']}:</b> {_esc(self.plan.unit_name(r['lead_unit_id'], lang)) if pd.notna(r['lead_unit_id']) else _esc(r['lead_unit'])}",
+        ]
         if r["support_unit_ids"]:
-            facts.append(f"<b>{t['support']}:</b> " + _esc(", ".join(self.plan.unit_name(u, lang) for u in r["support_unit_ids"])))
+            facts.append(
+                f"<b>{t['support']}:</b> "
+                + _esc(", ".join(self.plan.unit_name(u, lang) for u in r["support_unit_ids"]))
+            )
         if _text(r["product"]):
             facts.append(f"<b>{t['product']}:</b> {_esc(r['product'])}")
         if pd.notna(r["budget"]):
             facts.append(f"<b>{t['budget']}:</b> {fmt.number(r['budget'], 0, lang)}")
         src = _esc(r["source_ref"]) + (f" — {_esc(r['source_label'])}" if _text(r["source_label"]) else "")
-        out = [f"<h4>{_esc(kid)} — {tables.badge(r['status'], vocab.task_status(r['status'], lang))}</h4>",
-               f'<div class="cchc-x-src"><b>{t["plan_text"]} ({src}):</b> “{_esc(r["text"])}”</div>',
-               "<p>" + " · ".join(facts) + "</p>"]
+        out = [
+            f"<h4>{_esc(kid)} — {tables.badge(r['status'], vocab.task_status(r['status'], lang))}</h4>",
+            f'<div class="cchc-x-src"><b>{t["plan_text"]} ({src}):</b> “{_esc(r["text"])}”</div>',
+            "<p>" + " · ".join(facts) + "</p>",
+        ]
         if _text(r["note"]):
             out.append(f'<div class="cchc-x-note"><b>{t["plan_note"]}:</b> {_esc(r["note"])}</div>')
         self._history_pending(self.task_detail, out)
@@ -1026,9 +1309,16 @@ class Dashboard:
         for h in hist.itertuples():
             tds = f"<td>{html.escape(h.label + (' (' + t['current'] + ')' if h.current else ''))}</td>"
             tds += f"<td>{tables.badge(h.status, vocab.task_status(h.status, lang))}</td>"
-            tds += "".join(f"<td>{_esc(x)}</td>" for x in (h.update or "", fmt.date_short(h.completed_on, lang)
-                                                            if not fmt.is_missing(h.completed_on) else "", h.evidence or "", h.note or ""))
-            body.append(f'<tr{" class=cchc-x-current" if h.current else ""}>{tds}</tr>')
+            tds += "".join(
+                f"<td>{_esc(x)}</td>"
+                for x in (
+                    h.update or "",
+                    fmt.date_short(h.completed_on, lang) if not fmt.is_missing(h.completed_on) else "",
+                    h.evidence or "",
+                    h.note or "",
+                )
+            )
+            body.append(f"<tr{' class=cchc-x-current' if h.current else ''}>{tds}</tr>")
         out.append(_table(head, body))
         self.task_detail.value = "".join(out)
 
@@ -1062,8 +1352,7 @@ class Dashboard:
 
     def what_if(self, target_id: str | None = None, value: float | None = None) -> dict:
         """``what_if`` on the current assessment (default: the what-if panel's choice)."""
-        return what_if(self.a, target_id or self.wi_target.value,
-                       self.wi_value.value if value is None else value)
+        return what_if(self.a, target_id or self.wi_target.value, self.wi_value.value if value is None else value)
 
     def _render_whatif(self) -> None:
         self._dirty.discard("whatif")
@@ -1074,30 +1363,61 @@ class Dashboard:
         res = self.what_if()
         tid = res["target_id"]
         unit = self.a.targets.loc[self.a.targets["target_id"] == tid, "unit"].iloc[0]
-        rows = [(t["wi_value_row"].format(tid=tid), html.escape(fmt.value(res["actual_before"], unit, lang)),
-                 html.escape(fmt.value(res["actual_after"], unit, lang)))]
+        rows = [
+            (
+                t["wi_value_row"].format(tid=tid),
+                html.escape(fmt.value(res["actual_before"], unit, lang)),
+                html.escape(fmt.value(res["actual_after"], unit, lang)),
+            )
+        ]
         for cid, (b, af) in res["changed_status"].items():
-            rows.append((t["wi_status_row"].format(tid=cid), tables.badge(b, vocab.target_status(b, lang)),
-                         tables.badge(af, vocab.target_status(af, lang))))
+            rows.append(
+                (
+                    t["wi_status_row"].format(tid=cid),
+                    tables.badge(b, vocab.target_status(b, lang)),
+                    tables.badge(af, vocab.target_status(af, lang)),
+                )
+            )
         for aid, (b, af) in res["areas"].items():
-            rows.append((t["wi_area_row"].format(area=f"{aid} {self.plan.area_name(aid, lang)}"),
-                         fmt.number(b, 1, lang), fmt.number(af, 1, lang)))
+            rows.append(
+                (
+                    t["wi_area_row"].format(area=f"{aid} {self.plan.area_name(aid, lang)}"),
+                    fmt.number(b, 1, lang),
+                    fmt.number(af, 1, lang),
+                )
+            )
         if pd.notna(res["unit_id"]):
-            rows.append((t["wi_unit_row"].format(unit=self.plan.unit_name(res["unit_id"], lang)),
-                         fmt.number(res["unit_score_before"], 1, lang), fmt.number(res["unit_score_after"], 1, lang)))
-        rows.append((t["wi_score_row"], fmt.number(res["score_before"], 1, lang), fmt.number(res["score_after"], 1, lang)))
-        rows.append((t["wi_rating_row"], tables.badge(res["rating_before"], vocab.rating(res["rating_before"], lang)),
-                     tables.badge(res["rating_after"], vocab.rating(res["rating_after"], lang))))
+            rows.append(
+                (
+                    t["wi_unit_row"].format(unit=self.plan.unit_name(res["unit_id"], lang)),
+                    fmt.number(res["unit_score_before"], 1, lang),
+                    fmt.number(res["unit_score_after"], 1, lang),
+                )
+            )
+        rows.append(
+            (t["wi_score_row"], fmt.number(res["score_before"], 1, lang), fmt.number(res["score_after"], 1, lang))
+        )
+        rows.append(
+            (
+                t["wi_rating_row"],
+                tables.badge(res["rating_before"], vocab.rating(res["rating_before"], lang)),
+                tables.badge(res["rating_after"], vocab.rating(res["rating_after"], lang)),
+            )
+        )
         body = []
         for name, b, af in rows:
             changed = b != af
-            body.append(f"<tr><th scope=row>{html.escape(name)}</th><td>{b}</td><td>{'<b>' if changed else ''}{af}"
-                        f"{'</b>' if changed else ''}</td></tr>")
+            body.append(
+                f"<tr><th scope=row>{html.escape(name)}</th><td>{b}</td><td>{'<b>' if changed else ''}{af}"
+                f"{'</b>' if changed else ''}</td></tr>"
+            )
         out = [_table(list(t["wi_head"]), body, "cchc-x-whatif-table")]
         others = [c for c in res["changed"] if c != tid]
         if others:
             kpi = self.a.targets.loc[self.a.targets["target_id"] == tid, "indicator"].iloc[0]
-            out.append(f'<p class="cchc-x-note">{html.escape(t["wi_linked"].format(ids=", ".join(others), kpi=kpi))}</p>')
+            out.append(
+                f'<p class="cchc-x-note">{html.escape(t["wi_linked"].format(ids=", ".join(others), kpi=kpi))}</p>'
+            )
         out.append(f'<p class="cchc-x-caveat">{html.escape(t["wi_caveat"])}</p>')
         self.wi_html.value = "".join(out)
 
@@ -1111,23 +1431,37 @@ class Dashboard:
         parts = [self.plan.plan_id, a.period.code, a.cutoff]
         if a.is_sample:
             parts.insert(0, "DU-LIEU-MAU")
-        parts += [f["area"] or "", f["unit"] or "", self.target_status.value, self.task_status.value, _slug(f["search"])]
+        parts += [
+            f["area"] or "",
+            f["unit"] or "",
+            self.target_status.value,
+            self.task_status.value,
+            _slug(f["search"]),
+        ]
         return "_".join(p for p in parts if p)
 
     def _info(self) -> dict:
         t, a, lang = self.t, self.a, self.lang
         f = []
-        for key, w in (("area", self.area), ("unit", self.unit), ("target_status", self.target_status),
-                       ("task_status", self.task_status)):
+        for key, w in (
+            ("area", self.area),
+            ("unit", self.unit),
+            ("target_status", self.target_status),
+            ("task_status", self.task_status),
+        ):
             if w.value:
                 f.append(f"{t[key]}: {w.label}")
         if self.search.value.strip():
             f.append(f"{t['search']}: {self.search.value.strip()}")
         i = t["info"]
-        info = {i["plan"]: self.plan.meta.get("title", self.plan.plan_id), i["period"]: label_title(a.period, lang),
-                i["window"]: describe_window(a.window, lang), i["filters"]: "; ".join(f) or t["all"],
-                i["rows"]: f"{len(self.targets_view)} / {len(self.tasks_view)}",
-                i["exported"]: time.strftime("%d/%m/%Y %H:%M")}
+        info = {
+            i["plan"]: self.plan.meta.get("title", self.plan.plan_id),
+            i["period"]: label_title(a.period, lang),
+            i["window"]: describe_window(a.window, lang),
+            i["filters"]: "; ".join(f) or t["all"],
+            i["rows"]: f"{len(self.targets_view)} / {len(self.tasks_view)}",
+            i["exported"]: time.strftime("%d/%m/%Y %H:%M"),
+        }
         if a.is_sample:
             info[i["sample"]] = t["sample"]
         return info
@@ -1136,18 +1470,23 @@ class Dashboard:
         """Write the current selection under ``out_dir``; show the paths and download links."""
         stem = self._stem()
         try:
-            written = export_selection(self.targets_view, self.tasks_view, self.out_dir, fmt_, stem=stem,
-                                       info=self._info(), lang=self.lang)
+            written = export_selection(
+                self.targets_view, self.tasks_view, self.out_dir, fmt_, stem=stem, info=self._info(), lang=self.lang
+            )
         except PermissionError as exc:
-            self.export_html.value = (f'<p class="cchc-x-note">{html.escape(self.t["export_fail"].format(path=exc.filename or self.out_dir, err=exc))}</p>')
+            self.export_html.value = f'<p class="cchc-x-note">{html.escape(self.t["export_fail"].format(path=exc.filename or self.out_dir, err=exc))}</p>'
             return []
         mime = {".xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", ".csv": "text/csv"}
         links = []
         for p in written:
             data = base64.b64encode(p.read_bytes()).decode("ascii")
-            links.append(f'<li><code>{html.escape(str(p))}</code> — <a download="{html.escape(p.name)}" '
-                         f'href="data:{mime[p.suffix]};base64,{data}">{html.escape(self.t["download"])}</a></li>')
-        self.export_html.value = f'<div class="cchc-x-links"><b>{html.escape(self.t["exported"])}:</b><ul>{"".join(links)}</ul></div>'
+            links.append(
+                f'<li><code>{html.escape(str(p))}</code> — <a download="{html.escape(p.name)}" '
+                f'href="data:{mime[p.suffix]};base64,{data}">{html.escape(self.t["download"])}</a></li>'
+            )
+        self.export_html.value = (
+            f'<div class="cchc-x-links"><b>{html.escape(self.t["exported"])}:</b><ul>{"".join(links)}</ul></div>'
+        )
         self.written = written
         return written
 
@@ -1168,11 +1507,14 @@ def _text(x) -> str:
 
 def _table(head: list[str], body: list[str], cls: str = "cchc-x-detail-table") -> str:
     th = "".join(f'<th scope="col">{html.escape(h)}</th>' for h in head)
-    return (f'<div class="cchc-table-wrap"><table class="cchc-table {cls}"><thead><tr>{th}</tr></thead>'
-            f"<tbody>{''.join(body)}</tbody></table></div>")
+    return (
+        f'<div class="cchc-table-wrap"><table class="cchc-table {cls}"><thead><tr>{th}</tr></thead>'
+        f"<tbody>{''.join(body)}</tbody></table></div>"
+    )
 
 
 # --- the notebook -------------------------------------------------------------------------------
+
 
 def make_notebook(params: dict | None = None):
     """The thin dashboard notebook: a parameters cell and one cell that shows the dashboard."""
@@ -1180,11 +1522,13 @@ def make_notebook(params: dict | None = None):
 
     p = {**PARAMS, **(params or {})}
     nb = nbformat.v4.new_notebook()
-    nb.metadata.update({
-        "title": "Khám phá kết quả CCHC",
-        "kernelspec": {"display_name": "Python 3 (ipykernel)", "language": "python", "name": "python3"},
-        "language_info": {"name": "python"},
-    })
+    nb.metadata.update(
+        {
+            "title": "Khám phá kết quả CCHC",
+            "kernelspec": {"display_name": "Python 3 (ipykernel)", "language": "python", "name": "python3"},
+            "language_info": {"name": "python"},
+        }
+    )
     notes = {
         "plan": "mã kế hoạch (data/plans/<mã>) hoặc đường dẫn thư mục",
         "data": "thư mục số liệu tiến độ; 'sample' = dữ liệu mẫu (tự tạo nếu chưa có)",
@@ -1195,12 +1539,16 @@ def make_notebook(params: dict | None = None):
     }
     lines = [f"{k} = {_lit(p[k])}" for k in notes]
     width = max(map(len, lines)) + 2
-    source = ("# Tham số — 'cchc explore' (hoặc Voilà) thay các giá trị này; trong JupyterLab: Run > Run All Cells\n"
-              + "\n".join(f"{line.ljust(width)}# {notes[k]}" for line, k in zip(lines, notes, strict=True)))
+    source = (
+        "# Tham số — 'cchc explore' (hoặc Voilà) thay các giá trị này; trong JupyterLab: Run > Run All Cells\n"
+        + "\n".join(f"{line.ljust(width)}# {notes[k]}" for line, k in zip(lines, notes, strict=True))
+    )
     cells = [
         nbformat.v4.new_code_cell(source, metadata={"tags": ["parameters"]}),
-        nbformat.v4.new_code_cell("from cchc_lib.explore import Dashboard\n\n"
-                                  "Dashboard.from_params(plan, data, period, cutoff, lang, out_dir).widget"),
+        nbformat.v4.new_code_cell(
+            "from cchc_lib.explore.dashboard import Dashboard\n\n"
+            "Dashboard.from_params(plan, data, period, cutoff, lang, out_dir).widget"
+        ),
     ]
     for i, c in enumerate(cells):
         c.id = f"cchc-explore-{i}"
@@ -1244,8 +1592,14 @@ def _absolute(ref):
 
 
 def _params(plan, data, period, cutoff, lang, out_dir) -> dict:
-    return {"plan": _absolute(plan), "data": _absolute(data), "period": str(period), "cutoff": cutoff, "lang": lang,
-            "out_dir": str(Path(out_dir).resolve()) if out_dir else str(default_out_dir())}
+    return {
+        "plan": _absolute(plan),
+        "data": _absolute(data),
+        "period": str(period),
+        "cutoff": cutoff,
+        "lang": lang,
+        "out_dir": str(Path(out_dir).resolve()) if out_dir else str(default_out_dir()),
+    }
 
 
 # --- serving --------------------------------------------------------------------------------------
@@ -1302,16 +1656,30 @@ def free_port(host: str = "127.0.0.1") -> int:
 def _env(extra_jupyter_path: Path | None = None) -> dict:
     env = os.environ.copy()
     if extra_jupyter_path is not None:
-        env["JUPYTER_PATH"] = os.pathsep.join([str(extra_jupyter_path)] + ([env["JUPYTER_PATH"]] if env.get("JUPYTER_PATH") else []))
+        env["JUPYTER_PATH"] = os.pathsep.join(
+            [str(extra_jupyter_path)] + ([env["JUPYTER_PATH"]] if env.get("JUPYTER_PATH") else [])
+        )
     env.setdefault("CCHC_DATA", str(paths.data_root().resolve()))
     env["PATH"] = os.pathsep.join([str(Path(sys.executable).parent), env.get("PATH", "")])
     env["PYTHONIOENCODING"] = "utf-8"
     return env
 
 
-def serve(notebook=None, port: int = 8866, host: str = "127.0.0.1", open_browser: bool = False, *,
-          plan="hai-duong-2024", data="sample", period="2024-Q2", cutoff="nd09", lang="vi", out_dir=None,
-          token: str | None = None, quiet: bool = False) -> subprocess.Popen:
+def serve(
+    notebook=None,
+    port: int = 8866,
+    host: str = "127.0.0.1",
+    open_browser: bool = False,
+    *,
+    plan="hai-duong-2024",
+    data="sample",
+    period="2024-Q2",
+    cutoff="nd09",
+    lang="vi",
+    out_dir=None,
+    token: str | None = None,
+    quiet: bool = False,
+) -> subprocess.Popen:
     """Start Voilà on the dashboard notebook and return the running process.
 
     The page shows the dashboard only (no code) at ``proc.url``. It binds to ``127.0.0.1`` by
@@ -1334,9 +1702,19 @@ def serve(notebook=None, port: int = 8866, host: str = "127.0.0.1", open_browser
     _write_template(workdir / "jupyter")
     if token is None and not _is_loopback(host):
         token = secrets.token_urlsafe(16)
-    cmd = [sys.executable, "-m", "voila", str(nb_path), f"--port={port}", f"--Voila.ip={host}",
-           "--Voila.port_retries=0", f"--template={TEMPLATE}", "--theme=light",
-           f"--Voila.open_browser={bool(open_browser)}", "--VoilaConfiguration.show_tracebacks=True"]
+    cmd = [
+        sys.executable,
+        "-m",
+        "voila",
+        str(nb_path),
+        f"--port={port}",
+        f"--Voila.ip={host}",
+        "--Voila.port_retries=0",
+        f"--template={TEMPLATE}",
+        "--theme=light",
+        f"--Voila.open_browser={bool(open_browser)}",
+        "--VoilaConfiguration.show_tracebacks=True",
+    ]
     if token:
         cmd.append(f"--Voila.token={token}")
     log_path = workdir / "voila.log"
@@ -1349,13 +1727,27 @@ def serve(notebook=None, port: int = 8866, host: str = "127.0.0.1", open_browser
     if not quiet:
         print(f"Bảng khám phá CCHC (Voilà): {proc.url}")
         if not _is_loopback(host):
-            print(f"Cảnh báo: máy chủ nghe trên {host}; máy khác trong mạng mở được trang nếu có mã truy cập trong địa chỉ.")
+            print(
+                f"Cảnh báo: máy chủ nghe trên {host}; máy khác trong mạng mở được trang nếu có mã truy cập trong địa chỉ."
+            )
     return proc
 
 
-def jupyterlab(notebook=None, port: int = 8888, host: str = "127.0.0.1", open_browser: bool = False, *,
-               plan=None, data=None, period=None, cutoff=None, lang=None, out_dir=None, token: str | None = None,
-               quiet: bool = False) -> subprocess.Popen:
+def jupyterlab(
+    notebook=None,
+    port: int = 8888,
+    host: str = "127.0.0.1",
+    open_browser: bool = False,
+    *,
+    plan=None,
+    data=None,
+    period=None,
+    cutoff=None,
+    lang=None,
+    out_dir=None,
+    token: str | None = None,
+    quiet: bool = False,
+) -> subprocess.Popen:
     """Start JupyterLab on the dashboard notebook (binds to ``127.0.0.1`` by default); return the process.
 
     With no parameter given the committed notebook opens as it is; with parameters, a copy
@@ -1365,12 +1757,17 @@ def jupyterlab(notebook=None, port: int = 8888, host: str = "127.0.0.1", open_br
     import nbformat
 
     src = Path(notebook) if notebook else NOTEBOOK
-    given = {k: v for k, v in dict(plan=plan, data=data, period=period, cutoff=cutoff, lang=lang, out_dir=out_dir).items()
-             if v is not None}
+    given = {
+        k: v
+        for k, v in dict(plan=plan, data=data, period=period, cutoff=cutoff, lang=lang, out_dir=out_dir).items()
+        if v is not None
+    }
     if given or not src.is_file():
         full = {**PARAMS, **given}
-        nb = _parameterize(_read_notebook(src if src.is_file() else None),
-                           _params(full["plan"], full["data"], full["period"], full["cutoff"], full["lang"], full["out_dir"]))
+        nb = _parameterize(
+            _read_notebook(src if src.is_file() else None),
+            _params(full["plan"], full["data"], full["period"], full["cutoff"], full["lang"], full["out_dir"]),
+        )
         target = default_out_dir() / "explore.ipynb"
         target.parent.mkdir(parents=True, exist_ok=True)
         nbformat.write(nb, target)
@@ -1378,9 +1775,17 @@ def jupyterlab(notebook=None, port: int = 8888, host: str = "127.0.0.1", open_br
     src = src.resolve()
     root = paths.REPO_ROOT if paths.REPO_ROOT in src.parents else src.parent
     token = token or secrets.token_hex(16)
-    cmd = [sys.executable, "-m", "jupyterlab", f"--ServerApp.ip={host}", f"--ServerApp.port={port}",
-           "--ServerApp.port_retries=0", f"--ServerApp.root_dir={root}", f"--IdentityProvider.token={token}",
-           f"--ServerApp.open_browser={bool(open_browser)}"]
+    cmd = [
+        sys.executable,
+        "-m",
+        "jupyterlab",
+        f"--ServerApp.ip={host}",
+        f"--ServerApp.port={port}",
+        "--ServerApp.port_retries=0",
+        f"--ServerApp.root_dir={root}",
+        f"--IdentityProvider.token={token}",
+        f"--ServerApp.open_browser={bool(open_browser)}",
+    ]
     if hasattr(os, "geteuid") and os.geteuid() == 0:  # containers and CI run as root; JupyterLab refuses without it
         cmd.append("--allow-root")
     proc = subprocess.Popen(cmd, cwd=root, env=_env())
@@ -1418,7 +1823,7 @@ def wait_until_ready(url: str, timeout: float = 120, proc: subprocess.Popen | No
         except urllib.error.HTTPError as e:
             if e.code < 500:
                 return time.monotonic() - t0
-        except (urllib.error.URLError, ConnectionError, TimeoutError, socket.timeout):
+        except (urllib.error.URLError, ConnectionError, TimeoutError):
             pass
         if time.monotonic() - t0 > timeout:
             raise TimeoutError(f"Máy chủ {url} chưa trả lời sau {timeout:.0f} giây.")
@@ -1439,9 +1844,20 @@ def stop(proc: subprocess.Popen, timeout: float = 15) -> None:
         shutil.rmtree(workdir, ignore_errors=True)
 
 
-def explore_command(plan="hai-duong-2024", data="sample", period="2024-Q2", cutoff="nd09", lang="vi", *,
-                    serve_page: bool = False, port: int | None = None, host: str = "127.0.0.1",
-                    open_browser: bool = True, out_dir=None, timeout: float = 120) -> int:
+def explore_command(
+    plan="hai-duong-2024",
+    data="sample",
+    period="2024-Q2",
+    cutoff="nd09",
+    lang="vi",
+    *,
+    serve_page: bool = False,
+    port: int | None = None,
+    host: str = "127.0.0.1",
+    open_browser: bool = True,
+    out_dir=None,
+    timeout: float = 120,
+) -> int:
     """What ``cchc explore`` runs: JupyterLab on the notebook, or with ``serve_page`` the Voilà
     page; waits until it answers, opens the browser, then runs until Ctrl+C. Returns 0."""
     import importlib.util
@@ -1452,15 +1868,20 @@ def explore_command(plan="hai-duong-2024", data="sample", period="2024-Q2", cuto
     fmt.check_lang(lang)
     needed = "voila" if serve_page else "jupyterlab"
     if importlib.util.find_spec(needed) is None:
-        print(f"Chưa cài gói '{needed}' trong môi trường này: chạy 'make test' (cài đủ phụ thuộc) hoặc "
-              f"'pip install {needed}'.", file=sys.stderr)
+        print(
+            f"Chưa cài gói '{needed}' trong môi trường này: chạy 'make test' (cài đủ phụ thuộc) hoặc "
+            f"'pip install {needed}'.",
+            file=sys.stderr,
+        )
         return 2
     if serve_page:
-        proc = serve(port=port or 8866, host=host, plan=plan, data=data, period=period, cutoff=cutoff, lang=lang,
-                     out_dir=out_dir)
+        proc = serve(
+            port=port or 8866, host=host, plan=plan, data=data, period=period, cutoff=cutoff, lang=lang, out_dir=out_dir
+        )
     else:
-        proc = jupyterlab(port=port or 8888, host=host, plan=plan, data=data, period=period, cutoff=cutoff, lang=lang,
-                          out_dir=out_dir)
+        proc = jupyterlab(
+            port=port or 8888, host=host, plan=plan, data=data, period=period, cutoff=cutoff, lang=lang, out_dir=out_dir
+        )
     try:
         wait_until_ready(proc.url, timeout=timeout, proc=proc)
         print(f"Đã sẵn sàng: {proc.url}\nNhấn Ctrl+C để dừng.")

@@ -1,0 +1,687 @@
+"""The quarterly report's sections as HTML fragments, for the notebook to display.
+
+``Report.build(...)`` loads the plan and progress data, assesses the period and keeps
+everything a section needs; each method returns an ``IPython.display.HTML`` object that
+JupyterLab shows and nbconvert exports. Layout follows the usual outline of a commune's
+CCHC report (header; I. chỉ đạo, điều hành; II. kết quả theo lĩnh vực; III. đánh giá
+chung; IV. phương hướng; V. đề xuất; phụ lục), so it can be lifted into the commune's own
+report. All text goes through Jinja2 with autoescaping: user text can never inject markup.
+"""
+
+from __future__ import annotations
+
+import base64
+import datetime as dt
+from dataclasses import dataclass, field
+from functools import cached_property
+from html import escape as html_escape
+
+import pandas as pd
+from jinja2 import Environment, PackageLoader, select_autoescape
+
+from cchc_lib.assessment.engine import Assessment, area_history, assess
+from cchc_lib.core.periods import describe_window, label, label_title
+from cchc_lib.i18n import fmt, vocab
+from cchc_lib.report import narrative, tables
+
+SECTION_AREA = "II.7"  # "Tổ chức chỉ đạo, điều hành" is section I of the report
+
+T = {
+    "vi": {
+        "sample_banner": "DỮ LIỆU MẪU — số liệu tổng hợp để minh họa, không phải số liệu thật của xã",
+        "nation": "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM",
+        "motto": "Độc lập – Tự do – Hạnh phúc",
+        "report_title": "BÁO CÁO ĐÁNH GIÁ KẾT QUẢ THỰC HIỆN KẾ HOẠCH CẢI CÁCH HÀNH CHÍNH",
+        "window": "Kỳ báo cáo",
+        "basis": "Căn cứ",
+        "sources": "Nguồn số liệu",
+        "generated": "Ngày lập báo cáo",
+        "summary": "Tóm tắt",
+        "risks": "Rủi ro chính cần xử lý",
+        "area_scores": "Điểm ước tính theo lĩnh vực",
+        "rating_caveat": "Xếp loại là ước tính nội bộ từ các quy tắc trong phụ lục phương pháp, để cảnh báo sớm; "
+        "không thay thế kết quả chấm điểm Chỉ số CCHC chính thức của tỉnh.",
+        "nothing": "Không có.",
+        "highlights": "Kết quả nổi bật (theo báo cáo của đơn vị)",
+        "difficulties": "Khó khăn, vướng mắc",
+        "targets_table": "Bảng chỉ tiêu",
+        "tasks_table": "Bảng nhiệm vụ có thời hạn (Phụ lục kế hoạch)",
+        "recurring_table": "Nhiệm vụ thường xuyên (mục II kế hoạch)",
+        "recurring_line": "{n} nhiệm vụ thường xuyên: {ok} có báo cáo trong kỳ, {missing} chưa báo cáo (nội dung đầy đủ tại Phụ lục B).",
+        "s1": "I. Công tác chỉ đạo, điều hành",
+        "s2": "II. Kết quả thực hiện các nhiệm vụ cải cách hành chính",
+        "s2_tthc": "Kết quả giải quyết thủ tục hành chính tại Bộ phận một cửa",
+        "s2_units": "Kết quả theo đơn vị chủ trì",
+        "s3": "III. Đánh giá chung",
+        "s3_1": "1. Ưu điểm",
+        "s3_2": "2. Tồn tại, hạn chế và nguyên nhân",
+        "s3_causes": "Nguyên nhân (theo báo cáo của các đơn vị)",
+        "s4": "IV. Phương hướng, nhiệm vụ kỳ tới",
+        "s5": "V. Đề xuất, kiến nghị",
+        "appendix": "Phụ lục",
+        "a1": "A. Toàn bộ chỉ tiêu",
+        "a2": "B. Toàn bộ nhiệm vụ",
+        "a2_note": "Nội dung nhiệm vụ dài được rút gọn (…); toàn văn tại Kế hoạch và tệp tasks.csv của kế hoạch.",
+        "a3": "C. Chất lượng số liệu",
+        "a4": "D. Rà soát văn bản kế hoạch",
+        "a5": "E. Phương pháp đánh giá (tóm tắt)",
+        "a6": "Ước tính theo Quyết định 766/QĐ-TTg",
+        "kpi_overview": "Các chỉ số giải quyết TTHC",
+        "by_field": "Theo lĩnh vực (trong kỳ)",
+        "by_month": "Theo tháng (lũy kế từ đầu năm)",
+        "partial": "* tháng không trọn vẹn do cắt theo mốc số liệu của kỳ báo cáo.",
+        "no_dossiers": "Chưa có sổ hồ sơ một cửa trong số liệu kỳ này; các chỉ tiêu TTHC lấy theo số liệu báo cáo (nếu có).",
+        "no_proposals": "Các đơn vị chưa có đề xuất, kiến nghị trong kỳ.",
+        "inputs": "Số dòng đọc và sử dụng theo từng nguồn",
+        "warnings": "Cảnh báo về số liệu",
+        "no_warnings": "Không có cảnh báo.",
+        "lint_intro": "Những điểm bất thường trong chính văn bản kế hoạch (không phải lỗi của số liệu tiến độ):",
+        "766_caveat": "Ước tính nội bộ theo cấu trúc Bộ chỉ số 766; không phải điểm chính thức.",
+        "basis_text": "Kế hoạch cải cách hành chính năm {year} ban hành kèm theo Quyết định số {number} ngày {date} của {issuer}",
+        "cards": [
+            "Chỉ tiêu đạt",
+            "Có nguy cơ không đạt",
+            "Không đạt",
+            "Nhiệm vụ đến hạn đã hoàn thành",
+            "Nhiệm vụ quá hạn",
+            "Tỷ lệ hồ sơ trực tuyến (lũy kế)",
+            "Tỷ lệ giải quyết đúng hạn (lũy kế)",
+            "Xếp loại ước tính",
+        ],
+        "kind": {
+            "indicators": "Số liệu chỉ tiêu",
+            "tasks": "Tiến độ nhiệm vụ",
+            "dossiers": "Sổ hồ sơ một cửa",
+            "feedback": "Sổ phản ánh, kiến nghị",
+            "notes": "Nhận xét của đơn vị",
+        },
+        "inputs_cols": ["Loại số liệu", "Tệp", "Số dòng đọc", "Số dòng dùng", "Dòng chưa nhập", "Trong kỳ", "Lũy kế"],
+        "warn_cols": ["Mức", "Tệp", "Dòng", "Cột", "Nội dung"],
+        "lint_cols": ["Mức", "Nội dung", "Liên quan"],
+        "severity": {"error": "Lỗi", "warning": "Cảnh báo", "info": "Ghi chú"},
+        "766_cols": ["Nhóm chỉ số", "Điểm tối đa", "Mức độ tính được", "Điểm ước tính", "Ghi chú"],
+        "coverage": {"partial": "một phần", "none": "không tính được", "full": "đầy đủ"},
+        "method": [
+            "Kỳ báo cáo lấy theo mốc số liệu của Nghị định 09/2019/NĐ-CP (hoặc theo quý dương lịch nếu chọn); cửa sổ ngày ghi ở đầu báo cáo.",
+            "Chỉ tiêu tỷ lệ (hồ sơ trực tuyến, đúng hạn, số hóa, hài lòng…) so trực tiếp với chỉ tiêu; thấp hơn không quá {margin} điểm phần trăm khi còn thời gian là 'Đúng tiến độ'.",
+            "Chỉ tiêu tích lũy (tỷ lệ người dân cài Hue-S…) được ngoại suy theo nhịp tăng giữa các quý đến cuối năm; thiếu hụt quá {tol}% chỉ tiêu là 'Có nguy cơ không đạt'.",
+            "Nhiệm vụ được xét tại ngày cuối kỳ theo thời hạn trong Phụ lục kế hoạch; nhiệm vụ thường xuyên cần có báo cáo mỗi quý.",
+            "Điểm lĩnh vực = trung bình điểm chỉ tiêu và điểm nhiệm vụ; xếp loại: Tốt ≥ 85, Khá ≥ 70, Trung bình ≥ 50, Yếu < 50 (ước tính nội bộ).",
+            "Chi tiết và ví dụ tính toán: tài liệu docs/methodology.md kèm bộ công cụ.",
+        ],
+    },
+    "en": {
+        "sample_banner": "SAMPLE DATA — synthetic figures for illustration, not the commune's real data",
+        "nation": "SOCIALIST REPUBLIC OF VIET NAM",
+        "motto": "Independence – Freedom – Happiness",
+        "report_title": "ASSESSMENT OF THE ADMINISTRATIVE REFORM PLAN",
+        "window": "Reporting period",
+        "basis": "Basis",
+        "sources": "Data sources",
+        "generated": "Report date",
+        "summary": "Summary",
+        "risks": "Main risks",
+        "area_scores": "Estimated scores by area",
+        "rating_caveat": "The rating is an internal early-warning estimate from the rules in the methodology appendix; "
+        "it does not replace the province's official administrative-reform index.",
+        "nothing": "None.",
+        "highlights": "Highlights (as reported by the units)",
+        "difficulties": "Difficulties",
+        "targets_table": "Targets",
+        "tasks_table": "Tasks with a deadline (plan annex)",
+        "recurring_table": "Standing duties (plan section II)",
+        "recurring_line": "{n} standing duties: {ok} reported in the period, {missing} not reported (full text in Appendix B).",
+        "s1": "I. Direction and management",
+        "s2": "II. Results by reform area",
+        "s2_tthc": "Administrative procedures at the one-stop shop",
+        "s2_units": "Results by lead unit",
+        "s3": "III. Overall assessment",
+        "s3_1": "1. Strengths",
+        "s3_2": "2. Shortcomings and causes",
+        "s3_causes": "Causes (as reported by the units)",
+        "s4": "IV. Next period",
+        "s5": "V. Proposals",
+        "appendix": "Appendix",
+        "a1": "A. All targets",
+        "a2": "B. All tasks",
+        "a2_note": "Long task texts are shortened (…); the full text is in the plan and its tasks.csv.",
+        "a3": "C. Data quality",
+        "a4": "D. Review of the plan document",
+        "a5": "E. Methodology (summary)",
+        "a6": "Estimate under Decision 766/QĐ-TTg",
+        "kpi_overview": "One-stop indicators",
+        "by_field": "By procedure field (period)",
+        "by_month": "By month (year to date)",
+        "partial": "* partial month, cut at the reporting period's data cut-off.",
+        "no_dossiers": "No one-stop dossier log in this period's data; one-stop targets use reported figures (if any).",
+        "no_proposals": "No proposals were reported in the period.",
+        "inputs": "Rows read and used per input",
+        "warnings": "Data warnings",
+        "no_warnings": "No warnings.",
+        "lint_intro": "Irregularities in the plan document itself (not errors in the progress data):",
+        "766_caveat": "Internal estimate following the structure of the 766 index; not an official score.",
+        "basis_text": "Administrative reform plan {year} issued with Decision No. {number} of {date} by {issuer}",
+        "cards": [
+            "Targets met",
+            "Targets at risk",
+            "Targets missed",
+            "Tasks due and done",
+            "Overdue tasks",
+            "Online share (year to date)",
+            "On-time rate (year to date)",
+            "Estimated rating",
+        ],
+        "kind": {
+            "indicators": "Target figures",
+            "tasks": "Task updates",
+            "dossiers": "One-stop dossier log",
+            "feedback": "Petition log",
+            "notes": "Units' notes",
+        },
+        "inputs_cols": ["Input", "File", "Rows read", "Rows used", "Rows not entered", "In period", "Year to date"],
+        "warn_cols": ["Level", "File", "Row", "Column", "Message"],
+        "lint_cols": ["Level", "Finding", "Refers to"],
+        "severity": {"error": "Error", "warning": "Warning", "info": "Note"},
+        "766_cols": ["Index group", "Max points", "Coverage", "Estimated points", "Note"],
+        "coverage": {"partial": "partial", "none": "not computable", "full": "full"},
+        "method": [
+            "Periods use the data cut-off of Decree 09/2019/ND-CP (or calendar quarters if chosen); the window is printed at the top.",
+            "Rates (online, on time, digitisation, satisfaction…) are compared with the target as they are; within {margin} percentage points with time left is 'on track'.",
+            "Cumulative levels (residents with Hue-S…) are projected to the year end from their quarterly pace; a shortfall beyond {tol}% of the target is 'at risk'.",
+            "Tasks are judged at the last day of the window against the plan's deadlines; standing duties need a report every quarter.",
+            "Area score = mean of target and task scores; rating bands: Excellent ≥ 85, Good ≥ 70, Average ≥ 50, Poor < 50 (internal estimate).",
+            "Details and worked examples: docs/methodology.md shipped with the toolkit.",
+        ],
+    },
+}
+
+
+def _env() -> Environment:
+    return Environment(
+        loader=PackageLoader("cchc_lib.report", "templates/report"),
+        autoescape=select_autoescape(default=True, default_for_string=True),
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+
+
+def _html(markup: str):
+    from IPython.display import HTML
+
+    return HTML(markup)
+
+
+@dataclass
+class Report:
+    """One report: an assessment plus the language and the date it is written on."""
+
+    a: Assessment
+    lang: str = "vi"
+    report_date: dt.date = field(default_factory=dt.date.today)
+
+    @classmethod
+    def build(
+        cls,
+        plan="hai-duong-2024",
+        data="sample",
+        period="2024-Q2",
+        cutoff="nd09",
+        lang="vi",
+        report_date: str | dt.date | None = None,
+    ) -> Report:
+        """Load, validate and assess; ``data='sample'`` writes the sample year if it is missing."""
+        from cchc_lib.plan.model import load_plan
+        from cchc_lib.progress.loader import load_progress
+        from cchc_lib.progress.sample import SAMPLE_DIRNAME, ensure_sample
+
+        fmt.check_lang(lang)
+        p = load_plan(plan)
+        if str(data) == SAMPLE_DIRNAME:
+            ensure_sample(p)
+        progress = load_progress(data, p)
+        if isinstance(report_date, str) and report_date:
+            report_date = dt.date.fromisoformat(report_date)
+        return cls(assess(p, progress, period, cutoff), lang, report_date or dt.date.today())
+
+    # -- helpers ------------------------------------------------------------------------
+    @property
+    def t(self) -> dict:
+        return T[self.lang]
+
+    @cached_property
+    def env(self) -> Environment:
+        return _env()
+
+    def render(self, template: str, **kw) -> str:
+        return self.env.get_template(template).render(t=self.t, **kw)
+
+    @cached_property
+    def history(self) -> pd.DataFrame:
+        a = self.a
+        return area_history(a.plan, a.progress, a.period, a.cutoff, a.rules, known=a)
+
+    @property
+    def period_label(self) -> str:
+        return label(self.a.period, self.lang)
+
+    # -- sections -------------------------------------------------------------------------
+    def header_html(self) -> str:
+        a, m, t = self.a, self.a.plan.meta, self.t
+        basis = t["basis_text"].format(
+            year=a.plan.year,
+            number=m["decision_number"],
+            date=fmt.date_short(m["decision_date"], self.lang),
+            issuer=m.get("issuer") or m["commune"],
+        )
+        kinds = [t["kind"].get(k, k) for k in a.inputs["kind"]] if not a.inputs.empty else []
+        sources = "; ".join(kinds) or "—"
+        if a.progress.path is not None:
+            sources += f" ({a.progress.path.name})"
+        title = (
+            f"{label_title(a.period, self.lang)} — {m['commune']}"
+            if self.lang == "vi"
+            else f"{label_title(a.period, self.lang)} — {m['commune']}"
+        )
+        return self.render(
+            "header.html.j2",
+            sample=a.is_sample,
+            issuer_upper=(m.get("issuer") or m["commune"]).upper(),
+            period_title=title,
+            window_text=f"{self.period_label}, {describe_window(a.window, self.lang)}",
+            basis=basis,
+            sources=sources,
+            generated=fmt.date_long(self.report_date, self.lang),
+        )
+
+    def header(self):
+        return _html(self.header_html())
+
+    def summary_html(self) -> str:
+        a, lang = self.a, self.lang
+        m = a.targets[a.targets["measurable"]]
+        c = m["status"].value_counts()
+        k = a.tasks[
+            ~a.tasks["recurring"] & a.tasks["deadline"].notna() & (a.tasks["deadline"] <= pd.Timestamp(a.window.end))
+        ]
+        labels = self.t["cards"]
+        ytd = a.tthc_ytd
+        pct = (lambda kpi: fmt.percent(ytd.at[kpi, "value"], 1, lang)) if ytd is not None else (lambda kpi: fmt.DASH)
+        o = a.overall
+        cards = [
+            (f"{c.get('met', 0)}/{len(m)}", labels[0], vocab.STATUS_COLORS["met"]),
+            (str(c.get("at_risk", 0)), labels[1], vocab.STATUS_COLORS["at_risk"]),
+            (str(c.get("missed", 0)), labels[2], vocab.STATUS_COLORS["missed"]),
+            (f"{int(k['status'].isin(['done_on_time', 'done_late']).sum())}/{len(k)}", labels[3], "#1b1b1b"),
+            (str(int((a.tasks["status"] == "overdue").sum())), labels[4], vocab.STATUS_COLORS["overdue"]),
+            (pct("online_rate"), labels[5], "#1b1b1b"),
+            (pct("on_time_rate"), labels[6], "#1b1b1b"),
+            (
+                f"{vocab.rating(o['rating'], lang)} ({fmt.number(o['score'], 1, lang)})",
+                labels[7] + "*",
+                vocab.RATING_COLORS.get(o["rating"], "#1b1b1b"),
+            ),
+        ]
+        area = tables.to_html(tables.area_table(a, lang))
+        return self.render(
+            "summary.html.j2",
+            cards=[{"value": v, "label": l, "color": col} for v, l, col in cards],
+            paragraph=narrative.summary_paragraph(a, lang),
+            risks=narrative.top_risks(a, lang),
+            area_table=area,
+        )
+
+    def summary(self):
+        return _html(self.summary_html())
+
+    def area_html(self, area_id: str, heading: str | None = None, level: str = "h3") -> str:
+        a, lang = self.a, self.lang
+        t = a.targets[a.targets["area_id"] == area_id]
+        sentences = [s for s in (narrative.target_sentence(r, lang) for _, r in t.iterrows()) if s]
+        targets = tables.to_html(
+            tables.target_table(a, lang, area_id, compact=True), badge_col=tables.H[lang]["status"]
+        )
+        tasks = tables.to_html(
+            tables.task_table(a, lang, area_id, recurring=False, compact=True),
+            badge_col=tables.H[lang]["task_status"],
+            empty=self.t["nothing"],
+        )
+        # Standing duties: a count in the body, the missing ones named; every duty is in the appendix.
+        k = a.tasks[(a.tasks["area_id"] == area_id) & a.tasks["recurring"]]
+        recurring = ""
+        if len(k):
+            missing = tables.task_table(a, lang, area_id, recurring=True, compact=True, statuses=("recurring_missing",))
+            missing = missing.drop(columns=[tables.H[lang]["deadline"]])
+            line = self.t["recurring_line"].format(
+                n=len(k), ok=int((k["status"] == "recurring_reported").sum()), missing=len(missing)
+            )
+            recurring = f"<p>{html_escape(line)}</p>" + (
+                tables.to_html(missing, badge_col=tables.H[lang]["task_status"]) if len(missing) else ""
+            )
+        return self.render(
+            "area.html.j2",
+            heading=heading,
+            level=level,
+            anchor=f"linh-vuc-{area_id.replace('.', '-')}",
+            paragraph=narrative.area_paragraph(a, area_id, lang),
+            sentences=sentences,
+            highlights=narrative.notes_for(a, "highlights", area_id),
+            difficulties=narrative.notes_for(a, "difficulties", area_id),
+            targets=targets,
+            tasks=tasks,
+            recurring=recurring,
+        )
+
+    def direction(self):
+        """Section I: direction and management (area II.7) and the general notes."""
+        general = narrative.notes_for(self.a, "highlights", "")
+        html = self.render(
+            "block.html.j2", heading=self.t["s1"], level="h2", anchor="muc-1", subsections=[{"notes": general}]
+        )
+        return _html(html + self.area_html(SECTION_AREA, heading=None))
+
+    def results_heading(self):
+        return _html(self.render("block.html.j2", heading=self.t["s2"], level="h2", anchor="muc-2", subsections=[]))
+
+    def areas(self) -> list[str]:
+        return [x for x in self.a.plan.areas["area_id"] if x != SECTION_AREA]
+
+    def area(self, area_id: str):
+        a = self.a
+        order = self.areas().index(area_id) + 1 if area_id in self.areas() else ""
+        heading = f"{order}. {a.plan.area_name(area_id, self.lang)}"
+        return _html(self.area_html(area_id, heading=heading))
+
+    def one_stop(self):
+        a, t, lang = self.a, self.t, self.lang
+        if a.tthc is None:
+            subs = [{"heading": t["s2_tthc"], "anchor": "mot-cua", "empty": t["no_dossiers"]}]
+        else:
+            t766 = a.tthc_766
+            rows = [
+                {
+                    t["766_cols"][0]: r["group"] if lang == "vi" else r["group_en"],
+                    t["766_cols"][1]: fmt.number(r["max_points"], 0, lang),
+                    t["766_cols"][2]: t["coverage"].get(r["coverage"], r["coverage"]),
+                    t["766_cols"][3]: fmt.number(r["estimate_points"], 1, lang),
+                    t["766_cols"][4]: r["note"],
+                }
+                for _, r in t766.iterrows()
+            ]
+            months = tables.to_html(tables.tthc_month_table(a, lang))
+            subs = [
+                {
+                    "heading": t["s2_tthc"],
+                    "anchor": "mot-cua",
+                    "intro": t["kpi_overview"],
+                    "html": tables.to_html(tables.kpi_overview(a, lang)),
+                },
+                {
+                    "heading": t["by_field"],
+                    "anchor": "mot-cua-linh-vuc",
+                    "html": tables.to_html(tables.tthc_field_table(a, lang)),
+                },
+                {"heading": t["by_month"], "anchor": "mot-cua-thang", "html": months, "notes": []},
+                {
+                    "heading": t["a6"],
+                    "anchor": "chi-so-766",
+                    "intro": t["766_caveat"],
+                    "html": tables.to_html(pd.DataFrame(rows)),
+                },
+            ]
+            if a.tthc.by_month["partial"].any():
+                subs[2]["intro"] = t["partial"]
+        return _html(self.render("block.html.j2", subsections=subs))
+
+    def units(self):
+        t = self.t
+        return _html(
+            self.render(
+                "block.html.j2",
+                subsections=[
+                    {
+                        "heading": t["s2_units"],
+                        "anchor": "don-vi",
+                        "html": tables.to_html(
+                            tables.unit_table(self.a, self.lang),
+                            badge_col=tables.H[self.lang]["rating"],
+                            code_col="_rating",
+                        ),
+                    }
+                ],
+            )
+        )
+
+    def overall_assessment(self):
+        t, a, lang = self.t, self.a, self.lang
+        return _html(
+            self.render(
+                "block.html.j2",
+                heading=t["s3"],
+                level="h2",
+                anchor="muc-3",
+                subsections=[
+                    {
+                        "heading": t["s3_1"],
+                        "anchor": "uu-diem",
+                        "bullets": narrative.strengths(a, lang),
+                        "empty": t["nothing"],
+                    },
+                    {
+                        "heading": t["s3_2"],
+                        "anchor": "ton-tai",
+                        "bullets": narrative.shortcomings(a, lang),
+                        "empty": t["nothing"],
+                    },
+                    {
+                        "heading": t["s3_causes"],
+                        "anchor": "nguyen-nhan",
+                        "bullets": narrative.causes(a),
+                        "empty": t["nothing"],
+                    },
+                ],
+            )
+        )
+
+    def next_period(self):
+        t = self.t
+        return _html(
+            self.render(
+                "block.html.j2",
+                heading=t["s4"],
+                level="h2",
+                anchor="muc-4",
+                subsections=[{"bullets": narrative.next_period(self.a, self.lang), "empty": t["nothing"]}],
+            )
+        )
+
+    def proposals(self):
+        t = self.t
+        return _html(
+            self.render(
+                "block.html.j2",
+                heading=t["s5"],
+                level="h2",
+                anchor="muc-5",
+                subsections=[{"bullets": narrative.proposals(self.a), "empty": t["no_proposals"]}],
+            )
+        )
+
+    def appendix(self):
+        t, a, lang = self.t, self.a, self.lang
+        n = lambda v: fmt.number(v, 0, lang)
+        inputs = pd.DataFrame(
+            [
+                [
+                    t["kind"].get(r.kind, r.kind),
+                    r.file,
+                    n(r.rows_read),
+                    n(r.rows_used),
+                    n(r.rows_not_entered),
+                    n(r.rows_in_window),
+                    n(r.rows_in_ytd),
+                ]
+                for r in a.inputs.itertuples()
+            ],
+            columns=t["inputs_cols"],
+        )
+        warns = pd.DataFrame(
+            [
+                [
+                    t["severity"].get(r.severity, r.severity),
+                    r.file,
+                    "" if pd.isna(r.row) else int(r.row),
+                    r.column or "",
+                    r.message,
+                ]
+                for r in a.warnings.itertuples()
+            ],
+            columns=t["warn_cols"],
+        )
+        lint = a.plan.lint()
+        lint_df = pd.DataFrame(
+            [
+                [t["severity"].get(r.severity, r.severity), r.message, ", ".join(map(str, r.refs))]
+                for r in lint.itertuples()
+            ],
+            columns=t["lint_cols"],
+        )
+        r = a.rules["targets"]
+        method = [
+            m.format(
+                margin=fmt.number(r["rate_margin_pp"], 0, lang), tol=fmt.number(100 * r["level_tolerance"], 0, lang)
+            )
+            for m in t["method"]
+        ]
+        return _html(
+            self.render(
+                "block.html.j2",
+                heading=t["appendix"],
+                level="h2",
+                anchor="phu-luc",
+                subsections=[
+                    {
+                        "heading": t["a1"],
+                        "anchor": "pl-chi-tieu",
+                        "html": tables.to_html(tables.target_table(a, lang), badge_col=tables.H[lang]["status"]),
+                    },
+                    {
+                        "heading": t["a2"],
+                        "anchor": "pl-nhiem-vu",
+                        "intro": t["a2_note"],
+                        "html": tables.to_html(
+                            tables.task_table(a, lang, compact=True, text_limit=220),
+                            badge_col=tables.H[lang]["task_status"],
+                        ),
+                    },
+                    {
+                        "heading": t["a3"],
+                        "anchor": "pl-so-lieu",
+                        "intro": t["inputs"],
+                        "html": tables.to_html(inputs)
+                        + "<p><strong>"
+                        + t["warnings"]
+                        + "</strong></p>"
+                        + tables.to_html(warns, empty=t["no_warnings"]),
+                    },
+                    {
+                        "heading": t["a4"],
+                        "anchor": "pl-ra-soat",
+                        "intro": t["lint_intro"],
+                        "html": tables.to_html(lint_df),
+                    },
+                    {"heading": t["a5"], "anchor": "pl-phuong-phap", "bullets": method},
+                ],
+            )
+        )
+
+    # -- figures --------------------------------------------------------------------------
+    def figure(self, name: str):
+        """A chart as an embedded PNG with its caption, kept together on a printed page."""
+        from cchc_lib.report import charts
+
+        fn = getattr(charts, name)
+        chart = fn(self.history, self.lang) if name == "area_heatmap" else fn(self.a, self.lang)
+        png = base64.b64encode(chart.to_png()).decode("ascii")
+        return _html(self.render("figure.html.j2", png=png, title=chart.title, caption=chart.caption))
+
+
+NOTEBOOK = "quarterly_assessment.ipynb"
+
+
+def notebook_path():
+    from cchc_lib.core.paths import notebook
+
+    return notebook(NOTEBOOK)
+
+
+def produce(
+    plan="hai-duong-2024",
+    data="sample",
+    period="2024-Q2",
+    cutoff="nd09",
+    lang="vi",
+    formats=("html", "pdf"),
+    out="reports",
+    report_date: str = "",
+    progress_bar: bool = True,
+):
+    """Validate the inputs, then run the notebook with papermill and export it (``cchc report``).
+
+    Inputs are loaded once here first so that a data error is reported in plain words
+    before a kernel starts; the notebook then loads them again itself, as it must when it
+    is run by hand in JupyterLab.
+    """
+    from pathlib import Path
+
+    from cchc_lib.core.periods import check_cutoff, parse_period
+    from cchc_lib.plan.model import load_plan
+    from cchc_lib.progress.loader import load_progress
+    from cchc_lib.progress.sample import SAMPLE_DIRNAME, ensure_sample
+    from cchc_lib.report.render import run_report
+
+    fmt.check_lang(lang)
+    check_cutoff(cutoff)
+    p = load_plan(plan)
+    per = parse_period(period)
+    sample = str(data) == SAMPLE_DIRNAME
+    if sample:
+        ensure_sample(p)
+    progress = load_progress(data, p)
+    out_root = Path(out).resolve()
+    out_dir = out_root / p.plan_id / per.code
+    stem = f"bao-cao-cchc_{p.plan_id}_{per.code}_{cutoff}_{lang}"
+    params = {
+        "plan": str(p.path.resolve()),
+        "data": str(progress.path.resolve()),
+        "period": per.code,
+        "cutoff": cutoff,
+        "lang": lang,
+        "report_date": report_date,
+    }
+    header = {
+        "commune": p.meta["commune"],
+        "period_label": label(per, lang),
+        "lang": lang,
+        "title": f"{T[lang]['report_title'].capitalize()} — {label(per, lang)} — {p.meta['commune']}",
+    }
+    record = {
+        "plan_id": p.plan_id,
+        "commune": p.meta["commune"],
+        "period": per.code,
+        "period_label": label(per, lang),
+        "cutoff": cutoff,
+        "lang": lang,
+        "sample": sample or progress.is_sample,
+    }
+    return run_report(
+        notebook_path(),
+        params,
+        out_dir,
+        stem=stem,
+        formats=formats,
+        header=header,
+        progress=progress_bar,
+        record=record,
+        reports_root=out_root,
+        cwd=notebook_path().parent,
+    )

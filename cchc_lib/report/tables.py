@@ -1,0 +1,342 @@
+"""Display tables built from an Assessment: plain DataFrames with the reader's headers and
+formatted cells (for export and the dashboard), and their HTML with status colours.
+
+Text that users typed (notes, evidence, task names) is escaped in the HTML; status cells
+carry their colour inline so the table reads the same in JupyterLab, the exported HTML,
+the PDF and a phone.
+"""
+
+from __future__ import annotations
+
+import html
+
+import pandas as pd
+
+from cchc_lib.assessment.tthc import KPI_LABELS
+from cchc_lib.i18n import fmt, vocab
+from cchc_lib.report.narrative import indicator, shorten, target_text
+
+H = {
+    "vi": {
+        "target_id": "Mã",
+        "indicator": "Chỉ tiêu",
+        "area": "Lĩnh vực",
+        "plan": "Kế hoạch",
+        "actual": "Thực hiện (lũy kế)",
+        "period_value": "Trong kỳ",
+        "gap": "Chênh lệch",
+        "trend": "Xu hướng",
+        "status": "Đánh giá",
+        "source": "Nguồn số liệu",
+        "task_id": "Mã",
+        "task": "Nhiệm vụ",
+        "lead": "Chủ trì",
+        "deadline": "Thời hạn",
+        "task_status": "Tình trạng",
+        "completed": "Ngày hoàn thành",
+        "late": "Số ngày trễ",
+        "evidence": "Văn bản, sản phẩm",
+        "reports": "Số quý có báo cáo",
+        "field": "Lĩnh vực TTHC",
+        "month": "Tháng",
+        "received": "Hồ sơ tiếp nhận",
+        "unit": "Đơn vị",
+        "level": "Cấp",
+        "score": "Điểm",
+        "rating": "Xếp loại",
+        "targets_line": "Chỉ tiêu (đạt / nguy cơ / không đạt)",
+        "tasks_line": "Nhiệm vụ (đúng hạn / trễ / quá hạn)",
+        "coverage": "Độ phủ số liệu",
+        "area_id": "Mục",
+        "commune": "xã",
+        "city": "cấp trên",
+    },
+    "en": {
+        "target_id": "ID",
+        "indicator": "Target",
+        "area": "Area",
+        "plan": "Plan",
+        "actual": "Actual (year to date)",
+        "period_value": "In period",
+        "gap": "Gap",
+        "trend": "Trend",
+        "status": "Assessment",
+        "source": "Source",
+        "task_id": "ID",
+        "task": "Task",
+        "lead": "Lead",
+        "deadline": "Deadline",
+        "task_status": "Status",
+        "completed": "Completed",
+        "late": "Days late",
+        "evidence": "Evidence",
+        "reports": "Quarters reported",
+        "field": "Procedure field",
+        "month": "Month",
+        "received": "Dossiers received",
+        "unit": "Unit",
+        "level": "Level",
+        "score": "Score",
+        "rating": "Rating",
+        "targets_line": "Targets (met / at risk / missed)",
+        "tasks_line": "Tasks (on time / late / overdue)",
+        "coverage": "Data coverage",
+        "area_id": "Section",
+        "commune": "commune",
+        "city": "above commune",
+    },
+}
+
+RECORD_KPIS = (
+    "online_rate",
+    "on_time_rate",
+    "dossier_digitization_rate",
+    "result_digitization_rate",
+    "satisfaction_rate",
+)
+
+
+def _gap(row, lang: str) -> str:
+    if pd.isna(row["actual"]) or pd.isna(row["target_value"]) or not row["measurable"]:
+        return fmt.DASH
+    diff = row["actual"] - row["target_value"]
+    if row["unit"] == "percent":
+        return fmt.signed(diff, 1, lang) + (" đpt" if lang == "vi" else " pp")
+    return fmt.signed(diff, 1, lang)
+
+
+def target_table(
+    a, lang: str = "vi", area_id: str | None = None, measurable_only: bool = False, compact: bool = False
+) -> pd.DataFrame:
+    """One row per target: plan value, actual, gap, trend, status (codes kept in `_status`).
+
+    ``compact`` leaves out trend and source, for tables inside the report's body that must
+    fit an A4 page; the appendix carries the full table."""
+    h = H[lang]
+    t = a.targets
+    if area_id is not None:
+        t = t[t["area_id"] == area_id]
+    if measurable_only:
+        t = t[t["measurable"]]
+    rows = []
+    for _, r in t.iterrows():
+        rows.append(
+            {
+                h["target_id"]: r["target_id"],
+                h["indicator"]: indicator(r, lang),
+                h["plan"]: target_text(r, lang) if r["measurable"] else fmt.DASH,
+                h["actual"]: fmt.value(r["actual"], r["unit"], lang),
+                h["period_value"]: fmt.value(r["actual_period"], r["unit"], lang),
+                h["gap"]: _gap(r, lang),
+                h["trend"]: vocab.TREND[lang].get(r["trend"], "") if pd.notna(r["trend"]) else "",
+                h["status"]: vocab.target_status(r["status"], lang),
+                h["source"]: vocab.SOURCE[lang].get(r["actual_source"], "") if pd.notna(r["actual_source"]) else "",
+                "_status": r["status"],
+            }
+        )
+    keys = ("target_id", "indicator", "plan", "actual", "period_value", "gap") + (
+        ("status",) if compact else ("trend", "status", "source")
+    )
+    return pd.DataFrame(rows, columns=[h[k] for k in keys] + ["_status"])
+
+
+def task_table(
+    a,
+    lang: str = "vi",
+    area_id: str | None = None,
+    recurring: bool | None = None,
+    compact: bool = False,
+    statuses: tuple[str, ...] | None = None,
+    text_limit: int | None = None,
+) -> pd.DataFrame:
+    """One row per task. ``compact`` folds the completion date and delay into the status
+    cell ("Hoàn thành trễ hạn — 20/04/2024, trễ 20 ngày") to save two columns."""
+    h = H[lang]
+    k = a.tasks
+    if area_id is not None:
+        k = k[k["area_id"] == area_id]
+    if recurring is not None:
+        k = k[k["recurring"] == recurring]
+    if statuses is not None:
+        k = k[k["status"].isin(list(statuses))]
+    rows = []
+    late_word = {"vi": "trễ {} ngày", "en": "{} days late"}[lang]
+    for _, r in k.iterrows():
+        deadline = (
+            r["deadline_text"]
+            if pd.notna(r["deadline_text"])
+            else ("Thường xuyên" if lang == "vi" else "Standing duty")
+        )
+        if pd.notna(r["deadline"]) and not str(deadline).endswith(fmt.date_short(r["deadline"], lang)):
+            deadline = f"{deadline} ({fmt.date_short(r['deadline'], lang)})"
+        status = vocab.task_status(r["status"], lang)
+        if compact:
+            extra = [fmt.date_short(r["completed_on"], lang)] if pd.notna(r["completed_on"]) else []
+            if pd.notna(r["days_late"]) and r["days_late"] > 0:
+                extra.append(late_word.format(fmt.number(r["days_late"], 0, lang)))
+            if r["recurring"] and r.get("reports"):
+                extra.append(("quý có báo cáo: " if lang == "vi" else "quarters reported: ") + r["reports"])
+            status += (" — " + ", ".join(extra)) if extra else ""
+        rows.append(
+            {
+                h["task_id"]: r["task_id"],
+                h["task"]: shorten(r["text"], text_limit) if text_limit else r["text"],
+                h["lead"]: a.plan.unit_name(r["lead_unit_id"], lang),
+                h["deadline"]: deadline,
+                h["task_status"]: status,
+                h["completed"]: fmt.date_short(r["completed_on"], lang),
+                h["late"]: fmt.number(r["days_late"], 0, lang)
+                if pd.notna(r["days_late"]) and r["days_late"] > 0
+                else "",
+                h["evidence"]: r["evidence"] if r["evidence"] is not None and pd.notna(r["evidence"]) else "",
+                "_status": r["status"],
+            }
+        )
+    keys = (
+        ("task_id", "task", "lead", "deadline", "task_status", "evidence")
+        if compact
+        else ("task_id", "task", "lead", "deadline", "task_status", "completed", "late", "evidence")
+    )
+    return pd.DataFrame(rows, columns=[h[c] for c in keys] + ["_status"])
+
+
+def area_table(a, lang: str = "vi") -> pd.DataFrame:
+    h = H[lang]
+    from cchc_lib.assessment.engine import rating_for
+
+    rows = []
+    for _, r in a.areas.iterrows():
+        code, _ = rating_for(r["score"], a.rules)
+        rows.append(
+            {
+                h["area_id"]: r["area_id"],
+                h["area"]: a.plan.area_name(r["area_id"], lang),
+                h["score"]: fmt.number(r["score"], 1, lang),
+                h["targets_line"]: f"{r['t_met']} / {r['t_at_risk']} / {r['t_missed']}",
+                h["tasks_line"]: f"{r['k_done_on_time']} / {r['k_done_late']} / {r['k_overdue']}",
+                h["coverage"]: fmt.percent(100 * r["data_coverage"], 0, lang)
+                if pd.notna(r["data_coverage"])
+                else fmt.DASH,
+                "_rating": code,
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+def unit_table(a, lang: str = "vi") -> pd.DataFrame:
+    h = H[lang]
+    from cchc_lib.assessment.engine import rating_for
+
+    rows = []
+    for _, r in a.units.sort_values(["score", "unit_id"], ascending=[False, True], na_position="last").iterrows():
+        code, _ = rating_for(r["score"], a.rules)
+        rows.append(
+            {
+                h["unit"]: r["name"],
+                h["level"]: h["commune"] if r["level"] == "commune" else h["city"],
+                h["score"]: fmt.number(r["score"], 1, lang),
+                h["rating"]: vocab.rating(code, lang),
+                h["targets_line"]: f"{r['t_met']} / {r['t_at_risk']} / {r['t_missed']}",
+                h["tasks_line"]: f"{r['k_done_on_time']} / {r['k_done_late']} / {r['k_overdue']}",
+                "_rating": code,
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+def _kpi_wide(long: pd.DataFrame, key: str, lang: str, label_key: str) -> pd.DataFrame:
+    long = long[long["kpi"].isin(RECORD_KPIS)]
+    wide = long.pivot_table(index=key, columns="kpi", values="value", aggfunc="first", sort=False)
+    received = long[long["kpi"] == "online_rate"].set_index(key)["denominator"]
+    out = pd.DataFrame({H[lang][label_key]: wide.index})
+    out[H[lang]["received"]] = [fmt.number(received.get(i), 0, lang) for i in wide.index]
+    for k in RECORD_KPIS:
+        if k in wide.columns:
+            out[KPI_LABELS[lang][k]] = [fmt.percent(v, 1, lang) for v in wide[k]]
+    return out
+
+
+def tthc_field_table(a, lang: str = "vi") -> pd.DataFrame:
+    if a.tthc is None:
+        return pd.DataFrame()
+    return _kpi_wide(a.tthc.by_field, "field", lang, "field")
+
+
+def tthc_month_table(a, lang: str = "vi") -> pd.DataFrame:
+    if a.tthc is None:
+        return pd.DataFrame()
+    bm = a.tthc.by_month.copy()
+    months = {
+        m: (f"T{int(m[5:])}/{m[:4]}" if lang == "vi" else f"{m[5:]}/{m[:4]}") + (" *" if p else "")
+        for m, p in bm.groupby("month")["partial"].first().items()
+    }
+    bm["month"] = bm["month"].map(months)
+    return _kpi_wide(bm, "month", lang, "month")
+
+
+def kpi_overview(a, lang: str = "vi") -> pd.DataFrame:
+    """Every one-stop KPI for the period and the year to date, with its counts."""
+    if a.tthc is None:
+        return pd.DataFrame()
+    p, y = a.tthc.overall, a.tthc_ytd
+    rows = []
+    for k in p.index:
+        unit = p.at[k, "unit"]
+        show = (lambda v: fmt.number(v, 0, lang)) if unit == "count" else (lambda v: fmt.percent(v, 1, lang))
+        rows.append(
+            {
+                ("Chỉ số" if lang == "vi" else "Indicator"): KPI_LABELS[lang][k],
+                ("Trong kỳ" if lang == "vi" else "Period"): show(p.at[k, "value"]),
+                (
+                    "Tử số / mẫu số" if lang == "vi" else "Numerator / denominator"
+                ): f"{fmt.number(p.at[k, 'numerator'], 0, lang)} / {fmt.number(p.at[k, 'denominator'], 0, lang)}",
+                ("Lũy kế từ đầu năm" if lang == "vi" else "Year to date"): show(y.at[k, "value"]),
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+# --- HTML ----------------------------------------------------------------------------------
+
+
+def badge(code: str | None, text: str) -> str:
+    """A coloured status label; the colour is inline so it survives any stylesheet."""
+    bg = vocab.STATUS_COLORS.get(code) or vocab.RATING_COLORS.get(code) or "#FFFFFF"
+    return (
+        f'<span class="cchc-badge" style="background:{bg};color:{vocab.text_color(bg)}">{html.escape(str(text))}</span>'
+    )
+
+
+TEXT_COLUMNS = {H[lang][k] for lang in H for k in ("indicator", "task", "evidence")}
+
+
+def to_html(
+    df: pd.DataFrame,
+    badge_col: str | None = None,
+    code_col: str = "_status",
+    cls: str = "",
+    empty: str = "—",
+    text_cols: set[str] | None = None,
+) -> str:
+    """An escaped HTML table; ``badge_col`` cells become coloured badges from ``code_col``;
+    long-text columns get the room (class ``text``) so short columns stay on one line."""
+    text_cols = TEXT_COLUMNS if text_cols is None else text_cols
+    if df.empty:
+        return f'<p class="cchc-empty">{html.escape(empty)}</p>'
+    cols = [c for c in df.columns if not str(c).startswith("_")]
+    cl = {c: ' class="text"' if c in text_cols else "" for c in cols}
+    head = "".join(f'<th scope="col"{cl[c]}>{html.escape(str(c))}</th>' for c in cols)
+    body = []
+    for _, r in df.iterrows():
+        cells = []
+        for c in cols:
+            v = "" if r[c] is None or (isinstance(r[c], float) and pd.isna(r[c])) else str(r[c])
+            if c == badge_col and code_col in df.columns:
+                cells.append(f"<td{cl[c]}>{badge(r[code_col], v)}</td>")
+            else:
+                cells.append(f"<td{cl[c]}>{html.escape(v)}</td>")
+        body.append("<tr>" + "".join(cells) + "</tr>")
+    return (
+        f'<div class="cchc-table-wrap"><table class="cchc-table {cls}"><thead><tr>{head}</tr></thead>'
+        f"<tbody>{''.join(body)}</tbody></table></div>"
+    )

@@ -1,0 +1,1 @@
+"""The notebooks papermill runs; shipped as package data (see pyproject.toml)."""
