@@ -1,0 +1,283 @@
+"""Every commune's reports in one batch, each (plan, period) a Dask task (``cchc batch``).
+
+A city's home-affairs office runs the same report for tens of communes each period. The
+batch hands every (plan, period) to Dask — an embedded ``dask.distributed`` local cluster
+by default (nothing to set up), or a real cluster by address — and:
+
+* runs each report exactly as ``cchc report`` does (same function, same atomic output);
+* records a failure in one commune with its message and goes on with the others;
+* skips a report whose inputs and code are unchanged since its last success (a content
+  hash of the plan folder, the progress folder, the parameters and the package's own
+  source), unless ``force``;
+* prints a line per finished report and returns a table (done, skipped, failed, time).
+
+Why Dask: it is the ecosystem's scheduler for Python work of this shape (independent,
+coarse tasks of seconds each), runs embedded on one PC and unchanged on a cluster.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import hashlib
+import json
+import os
+import time
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+import pandas as pd
+
+__all__ = ["Job", "JobResult", "content_hash", "find_plans", "jobs_for", "run_batch", "run_job"]
+
+STAMP = ".cchc-batch.json"  # beside a report: the hash of what produced it
+
+
+@dataclass(frozen=True)
+class Job:
+    """One report to make: a plan folder, its progress folder and a period."""
+
+    plan_id: str
+    plan_dir: str
+    data_dir: str
+    period: str
+    cutoff: str = "nd09"
+    lang: str = "vi"
+    formats: tuple[str, ...] = ("html", "pdf")
+    out: str = "reports"
+
+
+@dataclass
+class JobResult:
+    plan_id: str
+    period: str
+    status: str  # done | skipped | failed
+    seconds: float
+    message: str = ""
+    out_dir: str = ""
+
+
+# ---------------------------------------------------------------------------- planning
+
+
+def find_plans(root: str | Path, patterns: Sequence[str] | None = None) -> list[Path]:
+    """Plan folders under ``root/plans`` whose id matches any of ``patterns`` (ids or globs)."""
+    plans_dir = Path(root) / "plans"
+    if not plans_dir.is_dir():
+        return []
+    found = sorted(p for p in plans_dir.iterdir() if p.is_dir() and (p / "meta.toml").is_file())
+    if not patterns:
+        return found
+    return [p for p in found if any(fnmatch.fnmatchcase(p.name, pat) for pat in patterns)]
+
+
+def _progress_dir(root: Path, plan_dir: Path, period: str) -> Path:
+    """The plan-year folder ``root/progress/<plan-id>/<year>/`` of the period's year."""
+    from cchc_lib.core.periods import parse_period
+
+    return root / "progress" / plan_dir.name / str(parse_period(period).year)
+
+
+def jobs_for(
+    root: str | Path,
+    plans: Iterable[Path],
+    periods: Sequence[str],
+    *,
+    cutoff: str = "nd09",
+    lang: str = "vi",
+    formats: Sequence[str] = ("html", "pdf"),
+    out: str | Path = "reports",
+) -> list[Job]:
+    root = Path(root)
+    return [
+        Job(
+            plan_id=p.name,
+            plan_dir=str(p.resolve()),
+            data_dir=str(_progress_dir(root, p, period).resolve()),
+            period=period,
+            cutoff=cutoff,
+            lang=lang,
+            formats=tuple(formats),
+            out=str(Path(out).resolve()),
+        )
+        for p in plans
+        for period in periods
+    ]
+
+
+# ---------------------------------------------------------------------------- content hash
+
+
+def _hash_tree(h: hashlib._Hash, folder: Path, *, suffixes: tuple[str, ...] | None = None) -> None:
+    if not folder.exists():
+        h.update(b"<missing>" + str(folder.name).encode())
+        return
+    for path in sorted(p for p in folder.rglob("*") if p.is_file()):
+        if suffixes and path.suffix not in suffixes:
+            continue
+        if "__pycache__" in path.parts:
+            continue
+        h.update(path.relative_to(folder).as_posix().encode("utf-8") + b"\0")
+        h.update(path.read_bytes())
+
+
+def code_hash() -> str:
+    """A hash of the package's own source, templates, configuration and notebooks."""
+    import cchc_lib
+
+    h = hashlib.sha256()
+    _hash_tree(h, Path(cchc_lib.__file__).parent, suffixes=(".py", ".toml", ".j2", ".css", ".ipynb", ".html"))
+    from cchc_lib.core.paths import notebook
+
+    for name in ("quarterly_assessment.ipynb",):
+        path = notebook(name)
+        if path.exists():
+            h.update(path.read_bytes())
+    return h.hexdigest()
+
+
+def content_hash(job: Job, code: str) -> str:
+    """What a report depends on: plan folder, progress folder, parameters, code."""
+    h = hashlib.sha256()
+    h.update(json.dumps({k: v for k, v in asdict(job).items() if k != "out"}, sort_keys=True).encode())
+    h.update(code.encode())
+    _hash_tree(h, Path(job.plan_dir))
+    _hash_tree(h, Path(job.data_dir))
+    return h.hexdigest()
+
+
+def _out_dir(job: Job) -> Path:
+    from cchc_lib.core.periods import parse_period
+
+    return Path(job.out) / job.plan_id / parse_period(job.period).code
+
+
+def _stamp_matches(job: Job, digest: str) -> bool:
+    stamp = _out_dir(job) / STAMP
+    try:
+        return json.loads(stamp.read_text(encoding="utf-8")).get(f"{job.cutoff}-{job.lang}") == digest
+    except (OSError, ValueError):
+        return False
+
+
+def _write_stamp(job: Job, digest: str) -> None:
+    stamp = _out_dir(job) / STAMP
+    try:
+        data = json.loads(stamp.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        data = {}
+    data[f"{job.cutoff}-{job.lang}"] = digest
+    tmp = stamp.with_suffix(".tmp")
+    tmp.write_text(json.dumps(data, indent=1, sort_keys=True), encoding="utf-8")
+    os.replace(tmp, stamp)
+
+
+# ---------------------------------------------------------------------------- one job
+
+
+def _default_runner(job: Job) -> Path:
+    """Make the report as ``cchc report`` does and return its folder."""
+    from cchc_lib.report.document import produce
+
+    result = produce(
+        job.plan_dir,
+        job.data_dir,
+        job.period,
+        job.cutoff,
+        job.lang,
+        job.formats,
+        job.out,
+        "",
+        progress_bar=False,
+    )
+    return Path(result.out_dir) if hasattr(result, "out_dir") else _out_dir(job)
+
+
+def run_job(job: Job, code: str, force: bool = False, runner: Callable[[Job], object] | None = None) -> JobResult:
+    """Run one report; never raises: a failure is returned with its message."""
+    t0 = time.perf_counter()
+    try:
+        digest = content_hash(job, code)
+        if not force and _stamp_matches(job, digest):
+            return JobResult(job.plan_id, job.period, "skipped", time.perf_counter() - t0, out_dir=str(_out_dir(job)))
+        (runner or _default_runner)(job)
+        _write_stamp(job, digest)
+        return JobResult(job.plan_id, job.period, "done", time.perf_counter() - t0, out_dir=str(_out_dir(job)))
+    except BaseException as exc:  # noqa: BLE001 - one commune's failure must not stop the batch
+        if isinstance(exc, KeyboardInterrupt):
+            raise
+        message = " ".join(str(exc).split()) or type(exc).__name__
+        return JobResult(job.plan_id, job.period, "failed", time.perf_counter() - t0, message=message)
+
+
+# ---------------------------------------------------------------------------- the batch
+
+
+def _client(scheduler: str | None, workers: int | None):
+    from distributed import Client, LocalCluster
+
+    if scheduler:
+        return Client(scheduler), None
+    n = workers or max(1, min(2, os.cpu_count() or 1))
+    # processes, one thread each: a report holds the GIL while it builds tables and charts
+    cluster = LocalCluster(n_workers=n, threads_per_worker=1, processes=True, dashboard_address=None)
+    return Client(cluster), cluster
+
+
+def run_batch(
+    jobs: Sequence[Job],
+    *,
+    scheduler: str | None = None,
+    workers: int | None = None,
+    force: bool = False,
+    runner: Callable[[Job], object] | None = None,
+    echo: Callable[[str], None] | None = print,
+) -> pd.DataFrame:
+    """Run every job on Dask; one row per job (plan_id, period, status, seconds, message)."""
+    from distributed import as_completed
+
+    code = code_hash()
+    client, cluster = _client(scheduler, workers)
+    results: list[JobResult] = []
+    try:
+        futures = [
+            client.submit(run_job, job, code, force, runner, key=f"cchc-{job.plan_id}-{job.period}-{i}", pure=False)
+            for i, job in enumerate(jobs)
+        ]
+        for n, future in enumerate(as_completed(futures), start=1):
+            r: JobResult = future.result()
+            results.append(r)
+            if echo:
+                echo(_progress_line(n, len(futures), r))
+    finally:
+        client.close()
+        if cluster is not None:
+            cluster.close()
+    order = {(j.plan_id, j.period): i for i, j in enumerate(jobs)}
+    results.sort(key=lambda r: order.get((r.plan_id, r.period), 0))
+    return pd.DataFrame([asdict(r) for r in results], columns=list(JobResult.__dataclass_fields__))
+
+
+_STATUS_VI = {"done": "xong", "skipped": "bỏ qua (không đổi)", "failed": "LỖI"}
+
+
+def _progress_line(n: int, total: int, r: JobResult) -> str:
+    from cchc_lib.i18n.fmt import number
+
+    line = f"[{n}/{total}] {r.plan_id} {r.period}: {_STATUS_VI[r.status]} ({number(r.seconds, 1)} giây)"
+    return f"{line} — {r.message}" if r.message else line
+
+
+def summary(table: pd.DataFrame) -> str:
+    """The final lines: how many done, skipped, failed, and the failures with their messages."""
+    from cchc_lib.i18n.fmt import number
+
+    counts = table["status"].value_counts()
+    total = number(float(table["seconds"].sum()), 1) if len(table) else "0"
+    lines = [
+        f"Xong: {counts.get('done', 0)} · bỏ qua (không đổi): {counts.get('skipped', 0)} · "
+        f"lỗi: {counts.get('failed', 0)} · tổng thời gian các báo cáo: {total} giây"
+    ]
+    for r in table[table["status"] == "failed"].itertuples():
+        lines.append(f"  LỖI {r.plan_id} {r.period}: {r.message}")
+    return "\n".join(lines)
