@@ -209,6 +209,10 @@ def build_parser() -> argparse.ArgumentParser:
     e.add_argument("--host", default="127.0.0.1", help="địa chỉ lắng nghe (mặc định 127.0.0.1: chỉ máy này)")
     e.add_argument("--no-browser", action="store_true", help="không tự mở trình duyệt")
     e.set_defaults(func=cmd_explore)
+
+    from cchc_lib.city.commands import register as register_city
+
+    register_city(sub)
     return p
 
 

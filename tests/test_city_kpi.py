@@ -34,7 +34,9 @@ def test_duckdb_counts_equal_the_pandas_reference(city, period):
     win = window(period, "nd09")
     got = kpi.kpis_duckdb(root, win)
     ref = kpi.kpis_pandas(_logs_by_commune(log), win)
-    pd.testing.assert_frame_equal(got[["commune", "kpi", "numerator", "denominator"]], ref[["commune", "kpi", "numerator", "denominator"]])
+    pd.testing.assert_frame_equal(
+        got[["commune", "kpi", "numerator", "denominator"]], ref[["commune", "kpi", "numerator", "denominator"]]
+    )
     np.testing.assert_allclose(got["value"], ref["value"], equal_nan=True)
 
 
@@ -44,7 +46,9 @@ def test_dask_counts_equal_the_pandas_reference(city):
     with dask.config.set(scheduler="threads"):
         got = kpi.kpis_dask(root, win)
     ref = kpi.kpis_pandas(_logs_by_commune(log), win)
-    pd.testing.assert_frame_equal(got[["commune", "kpi", "numerator", "denominator"]], ref[["commune", "kpi", "numerator", "denominator"]])
+    pd.testing.assert_frame_equal(
+        got[["commune", "kpi", "numerator", "denominator"]], ref[["commune", "kpi", "numerator", "denominator"]]
+    )
 
 
 def test_dask_on_a_local_cluster_gives_the_same_counts(city):
@@ -55,7 +59,9 @@ def test_dask_on_a_local_cluster_gives_the_same_counts(city):
     with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None) as cluster:
         with distributed.Client(cluster):
             got = kpi.kpis_dask(root, win)
-    pd.testing.assert_frame_equal(got[["commune", "kpi", "numerator", "denominator"]], expected[["commune", "kpi", "numerator", "denominator"]])
+    pd.testing.assert_frame_equal(
+        got[["commune", "kpi", "numerator", "denominator"]], expected[["commune", "kpi", "numerator", "denominator"]]
+    )
 
 
 def test_hand_computed_log_gives_the_documented_counts(tmp_path):
@@ -66,7 +72,14 @@ def test_hand_computed_log_gives_the_documented_counts(tmp_path):
             "commune": ["x"] * 6,
             "dossier_id": [f"H{i}" for i in range(6)],
             "field": ["Hộ tịch", "Đất đai", "Đất đai", "Hộ tịch", "Chứng thực", "Hộ tịch"],
-            "received_date": [d(2024, 1, 2), d(2024, 1, 5), d(2024, 3, 1), d(2024, 2, 1), d(2023, 12, 20), d(2024, 3, 20)],
+            "received_date": [
+                d(2024, 1, 2),
+                d(2024, 1, 5),
+                d(2024, 3, 1),
+                d(2024, 2, 1),
+                d(2023, 12, 20),
+                d(2024, 3, 20),
+            ],
             "due_date": [d(2024, 1, 5), d(2024, 1, 15), d(2024, 3, 10), d(2024, 2, 3), d(2023, 12, 21), d(2024, 3, 25)],
             "returned_date": [d(2024, 1, 4), d(2024, 1, 20), pd.NaT, d(2024, 2, 3), d(2023, 12, 21), pd.NaT],
             "channel": ["online", "direct", "online", "postal", "direct", "online"],
