@@ -56,9 +56,9 @@ def test_dask_on_a_local_cluster_gives_the_same_counts(city):
     _, root = city
     win = window("2024-H1", "nd09")
     expected = kpi.kpis_duckdb(root, win)
-    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None) as cluster:
-        with distributed.Client(cluster):
-            got = kpi.kpis_dask(root, win)
+    cluster = distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None)
+    with cluster, distributed.Client(cluster):
+        got = kpi.kpis_dask(root, win)
     pd.testing.assert_frame_equal(
         got[["commune", "kpi", "numerator", "denominator"]], expected[["commune", "kpi", "numerator", "denominator"]]
     )

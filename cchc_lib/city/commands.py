@@ -27,9 +27,9 @@ def cmd_sample_city(args: argparse.Namespace) -> int:
 
     out = write_sample_city(args.out, communes=args.communes, year=args.year, seed=args.seed)
     print(f"Đã ghi THÀNH PHỐ MẪU ({args.communes} xã, năm {args.year}, seed {args.seed}) vào: {out}")
-    print(
-        f"  kế hoạch: {out / 'plans'}\n  số liệu:  {out / 'progress'}\n  sổ hồ sơ toàn thành phố: {out / 'city' / 'dossiers'}"
-    )
+    print(f"  kế hoạch: {out / 'plans'}")
+    print(f"  số liệu:  {out / 'progress'}")
+    print(f"  sổ hồ sơ toàn thành phố: {out / 'city' / 'dossiers'}")
     return 0
 
 
