@@ -33,7 +33,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 import synth  # noqa: E402
 
-from cchc_lib import tthc  # noqa: E402
+from cchc_lib.assessment import tthc  # noqa: E402
 from cchc_lib.core.periods import window, year_to_date  # noqa: E402
 
 try:

@@ -31,7 +31,7 @@ import pandas as pd
 from cchc_lib.assessment import tthc
 from cchc_lib.core.periods import Window
 
-__all__ = ["COUNT_COLUMNS", "CITY_KPIS", "kpis_dask", "kpis_duckdb", "kpis_pandas", "land_field_values"]
+__all__ = ["CITY_KPIS", "kpis_dask", "kpis_duckdb", "kpis_pandas"]
 
 # The dossier KPIs as (numerator count, denominator count); the counts are computed once
 # per commune by each engine and the rates derived by one function (`_finish`).
@@ -44,18 +44,12 @@ CITY_KPIS: dict[str, tuple[str, str]] = {
     "satisfaction_rate": ("satisfied", "rated"),
     "land_satisfaction_rate": ("land_satisfied", "land_rated"),
 }
-COUNT_COLUMNS: tuple[str, ...] = tuple(dict.fromkeys(c for pair in CITY_KPIS.values() for c in pair))
-
-
-def land_field_values(fields: Iterable[object], land_fields: str | Iterable[str] | None = None) -> list[str]:
-    """The spellings among ``fields`` that tthc counts as land fields (for an SQL ``IN``)."""
-    return sorted({str(f) for f in fields if f is not None and f == f and tthc.is_land_field(f, land_fields)})
 
 
 def _finish(counts: pd.DataFrame) -> pd.DataFrame:
     """Per-commune counts → one row per (commune, kpi), rates as tthc computes them."""
     rows = []
-    for commune, c in counts.sort_index().iterrows():
+    for commune, c in counts.sort_index().iterrows():  # a few rows per commune: a loop is fine
         for kpi, (num, den) in CITY_KPIS.items():
             n, d = int(c[num]), int(c[den])
             if tthc.KPI_UNITS[kpi] == "count":
@@ -70,9 +64,12 @@ def _finish(counts: pd.DataFrame) -> pd.DataFrame:
 # ---------------------------------------------------------------------------- DuckDB
 
 
-def _sql_counts(source: str, land: list[str]) -> str:
-    """One pass over the log: every count of COUNT_COLUMNS per commune, as SQL."""
-    land_list = ", ".join("'" + v.replace("'", "''") + "'" for v in land) or "NULL"
+def _sql_counts(source: str) -> str:
+    """One pass over the log: every count per (commune, field), as SQL.
+
+    Land fields are told apart afterwards, on the few (commune, field) rows, with tthc's
+    own matching rule — so the log is read once and the rule is not restated in SQL.
+    """
     received = "(r BETWEEN $start AND $end)"
     returned = "(ret BETWEEN $start AND $end)"
     pending = "(r <= $end AND NOT coalesce(ret <= $end, false))"
@@ -80,7 +77,6 @@ def _sql_counts(source: str, land: list[str]) -> str:
     on_time = f"({returned} AND NOT coalesce(ret > due, false))"
     rated = f"({returned} AND rating IN ('satisfied', 'neutral', 'dissatisfied'))"
     satisfied = f"({returned} AND rating = 'satisfied')"
-    is_land = f"(field IN ({land_list}))"
     counts = {
         "dossiers": "true",
         "received": received,
@@ -92,8 +88,6 @@ def _sql_counts(source: str, land: list[str]) -> str:
         "pending_overdue": overdue,
         "rated": rated,
         "satisfied": satisfied,
-        "land_rated": f"({rated} AND {is_land})",
-        "land_satisfied": f"({satisfied} AND {is_land})",
         "received_digitizable": received,
         "received_digitized": f"({received} AND coalesce(dd, false))",
         "returned_digitizable": returned,
@@ -101,7 +95,7 @@ def _sql_counts(source: str, land: list[str]) -> str:
     }
     select = ",\n  ".join(f"count(*) FILTER (WHERE {cond}) AS {name}" for name, cond in counts.items())
     return f"""
-SELECT commune,
+SELECT commune, field,
   {select}
 FROM (
   SELECT CAST(commune AS VARCHAR) AS commune, CAST(field AS VARCHAR) AS field,
@@ -111,7 +105,7 @@ FROM (
          CAST(rating AS VARCHAR) AS rating
   FROM {source}
 )
-GROUP BY commune
+GROUP BY commune, field
 """
 
 
@@ -126,18 +120,27 @@ def kpis_duckdb(root: str | Path, window: Window, land_fields: str | Iterable[st
     con = duckdb.connect(database=":memory:")
     try:
         source = f"read_parquet('{_parquet_glob(Path(root))}', hive_partitioning = true)"
-        fields = [r[0] for r in con.execute(f"SELECT DISTINCT CAST(field AS VARCHAR) FROM {source}").fetchall()]
-        sql = _sql_counts(source, land_field_values(fields, land_fields))
-        counts = con.execute(sql, {"start": window.start, "end": window.end}).df()
+        counts = con.execute(_sql_counts(source), {"start": window.start, "end": window.end}).df()
     finally:
         con.close()
-    return _finish(counts.set_index("commune"))
+    return _finish(_per_commune(counts, land_fields))
+
+
+def _per_commune(by_field: pd.DataFrame, land_fields) -> pd.DataFrame:
+    """(commune, field) counts → per-commune counts, with the land counts added."""
+    land = by_field["field"].map(lambda f: f is not None and f == f and tthc.is_land_field(f, land_fields))
+    by_field = by_field.assign(
+        land_rated=by_field["rated"].where(land, 0), land_satisfied=by_field["satisfied"].where(land, 0)
+    )
+    counts = by_field.drop(columns=["field"]).groupby("commune", sort=True).sum()
+    counts.index = counts.index.astype(str)
+    return counts
 
 
 # ---------------------------------------------------------------------------- pandas / Dask
 
 
-def _partition_counts(df: pd.DataFrame, start: np.datetime64, end: np.datetime64, land: frozenset[str]) -> pd.DataFrame:
+def _partition_counts(df: pd.DataFrame, start: np.datetime64, end: np.datetime64) -> pd.DataFrame:
     """The same counts as the SQL, for one pandas partition (used by Dask and as a check)."""
 
     def day(col: str) -> np.ndarray:
@@ -151,7 +154,6 @@ def _partition_counts(df: pd.DataFrame, start: np.datetime64, end: np.datetime64
     rating = df["rating"].astype("string")
     rated = returned & rating.isin(tthc.RATINGS).to_numpy(dtype=bool, na_value=False)
     satisfied = returned & rating.eq("satisfied").to_numpy(dtype=bool, na_value=False)
-    is_land = df["field"].astype("string").isin(land).to_numpy(dtype=bool, na_value=False)
 
     def flag(col: str) -> np.ndarray:
         return df[col].astype("boolean").to_numpy(dtype=bool, na_value=False)
@@ -167,8 +169,6 @@ def _partition_counts(df: pd.DataFrame, start: np.datetime64, end: np.datetime64
         "pending_overdue": overdue,
         "rated": rated,
         "satisfied": satisfied,
-        "land_rated": rated & is_land,
-        "land_satisfied": satisfied & is_land,
         "received_digitizable": received,
         "received_digitized": received & flag("dossier_digitized"),
         "returned_digitizable": returned,
@@ -176,7 +176,8 @@ def _partition_counts(df: pd.DataFrame, start: np.datetime64, end: np.datetime64
     }
     frame = pd.DataFrame(flags).astype("int64")
     frame["commune"] = df["commune"].astype(str).to_numpy()
-    return frame.groupby("commune", observed=True, as_index=False).sum()
+    frame["field"] = df["field"].astype(str).to_numpy()
+    return frame.groupby(["commune", "field"], observed=True, as_index=False).sum()
 
 
 def kpis_dask(root: str | Path, window: Window, land_fields: str | Iterable[str] | None = None) -> pd.DataFrame:
@@ -184,14 +185,11 @@ def kpis_dask(root: str | Path, window: Window, land_fields: str | Iterable[str]
     import dask.dataframe as dd
 
     ddf = dd.read_parquet(str(root), dataset={"partitioning": "hive"})
-    fields = ddf["field"].astype(str).unique().compute()
-    land = frozenset(land_field_values(fields, land_fields))
     start, end = np.datetime64(window.start, "D"), np.datetime64(window.end, "D")
-    meta = _partition_counts(ddf._meta, start, end, land)  # the empty frame of the right shape
-    parts = ddf.map_partitions(_partition_counts, start, end, land, meta=meta)
-    counts = parts.groupby("commune").sum().compute()
-    counts.index = counts.index.astype(str)
-    return _finish(counts)
+    meta = _partition_counts(ddf._meta, start, end)  # the empty frame of the right shape
+    parts = ddf.map_partitions(_partition_counts, start, end, meta=meta)
+    by_field = parts.groupby(["commune", "field"]).sum().compute().reset_index()
+    return _finish(_per_commune(by_field, land_fields))
 
 
 def kpis_pandas(
