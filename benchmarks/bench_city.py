@@ -50,18 +50,27 @@ def _best(fn, repeat: int) -> tuple[float, object]:
 
 
 def _reference_sql(glob: str) -> str:
+    """The same fifteen counts per commune, written by hand: one GROUP BY, no land pass."""
+    rec = "received_date::DATE BETWEEN $s AND $e"
+    ret = "returned_date::DATE BETWEEN $s AND $e"
+    pend = "received_date::DATE <= $e AND NOT coalesce(returned_date::DATE <= $e, false)"
+    over = f"{pend} AND coalesce(due_date::DATE < $e, false)"
     return f"""
     SELECT commune,
-      count(*) FILTER (WHERE received_date::DATE BETWEEN $s AND $e) AS received,
-      count(*) FILTER (WHERE received_date::DATE BETWEEN $s AND $e AND channel = 'online') AS online,
-      count(*) FILTER (WHERE returned_date::DATE BETWEEN $s AND $e) AS returned,
-      count(*) FILTER (WHERE returned_date::DATE BETWEEN $s AND $e
-                       AND NOT coalesce(returned_date > due_date, false)) AS on_time,
-      count(*) FILTER (WHERE received_date::DATE <= $e AND NOT coalesce(returned_date::DATE <= $e, false)
-                       AND coalesce(due_date::DATE < $e, false)) AS overdue,
-      count(*) FILTER (WHERE received_date::DATE BETWEEN $s AND $e AND dossier_digitized) AS digitized,
-      count(*) FILTER (WHERE returned_date::DATE BETWEEN $s AND $e AND rating = 'satisfied') AS satisfied,
-      count(*) FILTER (WHERE returned_date::DATE BETWEEN $s AND $e AND rating IS NOT NULL) AS rated
+      count(*) AS dossiers,
+      count(*) FILTER (WHERE {rec}) AS received,
+      count(*) FILTER (WHERE {rec} AND channel = 'online') AS online,
+      count(*) FILTER (WHERE {ret}) AS returned,
+      count(*) FILTER (WHERE {ret} AND NOT coalesce(returned_date > due_date, false)) AS on_time,
+      count(*) FILTER (WHERE ({ret}) OR ({over})) AS returned_or_overdue,
+      count(*) FILTER (WHERE {pend}) AS pending,
+      count(*) FILTER (WHERE {over}) AS overdue,
+      count(*) FILTER (WHERE {ret} AND rating IS NOT NULL) AS rated,
+      count(*) FILTER (WHERE {ret} AND rating = 'satisfied') AS satisfied,
+      count(*) FILTER (WHERE {ret} AND rating IS NOT NULL AND field = 'Đất đai') AS land_rated,
+      count(*) FILTER (WHERE {ret} AND rating = 'satisfied' AND field = 'Đất đai') AS land_satisfied,
+      count(*) FILTER (WHERE {rec} AND dossier_digitized) AS digitized,
+      count(*) FILTER (WHERE {ret} AND result_digitized) AS results_digitized
     FROM read_parquet('{glob}', hive_partitioning = true) GROUP BY commune ORDER BY commune"""
 
 
@@ -82,6 +91,8 @@ def part_kpis(rows: int, repeat: int) -> None:
         assert (wide[("numerator", "on_time_rate")] == ref["on_time"]).all()
         assert (wide[("numerator", "overdue_pending")] == ref["overdue"]).all()
         assert (wide[("numerator", "satisfaction_rate")] == ref["satisfied"]).all()
+        assert (wide[("numerator", "land_satisfaction_rate")] == ref["land_satisfied"]).all()
+        assert (wide[("numerator", "result_digitization_rate")] == ref["results_digitized"]).all()
         import dask
 
         with dask.config.set(scheduler="threads"):

@@ -184,11 +184,15 @@ def kpis_dask(root: str | Path, window: Window, land_fields: str | Iterable[str]
     """The dossier KPIs with Dask DataFrame on the active scheduler (local or a cluster)."""
     import dask.dataframe as dd
 
-    ddf = dd.read_parquet(str(root), dataset={"partitioning": "hive"})
+    # pyarrow's own file system reader: about 4× faster than fsspec on many small files
+    ddf = dd.read_parquet(str(root), filesystem="arrow")
     start, end = np.datetime64(window.start, "D"), np.datetime64(window.end, "D")
     meta = _partition_counts(ddf._meta, start, end)  # the empty frame of the right shape
     parts = ddf.map_partitions(_partition_counts, start, end, meta=meta)
-    by_field = parts.groupby(["commune", "field"]).sum().compute().reset_index()
+    # each partition is already reduced to a few rows: gather them and add up in pandas
+    # (cheaper than a distributed groupby for a result of a few hundred rows)
+    small = parts.compute()
+    by_field = small.groupby(["commune", "field"], as_index=False, sort=True).sum()
     return _finish(_per_commune(by_field, land_fields))
 
 
