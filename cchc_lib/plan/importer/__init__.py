@@ -15,7 +15,7 @@ import pandas as pd
 
 from cchc_lib.core.errors import DataError, display_path
 from cchc_lib.plan.importer.draft import DraftTables, Rows
-from cchc_lib.plan.importer.sources import read_decision
+from cchc_lib.plan.importer.sources import Para, read_decision
 from cchc_lib.plan.importer.structure import parse
 from cchc_lib.plan.layout import REVIEW_COL, SHEETS, SOURCE_COL
 
@@ -97,18 +97,24 @@ def _lint_flags(draft: Draft) -> None:
             return
     for f in findings.itertuples():
         refs = {str(r) for r in f.refs}
+        hit_any = False
         for df in draft.tables.values():
-            key = "target_id" if "target_id" in df.columns and df.columns[0] == "target_id" else df.columns[0]
-            hit = df[key].astype(str).isin(refs)
+            hit = df[df.columns[0]].astype(str).isin(refs)
+            if not hit.any() and "source_ref" in df.columns:
+                hit = df["source_ref"].astype(str).isin(refs)
             for i in df.index[hit]:
+                hit_any = True
                 old = df.at[i, REVIEW_COL]
                 if f.message not in old:
                     df.at[i, REVIEW_COL] = f"{old}; {f.message}".strip("; ")
+        if not hit_any:  # about the document as a whole (e.g. a gap in the numbering)
+            draft.notes["source_file"] = "; ".join([draft.notes.get("source_file", ""), f.message]).strip("; ")
 
 
 def draft_from_file(path: Path | str) -> Draft:
     path = Path(path)
-    parsed = parse(read_decision(path))
+    blocks = read_decision(path)
+    parsed = parse(blocks)
     d = DraftTables(parsed)
     d.build()
     tables = {
@@ -120,6 +126,11 @@ def draft_from_file(path: Path | str) -> Draft:
         "corrections": Rows().frame(_columns("corrections")),
     }
     meta, notes = _meta(parsed, path)
+    if not parsed.annex and any(isinstance(b, Para) and "phụ lục" in b.text.casefold() for b in blocks):
+        notes["source_file"] = (
+            "văn bản có Phụ lục nhưng không đọc được bảng (bảng trong PDF mất cấu trúc cột): "
+            "cần nhập trang Phụ lục từ bản Word hoặc bằng tay"
+        )
     draft = Draft(meta, tables, notes)
     if all(k in meta for k in ("commune", "year", "decision_number", "decision_date", "title")):
         _lint_flags(draft)

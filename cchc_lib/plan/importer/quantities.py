@@ -23,7 +23,7 @@ _PERCENT = re.compile(_NUM + r"\s*%")
 _PER_PERIOD = re.compile(r"(\d+)\s*tháng\s+có\s+(\d+)")  # "1 tháng có 1 bản tin"
 _RATE = re.compile(_NUM + r"\s+([^\d;,.]{1,30}?)\s*/\s*(tháng|năm|quý)")  # "02 lần/năm"
 _RATING = re.compile(r"\bmức\s+(xuất sắc|tốt|khá|trung bình|yếu|kém)(\s+trở lên)?", re.I)
-_COUNT = re.compile(r"(tối thiểu|ít nhất|không quá|tối đa|không dưới)\s+(?:có\s+)?" + _NUM + r"\s+(?!%)(\w+)")
+_COUNT = re.compile(r"(tối thiểu|ít nhất|không quá|tối đa|không dưới|bằng)\s+(?:có\s+)?" + _NUM + r"\s+(?!%)(\w+)")
 
 
 @dataclass
@@ -75,7 +75,7 @@ def quantities(clause: str) -> list[Quantity]:
     taken: list[tuple[int, int]] = []
 
     def add(m, q: Quantity):
-        if any(s <= m.start() < e for s, e in taken):
+        if any(m.start() < e and s < m.end() for s, e in taken):
             return
         taken.append((m.start(), m.end()))
         found.append(q)

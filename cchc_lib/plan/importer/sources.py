@@ -54,7 +54,8 @@ def clean(text: str) -> str:
 
 
 def _starts_lower(text: str) -> bool:
-    return bool(text) and text[0].islower()
+    """A continuation starts in lower case; "a) Mục tiêu" does too but opens a subsection."""
+    return bool(text) and text[0].islower() and not re.match(r"^[a-zđ]\)\s", text)
 
 
 def _mend(paras: list[Para]) -> list[Para]:

@@ -117,7 +117,7 @@ def parse(blocks: list[Block]) -> Parsed:
             continue
         if section == "objectives":
             n = _NUM_HEAD.match(t)
-            if n and p.heading:
+            if n and _heading_like(p):
                 stray.append(f"tiêu đề lạc “{t}” ({p.loc}) nằm trong mục Mục tiêu, không phải mục tiêu: đã bỏ qua")
                 out.notes.append((p.loc, stray[-1]))
             elif n:
@@ -297,6 +297,6 @@ def _annex(table: Table, out: Parsed) -> list[AnnexRow]:
         place_cells(row, cells, cols)
         for u in (row.lead, row.support):
             for s in [x for x in u.split(";") if x.strip()]:
-                out.spellings.append((s.strip(), row.loc))
+                out.spellings.append((s.strip(), row.loc.rsplit(", ô", 1)[0]))
         rows.append(row)
     return rows

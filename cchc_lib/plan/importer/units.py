@@ -105,12 +105,13 @@ class UnitBook:
         unit = self.find(spelling)
         if unit is None:
             display = name or core_display(spelling)
-            unit = UnitDraft(_slug(display, self._ids), display)
+            unit = UnitDraft(_slug(display, self._ids), display, locs=[loc])
             unit.level = "city" if _CITY.search(spelling) else "commune"
             self.units.append(unit)
         if norm_key(spelling) not in {norm_key(s) for s in [unit.name, *unit.spellings]}:
             unit.spellings.append(spelling)
-            unit.locs.append(loc)
+            if loc not in unit.locs:
+                unit.locs.append(loc)
         return unit
 
 
