@@ -79,10 +79,20 @@ def _same_plan(a, b) -> None:
     assert a.meta == b.meta
 
 
-def test_export_then_build_gives_the_same_plan(exported, tmp_path):
-    folder = build_plan(exported, "hai-duong-2024", tmp_path / "plans")
-    assert folder == tmp_path / "plans" / "hai-duong-2024"
-    _same_plan(load_plan(PLAN_DIR), load_plan(folder))
+PLANS = sorted(p for p in PLAN_DIR.parent.iterdir() if (p / "meta.toml").exists())
+
+
+@pytest.mark.parametrize("plan_dir", PLANS, ids=[p.name for p in PLANS])
+def test_export_then_build_gives_the_same_plan(plan_dir, tmp_path):
+    xlsx = export_plan(str(plan_dir), tmp_path / "ke-hoach.xlsx")
+    folder = build_plan(xlsx, plan_dir.name, tmp_path / "plans")
+    assert folder == tmp_path / "plans" / plan_dir.name
+    _same_plan(load_plan(plan_dir), load_plan(folder))
+    rules = plan_dir / "rules.toml"
+    if rules.exists():
+        assert tomllib.loads((folder / "rules.toml").read_text(encoding="utf-8")) == tomllib.loads(
+            rules.read_text(encoding="utf-8")
+        )
 
 
 def test_plan_rules_and_extra_meta_keys_survive_the_round_trip(tmp_path):

@@ -133,6 +133,7 @@ META_LABELS = {
     "source_file": ("Tệp văn bản gốc", "data/raw/…"),
     "sample": ("Dữ liệu mẫu", "false"),
     "language": ("Ngôn ngữ", "vi"),
+    "direction_area": ("Lĩnh vực chỉ đạo, điều hành", "mã lĩnh vực báo cáo ở mục I của báo cáo, ví dụ II.7"),
 }
 
 

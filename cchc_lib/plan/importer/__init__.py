@@ -70,9 +70,17 @@ def _unit_rows(d: DraftTables) -> Rows:
     return rows
 
 
-def _meta(parsed, path: Path) -> tuple[dict, dict[str, str]]:
+def _meta(parsed, path: Path, direction: str | None) -> tuple[dict, dict[str, str]]:
     meta = {**parsed.meta, "source_file": display_path(path), **META_DEFAULTS}
     notes = {k: f"đọc từ {parsed.meta_loc[k]}" for k in parsed.meta if k in parsed.meta_loc}
+    if direction:
+        meta["direction_area"] = direction
+        notes["direction_area"] = "lĩnh vực có tên “chỉ đạo, điều hành”: cần xem lại"
+    # where the plan lists its areas' standing duties, in the reports' words
+    meta["terms"] = {
+        "tasks_section": f"mục {parsed.area_section}",
+        "tasks_section_en": f"section {parsed.area_section}",
+    }
     for key in ("commune", "year", "decision_number", "decision_date", "title"):
         if key not in meta:
             notes[key] = "không tìm thấy trong văn bản: cần điền"
@@ -125,7 +133,8 @@ def draft_from_file(path: Path | str) -> Draft:
         "units": _unit_rows(d).frame(_columns("units")),
         "corrections": Rows().frame(_columns("corrections")),
     }
-    meta, notes = _meta(parsed, path)
+    direction = next((a for a in parsed.areas if "chỉ đạo" in a.heading.casefold()), None)
+    meta, notes = _meta(parsed, path, f"{direction.section}.{direction.number}" if direction else None)
     if not parsed.annex and any(isinstance(b, Para) and "phụ lục" in b.text.casefold() for b in blocks):
         notes["source_file"] = (
             "văn bản có Phụ lục nhưng không đọc được bảng (bảng trong PDF mất cấu trúc cột): "
