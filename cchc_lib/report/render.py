@@ -126,6 +126,8 @@ _CSS_IMPORT = re.compile(r"@import\s+(?:url\()?\s*['\"]?\s*(?:[a-z][a-z0-9+.-]*:
 _CSS_URL = re.compile(r"url\(\s*['\"]?\s*(?:[a-z][a-z0-9+.-]*:)?//[^)]*\)", re.IGNORECASE)
 _OBJECT_REPR = re.compile(r"^<[^\n<>]+>$")  # <matplotlib.axes._axes.Axes at 0x…>
 TOC_MARKER = "<!--cchc:toc-->"
+# The two documents a run writes (sidecar "document"; older sidecars have none: assessment).
+DOCUMENT_NAMES = {"official": "Báo cáo chính thức (mẫu Nghị định 30)", "assessment": "Báo cáo đánh giá"}
 
 
 def _local_kernel_manager():
@@ -1018,7 +1020,7 @@ def write_index(reports_root: str | os.PathLike) -> Path:
         files = []
         names = data.get("files") or {}
         sizes = data.get("sizes") or {}
-        for key, label in (("html", "HTML"), ("pdf", "PDF"), ("notebook", "Notebook")):
+        for key, label in (("docx", "DOCX"), ("html", "HTML"), ("pdf", "PDF"), ("notebook", "Notebook")):
             name = names.get(key)
             if not name or not (folder / name).is_file():
                 continue
@@ -1035,6 +1037,7 @@ def write_index(reports_root: str | os.PathLike) -> Path:
                 "cutoff_note": _cutoff_note(data.get("cutoff")),
                 "lang": lang,
                 "lang_name": WORDS.get(lang, {}).get("lang_name", lang),
+                "document": DOCUMENT_NAMES.get(str(data.get("document") or "assessment"), ""),
                 "sample": bool(data.get("sample")),
                 "generated": _generated_text(data.get("generated_at")),
                 "files": files,
@@ -1043,6 +1046,7 @@ def write_index(reports_root: str | os.PathLike) -> Path:
                     _period_sort_key(data.get("period"), data.get("cutoff")),
                     0 if lang == "vi" else 1,
                     lang,
+                    0 if data.get("document") == "official" else 1,
                     str(data.get("stem") or path.stem),
                 ),
             }
