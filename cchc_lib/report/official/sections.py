@@ -154,7 +154,7 @@ def direction_items(a) -> dict[str, tuple[pd.DataFrame, pd.DataFrame]]:
     return {k: (tasks[tk == k] if len(tasks) else tasks, targets[tg == k] if len(targets) else targets) for k in SECTION_I}
 
 
-def task_blocks(a, tasks: pd.DataFrame, lang: str) -> list[Block]:
+def task_blocks(a, tasks: pd.DataFrame, lang: str, scope: str) -> list[Block]:
     """Dated tasks one by one (done, overdue, in progress), standing duties as counts."""
     out: list[Block] = []
     dated = tasks[~tasks["recurring"]]
@@ -174,6 +174,7 @@ def task_blocks(a, tasks: pd.DataFrame, lang: str) -> list[Block]:
             Block(
                 "p",
                 w["recurring_counts"].format(
+                    scope=scope,
                     n=n(len(rec)), reported=n(count(rec, "recurring_reported")), missing=n(len(missing))
                 ),
             )
@@ -235,7 +236,7 @@ def section_direction(a, lang: str) -> list[Block]:
         if key == "survey":
             blocks += _survey_blocks(a, lang)
         tasks, targets = parts[key]
-        blocks += task_blocks(a, tasks, lang) + target_blocks(a, targets, lang)
+        blocks += task_blocks(a, tasks, lang, w["s1_topic"][key]) + target_blocks(a, targets, lang)
         blocks += [Block("p", t) for t in section_notes(a, key)]
         if not blocks:
             blocks.append(Block("p", w["nothing"].format(topic=w["s1_topic"][key])))
@@ -288,6 +289,7 @@ def area_blocks(a, area_id: str, lang: str) -> list[Block]:
     tasks = a.tasks[a.tasks["area_id"] == area_id]
     targets = a.targets[a.targets["area_id"] == area_id]
     dated, rec = tasks[~tasks["recurring"]], tasks[tasks["recurring"]]
+    scope = w["area_scope"].format(area=prose.mid(a.plan.area_name(area_id, lang)))
     parts = []
     if len(targets):
         parts.append(w["n_targets"].format(n=n(len(targets))))
@@ -309,8 +311,10 @@ def area_blocks(a, area_id: str, lang: str) -> list[Block]:
 
         by = [(s, count(dated, s)) for s in vocab.TASK_ORDER if s in dated["status"].values]
         text = ", ".join(f"{n(c)} {vocab.TASK_STATUS[lang][s].lower()}" for s, c in by)
-        out.append(Block("p", w["task_counts"].format(end=fmt.date_short(a.window.end, lang), parts=text)))
-    out += task_blocks(a, tasks, lang) + target_blocks(a, targets, lang)
+        out.append(
+            Block("p", w["task_counts"].format(end=fmt.date_short(a.window.end, lang), scope=scope, parts=text))
+        )
+    out += task_blocks(a, tasks, lang, scope) + target_blocks(a, targets, lang)
     if area_id == _tthc_area(a):
         out.append(Block("p", tthc_blocks(a, lang)[0].text))
     out += [Block("p", w["notes_lead"].format(text=t)) for t in notes(a, "highlights", area_id=area_id)]

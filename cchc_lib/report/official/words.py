@@ -63,11 +63,12 @@ W: dict[str, dict[str, object]] = {
         "n_targets": "{n} chỉ tiêu",
         "n_tasks": "{n} nhiệm vụ",
         "n_tasks_split": "{n} nhiệm vụ ({dated} nhiệm vụ có thời hạn, {recurring} nhiệm vụ thường xuyên)",
-        "task_counts": "Đến ngày {end}, các nhiệm vụ có thời hạn: {parts}.",
+        "task_counts": "Đến ngày {end}, các nhiệm vụ có thời hạn về {scope}: {parts}.",
         "recurring_counts": (
-            "Trong {n} nhiệm vụ thường xuyên, {reported} nhiệm vụ có báo cáo kết quả trong kỳ, "
+            "Trong {n} nhiệm vụ thường xuyên về {scope}, {reported} nhiệm vụ có báo cáo kết quả trong kỳ, "
             "{missing} nhiệm vụ chưa có báo cáo."
         ),
+        "area_scope": "lĩnh vực {area}",
         "recurring_missing": "Chưa có báo cáo kết quả trong kỳ: {tasks}.",
         "task_ref": "“{text}” ({unit})",
         "done": (
@@ -231,10 +232,12 @@ W: dict[str, dict[str, object]] = {
         "n_targets": "{n} targets",
         "n_tasks": "{n} tasks",
         "n_tasks_split": "{n} tasks ({dated} with a deadline, {recurring} standing duties)",
-        "task_counts": "As of {end}, the tasks with a deadline: {parts}.",
+        "task_counts": "As of {end}, the tasks with a deadline on {scope}: {parts}.",
         "recurring_counts": (
-            "Of {n} standing duties, {reported} have a report of results in the period and {missing} have none."
+            "Of {n} standing duties on {scope}, {reported} have a report of results in the period "
+            "and {missing} have none."
         ),
+        "area_scope": "{area}",
         "recurring_missing": "No report of results in the period: {tasks}.",
         "task_ref": "“{text}” ({unit})",
         "done": "{unit} completed the task “{text}” on {completed}{evidence}, {timing} (deadline {deadline}).",
