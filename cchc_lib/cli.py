@@ -263,7 +263,9 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="lập báo cáo chính thức cả cho quý II, quý IV, 6 tháng cuối năm (kỳ báo cáo nội bộ)",
     )
-    r.add_argument("--recipients", help="'Kính gửi' của báo cáo chính thức, cách nhau bằng ';' (mặc định theo kế hoạch)")
+    r.add_argument(
+        "--recipients", help="'Kính gửi' của báo cáo chính thức, cách nhau bằng ';' (mặc định theo kế hoạch)"
+    )
     r.add_argument("--quiet", action="store_true", help="không hiện thanh tiến trình")
     r.set_defaults(func=cmd_report)
 

@@ -52,24 +52,30 @@ def user_texts(a) -> list[str]:
 
 
 def squash(text: str) -> str:
-    return " ".join(text.split())
+    """Whitespace removed: a PDF breaks lines (and "91/KH" into "91/ KH") where it likes."""
+    return re.sub(r"\s+", "", text)
 
 
 def without_user_text(text: str, a) -> str:
     text = squash(text)
     for t in user_texts(a):
-        text = text.replace(squash(t), " ")
-        text = text.replace(squash(prose.mid(t)), " ")
+        text = text.replace(squash(t), "|")
+        text = text.replace(squash(prose.mid(t)), "|")
     return text
 
 
-def leftover_words(text: str, a, other_lang: str) -> list[str]:
-    """Fixed phrases of ``other_lang`` found in ``text`` once quoted user text is removed."""
+def leftover_words(text: str, a, other_lang: str, marks: tuple[str, ...] = ()) -> list[str]:
+    """Fixed phrases of ``other_lang`` found in ``text`` once quoted user text is removed.
+
+    ``marks``: running text of the page margins (page numbers, the sample mark) that a
+    PDF's text extraction may drop into the middle of a sentence; removed first."""
+    for m in marks:
+        text = re.sub(rf"\s*\d*\s*{re.escape(m)}\s*", " ", text)
     rest = without_user_text(text, a).lower()
     frags = tool_fragments(other_lang)
     if other_lang == "vi":  # an English phrase may share plain words with Vietnamese ones
         frags = {f for f in frags if _VI_LETTERS.search(f)}
-    return sorted(f for f in frags if f.lower() in rest)
+    return sorted(f for f in frags if squash(f).lower() in rest)
 
 
 def count_tasks(df: pd.DataFrame, *statuses: str) -> int:

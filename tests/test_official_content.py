@@ -182,7 +182,9 @@ def test_the_index_estimate_never_meets_its_own_target(h1):
     doc = build(h1, "vi")
     rating = h1.targets[h1.targets["kpi"].fillna("") == "rating"]
     assert len(rating)
-    line = next(b.text for b in doc.blocks if b.text.startswith(prose.sentence_case(prose.indicator(rating.iloc[0], "vi"))))
+    line = next(
+        b.text for b in doc.blocks if b.text.startswith(prose.sentence_case(prose.indicator(rating.iloc[0], "vi")))
+    )
     assert "ước tính nội bộ" in line and ": đạt" not in line
 
 

@@ -54,7 +54,9 @@ def targets_table(a, lang: str) -> Table:
         else:
             result = fmt.value(r["actual"], r["unit"], lang)
             verdict = w["status_word"].get(r["status"], r["status"])
-        rows.append([str(i), prose.sentence_case(prose.indicator(r, lang)), prose.target_value(r, lang), result, verdict])
+        rows.append(
+            [str(i), prose.sentence_case(prose.indicator(r, lang)), prose.target_value(r, lang), result, verdict]
+        )
     return Table(
         header=[[Cell(c) for c in w["target_cols"]]],
         rows=rows,
@@ -66,7 +68,9 @@ def targets_table(a, lang: str) -> Table:
 def annexes(a, lang: str, issuer: str) -> list[Annex]:
     w = words(lang)
     period = prose.period_phrase(a.period, lang).upper()
-    window = w["annex_window"].format(start=fmt.date_short(a.window.start, lang), end=fmt.date_short(a.window.end, lang))
+    window = w["annex_window"].format(
+        start=fmt.date_short(a.window.start, lang), end=fmt.date_short(a.window.end, lang)
+    )
     sub = w["annex_of"].format(symbol=_symbol(a.plan), year=a.period.year, issuer=issuer)
     out = []
     table = tthc_table(a, lang)

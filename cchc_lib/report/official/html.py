@@ -53,7 +53,12 @@ SERIF_CANDIDATES: tuple[tuple[str, dict[str, str]], ...] = (
         for folder in ("/usr/share/fonts/truetype/liberation2", "/usr/share/fonts/liberation-serif")
     ),
 )
-_STYLE = {"regular": (400, "normal"), "bold": (700, "normal"), "italic": (400, "italic"), "bold_italic": (700, "italic")}
+_STYLE = {
+    "regular": (400, "normal"),
+    "bold": (700, "normal"),
+    "italic": (400, "italic"),
+    "bold_italic": (700, "italic"),
+}
 
 
 def serif_font_files() -> dict[str, Path]:

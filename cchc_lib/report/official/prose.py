@@ -127,9 +127,7 @@ def target_sentence(row, a, lang: str) -> str:
     name, goal = sentence_case(indicator(row, lang)), target_value(row, lang)
     status = row["status"]
     if is_rating(row):  # the tool's own estimate never "meets" its target
-        return w["target_estimate"].format(
-            indicator=name, target=goal, score=fmt.number(a.overall["score"], 1, lang)
-        )
+        return w["target_estimate"].format(indicator=name, target=goal, score=fmt.number(a.overall["score"], 1, lang))
     if status == "no_data":
         return w["target_no_data"].format(indicator=name, target=goal)
     if status == "not_due":

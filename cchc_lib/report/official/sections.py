@@ -18,10 +18,10 @@ from importlib import resources
 
 import pandas as pd
 
-from cchc_lib.core.periods import PeriodError, label, next_period_of, window
+from cchc_lib.core.periods import PeriodError, label, window
 from cchc_lib.i18n import fmt
 from cchc_lib.report.official import annex, prose
-from cchc_lib.report.official.model import Block, Official
+from cchc_lib.report.official.model import Block
 from cchc_lib.report.official.prose import words
 
 SECTION_I = ("plan", "inspection", "communication", "survey", "initiatives")
@@ -150,8 +150,12 @@ def direction_items(a) -> dict[str, tuple[pd.DataFrame, pd.DataFrame]]:
     tasks = a.tasks[a.tasks["area_id"] == area] if area else a.tasks.iloc[0:0]
     targets = a.targets[a.targets["area_id"] == area] if area else a.targets.iloc[0:0]
     tk = tasks.apply(lambda r: _classify(r["text"], explicit, r["task_id"]), axis=1) if len(tasks) else pd.Series()
-    tg = targets.apply(lambda r: _classify(r["text"], explicit, r["target_id"]), axis=1) if len(targets) else pd.Series()
-    return {k: (tasks[tk == k] if len(tasks) else tasks, targets[tg == k] if len(targets) else targets) for k in SECTION_I}
+    tg = (
+        targets.apply(lambda r: _classify(r["text"], explicit, r["target_id"]), axis=1) if len(targets) else pd.Series()
+    )
+    return {
+        k: (tasks[tk == k] if len(tasks) else tasks, targets[tg == k] if len(targets) else targets) for k in SECTION_I
+    }
 
 
 def task_blocks(a, tasks: pd.DataFrame, lang: str, scope: str) -> list[Block]:
@@ -174,8 +178,7 @@ def task_blocks(a, tasks: pd.DataFrame, lang: str, scope: str) -> list[Block]:
             Block(
                 "p",
                 w["recurring_counts"].format(
-                    scope=scope,
-                    n=n(len(rec)), reported=n(count(rec, "recurring_reported")), missing=n(len(missing))
+                    scope=scope, n=n(len(rec)), reported=n(count(rec, "recurring_reported")), missing=n(len(missing))
                 ),
             )
         )
@@ -311,9 +314,7 @@ def area_blocks(a, area_id: str, lang: str) -> list[Block]:
 
         by = [(s, count(dated, s)) for s in vocab.TASK_ORDER if s in dated["status"].values]
         text = ", ".join(f"{n(c)} {vocab.TASK_STATUS[lang][s].lower()}" for s, c in by)
-        out.append(
-            Block("p", w["task_counts"].format(end=fmt.date_short(a.window.end, lang), scope=scope, parts=text))
-        )
+        out.append(Block("p", w["task_counts"].format(end=fmt.date_short(a.window.end, lang), scope=scope, parts=text)))
     out += task_blocks(a, tasks, lang, scope) + target_blocks(a, targets, lang)
     if area_id == _tthc_area(a):
         out.append(Block("p", tthc_blocks(a, lang)[0].text))

@@ -71,10 +71,7 @@ W: dict[str, dict[str, object]] = {
         "area_scope": "lĩnh vực {area}",
         "recurring_missing": "Chưa có báo cáo kết quả trong kỳ: {tasks}.",
         "task_ref": "“{text}” ({unit})",
-        "done": (
-            "{unit} đã hoàn thành nhiệm vụ “{text}” ngày {completed}{evidence}, "
-            "{timing} (hạn {deadline})."
-        ),
+        "done": ("{unit} đã hoàn thành nhiệm vụ “{text}” ngày {completed}{evidence}, {timing} (hạn {deadline})."),
         "done_nodeadline": "{unit} đã hoàn thành nhiệm vụ “{text}” ngày {completed}{evidence}.",
         "evidence": " (văn bản chứng minh: {evidence})",
         "no_evidence": " (chưa có văn bản chứng minh kết quả)",
@@ -144,7 +141,13 @@ W: dict[str, dict[str, object]] = {
         "annex_tthc": "KẾT QUẢ GIẢI QUYẾT THỦ TỤC HÀNH CHÍNH {period}",
         "annex_targets": "KẾT QUẢ THỰC HIỆN CÁC CHỈ TIÊU {period}",
         "annex_window": "Số liệu từ ngày {start} đến ngày {end}.",
-        "tthc_cols_top": ["STT", "Lĩnh vực", "Số hồ sơ nhận giải quyết", "Số hồ sơ đã giải quyết", "Số hồ sơ đang giải quyết"],
+        "tthc_cols_top": [
+            "STT",
+            "Lĩnh vực",
+            "Số hồ sơ nhận giải quyết",
+            "Số hồ sơ đã giải quyết",
+            "Số hồ sơ đang giải quyết",
+        ],
         "tthc_cols": [
             "Tổng số",
             "Kỳ trước chuyển qua",
@@ -263,8 +266,7 @@ W: dict[str, dict[str, object]] = {
         "target_no_data": "{indicator}: no figure in the period (target {target}).",
         "target_not_due": "{indicator}: assessed at the end of the year (target {target}).",
         "target_estimate": (
-            "{indicator}: target {target}; the tool's internal estimate is {score}/100, "
-            "not an official score."
+            "{indicator}: target {target}; the tool's internal estimate is {score}/100, not an official score."
         ),
         "target_conflict": " The plan sets another value for the same indicator ({other}); both are assessed.",
         "verdict": {"met": "met", "on_track": "on track", "at_risk": "at risk", "missed": "missed"},
