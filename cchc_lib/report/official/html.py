@@ -88,29 +88,50 @@ def _css_string(text: str) -> str:
     return '"' + text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", " ") + '"'
 
 
-def render_html(d: Official, page_css: str = "") -> str:
-    """Self-contained HTML (one inline stylesheet, no scripts, fonts or external links)."""
+def render_html(d: Official, *, body: bool = True, annexes: list | None = None) -> str:
+    """Self-contained HTML (one inline stylesheet, no scripts, fonts or external links).
+
+    ``body=False`` / ``annexes=[…]`` render a part only (the PDF prints each annex as a
+    part of its own, so that a landscape annex gets the whole width of its page)."""
     env = _env()
     css = resources.files("cchc_lib.report").joinpath("templates/official/official.css").read_text(encoding="utf-8")
     macro = env.get_template("blocks.html.j2").module.block
-    return env.get_template("official.html.j2").render(d=d, css=css, page_css=page_css, block=macro)
+    shown = d.annexes if annexes is None else annexes
+    return env.get_template("official.html.j2").render(d=d, css=css, body=body, annexes=shown, block=macro)
 
 
-def print_css(d: Official) -> str:
+def print_css(d: Official, *, first_page: int = 0, landscape: bool = False) -> str:
     fonts = [
         {"url": _css_string(p.resolve().as_uri()), "weight": _STYLE[k][0], "style": _STYLE[k][1]}
         for k, p in serif_font_files().items()
     ]
     tpl = _env(html=False).get_template("print.css.j2")
-    return tpl.render(fonts=fonts, sample=d.sample, mark=_css_string(d.sample_mark))
+    return tpl.render(
+        fonts=fonts, sample=d.sample, mark=_css_string(d.sample_mark), first_page=first_page, landscape=landscape
+    )
 
 
-def render_pdf(d: Official, html: str | None = None) -> bytes:
-    """PDF bytes; deterministic for the same document (WeasyPrint writes no date by itself)."""
+def render_pdf(d: Official) -> bytes:
+    """PDF bytes: the body, then each annex on pages of its own orientation, numbered on.
+
+    WeasyPrint lays a document out at the width of its first page, so a landscape annex
+    is rendered as a document of its own and the pages are joined. Deterministic for the
+    same document (WeasyPrint writes no date by itself)."""
     import weasyprint
 
     fetcher = weasyprint.URLFetcher(allowed_protocols=("file", "data"))
-    page = html if html is not None else render_html(d)
-    document = weasyprint.HTML(string=page, url_fetcher=fetcher)
-    sheet = weasyprint.CSS(string=print_css(d), url_fetcher=fetcher)
-    return document.write_pdf(stylesheets=[sheet])
+
+    def part(html: str, css: str):
+        return weasyprint.HTML(string=html, url_fetcher=fetcher).render(
+            stylesheets=[weasyprint.CSS(string=css, url_fetcher=fetcher)]
+        )
+
+    main = part(render_html(d, annexes=[]), print_css(d))
+    pages = list(main.pages)
+    for ax in d.annexes:
+        doc = part(
+            render_html(d, body=False, annexes=[ax]),
+            print_css(d, first_page=len(pages) + 1, landscape=ax.landscape),
+        )
+        pages += doc.pages
+    return main.copy(pages).write_pdf()
