@@ -158,36 +158,41 @@ def direction_items(a) -> dict[str, tuple[pd.DataFrame, pd.DataFrame]]:
     }
 
 
+def _ref(a, r, lang: str) -> str:
+    return words(lang)["task_ref"].format(text=prose.task_name(r), unit=prose.unit(a.plan, r["lead_unit_id"], lang))
+
+
 def task_blocks(a, tasks: pd.DataFrame, lang: str, scope: str) -> list[Block]:
-    """Dated tasks one by one (done, overdue, in progress), standing duties as counts."""
-    out: list[Block] = []
-    dated = tasks[~tasks["recurring"]]
-    for _, r in dated.sort_values(["deadline", "task_id"], na_position="last").iterrows():
+    """Dated tasks one by one (done in the period, overdue, in progress), tasks done in
+    earlier periods named in one line, standing duties as counts with the missing named."""
+    w, out = words(lang), []
+    start = pd.Timestamp(a.window.start)
+    dated = tasks[~tasks["recurring"]].sort_values(["deadline", "task_id"], na_position="last")
+    earlier = dated[dated["status"].isin(DONE) & (dated["completed_on"] < start)]
+    for _, r in dated.drop(earlier.index).iterrows():
         if r["status"] in DONE:
             out.append(Block("item", prose.done_sentence(r, a.plan, lang)))
         elif r["status"] == "overdue":
             out.append(Block("item", prose.overdue_sentence(r, a.plan, a, lang)))
         elif r["status"] == "cancelled" or (r["status"] == "in_progress" and pd.notna(r["deadline"])):
             out.append(Block("item", prose.other_task_sentence(r, a.plan, lang)))
+    if len(earlier):
+        out.append(
+            Block("p", w["done_before"].format(tasks="; ".join(_ref(a, r, lang) for _, r in earlier.iterrows())))
+        )
     rec = tasks[tasks["recurring"]]
     if len(rec):
-        w = words(lang)
         missing = rec[rec["status"] == "recurring_missing"]
         n = lambda x: fmt.number(x, 0, lang)  # noqa: E731
-        out.append(
-            Block(
-                "p",
-                w["recurring_counts"].format(
-                    scope=scope, n=n(len(rec)), reported=n(count(rec, "recurring_reported")), missing=n(len(missing))
-                ),
-            )
-        )
         if len(missing):
-            refs = "; ".join(
-                w["task_ref"].format(text=prose.task_name(r), unit=prose.unit(a.plan, r["lead_unit_id"], lang))
-                for _, r in missing.iterrows()
+            text = w["recurring_counts"].format(
+                scope=scope, n=n(len(rec)), reported=n(count(rec, "recurring_reported")), missing=n(len(missing))
             )
+            out.append(Block("p", text))
+            refs = "; ".join(_ref(a, r, lang) for _, r in missing.iterrows())
             out.append(Block("p", w["recurring_missing"].format(tasks=refs)))
+        else:
+            out.append(Block("p", w["recurring_all"].format(n=n(len(rec)), scope=scope)))
     return out
 
 

@@ -69,6 +69,8 @@ W: dict[str, dict[str, object]] = {
             "{missing} nhiệm vụ chưa có báo cáo."
         ),
         "area_scope": "lĩnh vực {area}",
+        "recurring_all": "Cả {n} nhiệm vụ thường xuyên về {scope} đều có báo cáo kết quả trong kỳ.",
+        "done_before": "Đã hoàn thành từ các kỳ trước: {tasks}.",
         "recurring_missing": "Chưa có báo cáo kết quả trong kỳ: {tasks}.",
         "task_ref": "“{text}” ({unit})",
         "done": ("{unit} đã hoàn thành nhiệm vụ “{text}” ngày {completed}{evidence}, {timing} (hạn {deadline})."),
@@ -241,6 +243,8 @@ W: dict[str, dict[str, object]] = {
             "and {missing} have none."
         ),
         "area_scope": "{area}",
+        "recurring_all": "All {n} standing duties on {scope} have a report of results in the period.",
+        "done_before": "Completed in earlier periods: {tasks}.",
         "recurring_missing": "No report of results in the period: {tasks}.",
         "task_ref": "“{text}” ({unit})",
         "done": "{unit} completed the task “{text}” on {completed}{evidence}, {timing} (deadline {deadline}).",
