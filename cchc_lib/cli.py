@@ -126,7 +126,7 @@ def cmd_report(args: argparse.Namespace) -> int:
     if args.only in ("both", "assessment"):
         print(f"Đang lập báo cáo đánh giá {args.period} ({args.lang}, mốc {args.cutoff})…", flush=True)
         try:
-            result = produce(args, formats, report_date)
+            result = _produce_assessment(args, formats, report_date)
         except ReportError as exc:
             print(str(exc), file=sys.stderr)
             return 3
@@ -153,7 +153,7 @@ def cmd_report(args: argparse.Namespace) -> int:
     return 0
 
 
-def produce(args, formats, report_date):
+def _produce_assessment(args, formats, report_date):
     from cchc_lib.report.document import produce as produce_assessment
 
     return produce_assessment(

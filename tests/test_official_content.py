@@ -69,7 +69,7 @@ def test_outline_follows_the_ministry_in_both_languages(h1):
 
 
 def test_direction_area_is_section_one_and_the_other_areas_are_section_two_in_plan_order(h1, plan):
-    direction = plan.meta["report"]["direction_area"]
+    direction = plan.meta["direction_area"]
     doc = build(h1, "vi")
     areas = [a for a in plan.areas.sort_values("order")["area_id"] if a != direction]
     s2 = [b.text for b in _section(doc, "II.") if b.kind == "h2"]

@@ -127,7 +127,8 @@ def section_notes(a, section: str) -> list[str]:
 
 
 def _direction_area(plan) -> str | None:
-    area = meta(plan, "direction_area", "vi")
+    """``direction_area`` of meta.toml (the plan workbook's "Lĩnh vực chỉ đạo, điều hành")."""
+    area = plan.meta.get("direction_area") or meta(plan, "direction_area", "vi")
     return str(area) if area is not None and area in set(plan.areas["area_id"]) else None
 
 
