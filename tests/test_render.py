@@ -27,7 +27,7 @@ from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 from cchc_lib.report import exporters, run
 from cchc_lib.report.html import finish_html
 from cchc_lib.report.index import human_size, write_index
-from cchc_lib.report.pdf import html_to_pdf, pdf_css
+from cchc_lib.report.pdf import PdfSupportError, check_pdf_support, html_to_pdf, pdf_css
 from cchc_lib.report.run import ReportError, run_report
 
 HEADER_VI = {
@@ -363,6 +363,21 @@ def test_pdf_bytes_do_not_depend_on_the_clock(monkeypatch):
     second = html_to_pdf(html, lang="vi", running_head="xã Hải Dương")
     assert first == second
     assert "SOURCE_DATE_EPOCH" not in os.environ  # set only while the PDF is written
+
+
+def test_pdf_support_check_passes_where_weasyprint_works():
+    check_pdf_support()  # this machine makes the PDFs of the tests above
+
+
+def test_pdf_support_check_finds_a_machine_without_fonts(tmp_path, monkeypatch):
+    # fontconfig that knows no font: WeasyPrint would crash the report's process
+    conf = tmp_path / "fonts.conf"
+    conf.write_text(f'<?xml version="1.0"?>\n<fontconfig><cachedir>{tmp_path}</cachedir></fontconfig>\n')
+    monkeypatch.setenv("FONTCONFIG_FILE", str(conf))
+    with pytest.raises(PdfSupportError) as info:
+        check_pdf_support()
+    msg = str(info.value)
+    assert "chưa có phông chữ" in msg and "fonts-dejavu-core" in msg and "--formats html" in msg
 
 
 def test_pdf_css():

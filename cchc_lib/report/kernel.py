@@ -4,8 +4,8 @@ Every run gets its own runtime folder (``tempfile.mkdtemp``, outside the package
 output) holding the kernel's connection file, its IPC sockets and its log. Runs at the same
 time never share a socket (jupyter_client numbers IPC sockets ``kernel-ipc-1…5`` from the
 first free name, which two runs starting together both pick), and a read-only package is
-no obstacle. The folder is removed when the run ends, also on Ctrl-C and SIGTERM, and a
-kernel process still alive then is stopped.
+no obstacle. The folder is removed when the run ends, also on Ctrl-C and SIGTERM
+(:func:`terminate_as_interrupt`), and a kernel process still alive then is stopped.
 
 On Linux and macOS the kernel talks over local Unix sockets (IPC), not TCP ports: nothing
 listens on the network while a report runs. Windows has no IPC transport in ZeroMQ, so
@@ -37,17 +37,17 @@ def private_runtime() -> Iterator[Path]:
     """A fresh runtime folder for one run; removed at the end, whatever happens."""
     path = Path(tempfile.mkdtemp(prefix=RUNTIME_PREFIX))  # mode 0700: this user only
     try:
-        with _terminate_as_interrupt():
-            yield path
+        yield path
     finally:
         stop_leftover_kernels(path)
         shutil.rmtree(path, ignore_errors=True)
 
 
 @contextmanager
-def _terminate_as_interrupt() -> Iterator[None]:
-    """SIGTERM (``kill``, a batch scheduler stopping the job) ends the run like Ctrl-C,
-    so the cleanup above runs instead of the process vanishing with its kernel alive."""
+def terminate_as_interrupt() -> Iterator[None]:
+    """SIGTERM (``kill``, a batch scheduler stopping the job) ends the run like Ctrl-C, so
+    the cleanup of the run (kernel, runtime and staging folders) happens instead of the
+    process vanishing with its kernel alive. Only in the main thread, where signals land."""
     if threading.current_thread() is not threading.main_thread() or not hasattr(signal, "SIGTERM"):
         yield
         return

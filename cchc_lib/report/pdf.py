@@ -109,3 +109,64 @@ def html_to_pdf(
     stylesheet = weasyprint.CSS(string=pdf_css(lang, running_head), url_fetcher=fetcher)
     with _fixed_font_timestamps():
         return document.write_pdf(stylesheets=[stylesheet])
+
+
+# -- can this machine make PDFs? ---------------------------------------------------------------
+
+# WeasyPrint needs Pango (a system library, not a Python package) and at least one font
+# known to fontconfig: without Pango the import fails with "cannot load library", without
+# any font WeasyPrint crashes the process (a segmentation fault), even with the bundled
+# fonts given by @font-face. A one-line PDF made in a child process finds both before a
+# kernel starts (WeasyPrint alone: importing cchc_lib would double the time).
+_PROBE = "import weasyprint; weasyprint.HTML(string='<p>Tiếng Việt</p>').write_pdf()"
+PDF_HELP = (
+    "Cách khắc phục — cài các thư viện hệ thống WeasyPrint cần:\n"
+    "  Debian/Ubuntu: sudo apt install libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core\n"
+    "  conda: conda install -c conda-forge pango fonts-conda-ecosystem\n"
+    "Trong lúc chờ, báo cáo HTML vẫn lập được: thêm --formats html vào lệnh cchc report."
+)
+
+
+class PdfSupportError(RuntimeError):
+    """This machine cannot make PDFs (missing system library or fonts); says how to fix it."""
+
+
+def probe_pdf_support(timeout: float = 120) -> tuple[int | None, str]:
+    """(exit code, stderr) of a child process that writes a one-line PDF; None on timeout."""
+    import subprocess
+    import sys
+
+    try:
+        proc = subprocess.run(
+            [sys.executable, "-c", _PROBE],
+            capture_output=True,
+            text=True,
+            encoding="utf-8",
+            errors="replace",
+            timeout=timeout,
+        )
+    except subprocess.TimeoutExpired:
+        return None, ""
+    return proc.returncode, proc.stderr
+
+
+def check_pdf_support() -> None:
+    """Raise :class:`PdfSupportError` with the fix when WeasyPrint cannot run here."""
+    code, err = probe_pdf_support()
+    if code in (0, None):  # None: a slow machine; the run itself will tell
+        return
+    last = next((line.strip() for line in reversed(err.splitlines()) if line.strip()), "")
+    if "cannot load library" in err or "OSError" in last:
+        raise PdfSupportError(
+            "Không tạo được PDF: máy này thiếu thư viện hệ thống Pango mà WeasyPrint (công cụ in PDF) "
+            f"cần.\nChi tiết: {last}\n{PDF_HELP}"
+        )
+    crashed = code < 0 or code == 0xC0000005  # killed by a signal (POSIX) / access violation (Windows)
+    if crashed or "No fonts configured" in err:  # what WeasyPrint does without any font
+        raise PdfSupportError(
+            "Không tạo được PDF: WeasyPrint (công cụ in PDF) dừng đột ngột — máy này chưa có phông chữ "
+            f"nào (fontconfig không thấy phông).\n{PDF_HELP}"
+        )
+    raise PdfSupportError(
+        f"Không tạo được PDF: WeasyPrint (công cụ in PDF) không chạy được.\nChi tiết: {last}\n{PDF_HELP}"
+    )

@@ -137,24 +137,24 @@ def run_report(
     # same filesystem as out_dir, so the final os.replace is a rename
     staging = Path(tempfile.mkdtemp(prefix=f".staging-{stem}-{os.getpid()}-", dir=out_dir.parent))
     job = _Job(notebook, out_dir, stem, formats, hdr, dict(parameters or {}), staging)
-    try:
-        nb = _execute(job, progress=progress, kernel_name=kernel_name, cwd=cwd, start_timeout=start_timeout)
-        _export(job, nb)
-        job.step = "sidecar"
-        sizes = {k: p.stat().st_size for k, p in job.staged.items()}
-        data = sidecar(stem, job.params, hdr, record, formats, job.staged, sizes)
-        job.staged["sidecar"] = staging / f"{stem}.json"
-        job.staged["sidecar"].write_text(json.dumps(data, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
-        final = _commit(job)
-    except ReportError:
-        raise
-    except Exception as exc:
-        raise _export_error(job, exc) from exc
-    finally:
-        shutil.rmtree(staging, ignore_errors=True)
-
-    root = Path(reports_root).resolve() if reports_root else out_dir.parent.parent
-    index = write_index(root)
+    with kernel.terminate_as_interrupt():
+        try:
+            nb = _execute(job, progress=progress, kernel_name=kernel_name, cwd=cwd, start_timeout=start_timeout)
+            _export(job, nb)
+            job.step = "sidecar"
+            sizes = {k: p.stat().st_size for k, p in job.staged.items()}
+            data = sidecar(stem, job.params, hdr, record, formats, job.staged, sizes)
+            job.staged["sidecar"] = staging / f"{stem}.json"
+            job.staged["sidecar"].write_text(json.dumps(data, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+            final = _commit(job)
+        except ReportError:
+            raise
+        except Exception as exc:
+            raise _export_error(job, exc) from exc
+        finally:
+            shutil.rmtree(staging, ignore_errors=True)
+        root = Path(reports_root).resolve() if reports_root else out_dir.parent.parent
+        index = write_index(root)
     job.seconds["total"] = time.perf_counter() - t_start
     return ReportResult(
         notebook=final["notebook"],
