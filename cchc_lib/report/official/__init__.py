@@ -131,7 +131,7 @@ def produce_official(
     from cchc_lib.plan.model import load_plan
     from cchc_lib.progress.loader import load_progress
     from cchc_lib.progress.sample import SAMPLE_DIRNAME, ensure_sample
-    from cchc_lib.report.render import write_index
+    from cchc_lib.report.index import write_index
 
     fmt.check_lang(lang)
     check_cutoff(cutoff)
