@@ -53,8 +53,10 @@ def test_batch_reports_every_commune_isolates_a_failure_and_skips_unchanged(city
     first = capsys.readouterr().out
     assert f"{broken} {PERIOD}: LỖI" in first
     assert "Xong: 4" in first and "lỗi: 1" in first
-    made = sorted(p.parent.parent.name for p in out.glob(f"*/{PERIOD}/*.html"))
+    made = sorted({p.parent.parent.name for p in out.glob(f"*/{PERIOD}/*.html")})
     assert len(made) == 4 and broken not in made
+    # an official period: the official report (DOCX) is made beside the assessment
+    assert len(list(out.glob(f"*/{PERIOD}/*.docx"))) == 4
     index = (out / "index.html").read_text(encoding="utf-8")
     assert all(plan_id in index for plan_id in made)
 

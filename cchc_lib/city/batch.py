@@ -175,22 +175,18 @@ def _write_stamp(job: Job, digest: str) -> None:
 # ---------------------------------------------------------------------------- one job
 
 
-def _default_runner(job: Job) -> Path:
-    """Make the report as ``cchc report`` does and return its folder."""
+def _default_runner(job: Job) -> None:
+    """Make the reports ``cchc report`` makes: the assessment, and the official report for
+    an official period (Quý I, 6 tháng, Quý III, năm)."""
+    from cchc_lib.core.periods import parse_period
     from cchc_lib.report.document import produce
+    from cchc_lib.report.official import is_official_period, produce_official
 
-    result = produce(
-        job.plan_dir,
-        job.data_dir,
-        job.period,
-        job.cutoff,
-        job.lang,
-        job.formats,
-        job.out,
-        "",
-        progress_bar=False,
-    )
-    return Path(result.out_dir) if hasattr(result, "out_dir") else _out_dir(job)
+    formats = tuple(f for f in job.formats if f != "docx")
+    args = (job.plan_dir, job.data_dir, job.period, job.cutoff, job.lang)
+    produce(*args, formats, job.out, "", progress_bar=False)
+    if is_official_period(parse_period(job.period)):
+        produce_official(*args, (*formats, "docx"), job.out)
 
 
 def run_job(job: Job, code: str, force: bool = False, runner: Callable[[Job], object] | None = None) -> JobResult:
