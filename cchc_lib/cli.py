@@ -7,11 +7,19 @@ import sys
 import traceback
 
 from cchc_lib.core.errors import DataError
+from cchc_lib.core.paths import PlanChoiceError, choose_plan
 from cchc_lib.core.periods import PeriodError
 from cchc_lib.i18n.fmt import FormatError
 from cchc_lib.plan.deadlines import DeadlineError
 
-USER_ERRORS = (DataError, PeriodError, DeadlineError, FormatError)
+USER_ERRORS = (DataError, PeriodError, DeadlineError, FormatError, PlanChoiceError)
+
+
+def _plan(args: argparse.Namespace):
+    """The plan of ``--plan``, or the one ``--data`` lies under, or the only one there is."""
+    from cchc_lib.plan.model import load_plan
+
+    return load_plan(choose_plan(args.plan, getattr(args, "data", None)))
 
 
 def _table(rows: list[list[str]], header: list[str]) -> str:
@@ -27,9 +35,7 @@ SEVERITY_VI = {"error": "LỖI", "warning": "CẢNH BÁO", "info": "GHI CHÚ"}
 
 
 def cmd_validate(args: argparse.Namespace) -> int:
-    from cchc_lib.plan.model import load_plan
-
-    plan = load_plan(args.plan)
+    plan = _plan(args)
     m = plan.meta
     print(f"Kế hoạch: {m['title']}")
     print(
@@ -39,7 +45,7 @@ def cmd_validate(args: argparse.Namespace) -> int:
     s = plan.summary()
     rows = [[r.area_id, r.name, r.targets, r.measurable, r.tasks_section_ii, r.tasks_annex] for r in s.itertuples()]
     rows.append(["", "Tổng cộng", s.targets.sum(), s.measurable.sum(), s.tasks_section_ii.sum(), s.tasks_annex.sum()])
-    print(_table(rows, ["Mục", "Lĩnh vực", "Chỉ tiêu", "Đo được", "Nhiệm vụ (mục II)", "Nhiệm vụ (Phụ lục)"]))
+    print(_table(rows, ["Mục", "Lĩnh vực", "Chỉ tiêu", "Đo được", "Nhiệm vụ", "Nhiệm vụ (Phụ lục)"]))
     print(f"\nMục tiêu chung: {len(plan.objectives)}; đơn vị: {len(plan.units)} ({', '.join(plan.units['name'])})")
     findings = plan.lint()
     print(f"\nRà soát văn bản kế hoạch: {len(findings)} phát hiện")
@@ -50,21 +56,21 @@ def cmd_validate(args: argparse.Namespace) -> int:
 
 
 def cmd_sample_data(args: argparse.Namespace) -> int:
-    from cchc_lib.plan.model import load_plan
     from cchc_lib.progress.sample import default_sample_dir, write_sample
 
-    plan = load_plan(args.plan)
-    out = write_sample(plan, args.out or default_sample_dir(plan), seed=args.seed)
-    print(f"Đã ghi DỮ LIỆU MẪU (seed {args.seed}) cho kế hoạch {plan.plan_id} vào: {out}")
+    plan = _plan(args)
+    seed = plan.year if args.seed is None else args.seed
+    out = write_sample(plan, args.out or default_sample_dir(plan), seed=seed)
+    print(f"Đã ghi DỮ LIỆU MẪU (seed {seed}) cho kế hoạch {plan.plan_id} vào: {out}")
     return 0
 
 
 def cmd_template(args: argparse.Namespace) -> int:
-    from cchc_lib.plan.model import load_plan
     from cchc_lib.progress.loader import load_progress
     from cchc_lib.progress.template import write_template
 
-    plan = load_plan(args.plan)
+    plan = _plan(args)
+    plan.check_period(args.period)
     progress = load_progress(args.data, plan) if args.data else None
     out = write_template(plan, args.period, args.out or ".", progress=progress)
     print(f"Đã ghi mẫu nhập liệu: {out}")
@@ -72,11 +78,11 @@ def cmd_template(args: argparse.Namespace) -> int:
 
 
 def _load_inputs(args):
-    from cchc_lib.plan.model import load_plan
     from cchc_lib.progress.loader import load_progress
     from cchc_lib.progress.sample import SAMPLE_DIRNAME, ensure_sample
 
-    plan = load_plan(args.plan)
+    plan = _plan(args)
+    plan.check_period(args.period)
     if args.data == SAMPLE_DIRNAME:
         ensure_sample(plan)
     return plan, load_progress(args.data, plan)
@@ -97,10 +103,12 @@ def cmd_report(args: argparse.Namespace) -> int:
     from cchc_lib.report.render import ReportError, human_size
 
     formats = tuple(f.strip() for f in args.formats.split(",") if f.strip())
-    print(f"Đang lập báo cáo {args.period} ({args.lang}, mốc {args.cutoff})…", flush=True)
+    plan = _plan(args)
+    plan.check_period(args.period)
+    print(f"Đang lập báo cáo {plan.plan_id} {args.period} ({args.lang}, mốc {args.cutoff})…", flush=True)
     try:
         result = produce(
-            args.plan,
+            str(plan.path),
             args.data,
             args.period,
             args.cutoff,
@@ -123,10 +131,13 @@ def cmd_report(args: argparse.Namespace) -> int:
 def cmd_explore(args: argparse.Namespace) -> int:
     from cchc_lib.explore.dashboard import explore_command
 
+    plan = _plan(args)
+    period = args.period or f"{plan.year}-Q1"  # the year's first quarter; the page switches periods itself
+    plan.check_period(period)
     return explore_command(
-        args.plan,
+        str(plan.path),
         args.data,
-        args.period,
+        period,
         args.cutoff,
         args.lang,
         serve_page=args.serve,
@@ -138,7 +149,9 @@ def cmd_explore(args: argparse.Namespace) -> int:
 
 def _plan_arg(p: argparse.ArgumentParser) -> None:
     p.add_argument(
-        "--plan", default="hai-duong-2024", help="mã kế hoạch (thư mục trong data/plans/) hoặc đường dẫn thư mục"
+        "--plan",
+        help="mã kế hoạch (thư mục trong data/plans/) hoặc đường dẫn thư mục; bắt buộc khi có nhiều kế hoạch, "
+        "trừ khi --data là một thư mục trong data/progress/<mã kế hoạch>/",
     )
 
 
@@ -151,12 +164,12 @@ def _data_arg(p: argparse.ArgumentParser) -> None:
     )
 
 
-def _period_args(p: argparse.ArgumentParser, period_default: str | None = None) -> None:
+def _period_args(p: argparse.ArgumentParser, required: bool = True) -> None:
     """--period, --cutoff, --lang: the same three choices for assess, report and explore."""
-    if period_default is None:
-        p.add_argument("--period", required=True, help="kỳ báo cáo: 2024-Q2, 2024-H1 hoặc 2024")
+    if required:
+        p.add_argument("--period", required=True, help="kỳ báo cáo trong năm kế hoạch: <năm>-Q2, <năm>-H1 hoặc <năm>")
     else:
-        p.add_argument("--period", default=period_default, help=f"kỳ mở đầu (mặc định {period_default})")
+        p.add_argument("--period", help="kỳ mở đầu (mặc định quý I của năm kế hoạch)")
     p.add_argument("--cutoff", default="nd09", choices=["nd09", "calendar"], help="mốc số liệu (mặc định nd09)")
     p.add_argument("--lang", default="vi", choices=["vi", "en"], help="ngôn ngữ (mặc định vi)")
 
@@ -174,12 +187,12 @@ def build_parser() -> argparse.ArgumentParser:
     sd = sub.add_parser("sample-data", help="ghi bộ DỮ LIỆU MẪU (tổng hợp, cố định theo seed) cho một năm")
     _plan_arg(sd)
     sd.add_argument("--out", help="thư mục ghi (mặc định data/progress/<mã kế hoạch>/sample)")
-    sd.add_argument("--seed", type=int, default=2024, help="hạt giống ngẫu nhiên (mặc định 2024)")
+    sd.add_argument("--seed", type=int, help="hạt giống ngẫu nhiên (mặc định: năm của kế hoạch)")
     sd.set_defaults(func=cmd_sample_data)
 
     t = sub.add_parser("template", help="ghi tệp Excel mẫu nhập số liệu cho một kỳ")
     _plan_arg(t)
-    t.add_argument("--period", required=True, help="kỳ báo cáo, ví dụ 2024-Q2")
+    t.add_argument("--period", required=True, help="kỳ báo cáo trong năm kế hoạch, ví dụ <năm>-Q2")
     t.add_argument("--data", help="số liệu kỳ trước để điền cột tham khảo (thư mục tiến độ)")
     t.add_argument("--out", help="thư mục hoặc tệp .xlsx (mặc định thư mục hiện tại)")
     t.set_defaults(func=cmd_template)
@@ -203,7 +216,7 @@ def build_parser() -> argparse.ArgumentParser:
     e = sub.add_parser("explore", help="mở bảng điều khiển tương tác (JupyterLab, hoặc trang riêng với --serve)")
     _plan_arg(e)
     _data_arg(e)
-    _period_args(e, period_default="2024-Q2")
+    _period_args(e, required=False)
     e.add_argument("--serve", action="store_true", help="phục vụ riêng bảng điều khiển (Voilà), không hiện mã")
     e.add_argument("--port", type=int, help="cổng (mặc định 8866 cho --serve)")
     e.add_argument("--host", default="127.0.0.1", help="địa chỉ lắng nghe (mặc định 127.0.0.1: chỉ máy này)")

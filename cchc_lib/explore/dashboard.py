@@ -86,9 +86,9 @@ __all__ = [
 
 NOTEBOOK = paths.notebook("explore.ipynb")
 PARAMS = {
-    "plan": "hai-duong-2024",
+    "plan": "",
     "data": "sample",
-    "period": "2024-Q2",
+    "period": "",
     "cutoff": "nd09",
     "lang": "vi",
     "out_dir": "",
@@ -600,7 +600,7 @@ def _esc(x) -> str:
 class Dashboard:
     """Linked controls, tables, chart, detail pane, what-if and export for one plan's year.
 
-    ``Dashboard(plan, progress, period="2024-Q2", cutoff="nd09", lang="vi")``; display
+    ``Dashboard(plan, progress, period, cutoff="nd09", lang="vi")``; display
     ``.widget``. Every widget is an attribute (``period``, ``cutoff``, ``area``, ``unit``,
     ``target_status``, ``task_status``, ``search``, ``target_html``, ``task_html``,
     ``chart_image``, ``target_pick``, ``target_detail``, ``task_pick``, ``task_detail``,
@@ -619,7 +619,7 @@ class Dashboard:
         self,
         plan,
         progress,
-        period: str | Period = "2024-Q2",
+        period: str | Period = "",
         cutoff: str = "nd09",
         lang: str = "vi",
         *,
@@ -640,7 +640,7 @@ class Dashboard:
         self.search_delay = float(search_delay)
         self.chart_dpi = int(chart_dpi)
         self.prefetch = prefetch
-        first = parse_period(period)
+        first = plan.check_period(period or f"{plan.year}-Q1")  # empty: the plan year's first quarter
         cutoff = check_cutoff(cutoff)
         self.year = first.year
         self.written: list[Path] = []
@@ -664,9 +664,9 @@ class Dashboard:
     @classmethod
     def from_params(
         cls,
-        plan="hai-duong-2024",
+        plan="",
         data="sample",
-        period="2024-Q2",
+        period="",
         cutoff="nd09",
         lang="vi",
         out_dir=None,
@@ -679,7 +679,9 @@ class Dashboard:
         from cchc_lib.progress.loader import Progress, load_progress
         from cchc_lib.progress.sample import SAMPLE_DIRNAME, ensure_sample
 
-        p = plan if isinstance(plan, Plan) else load_plan(plan)
+        from cchc_lib.core.paths import choose_plan
+
+        p = plan if isinstance(plan, Plan) else load_plan(choose_plan(plan, None if isinstance(data, Progress) else data))
         if isinstance(data, Progress):
             progress = data
         else:
@@ -1532,7 +1534,7 @@ def make_notebook(params: dict | None = None):
     notes = {
         "plan": "mã kế hoạch (data/plans/<mã>) hoặc đường dẫn thư mục",
         "data": "thư mục số liệu tiến độ; 'sample' = dữ liệu mẫu (tự tạo nếu chưa có)",
-        "period": "kỳ mở đầu: 2024-Q1…Q4, 2024-H1, 2024-H2, 2024",
+        "period": "kỳ mở đầu trong năm kế hoạch: <năm>-Q1…Q4, <năm>-H1, <năm>-H2, <năm>",
         "cutoff": "nd09 (mốc số liệu Nghị định 09/2019/NĐ-CP) hoặc calendar",
         "lang": "vi hoặc en",
         "out_dir": "thư mục ghi tệp Excel/CSV; để trống = reports/explore",
@@ -1671,9 +1673,9 @@ def serve(
     host: str = "127.0.0.1",
     open_browser: bool = False,
     *,
-    plan="hai-duong-2024",
+    plan="",
     data="sample",
-    period="2024-Q2",
+    period="",
     cutoff="nd09",
     lang="vi",
     out_dir=None,
@@ -1845,9 +1847,9 @@ def stop(proc: subprocess.Popen, timeout: float = 15) -> None:
 
 
 def explore_command(
-    plan="hai-duong-2024",
+    plan,
     data="sample",
-    period="2024-Q2",
+    period="",
     cutoff="nd09",
     lang="vi",
     *,
@@ -1863,7 +1865,8 @@ def explore_command(
     import importlib.util
     import webbrowser
 
-    parse_period(period)  # typing slips fail here, with the usual messages (exit code 2 in the CLI)
+    if period:
+        parse_period(period)  # typing slips fail here, with the usual messages (exit code 2 in the CLI)
     check_cutoff(cutoff)
     fmt.check_lang(lang)
     needed = "voila" if serve_page else "jupyterlab"

@@ -24,8 +24,6 @@ from cchc_lib.core.periods import describe_window, label, label_title
 from cchc_lib.i18n import fmt, vocab
 from cchc_lib.report import narrative, tables
 
-SECTION_AREA = "II.7"  # "Tổ chức chỉ đạo, điều hành" is section I of the report
-
 T = {
     "vi": {
         "sample_banner": "DỮ LIỆU MẪU — số liệu tổng hợp để minh họa, không phải số liệu thật của xã",
@@ -46,7 +44,8 @@ T = {
         "difficulties": "Khó khăn, vướng mắc",
         "targets_table": "Bảng chỉ tiêu",
         "tasks_table": "Bảng nhiệm vụ có thời hạn (Phụ lục kế hoạch)",
-        "recurring_table": "Nhiệm vụ thường xuyên (mục II kế hoạch)",
+        "recurring_table": "Nhiệm vụ thường xuyên của kế hoạch",
+        "recurring_table_in": "Nhiệm vụ thường xuyên ({section} kế hoạch)",
         "recurring_line": "{n} nhiệm vụ thường xuyên: {ok} có báo cáo trong kỳ, {missing} chưa báo cáo (nội dung đầy đủ tại Phụ lục B).",
         "s1": "I. Công tác chỉ đạo, điều hành",
         "s2": "II. Kết quả thực hiện các nhiệm vụ cải cách hành chính",
@@ -104,9 +103,9 @@ T = {
         "method": [
             "Kỳ báo cáo lấy theo mốc số liệu của Nghị định 09/2019/NĐ-CP (hoặc theo quý dương lịch nếu chọn); cửa sổ ngày ghi ở đầu báo cáo.",
             "Chỉ tiêu tỷ lệ (hồ sơ trực tuyến, đúng hạn, số hóa, hài lòng…) so trực tiếp với chỉ tiêu; thấp hơn không quá {margin} điểm phần trăm khi còn thời gian là 'Đúng tiến độ'.",
-            "Chỉ tiêu tích lũy (tỷ lệ người dân cài Hue-S…) được ngoại suy theo nhịp tăng giữa các quý đến cuối năm; thiếu hụt quá {tol}% chỉ tiêu là 'Có nguy cơ không đạt'.",
+            "Chỉ tiêu tích lũy (tỷ lệ người dân cài ứng dụng công dân số, máy tính cài phần mềm diệt mã độc…) được ngoại suy theo nhịp tăng giữa các quý đến cuối năm; thiếu hụt quá {tol}% chỉ tiêu là 'Có nguy cơ không đạt'.",
             "Nhiệm vụ được xét tại ngày cuối kỳ theo thời hạn trong Phụ lục kế hoạch; nhiệm vụ thường xuyên cần có báo cáo mỗi quý.",
-            "Điểm lĩnh vực = trung bình điểm chỉ tiêu và điểm nhiệm vụ; xếp loại: Tốt ≥ 85, Khá ≥ 70, Trung bình ≥ 50, Yếu < 50 (ước tính nội bộ).",
+            "Điểm lĩnh vực = trung bình điểm chỉ tiêu và điểm nhiệm vụ; xếp loại: {bands} (ước tính nội bộ).",
             "Chi tiết và ví dụ tính toán: tài liệu docs/methodology.md kèm bộ công cụ.",
         ],
     },
@@ -129,7 +128,8 @@ T = {
         "difficulties": "Difficulties",
         "targets_table": "Targets",
         "tasks_table": "Tasks with a deadline (plan annex)",
-        "recurring_table": "Standing duties (plan section II)",
+        "recurring_table": "Standing duties of the plan",
+        "recurring_table_in": "Standing duties (plan {section})",
         "recurring_line": "{n} standing duties: {ok} reported in the period, {missing} not reported (full text in Appendix B).",
         "s1": "I. Direction and management",
         "s2": "II. Results by reform area",
@@ -187,9 +187,9 @@ T = {
         "method": [
             "Periods use the data cut-off of Decree 09/2019/ND-CP (or calendar quarters if chosen); the window is printed at the top.",
             "Rates (online, on time, digitisation, satisfaction…) are compared with the target as they are; within {margin} percentage points with time left is 'on track'.",
-            "Cumulative levels (residents with Hue-S…) are projected to the year end from their quarterly pace; a shortfall beyond {tol}% of the target is 'at risk'.",
+            "Cumulative levels (residents with the citizen app installed, computers with antivirus…) are projected to the year end from their quarterly pace; a shortfall beyond {tol}% of the target is 'at risk'.",
             "Tasks are judged at the last day of the window against the plan's deadlines; standing duties need a report every quarter.",
-            "Area score = mean of target and task scores; rating bands: Excellent ≥ 85, Good ≥ 70, Average ≥ 50, Poor < 50 (internal estimate).",
+            "Area score = mean of target and task scores; rating bands: {bands} (internal estimate).",
             "Details and worked examples: docs/methodology.md shipped with the toolkit.",
         ],
     },
@@ -222,9 +222,9 @@ class Report:
     @classmethod
     def build(
         cls,
-        plan="hai-duong-2024",
-        data="sample",
-        period="2024-Q2",
+        plan,
+        data,
+        period,
         cutoff="nd09",
         lang="vi",
         report_date: str | dt.date | None = None,
@@ -234,19 +234,27 @@ class Report:
         from cchc_lib.progress.loader import load_progress
         from cchc_lib.progress.sample import SAMPLE_DIRNAME, ensure_sample
 
+        from cchc_lib.core.paths import choose_plan
+
         fmt.check_lang(lang)
-        p = load_plan(plan)
+        p = load_plan(choose_plan(plan, data))
+        per = p.check_period(period)  # a period of another year is an error, not a report of the wrong plan
         if str(data) == SAMPLE_DIRNAME:
             ensure_sample(p)
         progress = load_progress(data, p)
         if isinstance(report_date, str) and report_date:
             report_date = dt.date.fromisoformat(report_date)
-        return cls(assess(p, progress, period, cutoff), lang, report_date or dt.date.today())
+        return cls(assess(p, progress, per, cutoff), lang, report_date or dt.date.today())
 
     # -- helpers ------------------------------------------------------------------------
     @property
     def t(self) -> dict:
-        return T[self.lang]
+        """The language's words, with the plan's own where it names them (meta.toml [terms])."""
+        t = dict(T[self.lang])
+        section = self.a.plan.term("tasks_section_en" if self.lang == "en" else "tasks_section")
+        if section:
+            t["recurring_table"] = t["recurring_table_in"].format(section=section)
+        return t
 
     @cached_property
     def env(self) -> Environment:
@@ -372,18 +380,19 @@ class Report:
         )
 
     def direction(self):
-        """Section I: direction and management (area II.7) and the general notes."""
+        """Section I: direction and management (the plan's ``direction_area``) and the general notes."""
         general = narrative.notes_for(self.a, "highlights", "")
         html = self.render(
             "block.html.j2", heading=self.t["s1"], level="h2", anchor="muc-1", subsections=[{"notes": general}]
         )
-        return _html(html + self.area_html(SECTION_AREA, heading=None))
+        direction = self.a.plan.direction_area
+        return _html(html + (self.area_html(direction, heading=None) if direction else ""))
 
     def results_heading(self):
         return _html(self.render("block.html.j2", heading=self.t["s2"], level="h2", anchor="muc-2", subsections=[]))
 
     def areas(self) -> list[str]:
-        return [x for x in self.a.plan.areas["area_id"] if x != SECTION_AREA]
+        return [x for x in self.a.plan.areas["area_id"] if x != self.a.plan.direction_area]
 
     def area(self, area_id: str):
         a = self.a
@@ -546,9 +555,18 @@ class Report:
             columns=t["lint_cols"],
         )
         r = a.rules["targets"]
+        bands = sorted(a.rules["rating"]["bands"], key=lambda b: -b["min"])
+        band_text = ", ".join(
+            [f"{vocab.rating(b['code'], lang)} ≥ {fmt.number(b['min'], 0, lang)}" for b in bands[:-1]]
+            + [f"{vocab.rating(bands[-1]['code'], lang)} < {fmt.number(bands[-2]['min'], 0, lang)}"]
+            if len(bands) > 1
+            else []
+        )
         method = [
             m.format(
-                margin=fmt.number(r["rate_margin_pp"], 0, lang), tol=fmt.number(100 * r["level_tolerance"], 0, lang)
+                margin=fmt.number(r["rate_margin_pp"], 0, lang),
+                tol=fmt.number(100 * r["level_tolerance"], 0, lang),
+                bands=band_text,
             )
             for m in t["method"]
         ]
@@ -615,9 +633,9 @@ def notebook_path():
 
 
 def produce(
-    plan="hai-duong-2024",
-    data="sample",
-    period="2024-Q2",
+    plan,
+    data,
+    period,
     cutoff="nd09",
     lang="vi",
     formats=("html", "pdf"),
@@ -639,10 +657,12 @@ def produce(
     from cchc_lib.progress.sample import SAMPLE_DIRNAME, ensure_sample
     from cchc_lib.report.render import run_report
 
+    from cchc_lib.core.paths import choose_plan
+
     fmt.check_lang(lang)
     check_cutoff(cutoff)
-    p = load_plan(plan)
-    per = parse_period(period)
+    p = load_plan(choose_plan(plan, data))
+    per = p.check_period(period)
     sample = str(data) == SAMPLE_DIRNAME
     if sample:
         ensure_sample(p)

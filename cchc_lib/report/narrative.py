@@ -28,8 +28,9 @@ PHRASES = {
         "expected": "; mức cần đạt theo tiến độ đến cuối kỳ là {expected}",
         "conflict": " Kế hoạch đặt mức khác cho cùng chỉ tiêu ({others}); báo cáo đánh giá theo cả hai mức.",
         "source_records": " (tính từ {source})",
-        "rating": "Chỉ số CCHC ước tính của xã ở mức {rating} (điểm tổng hợp {score}/100), {verdict} mục tiêu "
-        '"khá trở lên". Đây là ước tính nội bộ để cảnh báo sớm, không phải kết quả chấm điểm chính thức.',
+        "rating": "Chỉ số CCHC ước tính của xã ở mức {rating} (điểm tổng hợp {score}/100){goal}. "
+        "Đây là ước tính nội bộ để cảnh báo sớm, không phải kết quả chấm điểm chính thức.",
+        "rating_goal": ', {verdict} mục tiêu "{level} trở lên"',
         "rating_met": "đáp ứng",
         "rating_not_met": "chưa đáp ứng",
         "area_targets": "Lĩnh vực có {n} chỉ tiêu ({m} chỉ tiêu định lượng): {parts}.",
@@ -76,9 +77,9 @@ PHRASES = {
         "expected": "; the pro-rated path expects {expected} by the end of the period",
         "conflict": " The plan sets another value for the same indicator ({others}); both are assessed.",
         "source_records": " (computed from the {source})",
-        "rating": "The commune's estimated administrative-reform index is {rating} (composite score {score}/100), "
-        'which {verdict} the objective "good or above". This is an internal early-warning estimate, '
-        "not the official score.",
+        "rating": "The commune's estimated administrative-reform index is {rating} (composite score {score}/100){goal}. "
+        "This is an internal early-warning estimate, not the official score.",
+        "rating_goal": ', which {verdict} the objective "{level} or above"',
         "rating_met": "meets",
         "rating_not_met": "does not meet",
         "area_targets": "The area has {n} targets ({m} quantified): {parts}.",
@@ -164,14 +165,11 @@ def rating_sentence(a, lang: str = "vi") -> str:
     o = a.overall
     if o["rating"] is None:
         return ""
-    verdict = "rating_met" if o["rating_level"] >= o["target_level"] else "rating_not_met"
-    return P(
-        lang,
-        "rating",
-        rating=vocab.rating(o["rating"], lang),
-        score=fmt.number(o["score"], 1, lang),
-        verdict=P(lang, verdict),
-    )
+    goal = ""
+    if o.get("target_level") is not None:  # the plan's own rating objective ("khá", "tốt" …)
+        verdict = "rating_met" if o["rating_level"] >= o["target_level"] else "rating_not_met"
+        goal = P(lang, "rating_goal", verdict=P(lang, verdict), level=fmt.rating_word(o["target_level"], lang))
+    return P(lang, "rating", rating=vocab.rating(o["rating"], lang), score=fmt.number(o["score"], 1, lang), goal=goal)
 
 
 def _parts(counts: dict[str, int], words: dict[str, str], lang: str) -> str:
