@@ -108,7 +108,7 @@ class Assessment:
 
 
 def _target_basis(t: pd.DataFrame, rules: dict) -> pd.Series:
-    """"rate", "level" or "rating" per target (rules.toml [targets] explains each)."""
+    """ "rate", "level" or "rating" per target (rules.toml [targets] explains each)."""
     r = rules["targets"]
     rate = t["kpi"].isin(list(RECORD_KPIS)) | t["unit"].isin(r["rate_units"]) | t["target_id"].isin(r["rate_targets"])
     rate &= ~t["target_id"].isin(r["level_targets"])

@@ -675,13 +675,13 @@ class Dashboard:
     ) -> Dashboard:
         """Load the plan and the progress data (``data="sample"`` writes the sample year when
         missing) and build the dashboard: what the notebook calls."""
+        from cchc_lib.core.paths import choose_plan
         from cchc_lib.plan.model import Plan, load_plan
         from cchc_lib.progress.loader import Progress, load_progress
         from cchc_lib.progress.sample import SAMPLE_DIRNAME, ensure_sample
 
-        from cchc_lib.core.paths import choose_plan
-
-        p = plan if isinstance(plan, Plan) else load_plan(choose_plan(plan, None if isinstance(data, Progress) else data))
+        ref = None if isinstance(plan, Plan) else choose_plan(plan, None if isinstance(data, Progress) else data)
+        p = plan if ref is None else load_plan(ref)
         if isinstance(data, Progress):
             progress = data
         else:

@@ -230,11 +230,10 @@ class Report:
         report_date: str | dt.date | None = None,
     ) -> Report:
         """Load, validate and assess; ``data='sample'`` writes the sample year if it is missing."""
+        from cchc_lib.core.paths import choose_plan
         from cchc_lib.plan.model import load_plan
         from cchc_lib.progress.loader import load_progress
         from cchc_lib.progress.sample import SAMPLE_DIRNAME, ensure_sample
-
-        from cchc_lib.core.paths import choose_plan
 
         fmt.check_lang(lang)
         p = load_plan(choose_plan(plan, data))
@@ -651,13 +650,12 @@ def produce(
     """
     from pathlib import Path
 
-    from cchc_lib.core.periods import check_cutoff, parse_period
+    from cchc_lib.core.paths import choose_plan
+    from cchc_lib.core.periods import check_cutoff
     from cchc_lib.plan.model import load_plan
     from cchc_lib.progress.loader import load_progress
     from cchc_lib.progress.sample import SAMPLE_DIRNAME, ensure_sample
     from cchc_lib.report.render import run_report
-
-    from cchc_lib.core.paths import choose_plan
 
     fmt.check_lang(lang)
     check_cutoff(cutoff)

@@ -77,8 +77,8 @@ PHRASES = {
         "expected": "; the pro-rated path expects {expected} by the end of the period",
         "conflict": " The plan sets another value for the same indicator ({others}); both are assessed.",
         "source_records": " (computed from the {source})",
-        "rating": "The commune's estimated administrative-reform index is {rating} (composite score {score}/100){goal}. "
-        "This is an internal early-warning estimate, not the official score.",
+        "rating": "The commune's estimated administrative-reform index is {rating} "
+        "(composite score {score}/100){goal}. This is an internal early-warning estimate, not the official score.",
         "rating_goal": ', which {verdict} the objective "{level} or above"',
         "rating_met": "meets",
         "rating_not_met": "does not meet",
