@@ -72,7 +72,7 @@ def test_meta_marks_sample(sample_dir: Path, plan):
     assert meta["sample"] is True
     assert meta["description"].startswith("DỮ LIỆU MẪU")
     assert meta["plan_id"] == plan.plan_id
-    assert meta["seed"] == sample.DEFAULT_SEED
+    assert meta["seed"] == plan.year  # the default seed is the plan's year
     assert meta["generator"] == "cchc sample-data"
 
 
