@@ -74,7 +74,13 @@ OBJECTIVES = TableSpec(
 TARGETS = TableSpec(
     "targets",
     (
-        Field("target_id", nullable=False, unique=True, pattern=r"T\d+\.\d{2}[a-z]?", pattern_hint="ví dụ T2.06"),
+        Field(
+            "target_id",
+            nullable=False,
+            unique=True,
+            pattern=r"T\d+(\.\d+)*\.\d{2}[a-z]?",  # T<area>.<nn>; the area part may have levels (3.2)
+            pattern_hint="T, số của lĩnh vực, dấu chấm và số thứ tự hai chữ số, ví dụ T2.06 hoặc T3.2.06",
+        ),
         Field("area_id", nullable=False),
         Field("text", nullable=False),
         Field("indicator", nullable=False),
@@ -97,8 +103,8 @@ TASKS = TableSpec(
             "task_id",
             nullable=False,
             unique=True,
-            pattern=r"(NV|PL)\d+\.\d{2}",
-            pattern_hint="ví dụ NV2.03 hoặc PL1.05",
+            pattern=r"(NV|PL)\d+(\.\d+)*\.\d{2}",
+            pattern_hint="NV hoặc PL, số của lĩnh vực (nhóm), dấu chấm và số thứ tự hai chữ số, ví dụ NV2.03, PL1.05, NV3.2.01",
         ),
         Field("area_id", nullable=False),
         Field("text", nullable=False),
@@ -384,8 +390,8 @@ def load_plan(ref: str | os.PathLike) -> Plan:
             "deadline_text": [
                 element_check(
                     accepts(parse_deadline, DeadlineError),
-                    "không đọc được thời hạn: cần dạng 'Trước ngày 05/01/2024', 'Quý I/2024', "
-                    "'6 tháng đầu năm 2024', 'Trong năm 2024', 'Năm 2024' hoặc 'Thường xuyên'",
+                    "không đọc được thời hạn: cần dạng 'Trước ngày dd/mm/yyyy', 'Quý I/<năm>', "
+                    "'6 tháng đầu năm <năm>', 'Trong năm <năm>', 'Năm <năm>' hoặc 'Thường xuyên'",
                 )
             ],
         },

@@ -6,6 +6,7 @@ import math
 
 import numpy as np
 
+from cchc_lib.assessment.engine import load_rules
 from cchc_lib.progress.sample.calendar import _Calendar
 from cchc_lib.progress.sample.common import _num, _pick
 
@@ -138,6 +139,12 @@ def _gen_indicators(plan, rng, cal: _Calendar) -> list[dict]:
     perm = rng.permutation(n)
     outcomes[perm[:n_missed]] = "missed"
     outcomes[perm[n_missed : n_missed + n_near]] = "near"
+    # An "=" target overshot (2 disciplined officials against "= 0") belongs in a year that
+    # exercises the rules: when every "=" target would be met, the first one is not.
+    equal = np.flatnonzero((chosen["comparator"] == "=").to_numpy())
+    if len(equal) and (outcomes[equal] == "met").all():
+        outcomes[equal[0]] = "missed"
+    annual = set(load_rules(plan)["targets"]["annual_targets"])  # surveys: one value, at year end
     nq = len(cal.quarters)
     # A couple of targets lack a value in one quarter (the row is simply absent).
     gaps = {int(i): int(rng.integers(nq - 1)) for i in rng.choice(n, size=min(2, n), replace=False)} if n else {}
@@ -153,6 +160,8 @@ def _gen_indicators(plan, rng, cal: _Calendar) -> list[dict]:
         if unit == "percent":
             already = tv >= 100 and outcome == "met" and rng.random() < 0.3  # steady 100 % all year
             gap = 0.0 if already else rng.uniform(6, 25)
+            if not up:  # a ceiling ("≤ 2%") is approached from a few points above, not from 25
+                gap = min(gap, tv * gap / 12 + 1)
             steps = np.sort(rng.uniform(0, 1, nq - 1))
             frac = np.append(np.clip(steps * np.array([0.6, 0.85, 1.0][: nq - 1]), 0, 1), 1.0)
             values = final - gap * (1 - frac) if up else final + gap * (1 - frac)
@@ -192,6 +201,8 @@ def _gen_indicators(plan, rng, cal: _Calendar) -> list[dict]:
                 row["numerator"], row["denominator"] = str(nums[qi]), str(den)
             else:
                 row["value"] = _num(float(values[qi]), 2 if unit == "per_month" else 1)
+            if tr.target_id in annual and qi < nq - 1:
+                continue  # drawn all the same, so that other targets keep their numbers
             rows.append(row)
     rows.sort(key=lambda r: (r["period"], r["target_id"]))
     return rows
