@@ -7,7 +7,7 @@ from cchc_lib import cli
 
 
 def test_validate_prints_summary_and_lint(capsys):
-    assert cli.main(["validate"]) == 0
+    assert cli.main(["validate", "--plan", "hai-duong-2024"]) == 0
     out = capsys.readouterr().out
     assert "Quyết định số 07/QĐ-UBND ngày 10/01/2024" in out
     assert "Tổng cộng" in out and " 51 " in out and " 47 " in out and " 21" in out
@@ -36,7 +36,10 @@ def test_unexpected_errors_are_short_without_debug(monkeypatch, capsys):
 
 def test_console_script_runs_as_a_module():
     proc = subprocess.run(
-        [sys.executable, "-m", "cchc_lib.cli", "validate"], capture_output=True, text=True, encoding="utf-8"
+        [sys.executable, "-m", "cchc_lib.cli", "validate", "--plan", "hai-duong-2024"],
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
     )
     assert proc.returncode == 0, proc.stderr
     assert "Cải cách thủ tục hành chính" in proc.stdout
@@ -44,18 +47,33 @@ def test_console_script_runs_as_a_module():
 
 def test_sample_data_template_and_assess_commands(tmp_path, capsys):
     sample = tmp_path / "sample"
-    assert cli.main(["sample-data", "--out", str(sample)]) == 0
+    assert cli.main(["sample-data", "--plan", "hai-duong-2024", "--out", str(sample)]) == 0
     assert "DỮ LIỆU MẪU" in capsys.readouterr().out and (sample / "dossiers.csv").exists()
 
-    assert cli.main(["assess", "--period", "2024-Q2", "--data", str(sample)]) == 0
+    assert cli.main(["assess", "--plan", "hai-duong-2024", "--period", "2024-Q2", "--data", str(sample)]) == 0
     out = capsys.readouterr().out
     assert out.startswith("DỮ LIỆU MẪU") and "Quý II/2024" in out and "Điểm theo lĩnh vực:" in out
 
-    assert cli.main(["template", "--period", "2024-Q3", "--data", str(sample), "--out", str(tmp_path / "tpl")]) == 0
+    assert (
+        cli.main(
+            [
+                "template",
+                "--plan",
+                "hai-duong-2024",
+                "--period",
+                "2024-Q3",
+                "--data",
+                str(sample),
+                "--out",
+                str(tmp_path / "tpl"),
+            ]
+        )
+        == 0
+    )
     assert (tmp_path / "tpl" / "mau-nhap-lieu_hai-duong-2024_2024-Q3.xlsx").exists()
 
 
 def test_a_mistyped_period_is_a_clear_error(tmp_path, capsys):
-    assert cli.main(["assess", "--period", "2024-Q5", "--data", str(tmp_path)]) == 2
+    assert cli.main(["assess", "--plan", "hai-duong-2024", "--period", "2024-Q5", "--data", str(tmp_path)]) == 2
     err = capsys.readouterr().err
     assert "2024-Q5" in err and "2024-Q2" in err and "Traceback" not in err
