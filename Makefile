@@ -16,10 +16,10 @@ $(STAMP): pyproject.toml
 	@touch $@
 
 report: $(STAMP)
-	$(BIN)/cchc report --period 2024-Q2
+	$(BIN)/cchc report --plan hai-duong-2024 --period 2024-Q2
 
 validate: $(STAMP)
-	$(BIN)/cchc validate
+	$(BIN)/cchc validate --plan hai-duong-2024
 
 test: $(STAMP)
 	$(BIN)/python -m pytest
