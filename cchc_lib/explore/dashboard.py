@@ -345,7 +345,7 @@ def masks(
 ) -> tuple[np.ndarray, np.ndarray]:
     """Boolean row masks over ``a.targets`` and ``a.tasks`` for the given filters.
 
-    ``area`` and ``unit`` are ids (``"II.6"``, ``"vh-xh"``; the lead unit); the statuses are a
+    ``area`` and ``unit`` are ids (an ``area_id`` and a ``unit_id``; the lead unit); the statuses are a
     code or a list of codes; ``search`` matches, without case or diacritics, the id, the
     indicator and the plan text of a target and the id and text of a task.
     """
@@ -464,7 +464,8 @@ def what_if(a: Assessment, target_id: str, value: float, linked: bool = True) ->
 
     * A target measured from the dossier or petition log (online share…): every measurable
       target computed from the same indicator takes the value too (``linked``), as the log
-      would give them all the same figure — T2.07 "≥ 50%" and T6.22 "≥ 30%" move together.
+      would give them all the same figure — two conflicting online-share targets ("≥ 50%" and
+      "≥ 30%") move together.
     * An entered target: the value counts as entered for ``a.period``; for a quarter it
       also enters the pace projection of a level target.
 

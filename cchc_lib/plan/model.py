@@ -79,7 +79,7 @@ TARGETS = TableSpec(
             nullable=False,
             unique=True,
             pattern=r"T\d+(\.\d+)*\.\d{2}[a-z]?",  # T<area>.<nn>; the area part may have levels (3.2)
-            pattern_hint="T, số của lĩnh vực, dấu chấm và số thứ tự hai chữ số, ví dụ T2.06 hoặc T3.2.06",
+            pattern_hint="T, số của lĩnh vực, dấu chấm và số thứ tự hai chữ số: T<lĩnh vực>.<nn>, ví dụ T3.2.06",
         ),
         Field("area_id", nullable=False),
         Field("text", nullable=False),
@@ -104,7 +104,7 @@ TASKS = TableSpec(
             nullable=False,
             unique=True,
             pattern=r"(NV|PL)\d+(\.\d+)*\.\d{2}",
-            pattern_hint="NV hoặc PL, số của lĩnh vực (nhóm), dấu chấm và số thứ tự hai chữ số, ví dụ NV2.03, PL1.05, NV3.2.01",
+            pattern_hint="NV hoặc PL, số của lĩnh vực (nhóm), dấu chấm và số thứ tự hai chữ số, ví dụ NV3.2.01, PL3.2.01",
         ),
         Field("area_id", nullable=False),
         Field("text", nullable=False),

@@ -5,12 +5,12 @@ One call does the whole job::
     from cchc_lib.report.render import run_report
     result = run_report(
         "notebooks/quarterly_assessment.ipynb",
-        {"plan": "hai-duong-2024", "data": "sample", "period": "2024-Q2",
+        {"plan": plan_id, "data": "sample", "period": period,
          "cutoff": "nd09", "lang": "vi"},
-        Path("reports/hai-duong-2024/2024-Q2"),
-        stem="bao-cao-2024-Q2-vi",
-        header={"commune": "xã Hải Dương", "period_label": "Quý II/2024",
-                "lang": "vi", "title": "Báo cáo đánh giá CCHC Quý II/2024"},
+        Path("reports") / plan_id / period,
+        stem=f"bao-cao-{period}-vi",
+        header={"commune": commune, "period_label": period_label,
+                "lang": "vi", "title": f"Báo cáo đánh giá CCHC {period_label}"},
     )
 
 What it guarantees:
@@ -346,7 +346,7 @@ class CchcHTMLExporter(HTMLExporter):
     export_from_notebook = "CCHC report (HTML)"
 
     lang = Unicode("", help="Report language, 'vi' or 'en' (default: from the notebook)").tag(config=True)
-    commune = Unicode("", help="Commune shown in the header, e.g. 'xã Hải Dương'").tag(config=True)
+    commune = Unicode("", help="Commune shown in the header, as meta.toml writes it (e.g. 'xã …')").tag(config=True)
     period_label = Unicode("", help="Period shown in the header, e.g. 'Quý II/2024'").tag(config=True)
     report_title = Unicode("", help="Report title (<title> and first heading)").tag(config=True)
 
