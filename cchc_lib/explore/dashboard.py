@@ -1533,18 +1533,17 @@ def make_notebook(params: dict | None = None):
         }
     )
     notes = {
-        "plan": "mã kế hoạch (data/plans/<mã>) hoặc đường dẫn thư mục",
+        "plan": "BẮT BUỘC khi có nhiều kế hoạch: mã kế hoạch (data/plans/<mã>) hoặc đường dẫn thư mục",
         "data": "thư mục số liệu tiến độ; 'sample' = dữ liệu mẫu (tự tạo nếu chưa có)",
-        "period": "kỳ mở đầu trong năm kế hoạch: <năm>-Q1…Q4, <năm>-H1, <năm>-H2, <năm>",
+        "period": "kỳ mở đầu trong năm kế hoạch: <năm>-Q1…Q4, <năm>-H1, <năm>-H2, <năm>; để trống: quý I",
         "cutoff": "nd09 (mốc số liệu Nghị định 09/2019/NĐ-CP) hoặc calendar",
         "lang": "vi hoặc en",
         "out_dir": "thư mục ghi tệp Excel/CSV; để trống = reports/explore",
     }
     lines = [f"{k} = {_lit(p[k])}" for k in notes]
-    width = max(map(len, lines)) + 2
     source = (
         "# Tham số — 'cchc explore' (hoặc Voilà) thay các giá trị này; trong JupyterLab: Run > Run All Cells\n"
-        + "\n".join(f"{line.ljust(width)}# {notes[k]}" for line, k in zip(lines, notes, strict=True))
+        + "\n".join(f"{line}  # {notes[k]}" for line, k in zip(lines, notes, strict=True))  # as ruff formats it
     )
     cells = [
         nbformat.v4.new_code_cell(source, metadata={"tags": ["parameters"]}),
