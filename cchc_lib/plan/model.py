@@ -104,7 +104,8 @@ TASKS = TableSpec(
             nullable=False,
             unique=True,
             pattern=r"(NV|PL)\d+(\.\d+)*\.\d{2}",
-            pattern_hint="NV hoặc PL, số của lĩnh vực (nhóm), dấu chấm và số thứ tự hai chữ số, ví dụ NV3.2.01, PL3.2.01",
+            pattern_hint="NV hoặc PL, số của lĩnh vực (nhóm), dấu chấm và số thứ tự hai chữ số, "
+            "ví dụ NV3.2.01, PL3.2.01",
         ),
         Field("area_id", nullable=False),
         Field("text", nullable=False),
@@ -195,7 +196,8 @@ class UnitDirectory:
                     issues.append(
                         Issue(
                             file,
-                            f"cách viết '{spelling}' đã thuộc đơn vị '{other}'; một cách viết chỉ được thuộc một đơn vị",
+                            f"cách viết '{spelling}' đã thuộc đơn vị '{other}'; "
+                            "một cách viết chỉ được thuộc một đơn vị",
                             row=int(row),
                             column="aliases",
                         )
@@ -211,7 +213,10 @@ class UnitDirectory:
         return norm_key(spelling) in self.names
 
     def check(self, many: bool = False):
-        hint = "cần tên một đơn vị có trong units.csv (cột name hoặc aliases); nếu là cách viết khác của một đơn vị đã có, thêm vào cột aliases của đơn vị đó"
+        hint = (
+            "cần tên một đơn vị có trong units.csv (cột name hoặc aliases); nếu là cách viết khác "
+            "của một đơn vị đã có, thêm vào cột aliases của đơn vị đó"
+        )
         if many:
             return element_check(
                 lambda t: all(self.knows(p) for p in split_list(t)), hint + " (nhiều đơn vị cách nhau bằng dấu ;)"
@@ -363,6 +368,7 @@ def load_plan(ref: str | os.PathLike) -> Plan:
         )
     meta = _read_meta(folder / "meta.toml")
 
+    year = meta["year"]  # the examples in messages use the plan's own year
     units = _load(folder, "units", UNITS)
     directory = UnitDirectory(units, display_path(folder / "units.csv"))
     areas = _load(folder, "areas", AREAS, {"lead_unit": [directory.check()]})
@@ -390,8 +396,8 @@ def load_plan(ref: str | os.PathLike) -> Plan:
             "deadline_text": [
                 element_check(
                     accepts(parse_deadline, DeadlineError),
-                    "không đọc được thời hạn: cần dạng 'Trước ngày dd/mm/yyyy', 'Quý I/<năm>', "
-                    "'6 tháng đầu năm <năm>', 'Trong năm <năm>', 'Năm <năm>' hoặc 'Thường xuyên'",
+                    f"không đọc được thời hạn: cần dạng 'Trước ngày dd/mm/{year}', 'Quý I/{year}', "
+                    f"'6 tháng đầu năm {year}', 'Trong năm {year}', 'Năm {year}' hoặc 'Thường xuyên'",
                 )
             ],
         },
