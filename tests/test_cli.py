@@ -116,7 +116,20 @@ def no_run(monkeypatch):
 
 
 def report(tmp_path, *extra):
-    return cli.main(["report", "--period", "2024-Q2", "--data", "sample", "--out", str(tmp_path / "r"), *extra])
+    return cli.main(
+        [
+            "report",
+            "--plan",
+            "hai-duong-2024",
+            "--period",
+            "2024-Q2",
+            "--data",
+            "sample",
+            "--out",
+            str(tmp_path / "r"),
+            *extra,
+        ]
+    )
 
 
 def test_an_unknown_format_is_refused_with_the_known_ones(tmp_path, no_run, capsys):
@@ -146,7 +159,10 @@ def test_out_naming_a_file_is_refused(tmp_path, no_run, capsys):
 
 def test_out_below_a_file_is_refused(tmp_path, no_run, capsys):
     (tmp_path / "file").write_text("x", encoding="utf-8")
-    assert cli.main(["report", "--period", "2024-Q2", "--out", str(tmp_path / "file" / "r")]) == 2
+    assert (
+        cli.main(["report", "--plan", "hai-duong-2024", "--period", "2024-Q2", "--out", str(tmp_path / "file" / "r")])
+        == 2
+    )
     assert "--out" in capsys.readouterr().err
 
 
@@ -165,7 +181,8 @@ def test_an_output_folder_without_write_permission_is_refused(tmp_path):
     folder.chmod(0o555)
     try:
         proc = subprocess.run(
-            [sys.executable, "-m", "cchc_lib.cli", "report", "--period", "2024-Q2", "--formats", "html"]
+            [sys.executable, "-m", "cchc_lib.cli", "report", "--plan", "hai-duong-2024", "--period", "2024-Q2"]
+            + ["--formats", "html"]
             + ["--out", str(folder / "reports")],
             capture_output=True,
             text=True,
@@ -182,10 +199,25 @@ def test_an_output_folder_without_write_permission_is_refused(tmp_path):
 def test_data_pointing_at_a_file_says_it_is_a_file(tmp_path, no_run, capsys):
     data = tmp_path / "tasks.csv"
     data.write_text("task_id\n", encoding="utf-8")
-    assert cli.main(["report", "--period", "2024-Q2", "--data", str(data), "--out", str(tmp_path / "r")]) == 2
+    assert (
+        cli.main(
+            [
+                "report",
+                "--plan",
+                "hai-duong-2024",
+                "--period",
+                "2024-Q2",
+                "--data",
+                str(data),
+                "--out",
+                str(tmp_path / "r"),
+            ]
+        )
+        == 2
+    )
     err = capsys.readouterr().err
     assert "--data" in err and "là một tệp, không phải thư mục" in err and "không tìm thấy" not in err
-    assert cli.main(["assess", "--period", "2024-Q2", "--data", str(data)]) == 2
+    assert cli.main(["assess", "--plan", "hai-duong-2024", "--period", "2024-Q2", "--data", str(data)]) == 2
 
 
 @pytest.fixture
