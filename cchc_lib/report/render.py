@@ -68,6 +68,7 @@ from nbconvert.exporters import HTMLExporter
 from nbconvert.preprocessors import Preprocessor
 from traitlets import Bool, List, Unicode, default
 
+from cchc_lib import i18n
 from cchc_lib.i18n import fmt
 
 __all__ = [
@@ -103,22 +104,7 @@ REMOVED_CELL_TAGS = frozenset(
     }
 )
 
-WORDS = {
-    "vi": {
-        "toc": "Mục lục",
-        "figure_alt": "Biểu đồ",
-        "default_title": "Báo cáo đánh giá kết quả thực hiện kế hoạch cải cách hành chính",
-        "page": '"Trang " counter(page) "/" counter(pages)',
-        "lang_name": "Tiếng Việt",
-    },
-    "en": {
-        "toc": "Contents",
-        "figure_alt": "Chart",
-        "default_title": "Administrative reform plan: assessment report",
-        "page": '"Page " counter(page) " of " counter(pages)',
-        "lang_name": "English",
-    },
-}
+WORDS = i18n.table("render")
 
 _EXTERNAL = re.compile(r"^\s*(?:[a-z][a-z0-9+.-]*:)?//", re.IGNORECASE)  # http://, https://, //cdn…
 _SCHEME = re.compile(r"^\s*[a-z][a-z0-9+.-]*:", re.IGNORECASE)
@@ -976,8 +962,7 @@ def _period_sort_key(period: Any, cutoff: Any) -> tuple:
 
 
 def _cutoff_note(cutoff: Any, lang: str = "vi") -> str:
-    notes = {"nd09": "mốc số liệu theo Nghị định 09/2019/NĐ-CP", "calendar": "theo quý dương lịch"}
-    return notes.get(str(cutoff), "")
+    return i18n.lookup("cutoff_note", lang).get(str(cutoff), "")
 
 
 def _generated_text(value: Any) -> str:
