@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import dataclasses
 import re
-import time
 import warnings
 
 import matplotlib
@@ -192,12 +191,6 @@ def test_all_charts_in_report_order_with_numbered_captions(vi, en, a):
 def test_unknown_language_is_refused(a):
     with pytest.raises(fmt.FormatError):
         charts.status_by_area(a, "fr")
-
-
-def test_six_charts_in_under_three_seconds(a, history):
-    start = time.perf_counter()
-    charts.all_charts(a, history, "vi")
-    assert time.perf_counter() - start < 3
 
 
 # --- 1. status by area -------------------------------------------------------------------
