@@ -30,6 +30,7 @@ from cchc_lib.core.periods import (
     window,
     year_to_date,
 )
+from cchc_lib.i18n.fmt import percent
 
 TARGET_STATUSES = ("met", "on_track", "at_risk", "missed", "not_due", "no_data", "not_measurable")
 TASK_STATUSES = (
@@ -567,7 +568,8 @@ def assess(
         issues.append(
             Issue(
                 "",
-                "ít hơn một nửa số chỉ tiêu, nhiệm vụ có số liệu để chấm điểm; xếp loại ước tính không đáng tin cậy",
+                f"dưới {percent(100 * rules['rating']['min_coverage'], 0)} số chỉ tiêu, nhiệm vụ có số liệu để chấm "
+                "điểm; xếp loại ước tính không đáng tin cậy",
                 severity="warning",
             )
         )

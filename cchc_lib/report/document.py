@@ -23,7 +23,7 @@ from cchc_lib import i18n
 from cchc_lib.assessment.engine import Assessment, area_history, assess
 from cchc_lib.core.periods import describe_window, label, label_title
 from cchc_lib.i18n import fmt, vocab
-from cchc_lib.report import narrative, tables
+from cchc_lib.report import methodology, narrative, tables
 
 SECTION_AREA = "II.7"  # "Tổ chức chỉ đạo, điều hành" is section I of the report
 
@@ -375,13 +375,7 @@ class Report:
             ],
             columns=t["lint_cols"],
         )
-        r = a.rules["targets"]
-        method = [
-            m.format(
-                margin=fmt.number(r["rate_margin_pp"], 0, lang), tol=fmt.number(100 * r["level_tolerance"], 0, lang)
-            )
-            for m in t["method"]
-        ]
+        method = methodology.method_lines(a.rules, lang)
         return _html(
             self.render(
                 "block.html.j2",

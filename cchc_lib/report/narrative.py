@@ -13,6 +13,7 @@ import pandas as pd
 from cchc_lib import i18n
 from cchc_lib.core.periods import describe_window, label, next_period_of, window
 from cchc_lib.i18n import fmt, vocab
+from cchc_lib.report.methodology import objective_word
 
 PHRASES = i18n.table("narrative")
 
@@ -76,6 +77,7 @@ def rating_sentence(a, lang: str = "vi") -> str:
         rating=vocab.rating(o["rating"], lang),
         score=fmt.number(o["score"], 1, lang),
         verdict=P(lang, verdict),
+        objective=objective_word(o["target_level"], a.rules, lang),
     )
 
 
