@@ -24,8 +24,6 @@ from cchc_lib.assessment.tthc import KPI_LABELS
 from cchc_lib.core import periods
 from cchc_lib.core.periods import quarters_until
 from cchc_lib.i18n import fmt, vocab
-from cchc_lib.progress.loader import load_progress
-from cchc_lib.progress.sample import ensure_sample
 from cchc_lib.report import charts
 
 PERIOD = "2024-Q2"
@@ -47,9 +45,8 @@ def history_until(plan, progress, period, cutoff: str = CUTOFF) -> pd.DataFrame:
 
 
 @pytest.fixture(scope="module")
-def sample(plan):
-    ensure_sample(plan)
-    return plan, load_progress("sample", plan)
+def sample(plan, sample_progress):
+    return plan, sample_progress
 
 
 @pytest.fixture(scope="module")
