@@ -25,13 +25,21 @@ def test_unexpected_errors_are_short_without_debug(monkeypatch, capsys):
     def boom(args):
         raise RuntimeError("hỏng")
 
-    monkeypatch.setattr(cli, "cmd_validate", boom)
-    parser = cli.build_parser()
-    monkeypatch.setattr(cli, "build_parser", lambda: parser)
-    parser._subparsers._group_actions[0].choices["validate"].set_defaults(func=boom)
+    monkeypatch.setattr(cli, "cmd_validate", boom)  # the parser binds the command when it is built
     assert cli.main(["validate"]) == 1
     err = capsys.readouterr().err
     assert "Lỗi không mong đợi: RuntimeError: hỏng" in err and "Traceback" not in err
+    assert "cchc --debug" in err
+
+
+def test_debug_flag_prints_the_traceback(monkeypatch, capsys):
+    def boom(args):
+        raise RuntimeError("hỏng")
+
+    monkeypatch.setattr(cli, "cmd_validate", boom)
+    assert cli.main(["--debug", "validate"]) == 1
+    err = capsys.readouterr().err
+    assert "Traceback" in err and "RuntimeError: hỏng" in err
 
 
 def test_console_script_runs_as_a_module():
