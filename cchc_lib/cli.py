@@ -16,10 +16,13 @@ USER_ERRORS = (DataError, PeriodError, DeadlineError, FormatError)
 
 def _table(rows: list[list[str]], header: list[str]) -> str:
     widths = [max(len(str(r[i])) for r in [header, *rows]) for i in range(len(header))]
-    line = lambda r: "  ".join(
-        str(c).ljust(w) if i == 1 else str(c).rjust(w) if i > 1 else str(c).ljust(w)
-        for i, (c, w) in enumerate(zip(r, widths))
-    )
+
+    def line(r):
+        return "  ".join(
+            str(c).ljust(w) if i == 1 else str(c).rjust(w) if i > 1 else str(c).ljust(w)
+            for i, (c, w) in enumerate(zip(r, widths))
+        )
+
     return "\n".join([line(header), "  ".join("-" * w for w in widths), *map(line, rows)])
 
 

@@ -555,7 +555,7 @@ def actual_vs_target(a, lang: str = "vi", number: int | None = None) -> Chart:
     counts = measurable["status"].value_counts() if len(measurable) else pd.Series(dtype=int)
     phrase = _counts_phrase(counts, vocab.TARGET_ORDER, vocab.target_status, "target", lang)
     conflicts = []
-    for kpi, g in a.targets[a.targets["conflict_with"].notna()].groupby("kpi", sort=False):
+    for _kpi, g in a.targets[a.targets["conflict_with"].notna()].groupby("kpi", sort=False):
         parts = [f"{fmt.value(v, 'percent', lang)} ({tid})" for tid, v in zip(g["target_id"], g["target_value"])]
         conflicts.append(i18n.t("charts.and", lang).join(parts))
     body = i18n.t("charts.actual_caption", lang, plabel=plabel, phrase=phrase, n_targets=fmt.counted(n, "target", lang))
@@ -655,7 +655,7 @@ def tthc_by_month(a, lang: str = "vi", number: int | None = None) -> Chart:
         )
     ys = _spread([v for v, _, _ in ref_lines], gap, 1, 104)
     trans = ax.get_yaxis_transform()
-    for (v, text, color), yl in zip(ref_lines, ys):
+    for (_v, text, color), yl in zip(ref_lines, ys):
         ax.text(1.01, yl, text, transform=trans, ha="left", va="center", fontsize=8, color=color)
 
     handles = [

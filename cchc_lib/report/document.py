@@ -154,7 +154,7 @@ class Report:
         area = tables.to_html(tables.area_table(a, lang))
         return self.render(
             "summary.html.j2",
-            cards=[{"value": v, "label": l, "color": col} for v, l, col in cards],
+            cards=[{"value": v, "label": lab, "color": col} for v, lab, col in cards],
             paragraph=narrative.summary_paragraph(a, lang),
             risks=narrative.top_risks(a, lang),
             area_table=area,
@@ -338,7 +338,10 @@ class Report:
 
     def appendix(self):
         t, a, lang = self.t, self.a, self.lang
-        n = lambda v: fmt.number(v, 0, lang)
+
+        def n(v):
+            return fmt.number(v, 0, lang)
+
         inputs = pd.DataFrame(
             [
                 [
