@@ -99,9 +99,17 @@ def test_lookup_formats_fields_and_names_a_missing_key():
         i18n.t("report.s1", "fr")
 
 
-def test_catalogue_entries_are_read_only():
+def test_catalogue_entries_are_read_only_and_survive_copy_and_pickle():
+    import copy
+    import pickle
+
+    report = catalog.catalogue("vi")["report"]
     with pytest.raises(TypeError):
-        catalog.catalogue("vi")["report"]["s1"] = "x"  # type: ignore[index]
+        report["s1"] = "x"  # type: ignore[index]
+    with pytest.raises(TypeError):
+        report.update(s1="x")  # type: ignore[attr-defined]
+    assert copy.deepcopy(i18n.table("render")) == i18n.table("render")  # nbconvert deep-copies resources
+    assert pickle.loads(pickle.dumps(report)) == report
 
 
 def test_status_words_come_from_the_catalogue():

@@ -14,7 +14,6 @@ import tomllib
 from collections.abc import Mapping
 from functools import cache
 from importlib.resources import files
-from types import MappingProxyType
 from typing import Any
 
 LANGS: tuple[str, ...] = ("vi", "en")
@@ -27,10 +26,32 @@ class CatalogueError(KeyError):
         return str(self.args[0])
 
 
+class FrozenDict(dict):
+    """A dict that refuses changes, so no caller can alter the words another module reads.
+
+    A dict subclass rather than a MappingProxyType: nbconvert deep-copies its resources and
+    pickling must work; a frozen value is its own copy.
+    """
+
+    def _refuse(self, *args: Any, **kwargs: Any) -> None:
+        raise TypeError("Danh mục từ ngữ chỉ đọc: sửa vi.toml / en.toml thay vì sửa trong chương trình.")
+
+    __setitem__ = __delitem__ = clear = pop = popitem = setdefault = update = __ior__ = _refuse
+
+    def __copy__(self) -> FrozenDict:
+        return self
+
+    def __deepcopy__(self, memo: dict) -> FrozenDict:
+        return self
+
+    def __reduce__(self):
+        return (FrozenDict, (dict(self),))
+
+
 def _freeze(value: Any) -> Any:
-    """Read-only views, so a caller cannot change the words another module reads."""
+    """Read-only tables and tuples all the way down."""
     if isinstance(value, dict):
-        return MappingProxyType({k: _freeze(v) for k, v in value.items()})
+        return FrozenDict({k: _freeze(v) for k, v in value.items()})
     if isinstance(value, list):
         return tuple(_freeze(v) for v in value)
     return value
@@ -65,7 +86,7 @@ def t(key: str, lang: str = "vi", **fields: Any) -> str:
 
 def table(section: str) -> Mapping[str, Any]:
     """``{lang: entries}`` for a section, the shape the report and dashboard index by language."""
-    return MappingProxyType({lang: lookup(section, lang) for lang in LANGS})
+    return FrozenDict({lang: lookup(section, lang) for lang in LANGS})
 
 
 def word(section: str, code: Any, lang: str = "vi", missing: str = "—") -> str:
