@@ -137,6 +137,7 @@ def test_theme_font_size_dpi():
     assert tuple(matplotlib.rcParams["figure.figsize"])[0] == pytest.approx(7.5)
 
 
+@pytest.mark.slow
 def test_every_chart_is_a_chart_a4_wide_with_title_and_caption(vi, en):
     for name in CHART_NAMES:
         for chart in (vi[name], en[name]):
@@ -168,6 +169,7 @@ def test_png_bytes_file_and_notebook_display(vi, tmp_path):
     assert formatters.PNGFormatter()(chart).startswith(PNG_MAGIC)  # what display(chart) embeds
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("lang", ["vi", "en"])
 def test_png_renders_without_missing_glyphs(vi, en, lang):
     for name, chart in (vi if lang == "vi" else en).items():

@@ -233,6 +233,7 @@ def test_english_report_sections_hold_no_tool_written_vietnamese(english):
     assert _untyped(vietnamese_words(text), _typed_words(r.a)) == set()
 
 
+@pytest.mark.slow
 def test_english_charts_hold_no_tool_written_vietnamese(english):
     from cchc_lib.report import charts
 
