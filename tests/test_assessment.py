@@ -11,7 +11,10 @@ import pytest
 from cchc_lib.assessment.engine import assess, load_rules, rating_for
 from cchc_lib.progress.loader import load_progress
 
-DOSSIER_HEADER = "dossier_id,field,procedure,received_date,due_date,returned_date,channel,dossier_digitized,result_digitized,rating\n"
+DOSSIER_HEADER = (
+    "dossier_id,field,procedure,received_date,due_date,returned_date,channel,"
+    "dossier_digitized,result_digitized,rating\n"
+)
 
 
 def write(folder: Path, name: str, text: str) -> None:
