@@ -307,7 +307,7 @@ def assess_targets(
     # Conflicting targets: same KPI, different thresholds — each is assessed, both are shown.
     groups = t[t["measurable"] & t["kpi"].notna()].groupby("kpi")
     t["conflict_with"] = pd.Series(pd.NA, index=t.index, dtype="string")
-    for kpi, g in groups:
+    for _kpi, g in groups:
         if g[["comparator", "target_value"]].drop_duplicates().shape[0] > 1:
             for i in g.index:
                 t.at[i, "conflict_with"] = ", ".join(x for x in g["target_id"] if x != t.at[i, "target_id"])
