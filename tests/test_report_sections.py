@@ -63,6 +63,7 @@ def test_header_states_window_decision_sources_date_and_sample_banner(report):
     assert "ngày 20 tháng 6 năm 2024" in h and "Sổ hồ sơ một cửa" in h
 
 
+@pytest.mark.slow
 def test_user_text_is_escaped_everywhere(plan, sample_progress):
     notes = sample_progress.notes
     risky = next(
@@ -115,6 +116,7 @@ def test_appendix_lists_lint_findings_and_inputs(report):
     assert "Sổ hồ sơ một cửa" in html and fmt.number(len(report.a.progress.dossiers)) in html
 
 
+@pytest.mark.slow
 def test_english_report(plan, sample_progress):
     r = Report(assess(plan, sample_progress, "2024-Q2"), "en", dt.date(2024, 6, 20))
     html = _all_html(r)
