@@ -129,6 +129,8 @@ OUTPUT_MODULES = (
     "report/tables.py",
     "report/charts.py",
     "report/document.py",
+    "report/formats.py",
+    "report/index.py",
     "i18n/vocab.py",
 )
 

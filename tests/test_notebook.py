@@ -125,13 +125,13 @@ def test_every_period_language_and_convention_runs(sample_dir, tmp_path, period,
     html = result.html.read_text(encoding="utf-8")
     assert label(period, lang) in html
     assert ("III. Đánh giá chung" if lang == "vi" else "III. Overall assessment") in html
-    # The window and its convention, as the report states them ("từ ngày … (theo quý dương lịch)").
-    assert describe_window(window(period, cutoff), lang) in html
+    assert describe_window(window(period, cutoff), lang) in html  # the window and its cut-off convention
+    assert f'<html lang="{lang}"' in html
     assert _external_refs(html) == []
 
 
 def test_a_failing_cell_keeps_the_previous_report(q2, tmp_path):
-    from cchc_lib.report.render import ReportError, run_report
+    from cchc_lib.report.run import ReportError, run_report
 
     result, out = q2
     before = {p.name: p.read_bytes() for p in result.html.parent.iterdir() if p.is_file()}
