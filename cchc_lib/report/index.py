@@ -130,7 +130,7 @@ def _scan_sidecars(root: Path) -> list[tuple[Path, dict]]:
 
 
 # The two documents a run writes (sidecar "document"; older sidecars have none: assessment).
-DOCUMENT_NAMES = {"official": "Báo cáo chính thức (mẫu Nghị định 30)", "assessment": "Báo cáo đánh giá"}
+DOCUMENT_NAMES = i18n.lookup("document", "vi")  # the index page is written in Vietnamese
 
 
 def _row(root: Path, path: Path, data: dict) -> dict[str, Any]:
