@@ -84,7 +84,7 @@ _HEADERS = {
         "rating",
     ),
     "feedback": ("feedback_id", "received_date", "due_date", "resolved_date", "rating", "summary"),
-    "notes": ("period", "area_id", "highlights", "difficulties", "proposals"),
+    "notes": ("period", "area_id", "highlights", "difficulties", "proposals", "section", "text"),
 }
 
 # --- public API --------------------------------------------------------------------------
