@@ -234,7 +234,7 @@ def cmd_assess(args: argparse.Namespace) -> int:
 
 
 def cmd_report(args: argparse.Namespace) -> int:
-    from cchc_lib.core.periods import label, parse_period
+    from cchc_lib.core.periods import label
     from cchc_lib.report.index import human_size
     from cchc_lib.report.official import check_official_period, is_official_period, produce_official
     from cchc_lib.report.run import ReportError

@@ -1335,7 +1335,7 @@ def make_notebook(params: dict | None = None):
         }
     )
     notes = {
-        "plan": "BẮT BUỘC khi có nhiều kế hoạch: mã kế hoạch (data/plans/<mã>) hoặc đường dẫn thư mục",
+        "plan": "BẮT BUỘC khi có nhiều kế hoạch: mã kế hoạch (data/plans/<mã>) hoặc thư mục",
         "data": "thư mục số liệu tiến độ; 'sample' = dữ liệu mẫu (tự tạo nếu chưa có)",
         "period": "kỳ mở đầu trong năm kế hoạch: <năm>-Q1…Q4, <năm>-H1, <năm>-H2, <năm>; để trống: quý I",
         "cutoff": "nd09 (mốc số liệu Nghị định 09/2019/NĐ-CP) hoặc calendar",
