@@ -87,9 +87,21 @@ def test_a_mistyped_period_is_a_clear_error(tmp_path, capsys):
 
 def test_report_only_official_writes_docx_and_html_and_the_index_lists_it(tmp_path, capsys):
     sample = tmp_path / "sample"
-    assert cli.main(["sample-data", "--out", str(sample)]) == 0
+    assert cli.main(["sample-data", "--plan", "hai-duong-2024", "--out", str(sample)]) == 0
     out = tmp_path / "reports"
-    args = ["report", "--period", "2024-Q1", "--data", str(sample), "--out", str(out), "--formats", "html"]
+    args = [
+        "report",
+        "--plan",
+        "hai-duong-2024",
+        "--period",
+        "2024-Q1",
+        "--data",
+        str(sample),
+        "--out",
+        str(out),
+        "--formats",
+        "html",
+    ]
     assert cli.main([*args, "--only", "official", "--report-date", "2024-03-18", "--quiet"]) == 0
     folder = out / "hai-duong-2024" / "2024-Q1"
     stem = "bao-cao-chinh-thuc_hai-duong-2024_2024-Q1_nd09_vi"
@@ -102,9 +114,21 @@ def test_report_only_official_writes_docx_and_html_and_the_index_lists_it(tmp_pa
 
 def test_report_official_for_an_internal_quarter_needs_to_be_asked_for(tmp_path, capsys):
     sample = tmp_path / "sample"
-    assert cli.main(["sample-data", "--out", str(sample)]) == 0
+    assert cli.main(["sample-data", "--plan", "hai-duong-2024", "--out", str(sample)]) == 0
     capsys.readouterr()
-    args = ["report", "--period", "2024-Q2", "--data", str(sample), "--out", str(tmp_path / "r"), "--formats", "html"]
+    args = [
+        "report",
+        "--plan",
+        "hai-duong-2024",
+        "--period",
+        "2024-Q2",
+        "--data",
+        str(sample),
+        "--out",
+        str(tmp_path / "r"),
+        "--formats",
+        "html",
+    ]
     assert cli.main([*args, "--only", "official"]) == 2
     assert "--official-anyway" in capsys.readouterr().err
     assert cli.main([*args, "--only", "official", "--official-anyway", "--report-date", "2024-13-01"]) == 2
