@@ -54,6 +54,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from cchc_lib import i18n
 from cchc_lib.assessment.engine import Assessment, _is, assess, load_rules
 from cchc_lib.core import paths
 from cchc_lib.core.periods import (
@@ -86,9 +87,9 @@ __all__ = [
 
 NOTEBOOK = paths.notebook("explore.ipynb")
 PARAMS = {
-    "plan": "hai-duong-2024",
+    "plan": "",
     "data": "sample",
-    "period": "2024-Q2",
+    "period": "",
     "cutoff": "nd09",
     "lang": "vi",
     "out_dir": "",
@@ -98,206 +99,7 @@ ATTENTION = {"targets": ("at_risk", "missed", "no_data"), "tasks": ("overdue", "
 
 # --- words of the interface ------------------------------------------------------------------
 
-L = {
-    "vi": {
-        "title": "Khám phá kết quả thực hiện Kế hoạch CCHC năm {year} — {commune}",
-        "sample": "DỮ LIỆU MẪU — số liệu tổng hợp để minh họa, không phải số liệu thật của xã",
-        "period": "Kỳ báo cáo",
-        "cutoff": "Mốc số liệu",
-        "area": "Lĩnh vực",
-        "unit": "Đơn vị chủ trì",
-        "target_status": "Tình trạng chỉ tiêu",
-        "task_status": "Tình trạng nhiệm vụ",
-        "search": "Tìm kiếm",
-        "search_ph": "mã, tên chỉ tiêu, nội dung nhiệm vụ — gõ không dấu cũng được",
-        "all": "Tất cả",
-        "attention_targets": "Cần chú ý: nguy cơ, không đạt, chưa có số liệu",
-        "attention_tasks": "Cần chú ý: quá hạn, trễ hạn, chưa báo cáo",
-        "cutoffs": {"nd09": "Mốc NĐ 09", "calendar": "Quý dương lịch"},
-        "cutoff_tips": {
-            "nd09": "Từ ngày 15 của tháng trước kỳ đến ngày 14 của tháng cuối kỳ (Nghị định 09/2019/NĐ-CP)",
-            "calendar": "Quý, 6 tháng, năm theo lịch: từ ngày 01 của tháng đầu đến ngày cuối của tháng cuối kỳ",
-        },
-        "reset": "Bỏ lọc",
-        "tabs": ("Chỉ tiêu ({n})", "Nhiệm vụ ({n})", "Biểu đồ", "Chi tiết", "Giả định"),
-        "chart_kinds": {"status": "Tình trạng theo lĩnh vực", "actual": "Thực hiện so với kế hoạch (%)"},
-        "showing": "Đang hiển thị <b>{t}</b>/{T} chỉ tiêu và <b>{k}</b>/{K} nhiệm vụ",
-        "updated": "cập nhật trong {s} giây",
-        "computing": "Đang tính kết quả {label}…",
-        "window": "Kỳ báo cáo: <b>{label}</b>, {window}.",
-        "score": "Điểm tổng hợp ước tính: <b>{score}</b>/100 — xếp loại {badge}",
-        "caveat": "Ước tính nội bộ để cảnh báo sớm, không phải kết quả chấm điểm Chỉ số CCHC chính thức.",
-        "no_targets": "Không có chỉ tiêu nào khớp bộ lọc.",
-        "no_tasks": "Không có nhiệm vụ nào khớp bộ lọc.",
-        "no_chart": "Không có chỉ tiêu, nhiệm vụ nào khớp bộ lọc để vẽ biểu đồ.",
-        "drawing": "Đang vẽ biểu đồ…",
-        "pick_target": "Chỉ tiêu",
-        "pick_task": "Nhiệm vụ",
-        "none": "—",
-        "export_xlsx": "Tải Excel",
-        "export_csv": "Tải CSV",
-        "exported": "Đã ghi",
-        "download": "tải về máy",
-        "export_tip": "Ghi bảng chỉ tiêu và nhiệm vụ đang hiển thị (theo bộ lọc) vào thư mục {dir}",
-        "export_fail": "Không ghi được tệp {path}. Tệp có đang mở (ví dụ trong Excel) không? Đóng tệp rồi bấm lại. ({err})",
-        "error": "Có lỗi khi cập nhật: {err}",
-        "wi_target": "Chỉ tiêu",
-        "wi_value": "Giá trị giả định",
-        "wi_reset": "Về số liệu thực tế",
-        "wi_intro": "Thử một giá trị thực hiện khác cho một chỉ tiêu định lượng để xem đánh giá, điểm lĩnh vực và "
-        "xếp loại ước tính thay đổi thế nào. Số liệu gốc không bị thay đổi.",
-        "wi_none": "Không có chỉ tiêu định lượng nào trong bộ lọc hiện tại.",
-        "wi_head": ("", "Hiện tại", "Giả định"),
-        "wi_value_row": "Giá trị thực hiện {tid}",
-        "wi_status_row": "Đánh giá {tid}",
-        "wi_area_row": "Điểm lĩnh vực {area}",
-        "wi_unit_row": "Điểm đơn vị: {unit}",
-        "wi_score_row": "Điểm tổng hợp",
-        "wi_rating_row": "Xếp loại ước tính",
-        "wi_linked": "{ids} đo cùng chỉ số ({kpi}) từ sổ hồ sơ nên đổi theo.",
-        "wi_caveat": "Giả định để tham khảo, tính theo đúng quy tắc đánh giá (config/rules.toml); điểm và xếp loại "
-        "là ước tính nội bộ.",
-        "plan_text": "Văn bản kế hoạch",
-        "lead": "Chủ trì",
-        "support": "Phối hợp",
-        "target": "Chỉ tiêu",
-        "source": "Nguồn số liệu",
-        "plan_note": "Ghi chú khi số hóa kế hoạch",
-        "conflict": "Mâu thuẫn với",
-        "product": "Sản phẩm",
-        "deadline": "Thời hạn",
-        "budget": "Kinh phí",
-        "standing": "Thường xuyên",
-        "history": "Diễn biến theo quý ({cutoff})",
-        "current": "kỳ đang xem",
-        "history_wait": "Đang tính kết quả các quý khác để lập diễn biến…",
-        "h_period": "Kỳ",
-        "h_window": "Cửa sổ số liệu",
-        "h_actual": "Thực hiện (lũy kế)",
-        "h_in": "Trong kỳ",
-        "h_status": "Đánh giá",
-        "h_source": "Nguồn",
-        "h_note": "Nguồn, ghi chú của số liệu nhập",
-        "h_task_status": "Đánh giá tại cuối kỳ",
-        "h_update": "Báo cáo của đơn vị",
-        "h_done": "Ngày hoàn thành",
-        "h_evidence": "Văn bản, sản phẩm",
-        "h_update_note": "Ghi chú",
-        "area_notes": "Nhận xét của đơn vị về lĩnh vực {area} ({label})",
-        "highlights": "Kết quả nổi bật",
-        "difficulties": "Khó khăn, vướng mắc",
-        "what_if_source": "giả định",
-        "sheets": ("Chỉ tiêu", "Nhiệm vụ", "Thông tin"),
-        "info": {
-            "plan": "Kế hoạch",
-            "period": "Kỳ báo cáo",
-            "window": "Cửa sổ số liệu",
-            "filters": "Bộ lọc",
-            "rows": "Số dòng",
-            "exported": "Thời điểm xuất",
-            "sample": "Lưu ý",
-        },
-    },
-    "en": {
-        "title": "Exploring the {year} administrative-reform plan — {commune}",
-        "sample": "SAMPLE DATA — synthetic figures for illustration, not the commune's real data",
-        "period": "Period",
-        "cutoff": "Data cut-off",
-        "area": "Reform area",
-        "unit": "Lead unit",
-        "target_status": "Target status",
-        "task_status": "Task status",
-        "search": "Search",
-        "search_ph": "ID, target name, task text — accents optional",
-        "all": "All",
-        "attention_targets": "Needs attention: at risk, missed, no data",
-        "attention_tasks": "Needs attention: overdue, late, not reported",
-        "cutoffs": {"nd09": "Decree 09", "calendar": "Calendar"},
-        "cutoff_tips": {
-            "nd09": "15th of the month before the period to the 14th of its last month (Decree 09/2019/ND-CP)",
-            "calendar": "Calendar quarters, halves and year",
-        },
-        "reset": "Clear filters",
-        "tabs": ("Targets ({n})", "Tasks ({n})", "Chart", "Details", "What if"),
-        "chart_kinds": {"status": "Status by area", "actual": "Actual vs plan (%)"},
-        "showing": "Showing <b>{t}</b>/{T} targets and <b>{k}</b>/{K} tasks",
-        "updated": "updated in {s} s",
-        "computing": "Computing {label}…",
-        "window": "Period: <b>{label}</b>, {window}.",
-        "score": "Estimated composite score: <b>{score}</b>/100 — rating {badge}",
-        "caveat": "Internal early-warning estimate, not the official administrative-reform index.",
-        "no_targets": "No target matches the filters.",
-        "no_tasks": "No task matches the filters.",
-        "no_chart": "Nothing matches the filters to draw.",
-        "drawing": "Drawing the chart…",
-        "pick_target": "Target",
-        "pick_task": "Task",
-        "none": "—",
-        "export_xlsx": "Excel",
-        "export_csv": "CSV",
-        "exported": "Written",
-        "download": "download",
-        "export_tip": "Write the target and task tables shown (filtered) to {dir}",
-        "export_fail": "Could not write {path}. Is it open (in Excel)? Close it and try again. ({err})",
-        "error": "Update failed: {err}",
-        "wi_target": "Target",
-        "wi_value": "Assumed value",
-        "wi_reset": "Back to actual",
-        "wi_intro": "Try another actual value for a quantified target and see its status, the area score and the "
-        "estimated rating change. The data are not modified.",
-        "wi_none": "No quantified target in the current selection.",
-        "wi_head": ("", "Now", "What if"),
-        "wi_value_row": "Actual value {tid}",
-        "wi_status_row": "Status {tid}",
-        "wi_area_row": "Area score {area}",
-        "wi_unit_row": "Unit score: {unit}",
-        "wi_score_row": "Composite score",
-        "wi_rating_row": "Estimated rating",
-        "wi_linked": "{ids} measure the same indicator ({kpi}) from the dossier log, so they change too.",
-        "wi_caveat": "A what-if for reference, computed with the assessment rules (config/rules.toml); scores and "
-        "rating are internal estimates.",
-        "plan_text": "Plan text",
-        "lead": "Lead",
-        "support": "Supporting",
-        "target": "Target",
-        "source": "Source",
-        "plan_note": "Curation note",
-        "conflict": "Conflicts with",
-        "product": "Product",
-        "deadline": "Deadline",
-        "budget": "Budget",
-        "standing": "Standing duty",
-        "history": "Quarter by quarter ({cutoff})",
-        "current": "selected period",
-        "history_wait": "Assessing the other quarters for the history…",
-        "h_period": "Period",
-        "h_window": "Data window",
-        "h_actual": "Actual (year to date)",
-        "h_in": "In period",
-        "h_status": "Status",
-        "h_source": "Source",
-        "h_note": "Source, note of the entered figure",
-        "h_task_status": "Status at period end",
-        "h_update": "Unit's report",
-        "h_done": "Completed",
-        "h_evidence": "Evidence",
-        "h_update_note": "Note",
-        "area_notes": "Units' notes on {area} ({label})",
-        "highlights": "Highlights",
-        "difficulties": "Difficulties",
-        "what_if_source": "what-if",
-        "sheets": ("Targets", "Tasks", "About"),
-        "info": {
-            "plan": "Plan",
-            "period": "Period",
-            "window": "Data window",
-            "filters": "Filters",
-            "rows": "Rows",
-            "exported": "Exported at",
-            "sample": "Note",
-        },
-    },
-}
+L = i18n.table("dashboard")
 
 
 # --- text folding and the selection ---------------------------------------------------------
@@ -345,7 +147,7 @@ def masks(
 ) -> tuple[np.ndarray, np.ndarray]:
     """Boolean row masks over ``a.targets`` and ``a.tasks`` for the given filters.
 
-    ``area`` and ``unit`` are ids (``"II.6"``, ``"vh-xh"``; the lead unit); the statuses are a
+    ``area`` and ``unit`` are ids (an ``area_id`` and a ``unit_id``; the lead unit); the statuses are a
     code or a list of codes; ``search`` matches, without case or diacritics, the id, the
     indicator and the plan text of a target and the id and text of a task.
     """
@@ -464,7 +266,8 @@ def what_if(a: Assessment, target_id: str, value: float, linked: bool = True) ->
 
     * A target measured from the dossier or petition log (online share…): every measurable
       target computed from the same indicator takes the value too (``linked``), as the log
-      would give them all the same figure — T2.07 "≥ 50%" and T6.22 "≥ 30%" move together.
+      would give them all the same figure — two conflicting online-share targets ("≥ 50%" and
+      "≥ 30%") move together.
     * An entered target: the value counts as entered for ``a.period``; for a quarter it
       also enters the pace projection of a level target.
 
@@ -600,7 +403,7 @@ def _esc(x) -> str:
 class Dashboard:
     """Linked controls, tables, chart, detail pane, what-if and export for one plan's year.
 
-    ``Dashboard(plan, progress, period="2024-Q2", cutoff="nd09", lang="vi")``; display
+    ``Dashboard(plan, progress, period, cutoff="nd09", lang="vi")``; display
     ``.widget``. Every widget is an attribute (``period``, ``cutoff``, ``area``, ``unit``,
     ``target_status``, ``task_status``, ``search``, ``target_html``, ``task_html``,
     ``chart_image``, ``target_pick``, ``target_detail``, ``task_pick``, ``task_detail``,
@@ -619,7 +422,7 @@ class Dashboard:
         self,
         plan,
         progress,
-        period: str | Period = "2024-Q2",
+        period: str | Period = "",
         cutoff: str = "nd09",
         lang: str = "vi",
         *,
@@ -640,7 +443,7 @@ class Dashboard:
         self.search_delay = float(search_delay)
         self.chart_dpi = int(chart_dpi)
         self.prefetch = prefetch
-        first = parse_period(period)
+        first = plan.check_period(period or f"{plan.year}-Q1")  # empty: the plan year's first quarter
         cutoff = check_cutoff(cutoff)
         self.year = first.year
         self.written: list[Path] = []
@@ -664,9 +467,9 @@ class Dashboard:
     @classmethod
     def from_params(
         cls,
-        plan="hai-duong-2024",
+        plan="",
         data="sample",
-        period="2024-Q2",
+        period="",
         cutoff="nd09",
         lang="vi",
         out_dir=None,
@@ -675,11 +478,13 @@ class Dashboard:
     ) -> Dashboard:
         """Load the plan and the progress data (``data="sample"`` writes the sample year when
         missing) and build the dashboard: what the notebook calls."""
+        from cchc_lib.core.paths import choose_plan
         from cchc_lib.plan.model import Plan, load_plan
         from cchc_lib.progress.loader import Progress, load_progress
         from cchc_lib.progress.sample import SAMPLE_DIRNAME, ensure_sample
 
-        p = plan if isinstance(plan, Plan) else load_plan(plan)
+        ref = None if isinstance(plan, Plan) else choose_plan(plan, None if isinstance(data, Progress) else data)
+        p = plan if ref is None else load_plan(ref)
         if isinstance(data, Progress):
             progress = data
         else:
@@ -1530,18 +1335,17 @@ def make_notebook(params: dict | None = None):
         }
     )
     notes = {
-        "plan": "mã kế hoạch (data/plans/<mã>) hoặc đường dẫn thư mục",
+        "plan": "BẮT BUỘC khi có nhiều kế hoạch: mã kế hoạch (data/plans/<mã>) hoặc thư mục",
         "data": "thư mục số liệu tiến độ; 'sample' = dữ liệu mẫu (tự tạo nếu chưa có)",
-        "period": "kỳ mở đầu: 2024-Q1…Q4, 2024-H1, 2024-H2, 2024",
+        "period": "kỳ mở đầu trong năm kế hoạch: <năm>-Q1…Q4, <năm>-H1, <năm>-H2, <năm>; để trống: quý I",
         "cutoff": "nd09 (mốc số liệu Nghị định 09/2019/NĐ-CP) hoặc calendar",
         "lang": "vi hoặc en",
         "out_dir": "thư mục ghi tệp Excel/CSV; để trống = reports/explore",
     }
     lines = [f"{k} = {_lit(p[k])}" for k in notes]
-    width = max(map(len, lines)) + 2
     source = (
         "# Tham số — 'cchc explore' (hoặc Voilà) thay các giá trị này; trong JupyterLab: Run > Run All Cells\n"
-        + "\n".join(f"{line.ljust(width)}# {notes[k]}" for line, k in zip(lines, notes, strict=True))
+        + "\n".join(f"{line}  # {notes[k]}" for line, k in zip(lines, notes, strict=True))  # as ruff formats it
     )
     cells = [
         nbformat.v4.new_code_cell(source, metadata={"tags": ["parameters"]}),
@@ -1671,9 +1475,9 @@ def serve(
     host: str = "127.0.0.1",
     open_browser: bool = False,
     *,
-    plan="hai-duong-2024",
+    plan="",
     data="sample",
-    period="2024-Q2",
+    period="",
     cutoff="nd09",
     lang="vi",
     out_dir=None,
@@ -1845,9 +1649,9 @@ def stop(proc: subprocess.Popen, timeout: float = 15) -> None:
 
 
 def explore_command(
-    plan="hai-duong-2024",
+    plan,
     data="sample",
-    period="2024-Q2",
+    period="",
     cutoff="nd09",
     lang="vi",
     *,
@@ -1863,7 +1667,8 @@ def explore_command(
     import importlib.util
     import webbrowser
 
-    parse_period(period)  # typing slips fail here, with the usual messages (exit code 2 in the CLI)
+    if period:
+        parse_period(period)  # typing slips fail here, with the usual messages (exit code 2 in the CLI)
     check_cutoff(cutoff)
     fmt.check_lang(lang)
     needed = "voila" if serve_page else "jupyterlab"
