@@ -13,6 +13,21 @@ def _list(text: str | None) -> list[str]:
     return [p.strip() for p in (text or "").split(",") if p.strip()]
 
 
+def _need_city_extra() -> None:
+    try:
+        import dask  # noqa: F401
+        import distributed  # noqa: F401
+        import duckdb  # noqa: F401
+    except ImportError as exc:
+        raise DataError(
+            Issue(
+                "cchc",
+                f"thiếu thư viện '{exc.name}' cho các lệnh của thành phố: cài bằng "
+                "\".venv/bin/pip install -e '.[city]'\" (hoặc 'make test', đã gồm các thư viện này)",
+            )
+        ) from None
+
+
 def _root(text: str) -> Path:
     root = Path(text)
     if not (root / "plans").is_dir():
@@ -37,6 +52,7 @@ def cmd_batch(args: argparse.Namespace) -> int:
     from cchc_lib.city.batch import find_plans, jobs_for, run_batch, summary
     from cchc_lib.core.periods import parse_period
 
+    _need_city_extra()
     root = _root(args.root)
     periods = [parse_period(p).code for p in _list(args.periods)]
     if not periods:
