@@ -97,7 +97,7 @@ def test_unknown_target_and_task_ids(plan, tmp_path):
 def test_unknown_status_word_lists_the_accepted_words(plan, tmp_path):
     write(tmp_path, "tasks.csv", "task_id,period,status\nPL2.01,2024-Q2,xong rồi\n")
     msg = error(plan, tmp_path)
-    assert "dòng 2, cột 'status': cần một trong các giá trị: not_started, in_progress, done, cancelled" in msg
+    assert "dòng 2, cột 'status': cần một trong các giá trị: Chưa thực hiện, Đang thực hiện, Hoàn thành, Không thực hiện" in msg
     assert "'xong rồi'" in msg
 
 

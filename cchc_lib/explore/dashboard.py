@@ -87,7 +87,7 @@ __all__ = [
 NOTEBOOK = paths.notebook("explore.ipynb")
 PARAMS = {
     "plan": "hai-duong-2024",
-    "data": "sample",
+    "data": "",
     "period": "2024-Q2",
     "cutoff": "nd09",
     "lang": "vi",
@@ -665,7 +665,7 @@ class Dashboard:
     def from_params(
         cls,
         plan="hai-duong-2024",
-        data="sample",
+        data=None,
         period="2024-Q2",
         cutoff="nd09",
         lang="vi",
@@ -673,19 +673,14 @@ class Dashboard:
         prefetch: bool = True,
         **kw,
     ) -> Dashboard:
-        """Load the plan and the progress data (``data="sample"`` writes the sample year when
-        missing) and build the dashboard: what the notebook calls."""
-        from cchc_lib.plan.model import Plan, load_plan
-        from cchc_lib.progress.loader import Progress, load_progress
-        from cchc_lib.progress.sample import SAMPLE_DIRNAME, ensure_sample
+        """Load the plan and the progress data (``progress.inputs.load_inputs``: the plan's year
+        folder by default, ``data="sample"`` for the sample) and build the dashboard."""
+        from cchc_lib.progress.inputs import load_inputs
 
-        p = plan if isinstance(plan, Plan) else load_plan(plan)
-        if isinstance(data, Progress):
-            progress = data
-        else:
-            if str(data) == SAMPLE_DIRNAME:
-                ensure_sample(p)
-            progress = load_progress(data, p)
+        inputs = load_inputs(plan, data, None, cutoff, lang)
+        if inputs.notice:
+            print(inputs.notice)
+        p, progress = inputs.plan, inputs.progress
         return cls(p, progress, period, cutoff, lang, out_dir=out_dir or None, prefetch=prefetch, **kw)
 
     def _field(self, key: str, control, cls: str, grow: str = "1 1 220px"):
@@ -1672,7 +1667,7 @@ def serve(
     open_browser: bool = False,
     *,
     plan="hai-duong-2024",
-    data="sample",
+    data="",
     period="2024-Q2",
     cutoff="nd09",
     lang="vi",
@@ -1846,7 +1841,7 @@ def stop(proc: subprocess.Popen, timeout: float = 15) -> None:
 
 def explore_command(
     plan="hai-duong-2024",
-    data="sample",
+    data="",
     period="2024-Q2",
     cutoff="nd09",
     lang="vi",

@@ -223,25 +223,21 @@ class Report:
     def build(
         cls,
         plan="hai-duong-2024",
-        data="sample",
+        data=None,
         period="2024-Q2",
         cutoff="nd09",
         lang="vi",
         report_date: str | dt.date | None = None,
     ) -> Report:
-        """Load, validate and assess; ``data='sample'`` writes the sample year if it is missing."""
-        from cchc_lib.plan.model import load_plan
-        from cchc_lib.progress.loader import load_progress
-        from cchc_lib.progress.sample import SAMPLE_DIRNAME, ensure_sample
+        """Load, validate and assess (``progress.inputs.load_inputs``: the plan's year folder
+        by default, ``data='sample'`` for the sample year)."""
+        from cchc_lib.progress.inputs import load_inputs
 
-        fmt.check_lang(lang)
-        p = load_plan(plan)
-        if str(data) == SAMPLE_DIRNAME:
-            ensure_sample(p)
-        progress = load_progress(data, p)
+        inputs = load_inputs(plan, data, period, cutoff, lang)
         if isinstance(report_date, str) and report_date:
             report_date = dt.date.fromisoformat(report_date)
-        return cls(assess(p, progress, period, cutoff), lang, report_date or dt.date.today())
+        a = assess(inputs.plan, inputs.progress, inputs.period, inputs.cutoff)
+        return cls(a, lang, report_date or dt.date.today())
 
     # -- helpers ------------------------------------------------------------------------
     @property
@@ -616,7 +612,7 @@ def notebook_path():
 
 def produce(
     plan="hai-duong-2024",
-    data="sample",
+    data=None,
     period="2024-Q2",
     cutoff="nd09",
     lang="vi",
@@ -633,23 +629,19 @@ def produce(
     """
     from pathlib import Path
 
-    from cchc_lib.core.periods import check_cutoff, parse_period
-    from cchc_lib.plan.model import load_plan
-    from cchc_lib.progress.loader import load_progress
-    from cchc_lib.progress.sample import SAMPLE_DIRNAME, ensure_sample
+    import sys
+
+    from cchc_lib.progress.inputs import load_inputs
     from cchc_lib.report.render import run_report
 
-    fmt.check_lang(lang)
-    check_cutoff(cutoff)
-    p = load_plan(plan)
-    per = parse_period(period)
-    sample = str(data) == SAMPLE_DIRNAME
-    if sample:
-        ensure_sample(p)
-    progress = load_progress(data, p)
+    inputs = load_inputs(plan, data, period, cutoff, lang)
+    if inputs.notice:
+        print(inputs.notice, file=sys.stderr, flush=True)
+    p, progress, per, sample = inputs.plan, inputs.progress, inputs.period, inputs.sample
     out_root = Path(out).resolve()
     out_dir = out_root / p.plan_id / per.code
-    stem = f"bao-cao-cchc_{p.plan_id}_{per.code}_{cutoff}_{lang}"
+    # Sample reports carry their own name: they never overwrite or replace a real one.
+    stem = f"bao-cao-cchc_{p.plan_id}_{per.code}_{cutoff}_{lang}" + ("_du-lieu-mau" if sample else "")
     params = {
         "plan": str(p.path.resolve()),
         "data": str(progress.path.resolve()),
@@ -671,7 +663,7 @@ def produce(
         "period_label": label(per, lang),
         "cutoff": cutoff,
         "lang": lang,
-        "sample": sample or progress.is_sample,
+        "sample": sample,
     }
     return run_report(
         notebook_path(),
