@@ -97,19 +97,37 @@ def test_unknown_target_and_task_ids(plan, tmp_path):
 def test_unknown_status_word_lists_the_accepted_words(plan, tmp_path):
     write(tmp_path, "tasks.csv", "task_id,period,status\nPL2.01,2024-Q2,xong rồi\n")
     msg = error(plan, tmp_path)
-    assert "dòng 2, cột 'status': cần một trong các giá trị: Chưa thực hiện, Đang thực hiện, Hoàn thành, Không thực hiện" in msg
+    assert (
+        "dòng 2, cột 'status': cần một trong các giá trị: Chưa thực hiện, Đang thực hiện, Hoàn thành, Không thực hiện"
+        in msg
+    )
     assert "'xong rồi'" in msg
 
 
-def test_completion_date_after_the_period_or_before_the_year(plan, tmp_path):
+def test_completion_date_after_the_period_is_a_warning_saying_where_it_counts(plan, tmp_path):
+    write(tmp_path, "tasks.csv", "task_id,period,status,completed_on\nPL2.01,2024-Q1,Hoàn thành,20/03/2024\n")
+    progress = load_progress(tmp_path, plan)
+    (w,) = [str(i) for i in progress.warnings if i.column == "completed_on"]
+    assert "dòng 2" in w and "ngày hoàn thành sau ngày cuối kỳ báo cáo" in w
+    assert "theo mốc Nghị định 09/2019/NĐ-CP kỳ Quý I/2024 kết thúc ngày 14/03/2024" in w
+    assert "được tính hoàn thành từ Quý II/2024" in w
+    # and the assessment does what the warning says
+    assert assess(plan, progress, "2024-Q1").tasks.set_index("task_id").at["PL2.01", "status"] == "in_progress"
+    assert assess(plan, progress, "2024-Q2").tasks.set_index("task_id").at["PL2.01", "status"] == "done_on_time"
+    assert assess(plan, progress, "2024-Q1", "calendar").tasks.set_index("task_id").at["PL2.01", "status"] == (
+        "done_on_time"
+    )
+
+
+def test_completion_date_outside_the_plan_year_is_an_error(plan, tmp_path):
     write(
         tmp_path,
         "tasks.csv",
-        "task_id,period,status,completed_on\nPL2.01,2024-Q1,Hoàn thành,05/04/2024\n"
+        "task_id,period,status,completed_on\nPL2.01,2024-Q4,Hoàn thành,05/01/2025\n"
         "PL1.02,2024-Q1,Hoàn thành,20/11/2023\n",
     )
     msg = error(plan, tmp_path)
-    assert "dòng 2, cột 'completed_on': ngày hoàn thành sau khi kết thúc kỳ 2024-Q1 (31/03/2024)" in msg
+    assert "dòng 2, cột 'completed_on': ngày hoàn thành sau năm kế hoạch 2024" in msg
     assert "dòng 3, cột 'completed_on': ngày hoàn thành trước năm kế hoạch 2024" in msg
 
 
@@ -175,10 +193,120 @@ def test_non_utf8_csv(plan, tmp_path):
     assert "notes.csv: tệp không phải mã UTF-8" in msg and "dòng 2" in msg
 
 
-def test_one_source_per_kind(plan, tmp_path):
+def test_a_kind_found_in_several_files_is_combined_and_the_same_row_counts_once(plan, tmp_path):
     write(tmp_path, "tasks.csv", "task_id,period,status\nNV2.04,2024-Q1,Đang thực hiện\n")
-    write(tmp_path, "nhiem-vu.csv", "task_id,period,status\nNV2.04,2024-Q1,Đang thực hiện\n")
-    assert "có 2 nguồn cho cùng loại 'tasks'" in error(plan, tmp_path)
+    write(
+        tmp_path,
+        "nhiem-vu_q2.csv",
+        "task_id,period,status\nNV2.04,2024-Q1,Đang thực hiện\nNV2.04,2024-Q2,Đang thực hiện\n",
+    )
+    progress = load_progress(tmp_path, plan)
+    assert sorted(progress.tasks["period"]) == ["2024-Q1", "2024-Q2"]
+    src = progress.sources
+    assert (src["rows_read"].sum(), src["rows_merged"].sum(), src["rows_used"].sum()) == (3, 1, 2)
+
+
+def test_the_same_key_with_different_content_names_both_places(plan, tmp_path):
+    write(tmp_path, "indicators.csv", "target_id,period,value\nT6.17,2024-Q1,40\n")
+    write(tmp_path, "chi-tieu-sua.csv", "Mã chỉ tiêu,Kỳ báo cáo,Giá trị đạt được\nT6.17,2024-Q1,45\n")
+    msg = error(plan, tmp_path)
+    assert "Chỉ tiêu T6.17, kỳ 2024-Q1 được ghi ở hai nơi với nội dung khác nhau ở cột 'Giá trị đạt được'" in msg
+    assert "chi-tieu-sua.csv dòng 2 ghi '45'" in msg and "indicators.csv dòng 2 ghi '40'" in msg
+
+
+DOSSIER_HEAD = "dossier_id,field,received_date,due_date,returned_date,channel,result_digitized,rating\n"
+
+
+def test_overlapping_dossier_exports_count_each_dossier_once_in_its_latest_state(plan, tmp_path):
+    write(
+        tmp_path,
+        "ho-so_2024-Q1.csv",
+        DOSSIER_HEAD + "A,Hộ tịch,02/03/2024,06/03/2024,05/03/2024,Trực tuyến,Có,Hài lòng\n"
+        "B,Đất đai,10/03/2024,10/04/2024,,Trực tiếp,,\n",
+    )
+    write(
+        tmp_path,
+        "ho-so_2024-Q2.csv",
+        DOSSIER_HEAD + "B,Đất đai,10/03/2024,10/04/2024,02/04/2024,Trực tiếp,Có,Không hài lòng\n"
+        "C,Chứng thực,20/04/2024,20/04/2024,20/04/2024,Trực tiếp,Không,\n",
+    )
+    progress = load_progress(tmp_path, plan)
+    d = progress.dossiers.set_index("dossier_id")
+    assert sorted(d.index) == ["A", "B", "C"]
+    assert d.at["B", "returned_date"] == pd.Timestamp("2024-04-02")
+    assert bool(d.at["B", "result_digitized"]) and d.at["B", "rating"] == "dissatisfied"
+    assert d.at["B", "source_file"].endswith("ho-so_2024-Q2.csv")
+    src = progress.sources.set_index("file")
+    q1 = next(f for f in src.index if f.endswith("ho-so_2024-Q1.csv"))
+    assert (src.at[q1, "rows_read"], src.at[q1, "rows_merged"], src.at[q1, "rows_used"]) == (2, 1, 1)
+
+
+def test_the_same_dossier_id_with_another_received_date_names_both_places(plan, tmp_path):
+    write(tmp_path, "ho-so_2024-Q1.csv", DOSSIER_HEAD + "B,Đất đai,10/03/2024,10/04/2024,,Trực tiếp,,\n")
+    write(tmp_path, "ho-so_2024-Q2.csv", DOSSIER_HEAD + "B,Đất đai,11/03/2024,10/04/2024,02/04/2024,Trực tiếp,,\n")
+    msg = error(plan, tmp_path)
+    assert "Hồ sơ mã B được ghi ở hai nơi với nội dung khác nhau ở cột 'received_date'" in msg
+    assert "ho-so_2024-Q1.csv dòng 2 ghi '10/03/2024'" in msg and "ho-so_2024-Q2.csv dòng 2 ghi '11/03/2024'" in msg
+
+
+def test_two_different_return_dates_for_one_dossier_are_an_error(plan, tmp_path):
+    write(tmp_path, "dossiers-a.csv", DOSSIER_HEAD + "B,Đất đai,10/03/2024,10/04/2024,01/04/2024,Trực tiếp,,\n")
+    write(tmp_path, "dossiers-b.csv", DOSSIER_HEAD + "B,Đất đai,10/03/2024,10/04/2024,02/04/2024,Trực tiếp,,\n")
+    assert "ở cột 'returned_date'" in error(plan, tmp_path)
+
+
+@pytest.mark.parametrize("name", ["tasks-q3.csv", "nhiem-vu_2024-Q3.csv", "Nhiệm vụ quý 3.csv", "tasks.csv"])
+def test_a_file_belongs_to_a_kind_by_the_start_of_its_name(plan, tmp_path, name):
+    write(tmp_path, name, "task_id,period,status\nNV2.04,2024-Q3,Đang thực hiện\n")
+    assert list(load_progress(tmp_path, plan).tasks["task_id"]) == ["NV2.04"]
+
+
+def test_links_and_folders_that_look_like_inputs_are_reported(plan, tmp_path):
+    (tmp_path / "tasks.csv").mkdir(parents=True)
+    (tmp_path / "ho-so.csv").symlink_to(tmp_path / "gone.csv")
+    (tmp_path / "old").mkdir()
+    msg = error(plan, tmp_path)
+    assert "tasks.csv: là một thư mục chứ không phải tệp số liệu" in msg
+    assert "ho-so.csv: liên kết trỏ đến tệp không còn tồn tại" in msg
+
+
+def test_a_hidden_sheet_is_skipped_with_a_warning(plan, tmp_path):
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "Nhiệm vụ"
+    ws.append(["task_id", "period", "status"])
+    ws.append(["NV2.04", "2024-Q1", "Đang thực hiện"])
+    ws.sheet_state = "hidden"
+    wb.create_sheet("Ghi chú").append(["period", "area_id", "highlights"])
+    tmp_path.mkdir(exist_ok=True)
+    wb.save(tmp_path / "so-lieu.xlsx")
+    progress = load_progress(tmp_path, plan)
+    assert progress.tasks.empty
+    assert any("[trang Nhiệm vụ]" in str(w) and "đang ẩn" in str(w) for w in progress.warnings)
+
+
+def test_a_period_of_another_year_is_refused(plan, tmp_path):
+    write(tmp_path, "tasks.csv", "task_id,period,status\nNV2.04,2023-Q4,Đang thực hiện\n")
+    assert "dòng 2, cột 'period': kỳ báo cáo phải thuộc năm kế hoạch 2024" in error(plan, tmp_path)
+
+
+def test_every_problem_of_every_file_comes_at_once(plan, tmp_path):
+    write(tmp_path, "tasks.csv", "task_id,period,status\nNV2.04,2024-Q1,Đã xong rồi\n")
+    write(
+        tmp_path,
+        "dossiers.csv",
+        DOSSIER_HEAD + "A,Hộ tịch,10/04/2024,12/04/2024,08/04/2024,Qua điện thoại,,\n"
+        "B,Hộ tịch,10/04/2024,12/04/2024,11/04/2024,Trực tiếp,,\n",
+    )
+    write(tmp_path, "indicators.csv", "target_id,period,value\nT6.17,2024-Q1,1.250\n")
+    msg = error(plan, tmp_path)
+    assert "tasks.csv, dòng 2, cột 'status'" in msg
+    assert "dossiers.csv, dòng 2, cột 'channel'" in msg
+    # the cross-column check runs although the same row has another error
+    assert "dossiers.csv, dòng 2, cột 'returned_date': ngày trả kết quả trước ngày tiếp nhận" in msg
+    assert "indicators.csv, dòng 2, cột 'value'" in msg
 
 
 # --- what is accepted, counted and shown -------------------------------------------------------

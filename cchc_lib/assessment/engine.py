@@ -22,6 +22,7 @@ from cchc_lib.assessment import tthc
 from cchc_lib.core.errors import Issue
 from cchc_lib.core.periods import (
     Period,
+    PeriodError,
     Window,
     check_cutoff,
     parse_period,
@@ -249,9 +250,12 @@ def assess_targets(
         t.loc[i, ["actual", "actual_period"]] = [float(value), np.nan]
         t.loc[i, "actual_source"] = "what-if"
     is_rating = _is(t["kpi"], "rating")
+    # An entered rating (the province's published result) is used as entered; otherwise the
+    # tool's own estimate is shown, labelled so, and never certifies its own target.
+    estimated = is_rating & ~t["actual_source"].eq("entered").fillna(False)
     if rating_level is not None:
-        t.loc[is_rating, "actual"] = rating_level
-        t.loc[is_rating, "actual_source"] = "estimate"
+        t.loc[estimated, "actual"] = rating_level
+        t.loc[estimated, "actual_source"] = "estimate"
     # Previous period, same kind, same year: the trend.
     prev = previous(period)
     if prev is not None and prev.year == period.year:
@@ -292,6 +296,8 @@ def assess_targets(
                 )
             )
     t["status"] = statuses
+    est = estimated & t["actual_source"].eq("estimate").fillna(False)
+    t.loc[est, "status"] = np.where(t.loc[est, "status"].isin(["met", "on_track"]), "on_track", "at_risk")
     sign = np.where(_is(t["comparator"], "≤"), -1, 1)
     t["gap"] = np.where(t["measurable"], sign * (t["actual"] - t["target_value"]), np.nan)
     diff = t["actual"] - t["previous_actual"]
@@ -315,13 +321,18 @@ def assess_targets(
         from_records = t.loc[t["actual_source"].isin(["dossiers", "feedback"]), "target_id"]
         ignored = progress.indicators[progress.indicators["target_id"].isin(from_records)]
         for _, r in ignored.iterrows():
+            log = (
+                "sổ hồ sơ một cửa"
+                if t.loc[t["target_id"] == r["target_id"], "actual_source"].iloc[0] == "dossiers"
+                else "sổ phản ánh, kiến nghị"
+            )
             warnings.append(
                 Issue(
-                    progress.indicators.attrs.get("file", "indicators"),
+                    str(r["source_file"]),
                     f"giá trị nhập tay của chỉ tiêu {r['target_id']} ({r['period']}) không dùng: "
-                    "chỉ tiêu này được tính từ sổ hồ sơ một cửa",
+                    f"chỉ tiêu này được tính từ {log}",
                     row=int(r["source_row"]),
-                    column="value",
+                    column=progress.header("indicators", str(r["source_file"]), "value"),
                     severity="warning",
                 )
             )
@@ -394,7 +405,9 @@ def assess_tasks(plan, progress, period: Period, cutoff: str, rules: dict) -> pd
         out["completed_on"].append(done_on)
         out["last_status"].append(None if last is None else last["status"])
         out["last_period"].append(None if last is None else last["period"])
-        out["evidence"].append(None if last is None or pd.isna(last["evidence"]) else last["evidence"])
+        # A finished task keeps the evidence of the update that finished it (no re-entry needed).
+        source = done.iloc[0] if len(done) and pd.notna(done_on) else last
+        out["evidence"].append(None if source is None or pd.isna(source["evidence"]) else source["evidence"])
         out["reports"].append(reports)
         out["update_note"].append(None if last is None or pd.isna(last["note"]) else last["note"])
     for col, values in out.items():
@@ -486,8 +499,9 @@ def _inputs_summary(progress, win: Window, ytd: Window) -> pd.DataFrame:
     if src.empty:
         return src.assign(rows_in_window=pd.Series(dtype=int), rows_in_ytd=pd.Series(dtype=int))
     in_win, in_ytd = [], []
-    for kind in src["kind"]:
+    for kind, file in zip(src["kind"], src["file"]):
         df = progress.table(kind)
+        df = df[df["source_file"] == file] if "source_file" in df.columns else df
         if kind in ("dossiers", "feedback"):
             in_win.append(int(win.mask(df["received_date"]).sum()))
             in_ytd.append(int(ytd.mask(df["received_date"]).sum()))
@@ -539,7 +553,9 @@ def assess(
     win, ytd = window(period, cutoff), year_to_date(period, cutoff)
     issues = list(progress.warnings)
     if period.year != plan.year:
-        issues.append(Issue(str(plan.path), f"kỳ {period.code} ngoài năm kế hoạch {plan.year}", severity="warning"))
+        raise PeriodError(
+            f"Kỳ báo cáo {period.code} không thuộc năm của kế hoạch ({plan.year}): chọn một kỳ của năm {plan.year}"
+        )
 
     tasks = assess_tasks(plan, progress, period, cutoff, rules)
     # First pass without the rating target, whose actual is the composite's own estimate.

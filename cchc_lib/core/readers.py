@@ -163,7 +163,11 @@ def _read_csv_fast(data: bytes, start: int, delimiter: str, file: str) -> pd.Dat
     # values under an empty header need the record-by-record checks of the slow path.
     for i, col in enumerate(df.columns):
         cells = df.iloc[:, i]
-        if cells.str.contains("\n", regex=False).any() or (col == "" and cells.str.strip().ne("").any()):
+        if (
+            cells.str.contains("\n", regex=False).any()
+            or (col == "" and cells.str.strip().ne("").any())
+            or cells.str.len().max() > MAX_CELL_CHARS
+        ):
             return None
     df.index = pd.RangeIndex(2, 2 + len(df), name="row")
     df = df.loc[:, [h != "" for h in df.columns]]
@@ -228,7 +232,7 @@ def read_csv(path: Path | str) -> pd.DataFrame:
         if "field larger than field limit" in str(exc):
             what = (
                 f"một ô dài hơn giới hạn {MAX_CELL_CHARS:,} ký tự".replace(",", ".")
-                + " — thường do dấu ngoặc kép (\") không được đóng nên phần còn lại của tệp bị gộp vào một ô"
+                + ' — thường do dấu ngoặc kép (") không được đóng nên phần còn lại của tệp bị gộp vào một ô'
             )
         elif "unexpected end of data" in str(exc) or "expected after" in str(exc):
             what = (
@@ -293,7 +297,9 @@ def _open_workbook(path: Path, data_only: bool):
     try:
         return load_workbook(path, read_only=True, data_only=data_only)
     except PermissionError:
-        raise DataError(Issue(file, "không có quyền đọc tệp; cấp quyền đọc (hoặc chép tệp sang thư mục khác)")) from None
+        raise DataError(
+            Issue(file, "không có quyền đọc tệp; cấp quyền đọc (hoặc chép tệp sang thư mục khác)")
+        ) from None
     except FileNotFoundError:
         raise DataError(Issue(file, "không tìm thấy tệp (liên kết trỏ đến tệp không còn tồn tại?)")) from None
     except (BadZipFile, InvalidFileException, OSError, KeyError, ValueError, TypeError):

@@ -112,6 +112,7 @@ def parse_number_series(s: pd.Series) -> pd.Series:
     return out.astype("float64")
 
 
+DATE_YEARS = (1900, 2100)
 _DATE_FORMATS = ("%Y-%m-%d", "%d/%m/%Y", "%d-%m-%Y", "%d.%m.%Y", "%Y-%m-%d %H:%M:%S", "%d/%m/%Y %H:%M")
 
 
@@ -127,7 +128,9 @@ def parse_date_series(s: pd.Series) -> pd.Series:
         if not todo.any():
             break
         got = pd.to_datetime(t[todo], format=fmt, errors="coerce")
-        hit = got.notna()
+        # A year like 0024 (a slip for 2024) parses but is no date of a plan year, and
+        # would overflow pandas' nanosecond dates: it is refused like any unreadable date.
+        hit = got.notna() & got.dt.year.between(DATE_YEARS[0], DATE_YEARS[1])
         out.loc[got.index[hit]] = got[hit].astype("datetime64[ns]")
         todo.loc[got.index[hit]] = False
     return out.dt.normalize()
@@ -139,7 +142,7 @@ EXPECT = {
     "number": "cần một số (ví dụ 90 hoặc 12,5; không dùng dấu phân cách hàng nghìn)",
     "integer": "cần một số nguyên (ví dụ 3)",
     "bool": "cần true/false (hoặc có/không)",
-    "date": "cần một ngày dạng dd/mm/yyyy (ví dụ 14/06/2024) hoặc yyyy-mm-dd",
+    "date": "cần một ngày dạng dd/mm/yyyy (ví dụ 14/06/2024) hoặc yyyy-mm-dd, năm có 4 chữ số (1900–2100)",
 }
 
 

@@ -64,7 +64,8 @@ def _conflict(kind: str, what: str, col: str, a, b, headers: dict) -> Issue:
 def _key_text(kind: str, key: tuple) -> str:
     names = {"target_id": "chỉ tiêu", "task_id": "nhiệm vụ", "period": "kỳ", "area_id": "lĩnh vực"}
     parts = [f"{names.get(k, k)} {v if v != '' else '(chung)'}" for k, v in zip(KEYS[kind], key)]
-    return ", ".join(parts).capitalize()
+    text = ", ".join(parts)
+    return text[:1].upper() + text[1:]
 
 
 def _same(a, b) -> bool:

@@ -110,7 +110,10 @@ def _not_a_file(path: Path) -> Issue | None:
         return Issue(display_path(path), "liên kết trỏ đến tệp không còn tồn tại; xóa liên kết hoặc chép tệp thật vào")
     if path.is_dir():
         if looks:
-            return Issue(display_path(path), "là một thư mục chứ không phải tệp số liệu; chỉ đọc các tệp nằm ngay trong thư mục năm")
+            return Issue(
+                display_path(path),
+                "là một thư mục chứ không phải tệp số liệu; chỉ đọc các tệp nằm ngay trong thư mục năm",
+            )
         return _warn(display_path(path), "thư mục con không được đọc (chỉ đọc các tệp nằm ngay trong thư mục năm)")
     return None
 
@@ -121,7 +124,12 @@ def _workbook_sources(path: Path) -> tuple[list[Source], list[Issue]]:
     named = [(kind_of(s), s) for s, visible in states if visible]
     for s, visible in states:
         if not visible:
-            notes.append(_warn(f"{display_path(path)} [trang {s}]", "trang tính đang ẩn nên không được đọc; bỏ ẩn nếu đây là số liệu cần dùng"))
+            notes.append(
+                _warn(
+                    f"{display_path(path)} [trang {s}]",
+                    "trang tính đang ẩn nên không được đọc; bỏ ẩn nếu đây là số liệu cần dùng",
+                )
+            )
     if not any(k for k, _ in named) and (kind := kind_of_file(path.stem)) and named:
         return [Source(kind, path, named[0][1])], notes  # an export named for its kind, first visible sheet
     for k, s in named:
@@ -131,7 +139,8 @@ def _workbook_sources(path: Path) -> tuple[list[Source], list[Issue]]:
             notes.append(
                 _warn(
                     f"{display_path(path)} [trang {s}]",
-                    f"trang tính không được đọc: tên trang không ứng với loại dữ liệu nào ({', '.join(KINDS)} hoặc tên tiếng Việt)",
+                    "trang tính không được đọc: tên trang không ứng với loại dữ liệu nào "
+                    f"({', '.join(KINDS)} hoặc tên tiếng Việt)",
                 )
             )
     return sources, notes
@@ -149,7 +158,12 @@ def discover(folder: Path) -> tuple[list[Source], list[Issue]]:
             continue
         suffix = path.suffix.lower()
         if suffix not in DATA_SUFFIXES:
-            notes.append(_warn(display_path(path), "tệp không thuộc loại dữ liệu nào nên không được đọc (chỉ đọc .csv, .xlsx, .parquet)"))
+            notes.append(
+                _warn(
+                    display_path(path),
+                    "tệp không thuộc loại dữ liệu nào nên không được đọc (chỉ đọc .csv, .xlsx, .parquet)",
+                )
+            )
         elif suffix in EXCEL_SUFFIXES:
             try:
                 found, more = _workbook_sources(path)
@@ -193,7 +207,10 @@ def load_kind(kind: str, source: Source | Path | str, plan=None) -> tuple[pd.Dat
     if "period" in df.columns and kind != "dossiers":
         df = canonical_period(df)
     df, more, warnings, not_entered = RULES[kind](df, plan, file)
-    named = lambda issues: [replace(i, column=headers.get(i.column, i.column)) for i in issues]
+
+    def named(issues: list[Issue]) -> list[Issue]:
+        return [replace(i, column=headers.get(i.column, i.column)) for i in issues]
+
     errors = errors + named(more)
     if errors:
         raise DataError(sorted(errors, key=lambda i: (i.file, i.row or 0)))
@@ -205,7 +222,11 @@ def load_kind(kind: str, source: Source | Path | str, plan=None) -> tuple[pd.Dat
         "rows_not_entered": not_entered,
         "blank_rows": int(raw.attrs.get("blank_rows", 0)),
     }
-    df.attrs = {"file": file, "header_map": headers, "extra_columns": [c for c in raw.columns if c not in headers.values()]}
+    df.attrs = {
+        "file": file,
+        "header_map": headers,
+        "extra_columns": [c for c in raw.columns if c not in headers.values()],
+    }
     df = df.reset_index(names="source_row")
     df.insert(0, "source_file", pd.Series(file, index=df.index, dtype="string"))
     return df, counts, named(warnings)

@@ -86,7 +86,9 @@ def duplicates(df: pd.DataFrame, keys: list[str], file: str) -> list[Issue]:
 def _ratio_problem(num, den, val, unit, file, row) -> tuple[Issue | None, float]:
     """Numerator/denominator entered: (error or None, the value they give)."""
     if pd.isna(num) != pd.isna(den):
-        return Issue(file, "tử số và mẫu số phải nhập cùng nhau", row=row, column="denominator" if pd.isna(den) else "numerator"), val
+        return Issue(
+            file, "tử số và mẫu số phải nhập cùng nhau", row=row, column="denominator" if pd.isna(den) else "numerator"
+        ), val
     if pd.isna(den):
         return None, val
     if den <= 0:
@@ -95,7 +97,9 @@ def _ratio_problem(num, den, val, unit, file, row) -> tuple[Issue | None, float]
         return Issue(file, f"tử số phải từ 0 đến mẫu số ({vn(den)})", row=row, column="numerator", value=vn(num)), val
     ratio = 100 * num / den if unit == "percent" else num
     if pd.notna(val) and abs(val - ratio) > 0.05:
-        msg = f"giá trị không khớp với tử số/mẫu số ({ratio:.2f}); xóa một trong hai hoặc sửa cho khớp".replace(".", ",")
+        msg = f"giá trị không khớp với tử số/mẫu số ({ratio:.2f}); xóa một trong hai hoặc sửa cho khớp".replace(
+            ".", ","
+        )
         return Issue(file, msg, row=row, column="value", value=vn(val)), val
     return None, ratio
 
@@ -117,10 +121,20 @@ def _value_problems(val, unit, has_den, file, row) -> list[Issue]:
         )
     if unit == "percent" and not 0 <= val <= 100:
         out.append(
-            Issue(file, "tỷ lệ phần trăm phải từ 0 đến 100 (ghi 42,5 chứ không ghi 0,425)", row=row, column="value", value=vn(val))
+            Issue(
+                file,
+                "tỷ lệ phần trăm phải từ 0 đến 100 (ghi 42,5 chứ không ghi 0,425)",
+                row=row,
+                column="value",
+                value=vn(val),
+            )
         )
     elif unit == "rating" and val not in (1, 2, 3, 4):
-        out.append(Issue(file, "xếp loại ghi bằng số: 1 yếu, 2 trung bình, 3 khá, 4 tốt", row=row, column="value", value=vn(val)))
+        out.append(
+            Issue(
+                file, "xếp loại ghi bằng số: 1 yếu, 2 trung bình, 3 khá, 4 tốt", row=row, column="value", value=vn(val)
+            )
+        )
     elif val < 0:
         out.append(Issue(file, "giá trị không được âm", row=row, column="value", value=vn(val)))
     return out
@@ -238,9 +252,21 @@ def check_tasks(df: pd.DataFrame, plan, file: str):
         if pd.notna(done_on):
             day = f"{done_on:%d/%m/%Y}"
             if done_on > year_end:
-                errors.append(Issue(file, f"ngày hoàn thành sau năm kế hoạch {plan.year}", row=row, column="completed_on", value=day))
+                errors.append(
+                    Issue(
+                        file, f"ngày hoàn thành sau năm kế hoạch {plan.year}", row=row, column="completed_on", value=day
+                    )
+                )
             elif done_on < year_start:
-                errors.append(Issue(file, f"ngày hoàn thành trước năm kế hoạch {plan.year}", row=row, column="completed_on", value=day))
+                errors.append(
+                    Issue(
+                        file,
+                        f"ngày hoàn thành trước năm kế hoạch {plan.year}",
+                        row=row,
+                        column="completed_on",
+                        value=day,
+                    )
+                )
             elif r["status"] == "done" and (late := _late_completion(done_on, r["period"], plan.year, file, row)):
                 warnings.append(late)
     errors += duplicates(df, ["task_id", "period"], file)
@@ -267,7 +293,9 @@ def date_order(df: pd.DataFrame, file: str, start_col: str, checks: list[tuple[s
             )
         if bad.sum() > MAX_LISTED:
             errors.append(
-                Issue(file, f"… và {int(bad.sum()) - MAX_LISTED} dòng khác có {what} trước ngày tiếp nhận", column=later)
+                Issue(
+                    file, f"… và {int(bad.sum()) - MAX_LISTED} dòng khác có {what} trước ngày tiếp nhận", column=later
+                )
             )
     return errors
 

@@ -48,9 +48,7 @@ RATING_SYNONYMS = {"satisfied": ("rất hài lòng",), "neutral": (), "dissatisf
 
 
 def _choices(words: dict, synonyms: dict) -> dict[str, str]:
-    return choice_map(
-        {key: (words["vi"][key], words["en"][key], *synonyms.get(key, ())) for key in words["vi"]}
-    )
+    return choice_map({key: (words["vi"][key], words["en"][key], *synonyms.get(key, ())) for key in words["vi"]})
 
 
 TASK_STATUSES = _choices(STATUS_WORDS, STATUS_SYNONYMS)

@@ -19,6 +19,7 @@ from html import escape as html_escape
 import pandas as pd
 from jinja2 import Environment, PackageLoader, select_autoescape
 
+from cchc_lib.assessment.counts import status_counts
 from cchc_lib.assessment.engine import Assessment, area_history, assess
 from cchc_lib.core.periods import describe_window, label, label_title
 from cchc_lib.i18n import fmt, vocab
@@ -95,7 +96,16 @@ T = {
             "feedback": "Sổ phản ánh, kiến nghị",
             "notes": "Nhận xét của đơn vị",
         },
-        "inputs_cols": ["Loại số liệu", "Tệp", "Số dòng đọc", "Số dòng dùng", "Dòng chưa nhập", "Trong kỳ", "Lũy kế"],
+        "inputs_cols": [
+            "Loại số liệu",
+            "Tệp",
+            "Số dòng đọc",
+            "Trùng nguồn khác (gộp)",
+            "Số dòng dùng",
+            "Dòng chưa nhập",
+            "Trong kỳ",
+            "Lũy kế",
+        ],
         "warn_cols": ["Mức", "Tệp", "Dòng", "Cột", "Nội dung"],
         "lint_cols": ["Mức", "Nội dung", "Liên quan"],
         "severity": {"error": "Lỗi", "warning": "Cảnh báo", "info": "Ghi chú"},
@@ -178,7 +188,16 @@ T = {
             "feedback": "Petition log",
             "notes": "Units' notes",
         },
-        "inputs_cols": ["Input", "File", "Rows read", "Rows used", "Rows not entered", "In period", "Year to date"],
+        "inputs_cols": [
+            "Input",
+            "File",
+            "Rows read",
+            "Same as another source (merged)",
+            "Rows used",
+            "Rows not entered",
+            "In period",
+            "Year to date",
+        ],
         "warn_cols": ["Level", "File", "Row", "Column", "Message"],
         "lint_cols": ["Level", "Finding", "Refers to"],
         "severity": {"error": "Error", "warning": "Warning", "info": "Note"},
@@ -294,8 +313,7 @@ class Report:
 
     def summary_html(self) -> str:
         a, lang = self.a, self.lang
-        m = a.targets[a.targets["measurable"]]
-        c = m["status"].value_counts()
+        c = status_counts(a.targets)
         k = a.tasks[
             ~a.tasks["recurring"] & a.tasks["deadline"].notna() & (a.tasks["deadline"] <= pd.Timestamp(a.window.end))
         ]
@@ -304,9 +322,9 @@ class Report:
         pct = (lambda kpi: fmt.percent(ytd.at[kpi, "value"], 1, lang)) if ytd is not None else (lambda kpi: fmt.DASH)
         o = a.overall
         cards = [
-            (f"{c.get('met', 0)}/{len(m)}", labels[0], vocab.STATUS_COLORS["met"]),
-            (str(c.get("at_risk", 0)), labels[1], vocab.STATUS_COLORS["at_risk"]),
-            (str(c.get("missed", 0)), labels[2], vocab.STATUS_COLORS["missed"]),
+            (f"{c.met}/{c.total}", labels[0], vocab.STATUS_COLORS["met"]),
+            (str(c.at_risk), labels[1], vocab.STATUS_COLORS["at_risk"]),
+            (str(c.missed), labels[2], vocab.STATUS_COLORS["missed"]),
             (f"{int(k['status'].isin(['done_on_time', 'done_late']).sum())}/{len(k)}", labels[3], "#1b1b1b"),
             (str(int((a.tasks["status"] == "overdue").sum())), labels[4], vocab.STATUS_COLORS["overdue"]),
             (pct("online_rate"), labels[5], "#1b1b1b"),
@@ -511,6 +529,7 @@ class Report:
                     t["kind"].get(r.kind, r.kind),
                     r.file,
                     n(r.rows_read),
+                    n(r.rows_merged),
                     n(r.rows_used),
                     n(r.rows_not_entered),
                     n(r.rows_in_window),
@@ -627,9 +646,8 @@ def produce(
     before a kernel starts; the notebook then loads them again itself, as it must when it
     is run by hand in JupyterLab.
     """
-    from pathlib import Path
-
     import sys
+    from pathlib import Path
 
     from cchc_lib.progress.inputs import load_inputs
     from cchc_lib.report.render import run_report
