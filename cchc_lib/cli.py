@@ -65,11 +65,15 @@ def cmd_template(args: argparse.Namespace) -> int:
     from cchc_lib.progress.loader import load_progress
     from cchc_lib.progress.template import write_template
 
+    from cchc_lib.core.paths import progress_dir
+
     plan = load_plan(args.plan)
     check_period(plan, args.period)
-    data = args.data
-    if data is None and year_folder(plan).is_dir():
-        data = year_folder(plan)  # what earlier quarters gave, carried over into the workbook
+    data = progress_dir(args.data, plan.plan_id) if args.data else year_folder(plan)
+    if not data.exists():
+        # The first quarter: nothing to carry over yet (the folder is made by --out).
+        print(f"Chưa có số liệu các kỳ trước ({data}): mẫu nhập liệu không có phần chuyển sang.")
+        data = None
     progress = load_progress(data, plan) if data else None
     out = write_template(plan, args.period, args.out or ".", progress=progress)
     print(f"Đã ghi mẫu nhập liệu: {out}")

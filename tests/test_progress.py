@@ -367,3 +367,110 @@ def test_parquet_dossier_log(plan, tmp_path):
     p = load_progress(tmp_path, plan)
     assert list(p.dossiers["channel"]) == ["online", "direct"]
     assert p.dossiers["returned_date"].isna().tolist() == [False, True]
+
+
+# --- numbers, words and values the engine will not use ----------------------------------------
+
+
+def _unit_target(plan, unit: str) -> str:
+    t = plan.targets
+    return t[t["measurable"] & (t["unit"] == unit) & t["kpi"].isna()]["target_id"].iloc[0]
+
+
+@pytest.mark.parametrize("unit", ["percent", "per_month", "rating"])
+@pytest.mark.parametrize("typed", ["1.250", "1,250", "1,250.5", "1.250,5", "12.500.000"])
+def test_thousands_separators_are_refused_for_every_unit_with_the_form_to_write(plan, tmp_path, unit, typed):
+    tid = plan.targets[plan.targets["measurable"] & (plan.targets["unit"] == unit)]["target_id"].iloc[0]
+    write(tmp_path, "indicators.csv", f'target_id,period,value\n{tid},2024-Q1,"{typed}"\n')
+    msg = error(plan, tmp_path)
+    assert "dòng 2, cột 'value': số có dấu phân cách hàng nghìn không được dùng" in msg
+    assert "ghi 1250 (không ghi 1.250 hay 1,250)" in msg and "ghi 1250,5" in msg
+    assert msg.count("dòng 2") == 1  # one message for the cell, not the generic one as well
+
+
+@pytest.mark.parametrize("typed, value", [("42,5", 42.5), ("42.5", 42.5), ("0,125", 0.125), ("1250", 1250)])
+def test_plain_decimals_are_still_read(plan, tmp_path, typed, value):
+    tid = _unit_target(plan, "per_month")
+    write(tmp_path, "indicators.csv", f'target_id,period,value\n{tid},2024-Q1,"{typed}"\n')
+    assert load_progress(tmp_path, plan).indicators["value"].iloc[0] == value
+
+
+def test_the_fraction_warning_writes_vietnamese_numbers(plan, tmp_path):
+    tid = _unit_target(plan, "percent")
+    write(tmp_path, "indicators.csv", f'target_id,period,value\n{tid},2024-Q1,"0,425"\n')
+    (w,) = [str(i) for i in load_progress(tmp_path, plan).warnings if i.column == "value"]
+    assert "tỷ lệ 0,425% rất nhỏ: nếu là 42,5% hãy ghi 42,5" in w
+
+
+def test_documented_synonyms_are_exactly_the_accepted_words(plan):
+    from cchc_lib.progress.specs import (
+        CHANNEL_SYNONYMS,
+        CHANNEL_WORDS,
+        RATING_SYNONYMS,
+        RATING_WORDS,
+        STATUS_SYNONYMS,
+        STATUS_WORDS,
+    )
+
+    docs = (REPO_ROOT / "docs" / "progress-data.md").read_text(encoding="utf-8")
+    table = docs[docs.index("## Accepted words") : docs.index("## notes")]
+    pairs = ((STATUS_WORDS, STATUS_SYNONYMS), (CHANNEL_WORDS, CHANNEL_SYNONYMS), (RATING_WORDS, RATING_SYNONYMS))
+    for words, synonyms in pairs:
+        for key, vi in words["vi"].items():
+            assert vi in table
+            assert words["en"][key].lower() in table
+            for s in synonyms[key]:
+                assert s in table, s
+
+
+def test_a_synonym_is_accepted_and_a_non_word_is_refused_with_the_drop_down(plan, tmp_path):
+    write(tmp_path, "tasks.csv", "task_id,period,status\nNV2.04,2024-Q1,Đã hoàn thành\n")
+    assert list(load_progress(tmp_path, plan).tasks["status"]) == ["done"]
+    write(tmp_path, "tasks.csv", "task_id,period,status\nNV2.04,2024-Q1,Xong xuôi\n")
+    msg = error(plan, tmp_path)
+    assert "cần một trong các giá trị: Chưa thực hiện, Đang thực hiện, Hoàn thành, Không thực hiện" in msg
+
+
+def _kpi_target(plan, kpi: str) -> str:
+    return plan.targets[plan.targets["kpi"] == kpi]["target_id"].iloc[0]
+
+
+def test_a_rate_typed_for_a_target_the_dossier_log_measures_is_warned_by_its_header(plan, tmp_path):
+    tid = _kpi_target(plan, "online_rate")
+    write(tmp_path, "chi-tieu.csv", f"Mã chỉ tiêu,Kỳ báo cáo,Giá trị đạt được\n{tid},2024-Q1,55\n")
+    write(tmp_path, "dossiers.csv", DOSSIER_HEAD + "A,Hộ tịch,02/03/2024,06/03/2024,05/03/2024,Trực tuyến,Có,\n")
+    a = assess(plan, load_progress(tmp_path, plan), "2024-Q1")
+    rows = [" ".join(map(str, r)) for r in a.warnings.itertuples(index=False)]
+    hit = [r for r in rows if f"giá trị nhập tay của chỉ tiêu {tid}" in r]
+    assert len(hit) == 1 and "Giá trị đạt được" in hit[0] and "chi-tieu.csv" in hit[0]
+
+
+def test_an_entered_rating_is_used_and_labelled_entered(plan, tmp_path):
+    tid = _kpi_target(plan, "rating")
+    write(tmp_path, "indicators.csv", f"target_id,period,value\n{tid},2024,3\n")
+    t = assess(plan, load_progress(tmp_path, plan), "2024").targets.set_index("target_id").loc[tid]
+    assert (t["actual"], t["actual_source"], t["status"]) == (3, "entered", "met")
+
+
+def test_an_estimated_rating_is_never_counted_as_meeting_its_target(plan, sample_progress):
+    tid = _kpi_target(plan, "rating")
+    for period in ("2024-Q2", "2024"):
+        a = assess(plan, sample_progress, period)
+        t = a.targets.set_index("target_id").loc[tid]
+        assert t["actual_source"] == "estimate" and t["actual"] == a.overall["rating_level"]
+        assert t["status"] == ("on_track" if t["actual"] >= t["target_value"] else "at_risk")
+
+
+def test_status_counts_add_up_and_the_summary_states_every_part(plan, sample_progress):
+    from cchc_lib.assessment.counts import status_counts
+    from cchc_lib.report.narrative import summary_paragraph
+
+    for period in ("2024-Q1", "2024-Q2", "2024"):
+        a = assess(plan, sample_progress, period)
+        c = status_counts(a.targets)
+        assert c.total == int(a.targets["measurable"].sum())
+        text = summary_paragraph(a, "vi")
+        assert f"trong {c.total} chỉ tiêu định lượng có {c.met} chỉ tiêu đạt, {c.on_track} đúng tiến độ" in text
+        assert f"{c.missed} không đạt, {c.not_due} chưa đến kỳ đánh giá và {c.no_data} chưa có số liệu" in text
+        en = summary_paragraph(a, "en")
+        assert f"{c.not_due} not yet due and {c.no_data} without data" in en

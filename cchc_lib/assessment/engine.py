@@ -14,11 +14,13 @@ import tomllib
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
 
 from cchc_lib.assessment import tthc
+from cchc_lib.assessment.context import Context
 from cchc_lib.core.errors import Issue
 from cchc_lib.core.periods import (
     Period,
@@ -28,9 +30,11 @@ from cchc_lib.core.periods import (
     parse_period,
     previous,
     quarters_until,
-    window,
-    year_to_date,
 )
+
+if TYPE_CHECKING:
+    from cchc_lib.plan.model import Plan
+    from cchc_lib.progress.loader import Progress
 
 TARGET_STATUSES = ("met", "on_track", "at_risk", "missed", "not_due", "no_data", "not_measurable")
 TASK_STATUSES = (
@@ -139,15 +143,10 @@ def _record_kpis(progress, win: Window, land_fields) -> pd.DataFrame | None:
     return k
 
 
-def _elapsed_share(win: Window, year_win: Window) -> float:
-    total = (year_win.end - year_win.start).days + 1
-    return min(1.0, max(0.0, ((win.end - year_win.start).days + 1) / total))
-
-
-def _quarter_history(progress, period: Period, cutoff: str) -> pd.DataFrame:
-    """Entered quarterly values up to ``period``, with the day each one stands for."""
+def _quarter_history(progress: Progress, ctx: Context) -> pd.DataFrame:
+    """Entered quarterly values up to the period, with the day each one stands for."""
     ind = progress.indicators
-    codes = {q.code: pd.Timestamp(window(q, cutoff).end) for q in quarters_until(period)}
+    codes = {q.code: ctx.end_of(q.code) for q in ctx.quarters()}
     if ind.empty:
         return pd.DataFrame(columns=["target_id", "period", "value", "at"])
     h = ind[ind["period"].isin(list(codes))][["target_id", "period", "value"]].copy()
@@ -188,11 +187,11 @@ def _judge(actual, target, comparator, basis, expected, projected, final, rules)
     return "on_track" if sign * (actual - expected) >= -r["level_tolerance"] * abs(target) else "at_risk"
 
 
-def _target_actuals(plan, progress, period: Period, cutoff: str, rules: dict, land_fields) -> pd.DataFrame:
+def _target_actuals(plan: Plan, progress: Progress, ctx: Context, land_fields) -> pd.DataFrame:
     """actual (year to date for rates from records; entered level otherwise) per target."""
     t = plan.targets[["target_id", "kpi", "unit"]].copy()
-    win, ytd = window(period, cutoff), year_to_date(period, cutoff)
-    entered = _entered_values(progress, period).set_index("target_id")
+    win, ytd = ctx.win, ctx.ytd
+    entered = _entered_values(progress, ctx.period).set_index("target_id")
     t["actual"] = np.nan
     t["actual_period"] = np.nan
     t["actual_source"] = pd.Series(pd.NA, index=t.index, dtype="string")
@@ -210,11 +209,12 @@ def _target_actuals(plan, progress, period: Period, cutoff: str, rules: dict, la
     return t
 
 
-def _with_overrides(history: pd.DataFrame, overrides: dict, period: Period, cutoff: str) -> pd.DataFrame:
-    """Quarterly history as if each override had been entered for ``period`` (a quarter)."""
+def _with_overrides(history: pd.DataFrame, overrides: dict, ctx: Context) -> pd.DataFrame:
+    """Quarterly history as if each override had been entered for the period (a quarter)."""
+    period = ctx.period
     if not overrides or period.kind != "quarter":
         return history
-    at = pd.Timestamp(window(period, cutoff).end)
+    at = ctx.end
     keep = history[~(history["target_id"].isin(list(overrides)) & (history["period"] == period.code))]
     new = pd.DataFrame(
         {"target_id": list(overrides), "period": period.code, "value": [float(v) for v in overrides.values()], "at": at}
@@ -223,22 +223,20 @@ def _with_overrides(history: pd.DataFrame, overrides: dict, period: Period, cuto
 
 
 def assess_targets(
-    plan,
-    progress,
-    period: Period,
-    cutoff: str,
+    plan: Plan,
+    progress: Progress,
+    ctx: Context,
     rules: dict,
     rating_level: float | None,
     land_fields=None,
     overrides: dict[str, float] | None = None,
 ) -> tuple[pd.DataFrame, list[Issue]]:
-    win, year_win = window(period, cutoff), window(str(period.year), cutoff)
-    share = _elapsed_share(win, year_win)
-    final = win.end >= year_win.end
+    period, cutoff, year_win = ctx.period, ctx.cutoff, ctx.year
+    share, final = ctx.elapsed_share, ctx.final
     warnings: list[Issue] = []
     t = plan.targets.copy()
     t["basis"] = _target_basis(t, rules)
-    acts = _target_actuals(plan, progress, period, cutoff, rules, land_fields)
+    acts = _target_actuals(plan, progress, ctx, land_fields)
     t = t.join(acts[["actual", "actual_period", "actual_source", "value_period"]])
     overrides = overrides or {}
     entered_like = t["actual_source"].eq("entered").fillna(False)  # what a projection may use
@@ -259,7 +257,7 @@ def assess_targets(
     # Previous period, same kind, same year: the trend.
     prev = previous(period)
     if prev is not None and prev.year == period.year:
-        prev_acts = _target_actuals(plan, progress, prev, cutoff, rules, land_fields)["actual"]
+        prev_acts = _target_actuals(plan, progress, Context.of(prev, cutoff), land_fields)["actual"]
     else:
         prev_acts = pd.Series(np.nan, index=t.index)
     t["previous_actual"] = prev_acts.where(~is_rating)
@@ -267,10 +265,9 @@ def assess_targets(
     level = (t["basis"] == "level") & t["measurable"] & ~_is(t["comparator"], "≤") & (not final)
     t["expected"] = np.where(level, t["target_value"] * share, t["target_value"])
     history = _with_overrides(
-        _quarter_history(progress, period, cutoff),
+        _quarter_history(progress, ctx),
         {k: v for k, v in overrides.items() if k in set(t.loc[entered_like, "target_id"])},
-        period,
-        cutoff,
+        ctx,
     )
     projected = _projection(history, pd.Timestamp(year_win.end))
     t["projected"] = t["target_id"].map(projected).where(level & entered_like)
@@ -312,7 +309,7 @@ def assess_targets(
     # Conflicting targets: same KPI, different thresholds — each is assessed, both are shown.
     groups = t[t["measurable"] & t["kpi"].notna()].groupby("kpi")
     t["conflict_with"] = pd.Series(pd.NA, index=t.index, dtype="string")
-    for kpi, g in groups:
+    for _kpi, g in groups:
         if g[["comparator", "target_value"]].drop_duplicates().shape[0] > 1:
             for i in g.index:
                 t.at[i, "conflict_with"] = ", ".join(x for x in g["target_id"] if x != t.at[i, "target_id"])
@@ -343,16 +340,13 @@ def assess_targets(
 # --- tasks -------------------------------------------------------------------------------
 
 
-def assess_tasks(plan, progress, period: Period, cutoff: str, rules: dict) -> pd.DataFrame:
-    win = window(period, cutoff)
-    end = pd.Timestamp(win.end)
-    inside = [
-        q.code for q in quarters_until(period) if pd.Timestamp(window(q, cutoff).start) >= pd.Timestamp(win.start)
-    ]
+def assess_tasks(plan: Plan, progress: Progress, ctx: Context, rules: dict) -> pd.DataFrame:
+    period, win, end = ctx.period, ctx.win, ctx.end
+    inside = [q.code for q in ctx.quarters() if ctx.starts[q.code] >= pd.Timestamp(win.start)]
     upd = progress.tasks
     if not upd.empty:
         upd = upd.copy()
-        upd["_end"] = upd["period"].map(lambda p: pd.Timestamp(window(p, cutoff).end))
+        upd["_end"] = upd["period"].map(ctx.end_of)
         upd = upd[upd["_end"] <= end].sort_values(["task_id", "_end"])
     t = plan.tasks.copy()
     out = {
@@ -534,8 +528,8 @@ def _warnings_frame(issues: list[Issue]) -> pd.DataFrame:
 
 
 def assess(
-    plan,
-    progress,
+    plan: Plan,
+    progress: Progress,
     period: str | Period,
     cutoff: str = "nd09",
     rules: dict | None = None,
@@ -550,21 +544,22 @@ def assess(
     cutoff = check_cutoff(cutoff)
     rules = rules or load_rules(plan)
     land = tthc.load_config().land_fields
-    win, ytd = window(period, cutoff), year_to_date(period, cutoff)
+    ctx = Context.of(period, cutoff)
+    win, ytd = ctx.win, ctx.ytd
     issues = list(progress.warnings)
     if period.year != plan.year:
         raise PeriodError(
             f"Kỳ báo cáo {period.code} không thuộc năm của kế hoạch ({plan.year}): chọn một kỳ của năm {plan.year}"
         )
 
-    tasks = assess_tasks(plan, progress, period, cutoff, rules)
+    tasks = assess_tasks(plan, progress, ctx, rules)
     # First pass without the rating target, whose actual is the composite's own estimate.
-    targets, w = assess_targets(plan, progress, period, cutoff, rules, None, land, overrides)
+    targets, w = assess_targets(plan, progress, ctx, rules, None, land, overrides)
     scored = targets[~_is(targets["kpi"], "rating")]
     areas = _score_block(scored, tasks, "area_id", list(plan.areas["area_id"]), rules, "area_id")
     areas.insert(1, "name", areas["area_id"].map(plan.area_name))
     overall = composite(areas, scored, tasks, rules)
-    targets, w = assess_targets(plan, progress, period, cutoff, rules, overall["rating_level"], land, overrides)
+    targets, w = assess_targets(plan, progress, ctx, rules, overall["rating_level"], land, overrides)
     issues += w
     units_ids = [
         u for u in plan.units["unit_id"] if (tasks["lead_unit_id"] == u).any() or (targets["lead_unit_id"] == u).any()
