@@ -60,12 +60,11 @@ def cmd_sample_data(args: argparse.Namespace) -> int:
 
 
 def cmd_template(args: argparse.Namespace) -> int:
+    from cchc_lib.core.paths import progress_dir
     from cchc_lib.plan.model import load_plan
     from cchc_lib.progress.inputs import check_period, year_folder
     from cchc_lib.progress.loader import load_progress
     from cchc_lib.progress.template import write_template
-
-    from cchc_lib.core.paths import progress_dir
 
     plan = load_plan(args.plan)
     check_period(plan, args.period)

@@ -180,7 +180,11 @@ def check_year(office, made: dict) -> None:
         assert ytd.at["online_rate", "value"] == pytest.approx(online), period
         assert ytd.at["on_time_rate", "value"] == pytest.approx(on_time), period
     # indicator "as of": the revised Q1 value in Q1, Q2's in H1, Q4's for the year
-    for period, (value, as_of) in {"2024-Q1": (42, "2024-Q1"), "2024-H1": (55, "2024-Q2"), "2024": (70, "2024-Q4")}.items():
+    for period, (value, as_of) in {
+        "2024-Q1": (42, "2024-Q1"),
+        "2024-H1": (55, "2024-Q2"),
+        "2024": (70, "2024-Q4"),
+    }.items():
         t = assessment(period).targets.set_index("target_id").loc["T6.17"]
         assert (t["actual"], t["value_period"]) == (value, as_of), period
     # same inputs, same numbers: Q1 (after its revision) and Q2 made again at the end of the year

@@ -668,11 +668,13 @@ def produce(
         "lang": lang,
         "report_date": report_date,
     }
+    # The sample says so on every page: the banner on the first, the running head on the others.
+    mark = (T[lang]["sample_banner"].split(" — ")[0] + " — ") if sample else ""
     header = {
         "commune": p.meta["commune"],
-        "period_label": label(per, lang),
+        "period_label": mark + label(per, lang),
         "lang": lang,
-        "title": f"{T[lang]['report_title'].capitalize()} — {label(per, lang)} — {p.meta['commune']}",
+        "title": f"{mark}{T[lang]['report_title'].capitalize()} — {label(per, lang)} — {p.meta['commune']}",
     }
     record = {
         "plan_id": p.plan_id,
