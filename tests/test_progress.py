@@ -293,7 +293,7 @@ def test_a_period_of_another_year_is_refused(plan, tmp_path):
 
 
 def test_every_problem_of_every_file_comes_at_once(plan, tmp_path):
-    write(tmp_path, "tasks.csv", "task_id,period,status\nNV2.04,2024-Q1,Đã xong rồi\n")
+    write(tmp_path, "tasks.csv", "task_id,period,status\nNV2.04,2024-Q1,Đã xong rồi\nNV2.05,2024-Q1,Đang,thực hiện\n")
     write(
         tmp_path,
         "dossiers.csv",
@@ -303,6 +303,7 @@ def test_every_problem_of_every_file_comes_at_once(plan, tmp_path):
     write(tmp_path, "indicators.csv", "target_id,period,value\nT6.17,2024-Q1,1.250\n")
     msg = error(plan, tmp_path)
     assert "tasks.csv, dòng 2, cột 'status'" in msg
+    assert "tasks.csv, dòng 3: dòng có 4 ô nhưng dòng tiêu đề có 3 cột" in msg  # same file, same pass
     assert "dossiers.csv, dòng 2, cột 'channel'" in msg
     # the cross-column check runs although the same row has another error
     assert "dossiers.csv, dòng 2, cột 'returned_date': ngày trả kết quả trước ngày tiếp nhận" in msg

@@ -69,9 +69,12 @@ def _frame(
     file: str,
     delimiter: str | None = None,
     cell_name=None,
+    lenient: bool = False,
 ) -> pd.DataFrame:
     """Records → text frame. ``delimiter`` is set for CSV (row-length rules), ``cell_name``
-    names a cell for messages (Excel "E5", CSV "cột 5")."""
+    names a cell for messages (Excel "E5", CSV "cột 5"). ``lenient``: rows with a shape
+    problem are left out and their problems returned in ``attrs["row_issues"]`` instead of
+    raised, so that the caller can check the other rows in the same pass."""
     header = [h.strip() for h in header]
     if not any(header):
         raise DataError(Issue(file, "dòng đầu tiên phải là dòng tiêu đề cột, nhưng đang trống", row=1))
@@ -94,12 +97,13 @@ def _frame(
             continue
         records.append((cells + [""] * width)[:width])
         index.append(rownum)
-    if issues:
+    if issues and (not lenient or dup):
         raise DataError(issues)
     df = pd.DataFrame(records, columns=header, index=pd.Index(index, name="row"), dtype=object)
     df = df.loc[:, [h != "" for h in header]]
     df.attrs["file"] = file
     df.attrs["blank_rows"] = blank
+    df.attrs["row_issues"] = issues
     return df
 
 
@@ -203,7 +207,7 @@ def read_bytes(path: Path) -> bytes:
         ) from None
 
 
-def read_csv(path: Path | str) -> pd.DataFrame:
+def read_csv(path: Path | str, lenient: bool = False) -> pd.DataFrame:
     """Read a CSV (UTF-8, with or without BOM) as text cells indexed by spreadsheet row."""
     path = Path(path)
     file = display_path(path)
@@ -246,7 +250,7 @@ def read_csv(path: Path | str) -> pd.DataFrame:
         csv.field_size_limit(limit)
     # Spreadsheet row numbers count records (a quoted cell with line breaks spans several
     # physical lines), which is what Excel shows.
-    return _frame(header, [(i + 2, cells) for i, cells in enumerate(rows)], file, delimiter=delimiter)
+    return _frame(header, [(i + 2, cells) for i, cells in enumerate(rows)], file, delimiter=delimiter, lenient=lenient)
 
 
 def read_parquet(path: Path | str) -> pd.DataFrame:
@@ -366,7 +370,7 @@ def _sheet_rows(path: Path, sheet: str | None) -> tuple[str, list[list[object]],
         wb.close()
 
 
-def read_excel(path: Path | str, sheet: str | None = None) -> pd.DataFrame:
+def read_excel(path: Path | str, sheet: str | None = None, lenient: bool = False) -> pd.DataFrame:
     """Read one sheet (the first visible one by default) as text cells indexed by spreadsheet row.
 
     Formula cells take the value Excel saved with them; a formula without one (a workbook
@@ -404,20 +408,26 @@ def read_excel(path: Path | str, sheet: str | None = None) -> pd.DataFrame:
     while header and not header[-1].strip():
         header.pop()
     body = [(i + 1, cells) for i, cells in enumerate(texts) if i > 0]
-    if issues:
+
+    def cell(i: int, r: int) -> str:
+        return f"{get_column_letter(i + 1)}{r}"
+
+    if issues and not lenient:
         try:
-            _frame(header, body, label, cell_name=lambda i, r: f"{get_column_letter(i + 1)}{r}")
+            _frame(header, body, label, cell_name=cell)
         except DataError as exc:
             issues += exc.issues
         raise DataError(issues)
-    return _frame(header, body, label, cell_name=lambda i, r: f"{get_column_letter(i + 1)}{r}")
+    df = _frame(header, body, label, cell_name=cell, lenient=lenient)
+    df.attrs["row_issues"] = issues + df.attrs["row_issues"]
+    return df
 
 
-def read_table(path: Path | str, sheet: str | None = None) -> pd.DataFrame:
-    """CSV, Excel or Parquet by file suffix."""
+def read_table(path: Path | str, sheet: str | None = None, lenient: bool = False) -> pd.DataFrame:
+    """CSV, Excel or Parquet by file suffix (``lenient``: see ``_frame``)."""
     path = Path(path)
     if path.suffix.lower() in EXCEL_SUFFIXES:
-        return read_excel(path, sheet)
+        return read_excel(path, sheet, lenient)
     if path.suffix.lower() == ".parquet":
         return read_parquet(path)
-    return read_csv(path)
+    return read_csv(path, lenient)

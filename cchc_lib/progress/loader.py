@@ -196,11 +196,12 @@ def load_kind(kind: str, source: Source | Path | str, plan=None) -> tuple[pd.Dat
     """
     if not isinstance(source, Source):
         source = Source(kind, Path(source))
-    raw = read_table(source.path, source.sheet)
+    raw = read_table(source.path, source.sheet, lenient=True)  # shape problems join the others below
     file = raw.attrs.get("file", source.label)
     if raw.empty and len(raw.columns) == 0:
         raise DataError(Issue(file, "không có dòng tiêu đề cột"))
     df, errors = load_table_collecting(raw, SPECS[kind], extra_checks(kind, plan) if plan is not None else {})
+    errors = list(raw.attrs.get("row_issues", [])) + errors
     headers = {k: v for k, v in df.attrs.get("header_map", {}).items()}
     shown_to_id = {v: k for k, v in headers.items()}
     df.attrs["reported"] = {(i.row, shown_to_id.get(i.column, i.column)) for i in errors}
