@@ -1526,7 +1526,7 @@ def make_notebook(params: dict | None = None):
     )
     notes = {
         "plan": "mã kế hoạch (data/plans/<mã>) hoặc đường dẫn thư mục",
-        "data": "thư mục số liệu tiến độ; 'sample' = dữ liệu mẫu (tự tạo nếu chưa có)",
+        "data": "để trống: thư mục của năm kế hoạch (data/progress/<mã kế hoạch>/<năm>/); 'sample' = DỮ LIỆU MẪU",
         "period": "kỳ mở đầu: 2024-Q1…Q4, 2024-H1, 2024-H2, 2024",
         "cutoff": "nd09 (mốc số liệu Nghị định 09/2019/NĐ-CP) hoặc calendar",
         "lang": "vi hoặc en",
@@ -1861,6 +1861,14 @@ def explore_command(
     parse_period(period)  # typing slips fail here, with the usual messages (exit code 2 in the CLI)
     check_cutoff(cutoff)
     fmt.check_lang(lang)
+    if not data:  # resolved here, where the user's data folder is, not in the kernel's folder
+        from cchc_lib.plan.model import load_plan
+        from cchc_lib.progress.inputs import resolve_data
+
+        folder, notice = resolve_data(load_plan(plan), None)
+        if notice:
+            print(notice, file=sys.stderr)
+        data = str(Path(folder).resolve())
     needed = "voila" if serve_page else "jupyterlab"
     if importlib.util.find_spec(needed) is None:
         print(
