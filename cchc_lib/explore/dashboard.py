@@ -1533,10 +1533,9 @@ def make_notebook(params: dict | None = None):
         "out_dir": "thư mục ghi tệp Excel/CSV; để trống = reports/explore",
     }
     lines = [f"{k} = {_lit(p[k])}" for k in notes]
-    width = max(map(len, lines)) + 2
-    source = (
+    source = (  # comments two spaces after the code, as ruff format writes them
         "# Tham số — 'cchc explore' (hoặc Voilà) thay các giá trị này; trong JupyterLab: Run > Run All Cells\n"
-        + "\n".join(f"{line.ljust(width)}# {notes[k]}" for line, k in zip(lines, notes, strict=True))
+        + "\n".join(f"{line}  # {notes[k]}" for line, k in zip(lines, notes, strict=True))
     )
     cells = [
         nbformat.v4.new_code_cell(source, metadata={"tags": ["parameters"]}),
