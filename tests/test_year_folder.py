@@ -259,7 +259,7 @@ def test_a_period_outside_the_plan_year_is_exit_2(office, capsys):
 def test_data_naming_a_file_is_exit_2_with_a_message(office, capsys):
     (office / "x.csv").write_text("a\n1\n")
     code, _, err = run(capsys, f"cchc assess --plan {PLAN} --period 2024-Q1 --data x.csv")
-    assert code == 2 and "x.csv: --data phải là một thư mục" in err
+    assert code == 2 and "--data" in err and "'x.csv' là một tệp, không phải thư mục" in err
 
 
 def test_a_csv_renamed_xlsx_in_the_folder_is_exit_2_naming_it(office, capsys):
