@@ -57,6 +57,7 @@ __all__ = [
     "kpis_by_field",
     "kpis_by_month",
     "load_config",
+    "one_stop_results",
 ]
 
 KPI_NAMES: tuple[str, ...] = (
@@ -675,6 +676,73 @@ def assess_tthc(
         ytd_window=ytd_window,
         land_fields=land,
     )
+
+
+# ---------------------------------------------------------------------------- results table
+
+RESULT_COLUMNS: tuple[str, ...] = (
+    "to_resolve",
+    "carried_over",
+    "new_online",
+    "new_direct",
+    "new_postal",
+    "resolved",
+    "resolved_early",
+    "resolved_on_time",
+    "resolved_late",
+    "pending",
+    "pending_not_due",
+    "pending_overdue",
+)
+
+
+def one_stop_results(
+    dossiers: pd.DataFrame, window: Window, land_fields: str | Iterable[str] | None = None
+) -> pd.DataFrame:
+    """The one-stop results table of a periodic report: one row per field, counts only.
+
+    Dossiers to resolve in W = carried over (received before W.start, not returned before
+    it) + newly received in W by channel (online / in person / by post). Each of them is
+    either resolved in W — early (returned before the due day), on time (on the due day,
+    or no due date: resolved on the spot) or late (after it) — or pending at W.end: not yet
+    due (due on or after W.end, or no due date) or overdue (due before W.end, the rule of
+    ``kpis``). So ``to_resolve = resolved + pending`` on every row, early + on time equals
+    the numerator of ``on_time_rate`` and ``pending_overdue`` equals ``overdue_pending``.
+    Index: field names (busiest first, unrecorded field last); fields with nothing to
+    resolve are left out. Columns: ``RESULT_COLUMNS``.
+    """
+    d = _prepare_dossiers(dossiers, land_fields)
+    nf = len(d.field_names)
+    if d.n == 0 or nf == 0:
+        return pd.DataFrame(columns=list(RESULT_COLUMNS), dtype="int64").rename_axis("field")
+    start, end = _day(window.start), _day(window.end)
+    received = window.mask(d.received_s).to_numpy(dtype=bool)
+    returned = window.mask(d.returned_s).to_numpy(dtype=bool)
+    # NaT compares False: a dossier never returned is "not returned before start".
+    carried = (d.received < start) & ~(d.returned < start)
+    pending = (d.received <= end) & ~(d.returned <= end)
+    early = returned & (d.returned < d.due)
+    late = returned & (d.returned > d.due)
+    channel = dossiers["channel"]
+    flags = {
+        "carried_over": carried,
+        "new_online": received & _eq(channel, "online"),
+        "new_direct": received & _eq(channel, "direct"),
+        "new_postal": received & _eq(channel, "postal"),
+        "resolved": returned,
+        "resolved_early": early,
+        "resolved_on_time": returned & ~early & ~late,
+        "resolved_late": late,
+        "pending": pending,
+        "pending_not_due": pending & ~(d.due < end),
+        "pending_overdue": pending & (d.due < end),
+    }
+    counts = {k: np.bincount(d.field_codes[v], minlength=nf) for k, v in flags.items()}
+    counts["to_resolve"] = counts["carried_over"] + np.bincount(d.field_codes[received], minlength=nf)
+    table = pd.DataFrame({c: counts[c] for c in RESULT_COLUMNS}, index=pd.Index(d.field_names, name="field"))
+    table = table[table["to_resolve"] > 0].astype("int64")
+    order = sorted(table.index, key=lambda f: (f == NO_FIELD, -int(table.at[f, "to_resolve"]), f))
+    return table.loc[order]
 
 
 # ---------------------------------------------------------------------------- Decision 766

@@ -311,11 +311,15 @@ def check_feedback(df, plan, file):
 
 
 def check_notes(df, plan, file):
-    text_cols = ["highlights", "difficulties", "proposals"]
+    text_cols = [c for c in ("highlights", "difficulties", "proposals", "text") if c in df.columns]
     entered = df[text_cols].notna().any(axis=1)
     df = df[entered].copy()
     df["area_id"] = df["area_id"].fillna("")
-    return df, duplicates(df, ["period", "area_id"], file), [], int((~entered).sum())
+    for col in ("section", "text"):  # older files have no section rows
+        if col not in df.columns:
+            df[col] = pd.Series(pd.NA, index=df.index, dtype="string")
+    df["section"] = df["section"].fillna("")
+    return df, duplicates(df, ["period", "area_id", "section"], file), [], int((~entered).sum())
 
 
 RULES = {

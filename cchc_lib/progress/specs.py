@@ -51,6 +51,22 @@ def _choices(words: dict, synonyms: dict) -> dict[str, str]:
     return choice_map({key: (words["vi"][key], words["en"][key], *synonyms.get(key, ())) for key in words["vi"]})
 
 
+# Sections of the official report an analyst can write to (notes, column "Mục báo cáo").
+NOTE_SECTIONS = choice_map(
+    {
+        "plan": ("công tác kế hoạch", "kế hoạch"),
+        "inspection": ("công tác kiểm tra", "kiểm tra"),
+        "communication": ("công tác tuyên truyền", "tuyên truyền"),
+        "survey": ("khảo sát sự hài lòng", "khảo sát"),
+        "initiatives": ("sáng kiến, mô hình mới", "sáng kiến", "mô hình mới"),
+        "strengths": ("ưu điểm",),
+        "shortcomings": ("tồn tại, hạn chế", "tồn tại", "hạn chế", "tồn tại, hạn chế và nguyên nhân"),
+        "causes": ("nguyên nhân",),
+        "next": ("phương hướng, nhiệm vụ kỳ tới", "phương hướng", "nhiệm vụ kỳ tới"),
+        "proposals": ("đề xuất, kiến nghị", "đề xuất", "kiến nghị"),
+    }
+)
+
 TASK_STATUSES = _choices(STATUS_WORDS, STATUS_SYNONYMS)
 CHANNELS = _choices(CHANNEL_WORDS, CHANNEL_SYNONYMS)
 RATINGS = _choices(RATING_WORDS, RATING_SYNONYMS)
@@ -143,6 +159,10 @@ SPECS: dict[str, TableSpec] = {
             Field("highlights", required=False, label="Kết quả nổi bật"),
             Field("difficulties", required=False, label="Tồn tại, hạn chế, khó khăn"),
             Field("proposals", required=False, label="Đề xuất, kiến nghị"),
+            # A row per section of the official report (docs/progress-data.md): the section's
+            # key or name, and its text.
+            Field("section", "choice", required=False, choices=NOTE_SECTIONS, label="Mục báo cáo"),
+            Field("text", required=False, label="Nội dung"),
         ),
     ),
 }
@@ -153,7 +173,7 @@ KEYS = {
     "tasks": ("task_id", "period"),
     "dossiers": ("dossier_id",),
     "feedback": ("feedback_id",),
-    "notes": ("period", "area_id"),
+    "notes": ("period", "area_id", "section"),
 }
 
 # Sheet and file names an analyst may use for each kind (besides the canonical id). A file

@@ -251,12 +251,29 @@ def _tasks(wb: Workbook, plan, period: Period, progress, period_codes: list[str]
     return sheet
 
 
+NOTE_SECTION_ROWS = (
+    "Công tác kế hoạch",
+    "Công tác kiểm tra",
+    "Công tác tuyên truyền",
+    "Khảo sát sự hài lòng",
+    "Sáng kiến, mô hình mới",
+    "Ưu điểm",
+    "Tồn tại, hạn chế",
+    "Nguyên nhân",
+    "Phương hướng, nhiệm vụ kỳ tới",
+    "Đề xuất, kiến nghị",
+)
+
+
 def _notes(wb: Workbook, plan, period: Period, period_codes: list[str]) -> _Sheet:
     sheet = _new_sheet(wb, "notes")
-    rows = [(None, "Nhận xét chung (để trống Mã lĩnh vực)")]
-    rows += [(a.area_id, a.name) for a in plan.areas.itertuples()]
-    for row, (area_id, name) in enumerate(rows, start=2):
-        _write_row(sheet, row, {"period": period.code, "area_id": area_id}, {"Tên lĩnh vực": name})
+    rows = [(None, None, "Nhận xét chung (để trống Mã lĩnh vực)")]
+    rows += [(a.area_id, None, a.name) for a in plan.areas.itertuples()]
+    # One row per section of the official report: its text goes in "Nội dung".
+    rows += [(None, word, f"Báo cáo chính thức — mục “{word}”") for word in NOTE_SECTION_ROWS]
+    for row, (area_id, section, name) in enumerate(rows, start=2):
+        inputs = {"period": period.code, "area_id": area_id, "section": section}
+        _write_row(sheet, row, inputs, {"Tên lĩnh vực": name})
     ws = sheet.ws
     _add(
         ws,

@@ -45,7 +45,8 @@ def write_instructions(ws: Worksheet, plan, period: Period) -> None:
         (
             "text",
             f"• Trang “{sheets['notes']}”: nhận xét của kỳ: kết quả nổi bật, tồn tại, đề xuất — một dòng nhận xét "
-            "chung (Mã lĩnh vực để trống) và một dòng cho mỗi lĩnh vực.",
+            "chung (Mã lĩnh vực để trống) và một dòng cho mỗi lĩnh vực; các dòng cuối (cột “Mục báo cáo”) là "
+            "từng mục của báo cáo chính thức (công tác kiểm tra, tuyên truyền, sáng kiến…): ghi vào cột “Nội dung”.",
         ),
         (
             "text",
