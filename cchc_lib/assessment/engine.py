@@ -32,6 +32,7 @@ from cchc_lib.core.periods import (
     previous,
     quarters_until,
 )
+from cchc_lib.i18n.fmt import percent
 
 if TYPE_CHECKING:
     from cchc_lib.plan.model import Plan
@@ -579,7 +580,8 @@ def assess(
         issues.append(
             Issue(
                 "",
-                "ít hơn một nửa số chỉ tiêu, nhiệm vụ có số liệu để chấm điểm; xếp loại ước tính không đáng tin cậy",
+                f"dưới {percent(100 * rules['rating']['min_coverage'], 0)} số chỉ tiêu, nhiệm vụ có số liệu để chấm "
+                "điểm; xếp loại ước tính không đáng tin cậy",
                 severity="warning",
             )
         )

@@ -12,29 +12,16 @@ import re
 
 import pandas as pd
 
+from cchc_lib import i18n
 from cchc_lib.core.schemas import Field, TableSpec, choice_map, convert, norm_key
 
 KINDS = ("indicators", "tasks", "dossiers", "feedback", "notes")
 
 # Display words for the canonical values: the drop-down lists of the template, tables,
 # narrative. The loader accepts these, the canonical ids and the documented synonyms below.
-STATUS_WORDS = {
-    "vi": {
-        "not_started": "Chưa thực hiện",
-        "in_progress": "Đang thực hiện",
-        "done": "Hoàn thành",
-        "cancelled": "Không thực hiện",
-    },
-    "en": {"not_started": "Not started", "in_progress": "In progress", "done": "Done", "cancelled": "Cancelled"},
-}
-CHANNEL_WORDS = {
-    "vi": {"online": "Trực tuyến", "direct": "Trực tiếp", "postal": "Bưu chính công ích"},
-    "en": {"online": "Online", "direct": "In person", "postal": "Postal"},
-}
-RATING_WORDS = {
-    "vi": {"satisfied": "Hài lòng", "neutral": "Bình thường", "dissatisfied": "Không hài lòng"},
-    "en": {"satisfied": "Satisfied", "neutral": "Neutral", "dissatisfied": "Dissatisfied"},
-}
+STATUS_WORDS = i18n.table("progress_status")
+CHANNEL_WORDS = i18n.table("channel")
+RATING_WORDS = i18n.table("satisfaction")
 
 # Documented synonyms (docs/progress-data.md lists every one; a test keeps them in step).
 STATUS_SYNONYMS = {
