@@ -36,6 +36,7 @@ from importlib import resources
 import numpy as np
 import pandas as pd
 
+from cchc_lib import i18n
 from cchc_lib.core.periods import Window
 from cchc_lib.core.schemas import norm_key
 from cchc_lib.i18n.fmt import DASH
@@ -76,30 +77,7 @@ FEEDBACK_KPIS: tuple[str, ...] = KPI_NAMES[7:]
 
 KPI_UNITS: dict[str, str] = {name: "count" if name == "overdue_pending" else "percent" for name in KPI_NAMES}
 
-KPI_LABELS: dict[str, dict[str, str]] = {
-    "vi": {
-        "online_rate": "Tỷ lệ hồ sơ nộp trực tuyến",
-        "on_time_rate": "Tỷ lệ hồ sơ giải quyết đúng hạn",
-        "overdue_pending": "Hồ sơ quá hạn chưa giải quyết",
-        "dossier_digitization_rate": "Tỷ lệ số hóa hồ sơ",
-        "result_digitization_rate": "Tỷ lệ số hóa kết quả",
-        "satisfaction_rate": "Tỷ lệ hài lòng",
-        "land_satisfaction_rate": "Tỷ lệ hài lòng lĩnh vực đất đai",
-        "feedback_resolved_rate": "Tỷ lệ phản ánh, kiến nghị được xử lý",
-        "feedback_on_time_rate": "Tỷ lệ phản ánh, kiến nghị xử lý đúng hạn",
-    },
-    "en": {
-        "online_rate": "Dossiers submitted online",
-        "on_time_rate": "Dossiers resolved on time",
-        "overdue_pending": "Overdue dossiers still pending",
-        "dossier_digitization_rate": "Dossiers digitised",
-        "result_digitization_rate": "Results digitised",
-        "satisfaction_rate": "Satisfaction",
-        "land_satisfaction_rate": "Satisfaction, land field",
-        "feedback_resolved_rate": "Feedback and petitions resolved",
-        "feedback_on_time_rate": "Feedback and petitions resolved on time",
-    },
-}
+KPI_LABELS = i18n.table("kpi")
 
 # Canonical words of the validated tables (progress.CHANNELS / progress.RATINGS keys).
 CHANNELS: tuple[str, ...] = ("online", "direct", "postal")
@@ -147,6 +125,8 @@ class Group766:
     kpis: tuple[str, ...]
     needs: str
     note: str
+    needs_en: str = ""
+    note_en: str = ""
 
     @property
     def coverage(self) -> str:
@@ -197,6 +177,8 @@ def _parse_config(raw: Mapping) -> TthcConfig:
                 kpis=tuple(g.get("kpis", [])),
                 needs=g.get("needs", ""),
                 note=g.get("note", ""),
+                needs_en=g.get("needs_en", ""),
+                note_en=g.get("note_en", ""),
             )
         )
     total = sum(g.max_points for g in groups)
@@ -766,14 +748,11 @@ def decision_766(result: TthcResult, config: TthcConfig | None = None) -> pd.Dat
         values = [v for v in values if v == v]
         mean = float(np.mean(values)) if values else np.nan
         estimate = g.max_points * mean / 100 if g.kpis and values else np.nan
-        if g.coverage == "none":
-            note = f"{g.note} {g.needs}".strip()
-        else:
-            note = g.note
-            if not values:
-                note += " Chưa có số liệu trong kỳ."
-            if g.needs:
-                note += f" {g.needs}"
+        notes = {}
+        for lang, (text, needs) in {"vi": (g.note, g.needs), "en": (g.note_en, g.needs_en)}.items():
+            if g.coverage != "none" and not values:
+                text += " " + i18n.t("tthc.no_data", lang)
+            notes[lang] = f"{text} {needs}".strip()
         rows.append(
             {
                 "group_id": g.group_id,
@@ -786,7 +765,8 @@ def decision_766(result: TthcResult, config: TthcConfig | None = None) -> pd.Dat
                 "basis_rate": mean,
                 "estimate_points": estimate,
                 "estimate_kind": cfg.disclaimer.lower(),
-                "note": note,
+                "note": notes["vi"],
+                "note_en": notes["en"],
             }
         )
     df = pd.DataFrame(rows)

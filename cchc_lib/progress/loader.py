@@ -20,6 +20,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from cchc_lib import i18n
 from cchc_lib.core.errors import DataError, Issue, display_path
 from cchc_lib.core.periods import PeriodError, parse_period, window
 from cchc_lib.core.readers import EXCEL_SUFFIXES, excel_sheets, read_table
@@ -67,23 +68,9 @@ NOTE_SECTIONS = choice_map(
 )
 
 # Display words for the canonical values (templates, tables, narrative).
-STATUS_WORDS = {
-    "vi": {
-        "not_started": "Chưa thực hiện",
-        "in_progress": "Đang thực hiện",
-        "done": "Hoàn thành",
-        "cancelled": "Không thực hiện",
-    },
-    "en": {"not_started": "Not started", "in_progress": "In progress", "done": "Done", "cancelled": "Cancelled"},
-}
-CHANNEL_WORDS = {
-    "vi": {"online": "Trực tuyến", "direct": "Trực tiếp", "postal": "Bưu chính công ích"},
-    "en": {"online": "Online", "direct": "In person", "postal": "Postal"},
-}
-RATING_WORDS = {
-    "vi": {"satisfied": "Hài lòng", "neutral": "Bình thường", "dissatisfied": "Không hài lòng"},
-    "en": {"satisfied": "Satisfied", "neutral": "Neutral", "dissatisfied": "Dissatisfied"},
-}
+STATUS_WORDS = i18n.table("progress_status")
+CHANNEL_WORDS = i18n.table("channel")
+RATING_WORDS = i18n.table("satisfaction")
 
 PERIOD_HINT = "cần kỳ báo cáo dạng 2024-Q2, 2024-H1, 2024 hoặc 'Quý II/2024'"
 

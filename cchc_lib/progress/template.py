@@ -338,7 +338,10 @@ def _add(ws: Worksheet, dv: DataValidation | None, ranges: list[str]) -> None:
 def _validate_common(sheet: _Sheet, period_codes: list[str], year: int, last_row: int) -> None:
     """Drop-downs and checks every sheet of this kind gets, by field type."""
     ws = sheet.ws
-    col_range = lambda name: f"{sheet.letter(name)}2:{sheet.letter(name)}{last_row}"
+
+    def col_range(name):
+        return f"{sheet.letter(name)}2:{sheet.letter(name)}{last_row}"
+
     names = [f.name for f in sheet.fields]
     if "period" in names:
         _add(
@@ -594,8 +597,9 @@ def _instructions(ws: Worksheet, plan, period: Period) -> None:
         ("head", "1. Các trang cần nhập"),
         (
             "text",
-            f"• Trang “{sheets['indicators']}”: mỗi dòng là một chỉ tiêu đo được của kế hoạch. Nhập “Giá trị đạt được”, "
-            "hoặc “Tử số” và “Mẫu số” để chương trình tự tính tỷ lệ. Ghi “Nguồn số liệu” nếu có.",
+            f"• Trang “{sheets['indicators']}”: mỗi dòng là một chỉ tiêu đo được của kế hoạch. "
+            "Nhập “Giá trị đạt được”, hoặc “Tử số” và “Mẫu số” để chương trình tự tính tỷ lệ. "
+            "Ghi “Nguồn số liệu” nếu có.",
         ),
         (
             "text",
@@ -624,7 +628,8 @@ def _instructions(ws: Worksheet, plan, period: Period) -> None:
         (
             "text",
             "• Cột tiêu đề màu xanh đậm là cột nhập liệu. Cột tiêu đề màu xám là thông tin tham khảo lấy từ kế hoạch "
-            "(nội dung, chỉ tiêu kế hoạch, thời hạn, số liệu kỳ trước): không cần sửa, chương trình không đọc các cột này.",
+            "(nội dung, chỉ tiêu kế hoạch, thời hạn, số liệu kỳ trước): không cần sửa, "
+            "chương trình không đọc các cột này.",
         ),
         ("text", "• Không đổi tên các trang, không sửa dòng tiêu đề, không xóa cột mã và cột “Kỳ báo cáo”."),
         ("text", f"• Tình trạng nhiệm vụ: {status}."),
@@ -649,7 +654,8 @@ def _instructions(ws: Worksheet, plan, period: Period) -> None:
         ("text", f"• Sau đó chạy lệnh: cchc report --period {period.code}"),
         (
             "text",
-            "• Nếu số liệu có lỗi, chương trình báo tên trang, số dòng và tên cột cần sửa; sửa trong tệp này rồi chạy lại.",
+            "• Nếu số liệu có lỗi, chương trình báo tên trang, số dòng và tên cột cần sửa; "
+            "sửa trong tệp này rồi chạy lại.",
         ),
         ("text", "• Trang “Hướng dẫn” này không được đọc như số liệu."),
     ]

@@ -14,6 +14,7 @@ from urllib.parse import quote
 
 import jinja2
 
+from cchc_lib import i18n
 from cchc_lib.i18n import fmt
 from cchc_lib.report.formats import TEMPLATES, WORDS
 
@@ -101,8 +102,7 @@ def _period_sort_key(period: Any, cutoff: Any) -> tuple:
 
 
 def _cutoff_note(cutoff: Any, lang: str = "vi") -> str:
-    notes = {"nd09": "mốc số liệu theo Nghị định 09/2019/NĐ-CP", "calendar": "theo quý dương lịch"}
-    return notes.get(str(cutoff), "")
+    return i18n.lookup("cutoff_note", lang).get(str(cutoff), "")
 
 
 def _generated_text(value: Any) -> str:
@@ -130,7 +130,7 @@ def _scan_sidecars(root: Path) -> list[tuple[Path, dict]]:
 
 
 # The two documents a run writes (sidecar "document"; older sidecars have none: assessment).
-DOCUMENT_NAMES = {"official": "Báo cáo chính thức (mẫu Nghị định 30)", "assessment": "Báo cáo đánh giá"}
+DOCUMENT_NAMES = i18n.lookup("document", "vi")  # the index page is written in Vietnamese
 
 
 def _row(root: Path, path: Path, data: dict) -> dict[str, Any]:
