@@ -87,9 +87,9 @@ __all__ = [
 
 NOTEBOOK = paths.notebook("explore.ipynb")
 PARAMS = {
-    "plan": "hai-duong-2024",
+    "plan": "",
     "data": "",
-    "period": "2024-Q2",
+    "period": "",
     "cutoff": "nd09",
     "lang": "vi",
     "out_dir": "",
@@ -147,7 +147,7 @@ def masks(
 ) -> tuple[np.ndarray, np.ndarray]:
     """Boolean row masks over ``a.targets`` and ``a.tasks`` for the given filters.
 
-    ``area`` and ``unit`` are ids (``"II.6"``, ``"vh-xh"``; the lead unit); the statuses are a
+    ``area`` and ``unit`` are ids (an ``area_id`` and a ``unit_id``; the lead unit); the statuses are a
     code or a list of codes; ``search`` matches, without case or diacritics, the id, the
     indicator and the plan text of a target and the id and text of a task.
     """
@@ -266,7 +266,8 @@ def what_if(a: Assessment, target_id: str, value: float, linked: bool = True) ->
 
     * A target measured from the dossier or petition log (online share…): every measurable
       target computed from the same indicator takes the value too (``linked``), as the log
-      would give them all the same figure — T2.07 "≥ 50%" and T6.22 "≥ 30%" move together.
+      would give them all the same figure — two conflicting online-share targets ("≥ 50%" and
+      "≥ 30%") move together.
     * An entered target: the value counts as entered for ``a.period``; for a quarter it
       also enters the pace projection of a level target.
 
@@ -402,7 +403,7 @@ def _esc(x) -> str:
 class Dashboard:
     """Linked controls, tables, chart, detail pane, what-if and export for one plan's year.
 
-    ``Dashboard(plan, progress, period="2024-Q2", cutoff="nd09", lang="vi")``; display
+    ``Dashboard(plan, progress, period, cutoff="nd09", lang="vi")``; display
     ``.widget``. Every widget is an attribute (``period``, ``cutoff``, ``area``, ``unit``,
     ``target_status``, ``task_status``, ``search``, ``target_html``, ``task_html``,
     ``chart_image``, ``target_pick``, ``target_detail``, ``task_pick``, ``task_detail``,
@@ -421,7 +422,7 @@ class Dashboard:
         self,
         plan,
         progress,
-        period: str | Period = "2024-Q2",
+        period: str | Period = "",
         cutoff: str = "nd09",
         lang: str = "vi",
         *,
@@ -442,7 +443,7 @@ class Dashboard:
         self.search_delay = float(search_delay)
         self.chart_dpi = int(chart_dpi)
         self.prefetch = prefetch
-        first = parse_period(period)
+        first = plan.check_period(period or f"{plan.year}-Q1")  # empty: the plan year's first quarter
         cutoff = check_cutoff(cutoff)
         self.year = first.year
         self.written: list[Path] = []
@@ -466,9 +467,9 @@ class Dashboard:
     @classmethod
     def from_params(
         cls,
-        plan="hai-duong-2024",
-        data=None,
-        period="2024-Q2",
+        plan="",
+        data="",
+        period="",
         cutoff="nd09",
         lang="vi",
         out_dir=None,
@@ -1327,17 +1328,17 @@ def make_notebook(params: dict | None = None):
         }
     )
     notes = {
-        "plan": "mã kế hoạch (data/plans/<mã>) hoặc đường dẫn thư mục",
+        "plan": "BẮT BUỘC khi có nhiều kế hoạch: mã kế hoạch (data/plans/<mã>) hoặc thư mục",
         "data": "để trống: thư mục của năm kế hoạch (data/progress/<mã kế hoạch>/<năm>/); 'sample' = DỮ LIỆU MẪU",
-        "period": "kỳ mở đầu: 2024-Q1…Q4, 2024-H1, 2024-H2, 2024",
+        "period": "kỳ mở đầu trong năm kế hoạch: <năm>-Q1…Q4, <năm>-H1, <năm>-H2, <năm>; để trống: quý I",
         "cutoff": "nd09 (mốc số liệu Nghị định 09/2019/NĐ-CP) hoặc calendar",
         "lang": "vi hoặc en",
         "out_dir": "thư mục ghi tệp Excel/CSV; để trống = reports/explore",
     }
     lines = [f"{k} = {_lit(p[k])}" for k in notes]
-    source = (  # comments two spaces after the code, as ruff format writes them
+    source = (
         "# Tham số — 'cchc explore' (hoặc Voilà) thay các giá trị này; trong JupyterLab: Run > Run All Cells\n"
-        + "\n".join(f"{line}  # {notes[k]}" for line, k in zip(lines, notes, strict=True))
+        + "\n".join(f"{line}  # {notes[k]}" for line, k in zip(lines, notes, strict=True))  # as ruff formats it
     )
     cells = [
         nbformat.v4.new_code_cell(source, metadata={"tags": ["parameters"]}),
@@ -1467,9 +1468,9 @@ def serve(
     host: str = "127.0.0.1",
     open_browser: bool = False,
     *,
-    plan="hai-duong-2024",
+    plan="",
     data="",
-    period="2024-Q2",
+    period="",
     cutoff="nd09",
     lang="vi",
     out_dir=None,
@@ -1641,9 +1642,9 @@ def stop(proc: subprocess.Popen, timeout: float = 15) -> None:
 
 
 def explore_command(
-    plan="hai-duong-2024",
+    plan,
     data="",
-    period="2024-Q2",
+    period="",
     cutoff="nd09",
     lang="vi",
     *,
@@ -1659,7 +1660,8 @@ def explore_command(
     import importlib.util
     import webbrowser
 
-    parse_period(period)  # typing slips fail here, with the usual messages (exit code 2 in the CLI)
+    if period:
+        parse_period(period)  # typing slips fail here, with the usual messages (exit code 2 in the CLI)
     check_cutoff(cutoff)
     fmt.check_lang(lang)
     if not data:  # resolved here, where the user's data folder is, not in the kernel's folder

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from cchc_lib.core import paths
-from cchc_lib.core.periods import Period, PeriodError, check_cutoff, parse_period
+from cchc_lib.core.periods import Period, check_cutoff
 from cchc_lib.i18n.fmt import check_lang
 from cchc_lib.plan.model import Plan, load_plan
 from cchc_lib.progress.loader import Progress, load_progress
@@ -48,14 +48,8 @@ def year_folder(plan: Plan) -> Path:
 
 
 def check_period(plan: Plan, period: Period | str) -> Period:
-    """The period, parsed, if it belongs to the plan's year."""
-    p = parse_period(period)
-    if p.year != plan.year:
-        raise PeriodError(
-            f"Kỳ báo cáo {p.code} không thuộc năm của kế hoạch {plan.plan_id} ({plan.year}): "
-            f"chọn một kỳ của năm {plan.year}, ví dụ {plan.year}-Q2 (kế hoạch năm khác có thư mục kế hoạch riêng)"
-        )
-    return p
+    """The period, parsed, if it belongs to the plan's year (``Plan.check_period``)."""
+    return plan.check_period(period)
 
 
 def resolve_data(plan: Plan, data: str | os.PathLike | None) -> tuple[str | os.PathLike, str | None]:
@@ -86,7 +80,10 @@ def load_inputs(
     """Load and check everything a run needs; raises the user-facing errors (exit 2)."""
     check_lang(lang)
     cutoff = check_cutoff(cutoff)
-    p = plan if isinstance(plan, Plan) else load_plan(plan)
+    if isinstance(plan, Plan):
+        p = plan
+    else:  # --plan, or the plan --data lies under, or the only plan there is
+        p = load_plan(paths.choose_plan(plan, None if isinstance(data, Progress) else data))
     per = check_period(p, period) if period is not None else None
     if isinstance(data, Progress):
         return Inputs(p, data, per, cutoff, lang)

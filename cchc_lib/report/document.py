@@ -26,8 +26,6 @@ from cchc_lib.core.periods import describe_window, label, label_title
 from cchc_lib.i18n import fmt, vocab
 from cchc_lib.report import methodology, narrative, tables
 
-SECTION_AREA = "II.7"  # "Tổ chức chỉ đạo, điều hành" is section I of the report
-
 T = i18n.table("report")
 
 
@@ -57,9 +55,9 @@ class Report:
     @classmethod
     def build(
         cls,
-        plan="hai-duong-2024",
-        data=None,
-        period="2024-Q2",
+        plan,
+        data,
+        period,
         cutoff="nd09",
         lang="vi",
         report_date: str | dt.date | None = None,
@@ -77,7 +75,12 @@ class Report:
     # -- helpers ------------------------------------------------------------------------
     @property
     def t(self) -> dict:
-        return T[self.lang]
+        """The language's words, with the plan's own where it names them (meta.toml [terms])."""
+        t = dict(T[self.lang])
+        section = self.a.plan.term("tasks_section_en" if self.lang == "en" else "tasks_section")
+        if section:
+            t["recurring_table"] = t["recurring_table_in"].format(section=section)
+        return t
 
     @cached_property
     def env(self) -> Environment:
@@ -198,18 +201,19 @@ class Report:
         )
 
     def direction(self):
-        """Section I: direction and management (area II.7) and the general notes."""
+        """Section I: direction and management (the plan's ``direction_area``) and the general notes."""
         general = narrative.notes_for(self.a, "highlights", "")
         html = self.render(
             "block.html.j2", heading=self.t["s1"], level="h2", anchor="muc-1", subsections=[{"notes": general}]
         )
-        return _html(html + self.area_html(SECTION_AREA, heading=None))
+        direction = self.a.plan.direction_area
+        return _html(html + (self.area_html(direction, heading=None) if direction else ""))
 
     def results_heading(self):
         return _html(self.render("block.html.j2", heading=self.t["s2"], level="h2", anchor="muc-2", subsections=[]))
 
     def areas(self) -> list[str]:
-        return [x for x in self.a.plan.areas["area_id"] if x != SECTION_AREA]
+        return [x for x in self.a.plan.areas["area_id"] if x != self.a.plan.direction_area]
 
     def area(self, area_id: str):
         a = self.a
@@ -439,9 +443,9 @@ def notebook_path():
 
 
 def produce(
-    plan="hai-duong-2024",
-    data=None,
-    period="2024-Q2",
+    plan,
+    data,
+    period,
     cutoff="nd09",
     lang="vi",
     formats=("html", "pdf"),
