@@ -253,7 +253,7 @@ def test_a_period_outside_the_plan_year_is_exit_2(office, capsys):
     for cmd in ("assess", "template"):
         code, out, err = run(capsys, f"cchc {cmd} --plan {PLAN} --period 2023-Q1 --data sample")
         assert code == 2
-        assert "Kỳ báo cáo 2023-Q1 không thuộc năm của kế hoạch" in err and "Traceback" not in err
+        assert "kỳ 2023-Q1 nằm ngoài năm của kế hoạch" in err and "Traceback" not in err
 
 
 def test_data_naming_a_file_is_exit_2_with_a_message(office, capsys):
