@@ -121,7 +121,7 @@ def cmd_report(args: argparse.Namespace) -> int:
 
 
 def cmd_explore(args: argparse.Namespace) -> int:
-    from cchc_lib.explore.dashboard import explore_command
+    from cchc_lib.explore.serve import explore_command
 
     return explore_command(
         args.plan,

@@ -52,6 +52,7 @@ from cchc_lib.core.periods import (
     previous,
     window,
 )
+from cchc_lib.core.spreadsheet import keep_as_text
 from cchc_lib.i18n import fmt
 from cchc_lib.progress.loader import CHANNEL_WORDS, RATING_WORDS, SPECS, STATUS_WORDS, Progress, kind_of
 
@@ -193,8 +194,7 @@ def _put(
     if isinstance(value, str):
         value = ILLEGAL_CHARACTERS_RE.sub("", value)
     cell = ws.cell(row=row, column=col, value=value)
-    if isinstance(value, str) and value.startswith("="):
-        cell.data_type = "s"
+    keep_as_text(cell)
     cell.alignment = _TOP_WRAP if wrap else _TOP
     cell.border = _BORDER
     if ref:
