@@ -32,7 +32,6 @@ from cchc_lib.assessment.engine import Assessment, load_rules
 from cchc_lib.core.periods import (
     Period,
     check_cutoff,
-    describe_window,
     label,
     label_title,
     parse_period,
@@ -42,7 +41,7 @@ from cchc_lib.explore.cache import AssessmentCache
 from cchc_lib.explore.detail import DetailPane
 from cchc_lib.explore.export import default_out_dir
 from cchc_lib.explore.filters import ATTENTION, TARGET_SEARCH, TASK_SEARCH, haystack, masks
-from cchc_lib.explore.markup import short
+from cchc_lib.explore.markup import header_html, short
 from cchc_lib.explore.panes import ChartPane, ExportPane, WhatIfPane
 from cchc_lib.explore.whatif import what_if_choices
 from cchc_lib.explore.words import L
@@ -486,23 +485,8 @@ class Dashboard(AssessmentCache, ChartPane, DetailPane, WhatIfPane, ExportPane):
         self._render_task_detail()
         self._render_whatif()
 
-    # -- header ---------------------------------------------------------------------------------
     def _render_header(self) -> None:
-        a, t, lang = self.a, self.t, self.lang
-        m = self.plan.meta
-        parts = [f"<h2>{html.escape(t['title'].format(year=self.plan.year, commune=m.get('commune', '')))}</h2>"]
-        if a.is_sample:
-            parts.append(f'<div class="cchc-banner">{html.escape(t["sample"])}</div>')
-        window = html.escape(describe_window(a.window, lang))
-        parts.append(f"<p>{t['window'].format(label=html.escape(label(a.period, lang)), window=window)}</p>")
-        o = a.overall
-        if o.get("rating"):
-            badge = tables.badge(o["rating"], vocab.rating(o["rating"], lang))
-            parts.append(
-                f"<p>{t['score'].format(score=fmt.number(o['score'], 1, lang), badge=badge)} "
-                f'<span class="cchc-x-caveat">{html.escape(t["caveat"])}</span></p>'
-            )
-        self.header.value = "".join(parts)
+        self.header.value = header_html(self.plan, self.a, self.t, self.lang)
 
     def _ipython_display_(self):  # pragma: no cover - display in a notebook
         from IPython.display import display

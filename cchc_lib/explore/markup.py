@@ -1,12 +1,32 @@
-"""Small HTML pieces the dashboard's panes share (escaped text, a detail table)."""
+"""HTML pieces of the dashboard: the header, escaped text, a detail table."""
 
 from __future__ import annotations
 
 import html
 
-from cchc_lib.i18n import fmt
+from cchc_lib.core.periods import describe_window, label
+from cchc_lib.i18n import fmt, vocab
+from cchc_lib.report import tables
 
-__all__ = ["esc", "short", "table", "text"]
+__all__ = ["esc", "header_html", "short", "table", "text"]
+
+
+def header_html(plan, a, t: dict, lang: str) -> str:
+    """Title, the sample-data banner, the period's data window and the estimated score."""
+    title = t["title"].format(year=plan.year, commune=plan.meta.get("commune", ""))
+    parts = [f"<h2>{html.escape(title)}</h2>"]
+    if a.is_sample:
+        parts.append(f'<div class="cchc-banner">{html.escape(t["sample"])}</div>')
+    window = html.escape(describe_window(a.window, lang))
+    parts.append(f"<p>{t['window'].format(label=html.escape(label(a.period, lang)), window=window)}</p>")
+    o = a.overall
+    if o.get("rating"):
+        badge = tables.badge(o["rating"], vocab.rating(o["rating"], lang))
+        parts.append(
+            f"<p>{t['score'].format(score=fmt.number(o['score'], 1, lang), badge=badge)} "
+            f'<span class="cchc-x-caveat">{html.escape(t["caveat"])}</span></p>'
+        )
+    return "".join(parts)
 
 
 def esc(x) -> str:

@@ -78,10 +78,10 @@ def _params(plan=None, data=None, period=None, cutoff=None, lang=None, out_dir=N
 
 def parameterized_notebook(params: dict, notebook=None):
     """The dashboard notebook with ``params`` injected after its ``parameters`` cell (papermill)."""
-    import nbformat
+    from papermill.iorw import load_notebook_node
     from papermill.parameterize import parameterize_notebook
 
-    nb = nbformat.read(Path(notebook) if notebook else NOTEBOOK, as_version=4)
+    nb = load_notebook_node(str(Path(notebook) if notebook else NOTEBOOK))  # papermill's metadata included
     return parameterize_notebook(nb, params, comment="Tham số do cchc explore truyền vào")
 
 
