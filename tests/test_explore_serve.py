@@ -17,6 +17,7 @@ from cchc_lib.explore.serve import (
     NOTEBOOK,
     TEMPLATE,
     free_port,
+    jupyterlab,
     parameterized_notebook,
     serve,
     stop,
@@ -151,6 +152,19 @@ def test_a_failing_cell_shows_no_traceback_to_the_visitor(tmp_path):
     assert status == 200
     assert "inner_secret_name" not in body and "chi-tiet-noi-bo" not in body and "Traceback" not in body
     assert "error" in body.lower()  # Voilà still says that something failed
+
+
+def test_jupyterlab_needs_the_token_and_a_local_host_name():
+    proc = jupyterlab(port=free_port(), quiet=True)
+    try:
+        wait_until_ready(proc.url, timeout=120, proc=proc)
+        status_url = proc.url.split("/lab/")[0] + "/api/status"
+        assert _get(status_url)[0] == 403
+        assert _get(f"{status_url}?token={proc.token}")[0] == 200
+        assert _get(f"{status_url}?token={proc.token}", host="evil.example")[0] == 403
+        assert proc.token not in " ".join(proc.args)  # handed over in the environment
+    finally:
+        stop(proc)
 
 
 def test_every_data_file_of_the_explore_package_is_declared_package_data():
