@@ -2,7 +2,7 @@
 
     .venv/bin/python benchmarks/bench_report.py [--repeat 3] [--notebook PATH] [--keep DIR]
 
-OURS   ``render.run_report`` on notebooks/quarterly_assessment.ipynb with the parameters
+OURS   ``run.run_report`` on notebooks/quarterly_assessment.ipynb with the parameters
        plan="hai-duong-2024", data="sample", period="2024-Q2", cutoff="nd09", lang="vi":
        papermill execution, HTML export, WeasyPrint PDF, sidecar JSON, index page.
 FLOOR  the same ``run_report`` call on a notebook that only imports the libraries the
@@ -35,7 +35,8 @@ from nbformat.v4 import new_code_cell, new_notebook
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
-from cchc_lib.report.render import human_size, run_report  # noqa: E402
+from cchc_lib.report.index import human_size  # noqa: E402
+from cchc_lib.report.run import run_report  # noqa: E402
 
 NOTEBOOK = REPO / "notebooks" / "quarterly_assessment.ipynb"
 PARAMETERS = {"plan": "hai-duong-2024", "data": "sample", "period": "2024-Q2", "cutoff": "nd09", "lang": "vi"}

@@ -3,27 +3,152 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 import traceback
+from datetime import datetime
+from pathlib import Path
 
 from cchc_lib.core.errors import DataError
 from cchc_lib.core.periods import PeriodError
 from cchc_lib.i18n.fmt import FormatError
 from cchc_lib.plan.deadlines import DeadlineError
+from cchc_lib.report.pdf import PdfSupportError
 
-USER_ERRORS = (DataError, PeriodError, DeadlineError, FormatError)
+
+class OptionError(Exception):
+    """A command-line value the user can correct; the message names the option."""
+
+
+USER_ERRORS = (DataError, PeriodError, DeadlineError, FormatError, OptionError, PdfSupportError)
 
 
 def _table(rows: list[list[str]], header: list[str]) -> str:
     widths = [max(len(str(r[i])) for r in [header, *rows]) for i in range(len(header))]
-    line = lambda r: "  ".join(
-        str(c).ljust(w) if i == 1 else str(c).rjust(w) if i > 1 else str(c).ljust(w)
-        for i, (c, w) in enumerate(zip(r, widths))
-    )
+
+    def line(r):  # first two columns (id, name) left-aligned, counts right-aligned
+        return "  ".join(str(c).ljust(w) if i <= 1 else str(c).rjust(w) for i, (c, w) in enumerate(zip(r, widths)))
+
     return "\n".join([line(header), "  ".join("-" * w for w in widths), *map(line, rows)])
 
 
 SEVERITY_VI = {"error": "LỖI", "warning": "CẢNH BÁO", "info": "GHI CHÚ"}
+
+
+# -- argument values, checked before any work starts ------------------------------------------
+
+
+def _shown(value: str) -> str:
+    """A value as typed, with control characters made visible (never echoed raw)."""
+    return "".join(ch if ch.isprintable() else f"\\x{ord(ch):02x}" for ch in str(value))
+
+
+def check_formats(text: str) -> tuple[str, ...]:
+    """``--formats``: known formats only (the list is ``cchc_lib.report.formats.FORMATS``)."""
+    from cchc_lib.report.formats import FORMATS, split_formats
+
+    known, unknown = split_formats(text)
+    choices = ", ".join(FORMATS)
+    if unknown:
+        names = ", ".join(f"'{_shown(u)}'" for u in unknown)
+        raise OptionError(
+            f"Tùy chọn --formats: không có định dạng {names}. Các định dạng có: {choices} "
+            "(cách nhau bằng dấu phẩy, ví dụ --formats html,pdf)."
+        )
+    if not known:
+        raise OptionError(f"Tùy chọn --formats: chưa chọn định dạng nào. Các định dạng có: {choices}.")
+    return known
+
+
+def check_report_date(text: str | None) -> str:
+    """``--report-date`` as dd/mm/yyyy or yyyy-mm-dd; returned as yyyy-mm-dd ("" = today)."""
+    if not text or not text.strip():
+        return ""
+    for form in ("%d/%m/%Y", "%Y-%m-%d"):
+        try:
+            day = datetime.strptime(text.strip(), form).date()
+        except ValueError:
+            continue
+        if 1900 <= day.year <= 2100:
+            return day.isoformat()
+    raise OptionError(
+        f"Tùy chọn --report-date: '{_shown(text)}' không phải một ngày có thật. "
+        "Ghi theo dạng dd/mm/yyyy hoặc yyyy-mm-dd, ví dụ 20/06/2024 hoặc 2024-06-20."
+    )
+
+
+def check_output_folder(text: str, option: str = "--out") -> Path:
+    """A folder the run can write into: made here if missing (as the run would), writable."""
+    path = Path(text).expanduser()
+    if path.exists() and not path.is_dir():
+        raise OptionError(
+            f"Tùy chọn {option}: '{_shown(text)}' là một tệp, không phải thư mục. "
+            f"Hãy chỉ một thư mục (chưa có thì sẽ được tạo), ví dụ {option} reports."
+        )
+    try:
+        path.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise OptionError(
+            f"Tùy chọn {option}: không tạo được thư mục '{_shown(text)}' ({_reason(exc)}). Hãy chọn thư mục khác."
+        ) from None
+    if not os.access(path, os.W_OK | os.X_OK):
+        raise OptionError(
+            f"Tùy chọn {option}: không có quyền ghi vào thư mục '{_shown(text)}'. "
+            f"Hãy chọn thư mục khác bằng {option}, hoặc nhờ người quản trị máy cấp quyền ghi."
+        )
+    return path
+
+
+def _reason(exc: OSError) -> str:
+    import errno
+
+    words = {
+        errno.EACCES: "không có quyền ghi",
+        errno.EPERM: "không có quyền ghi",
+        errno.EROFS: "ổ đĩa chỉ cho đọc",
+        errno.ENOTDIR: "một phần của đường dẫn là tệp, không phải thư mục",
+        errno.ENOENT: "đường dẫn không tồn tại",
+        errno.ENOSPC: "ổ đĩa đã đầy",
+    }
+    return words.get(exc.errno, exc.strerror or str(exc))
+
+
+def check_data_folder(data: str | None, plan: str) -> None:
+    """``--data`` names a folder: a file there gets its own message, not "folder not found"."""
+    from cchc_lib.core.paths import plan_dir, progress_dir
+
+    if not data:
+        return
+    folder = progress_dir(data, plan_dir(plan).name)
+    if folder.is_file():
+        raise OptionError(
+            f"Tùy chọn --data: '{_shown(data)}' là một tệp, không phải thư mục. Hãy chỉ thư mục chứa các tệp "
+            "số liệu tiến độ (ví dụ thư mục có tệp tasks.csv hoặc tệp Excel nhập liệu), không chỉ một tệp."
+        )
+
+
+def check_plan_rules(plan: str) -> None:
+    """The plan's own rules.toml reads as TOML with numbers where numbers belong (DataError)."""
+    from cchc_lib.assessment.engine import load_rules
+    from cchc_lib.core.paths import plan_dir
+
+    rules = plan_dir(plan) / "rules.toml"
+    if rules.is_file():
+        load_rules(path=rules)
+
+
+def check_report_args(args: argparse.Namespace) -> tuple[tuple[str, ...], str]:
+    """Everything ``cchc report`` can check before a kernel starts: (formats, report date)."""
+    from cchc_lib.report.pdf import check_pdf_support
+
+    formats = check_formats(args.formats)
+    report_date = check_report_date(args.report_date)
+    check_output_folder(args.out)
+    check_data_folder(args.data, args.plan)
+    check_plan_rules(args.plan)
+    if "pdf" in formats:
+        check_pdf_support()
+    return formats, report_date
 
 
 def cmd_validate(args: argparse.Namespace) -> int:
@@ -64,6 +189,7 @@ def cmd_template(args: argparse.Namespace) -> int:
     from cchc_lib.progress.loader import load_progress
     from cchc_lib.progress.template import write_template
 
+    check_data_folder(args.data, args.plan)
     plan = load_plan(args.plan)
     progress = load_progress(args.data, plan) if args.data else None
     out = write_template(plan, args.period, args.out or ".", progress=progress)
@@ -76,6 +202,7 @@ def _load_inputs(args):
     from cchc_lib.progress.loader import load_progress
     from cchc_lib.progress.sample import SAMPLE_DIRNAME, ensure_sample
 
+    check_data_folder(args.data, args.plan)
     plan = load_plan(args.plan)
     if args.data == SAMPLE_DIRNAME:
         ensure_sample(plan)
@@ -94,9 +221,10 @@ def cmd_assess(args: argparse.Namespace) -> int:
 
 def cmd_report(args: argparse.Namespace) -> int:
     from cchc_lib.report.document import produce
-    from cchc_lib.report.render import ReportError, human_size
+    from cchc_lib.report.index import human_size
+    from cchc_lib.report.run import ReportError
 
-    formats = tuple(f.strip() for f in args.formats.split(",") if f.strip())
+    formats, report_date = check_report_args(args)
     print(f"Đang lập báo cáo {args.period} ({args.lang}, mốc {args.cutoff})…", flush=True)
     try:
         result = produce(
@@ -107,7 +235,7 @@ def cmd_report(args: argparse.Namespace) -> int:
             args.lang,
             formats,
             args.out,
-            args.report_date or "",
+            report_date,
             progress_bar=not args.quiet,
         )
     except ReportError as exc:
@@ -123,6 +251,7 @@ def cmd_report(args: argparse.Namespace) -> int:
 def cmd_explore(args: argparse.Namespace) -> int:
     from cchc_lib.explore.serve import explore_command
 
+    check_data_folder(args.data, args.plan)
     return explore_command(
         args.plan,
         args.data,
@@ -211,6 +340,8 @@ def _period_args(p: argparse.ArgumentParser, period_default: str | None = None) 
 
 
 def build_parser() -> argparse.ArgumentParser:
+    from cchc_lib.report.formats import FORMATS
+
     p = argparse.ArgumentParser(
         prog="cchc", description="Đánh giá thực hiện kế hoạch cải cách hành chính (CCHC) cấp xã."
     )
@@ -243,9 +374,13 @@ def build_parser() -> argparse.ArgumentParser:
     _plan_arg(r)
     _data_arg(r)
     _period_args(r)
-    r.add_argument("--formats", default="html,pdf", help="định dạng xuất, cách nhau bằng dấu phẩy (mặc định html,pdf)")
+    r.add_argument(
+        "--formats",
+        default=",".join(FORMATS),
+        help=f"định dạng xuất, cách nhau bằng dấu phẩy: {', '.join(FORMATS)} (mặc định {','.join(FORMATS)})",
+    )
     r.add_argument("--out", default="reports", help="thư mục gốc chứa báo cáo (mặc định reports/)")
-    r.add_argument("--report-date", help="ngày lập báo cáo yyyy-mm-dd (mặc định hôm nay)")
+    r.add_argument("--report-date", help="ngày lập báo cáo dd/mm/yyyy hoặc yyyy-mm-dd (mặc định hôm nay)")
     r.add_argument("--quiet", action="store_true", help="không hiện thanh tiến trình")
     r.set_defaults(func=cmd_report)
 

@@ -1,9 +1,18 @@
-"""`cchc validate` prints the summary and the findings; bugs do not show tracebacks."""
+"""The ``cchc`` command: summaries, exit codes, and argument values checked before any work starts."""
 
+import ctypes
+import os
+import shutil
 import subprocess
 import sys
+from pathlib import Path
+
+import pytest
 
 from cchc_lib import cli
+from cchc_lib.report import document, pdf
+
+from .conftest import PLAN_DIR
 
 
 def test_validate_prints_summary_and_lint(capsys):
@@ -25,10 +34,7 @@ def test_unexpected_errors_are_short_without_debug(monkeypatch, capsys):
     def boom(args):
         raise RuntimeError("hỏng")
 
-    monkeypatch.setattr(cli, "cmd_validate", boom)
-    parser = cli.build_parser()
-    monkeypatch.setattr(cli, "build_parser", lambda: parser)
-    parser._subparsers._group_actions[0].choices["validate"].set_defaults(func=boom)
+    monkeypatch.setattr(cli, "cmd_validate", boom)  # build_parser binds the command when main() runs
     assert cli.main(["validate"]) == 1
     err = capsys.readouterr().err
     assert "Lỗi không mong đợi: RuntimeError: hỏng" in err and "Traceback" not in err
@@ -59,3 +65,154 @@ def test_a_mistyped_period_is_a_clear_error(tmp_path, capsys):
     assert cli.main(["assess", "--period", "2024-Q5", "--data", str(tmp_path)]) == 2
     err = capsys.readouterr().err
     assert "2024-Q5" in err and "2024-Q2" in err and "Traceback" not in err
+
+
+# -- `cchc report`: what the user typed is checked before a kernel starts -----------------------
+
+
+class _Produced:
+    """What a successful run returns, without running one."""
+
+    index = None
+    sizes: dict = {}
+
+    def files(self):
+        return {}
+
+
+@pytest.fixture
+def no_run(monkeypatch):
+    """Fails the test if the report run (papermill, kernel) is started; records its arguments."""
+    calls = []
+
+    def produce(*args, **kwargs):
+        calls.append(args)
+        if not getattr(produce, "allowed", False):
+            raise AssertionError("the report run started although an argument was wrong")
+        return _Produced()
+
+    monkeypatch.setattr(document, "produce", produce)
+    monkeypatch.setattr(pdf, "probe_pdf_support", lambda timeout=120: (0, ""))
+    produce.calls = calls
+    return produce
+
+
+def report(tmp_path, *extra):
+    return cli.main(["report", "--period", "2024-Q2", "--data", "sample", "--out", str(tmp_path / "r"), *extra])
+
+
+def test_an_unknown_format_is_refused_with_the_known_ones(tmp_path, no_run, capsys):
+    assert report(tmp_path, "--formats", "html,docx") == 2
+    err = capsys.readouterr().err
+    assert "--formats" in err and "'docx'" in err and "html, pdf" in err and "Traceback" not in err
+
+
+def test_an_impossible_report_date_names_the_option_and_the_forms(tmp_path, no_run, capsys):
+    assert report(tmp_path, "--report-date", "2024-13-45") == 2
+    err = capsys.readouterr().err
+    assert "--report-date" in err and "2024-13-45" in err and "dd/mm/yyyy" in err and "yyyy-mm-dd" in err
+
+
+def test_a_report_date_as_dd_mm_yyyy_reaches_the_notebook_as_iso(tmp_path, no_run, capsys):
+    no_run.allowed = True
+    assert report(tmp_path, "--formats", "html", "--report-date", "20/06/2024") == 0
+    assert "2024-06-20" in no_run.calls[0]
+
+
+def test_out_naming_a_file_is_refused(tmp_path, no_run, capsys):
+    (tmp_path / "r").write_text("x", encoding="utf-8")
+    assert report(tmp_path) == 2
+    err = capsys.readouterr().err
+    assert "--out" in err and "là một tệp, không phải thư mục" in err
+
+
+def test_out_below_a_file_is_refused(tmp_path, no_run, capsys):
+    (tmp_path / "file").write_text("x", encoding="utf-8")
+    assert cli.main(["report", "--period", "2024-Q2", "--out", str(tmp_path / "file" / "r")]) == 2
+    assert "--out" in capsys.readouterr().err
+
+
+def _as_ordinary_user():
+    """In the child: root without the power to ignore file permissions (Linux capabilities
+    CAP_DAC_OVERRIDE and CAP_DAC_READ_SEARCH dropped), so a read-only folder is read-only."""
+    libc = ctypes.CDLL(None, use_errno=True)
+    for capability in (1, 2):
+        if libc.prctl(24, capability, 0, 0, 0) != 0:  # PR_CAPBSET_DROP
+            raise OSError(ctypes.get_errno(), "prctl")
+
+
+def test_an_output_folder_without_write_permission_is_refused(tmp_path):
+    folder = tmp_path / "read-only"
+    folder.mkdir()
+    folder.chmod(0o555)
+    try:
+        proc = subprocess.run(
+            [sys.executable, "-m", "cchc_lib.cli", "report", "--period", "2024-Q2", "--formats", "html"]
+            + ["--out", str(folder / "reports")],
+            capture_output=True,
+            text=True,
+            encoding="utf-8",
+            preexec_fn=_as_ordinary_user if os.geteuid() == 0 else None,
+        )
+    finally:
+        folder.chmod(0o755)
+    assert proc.returncode == 2, proc.stderr
+    assert "--out" in proc.stderr and "không có quyền ghi" in proc.stderr and "Traceback" not in proc.stderr
+    assert not (folder / "reports").exists()
+
+
+def test_data_pointing_at_a_file_says_it_is_a_file(tmp_path, no_run, capsys):
+    data = tmp_path / "tasks.csv"
+    data.write_text("task_id\n", encoding="utf-8")
+    assert cli.main(["report", "--period", "2024-Q2", "--data", str(data), "--out", str(tmp_path / "r")]) == 2
+    err = capsys.readouterr().err
+    assert "--data" in err and "là một tệp, không phải thư mục" in err and "không tìm thấy" not in err
+    assert cli.main(["assess", "--period", "2024-Q2", "--data", str(data)]) == 2
+
+
+@pytest.fixture
+def plan_with_rules(tmp_path):
+    def make(text: str) -> Path:
+        dest = tmp_path / "hai-duong-2024"
+        shutil.copytree(PLAN_DIR, dest)
+        (dest / "rules.toml").write_text(text, encoding="utf-8")
+        return dest
+
+    return make
+
+
+def test_a_plan_rules_file_that_is_not_toml_names_the_file_and_line(tmp_path, plan_with_rules, no_run, capsys):
+    plan = plan_with_rules("[targets]\nrate_margin_pp = 5,0\n")
+    assert cli.main(["report", "--plan", str(plan), "--period", "2024-Q2", "--out", str(tmp_path / "r")]) == 2
+    err = capsys.readouterr().err
+    assert "rules.toml, dòng 2" in err and "TOML" in err and "Traceback" not in err
+
+
+def test_a_plan_rules_file_with_text_for_a_number_names_the_key(tmp_path, plan_with_rules, no_run, capsys):
+    plan = plan_with_rules('[targets]\nrate_margin_pp = "5,0"\n')
+    assert cli.main(["report", "--plan", str(plan), "--period", "2024-Q2", "--out", str(tmp_path / "r")]) == 2
+    err = capsys.readouterr().err
+    assert "rules.toml" in err and "'targets.rate_margin_pp' phải là một số" in err and "'5,0'" in err
+
+
+@pytest.mark.parametrize(
+    "probe, says",
+    [
+        ((1, "OSError: cannot load library 'libpango-1.0-0': libpango-1.0-0: cannot open shared object file"), "Pango"),
+        ((-11, ""), "phông chữ"),
+    ],
+    ids=["no-pango", "no-fonts"],
+)
+def test_pdf_without_its_system_libraries_says_how_to_install_them(tmp_path, no_run, monkeypatch, capsys, probe, says):
+    monkeypatch.setattr(pdf, "probe_pdf_support", lambda timeout=120: probe)
+    assert report(tmp_path) == 2
+    err = capsys.readouterr().err
+    assert says in err and "Traceback" not in err
+    assert "apt install libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core" in err
+    assert "conda install -c conda-forge pango" in err and "--formats html" in err
+
+
+def test_an_html_only_report_does_not_need_the_pdf_libraries(tmp_path, no_run, monkeypatch, capsys):
+    monkeypatch.setattr(pdf, "probe_pdf_support", lambda timeout=120: (-11, ""))
+    no_run.allowed = True
+    assert report(tmp_path, "--formats", "html") == 0

@@ -8,7 +8,7 @@ import shutil
 import pytest
 
 from cchc_lib.assessment.engine import assess
-from cchc_lib.core.periods import label
+from cchc_lib.core.periods import describe_window, label, window
 from cchc_lib.i18n import fmt
 from cchc_lib.progress.loader import load_progress
 from cchc_lib.report.document import notebook_path, produce
@@ -125,14 +125,13 @@ def test_every_period_language_and_convention_runs(sample_dir, tmp_path, period,
     html = result.html.read_text(encoding="utf-8")
     assert label(period, lang) in html
     assert ("III. Đánh giá chung" if lang == "vi" else "III. Overall assessment") in html
-    assert (
-        ("Quý dương lịch" in html or "theo quý dương lịch" in html) if cutoff == "calendar" and lang == "vi" else True
-    )
+    assert describe_window(window(period, cutoff), lang) in html  # the window and its cut-off convention
+    assert f'<html lang="{lang}"' in html
     assert _external_refs(html) == []
 
 
 def test_a_failing_cell_keeps_the_previous_report(q2, tmp_path):
-    from cchc_lib.report.render import ReportError, run_report
+    from cchc_lib.report.run import ReportError, run_report
 
     result, out = q2
     before = {p.name: p.read_bytes() for p in result.html.parent.iterdir() if p.is_file()}

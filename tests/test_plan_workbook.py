@@ -100,8 +100,8 @@ def test_plan_rules_and_extra_meta_keys_survive_the_round_trip(tmp_path):
     shutil.copytree(PLAN_DIR, src)
     rules = '[weights]\n"II.1" = 0.5\nsurvey = ["T3.03", "T6.23"]\n\n[rating]\nlevel = 3\nname = "khá"\n'
     (src / "rules.toml").write_text(rules, encoding="utf-8")
-    with (src / "meta.toml").open("a", encoding="utf-8") as fh:
-        fh.write('local_code = "2024"\n')
+    meta = src / "meta.toml"  # a top-level key goes before any [table] of the file
+    meta.write_text('local_code = "2024"\n' + meta.read_text(encoding="utf-8"), encoding="utf-8")
     xlsx = export_plan(str(src), tmp_path / "x.xlsx")
     folder = build_plan(xlsx, "hai-duong-2024", tmp_path / "plans")
     assert tomllib.loads((folder / "rules.toml").read_text(encoding="utf-8")) == tomllib.loads(rules)

@@ -11,10 +11,12 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import re
 import shutil
 import subprocess
 import sys
+import time
 import zlib
 from pathlib import Path
 
@@ -22,15 +24,11 @@ import nbformat
 import pytest
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 
-from cchc_lib.report import render
-from cchc_lib.report.render import (
-    ReportError,
-    finish_html,
-    html_to_pdf,
-    human_size,
-    run_report,
-    write_index,
-)
+from cchc_lib.report import exporters, run
+from cchc_lib.report.html import finish_html
+from cchc_lib.report.index import human_size, write_index
+from cchc_lib.report.pdf import PdfSupportError, check_pdf_support, html_to_pdf, pdf_css
+from cchc_lib.report.run import ReportError, run_report
 
 HEADER_VI = {
     "commune": "xã Hải Dương",
@@ -146,9 +144,7 @@ def layout_text_and_pages(html: str, header: dict) -> tuple[str, int]:
     import weasyprint
 
     running = f"{header['commune']} — {header['period_label']}"
-    doc = weasyprint.HTML(string=html).render(
-        stylesheets=[weasyprint.CSS(string=render.pdf_css(header["lang"], running))]
-    )
+    doc = weasyprint.HTML(string=html).render(stylesheets=[weasyprint.CSS(string=pdf_css(header["lang"], running))])
     words = []
     for page in doc.pages:
         for box in page._page_box.descendants():
@@ -314,7 +310,7 @@ def test_html_in_english(site):
 
 def test_html_export_is_reproducible(site, html_vi):
     nb = nbformat.read(site["vi"].notebook, as_version=4)
-    again, _ = render.CchcHTMLExporter().from_notebook_node(
+    again, _ = exporters.CchcHTMLExporter().from_notebook_node(
         nb, resources={"metadata": {"path": str(site["nb"].parent), "name": "x"}}
     )
     assert again == html_vi
@@ -357,13 +353,40 @@ def test_pdf_running_header_on_later_pages(tmp_path):
     assert html_to_pdf(html, lang="vi", running_head="x") == html_to_pdf(html, lang="vi", running_head="x")
 
 
+def test_pdf_bytes_do_not_depend_on_the_clock(monkeypatch):
+    # Without HarfBuzz-subset, fontTools stamps every subset font with the current time.
+    monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)
+    html = finish_html('<html lang="vi"><body><main><h2>Mục 1</h2><p>Cải cách hành chính</p></main></body></html>')
+    monkeypatch.setattr(time, "time", lambda: 1_700_000_000.0)
+    first = html_to_pdf(html, lang="vi", running_head="xã Hải Dương")
+    monkeypatch.setattr(time, "time", lambda: 1_800_000_000.0)
+    second = html_to_pdf(html, lang="vi", running_head="xã Hải Dương")
+    assert first == second
+    assert "SOURCE_DATE_EPOCH" not in os.environ  # set only while the PDF is written
+
+
+def test_pdf_support_check_passes_where_weasyprint_works():
+    check_pdf_support()  # this machine makes the PDFs of the tests above
+
+
+def test_pdf_support_check_finds_a_machine_without_fonts(tmp_path, monkeypatch):
+    # fontconfig that knows no font: WeasyPrint would crash the report's process
+    conf = tmp_path / "fonts.conf"
+    conf.write_text(f'<?xml version="1.0"?>\n<fontconfig><cachedir>{tmp_path}</cachedir></fontconfig>\n')
+    monkeypatch.setenv("FONTCONFIG_FILE", str(conf))
+    with pytest.raises(PdfSupportError) as info:
+        check_pdf_support()
+    msg = str(info.value)
+    assert "chưa có phông chữ" in msg and "fonts-dejavu-core" in msg and "--formats html" in msg
+
+
 def test_pdf_css():
-    css = render.pdf_css("vi", 'xã "A" — Quý II/2024')
+    css = pdf_css("vi", 'xã "A" — Quý II/2024')
     assert "size: A4" in css and "margin: 2.3cm 2cm 2cm 2cm" in css
     assert '"Trang " counter(page) "/" counter(pages)' in css
     assert 'content: "xã \\"A\\" — Quý II/2024"' in css
     assert "file://" in css and "DejaVuSans.ttf" in css and "DejaVuSans-Bold.ttf" in css
-    assert '"Page " counter(page) " of " counter(pages)' in render.pdf_css("en")
+    assert '"Page " counter(page) " of " counter(pages)' in pdf_css("en")
 
 
 # -- failures ---------------------------------------------------------------------------
@@ -407,7 +430,7 @@ def test_export_failure_keeps_previous_report(site, monkeypatch):
     def broken(*args, **kwargs):
         raise RuntimeError("WeasyPrint hỏng")
 
-    monkeypatch.setattr(render, "html_to_pdf", broken)
+    monkeypatch.setattr(run, "html_to_pdf", broken)
     before = _snapshot(site["out_dir"])
     before = {k: v for k, v in before.items() if not k.startswith("_loi/")}
     with pytest.raises(ReportError) as info:
@@ -540,7 +563,8 @@ def test_finish_html_strips_network_references(tmp_path):
 
 def test_finish_html_own_title_block_keep_with_next_and_wide_tables():
     raw = """<html lang="vi"><body><div class="report">
-<header class="report-head"><p class="report-meta">xã Hải Dương — Quý II/2024</p><h1 class="report-title">T</h1></header>
+<header class="report-head"><p class="report-meta">xã Hải Dương — Quý II/2024</p>
+<h1 class="report-title">T</h1></header>
 <!--cchc:toc-->
 <main class="report-body">
 <div class="cchc-report"><h1 class="cchc-title">BÁO CÁO</h1><ul><li>Kỳ báo cáo</li></ul></div>

@@ -19,6 +19,7 @@ import numpy as np
 import pandas as pd
 
 from cchc_lib.assessment import tthc
+from cchc_lib.assessment.rules_file import read_rules_file
 from cchc_lib.core.errors import Issue
 from cchc_lib.core.periods import (
     Period,
@@ -60,7 +61,7 @@ def load_rules(plan=None, path: Path | None = None) -> dict:
     rules = tomllib.loads(resources.files("cchc_lib.config").joinpath("rules.toml").read_text(encoding="utf-8"))
     for extra in ([plan.path / "rules.toml"] if plan is not None else []) + ([Path(path)] if path else []):
         if extra.exists():
-            rules = _merge(rules, tomllib.loads(extra.read_text(encoding="utf-8")))
+            rules = _merge(rules, read_rules_file(extra, rules))  # DataError naming file and key
     return rules
 
 

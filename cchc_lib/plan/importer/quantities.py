@@ -23,6 +23,9 @@ _PERCENT = re.compile(_NUM + r"\s*%")
 _PER_PERIOD = re.compile(r"(\d+)\s*tháng\s+có\s+(\d+)")  # "1 tháng có 1 bản tin"
 _RATE = re.compile(_NUM + r"\s+([^\d;,.]{1,30}?)\s*/\s*(tháng|năm|quý)")  # "02 lần/năm"
 _RATING = re.compile(r"\bmức\s+(xuất sắc|tốt|khá|trung bình|yếu|kém)(\s+trở lên)?", re.I)
+_MONTHLY = re.compile(r"\b(mỗi|hằng|hàng|một)\s+tháng\b|/\s*tháng", re.I)
+# "Không để xảy ra …", "Không có …": a target of zero occurrences
+_NONE = re.compile(r"^(không để xảy ra|không để|không có)\s", re.I)
 _COUNT = re.compile(r"(tối thiểu|ít nhất|không quá|tối đa|không dưới|bằng)\s+(?:có\s+)?" + _NUM + r"\s+(?!%)(\w+)")
 
 
@@ -103,7 +106,10 @@ def quantities(clause: str) -> list[Quantity]:
         add(m, Quantity(comp, float(RATINGS[level]), "rating", m.start(), flags))
     for m in _COUNT.finditer(clause):
         comp, _ = _comparator(m.group(1) + " ")
-        add(m, Quantity(comp, _num(m.group(2)), "count", m.start()))
+        monthly = _MONTHLY.search(clause[m.end() :]) is not None
+        add(m, Quantity(comp, _num(m.group(2)), "per_month" if monthly else "count", m.start()))
+    if not found and (m := _NONE.match(clause)):
+        add(m, Quantity("=", 0.0, "count", 0, [f"“{m.group(1)}” đọc là = 0 (số lượng): cần xem lại"]))
     return sorted(found, key=lambda q: q.start)
 
 

@@ -1,0 +1,94 @@
+"""Reading a plan's ``rules.toml``: TOML errors and values of the wrong kind named by file and key.
+
+A plan may override any rule of ``cchc_lib/config/rules.toml``. A value of the wrong kind
+(``rate_margin_pp = "5,0"``: text where a number belongs) would otherwise surface deep in
+the assessment as a Python error; here it is a :class:`DataError` naming the file, the key
+and what was expected.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from pathlib import Path
+from typing import Any
+
+from cchc_lib.core.errors import DataError, Issue, display_path
+
+SKIP = "skip"  # the one text allowed where points are numbers: "left out of the score"
+_WHERE = re.compile(r"\(at line (\d+), column (\d+)\)")
+
+
+def read_rules_file(path: Path, defaults: dict) -> dict:
+    """The rules in ``path``, checked against the kinds of values in ``defaults``."""
+    name = display_path(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except UnicodeDecodeError:
+        raise DataError(Issue(name, "tệp phải lưu theo bảng mã UTF-8")) from None
+    except OSError as exc:
+        raise DataError(Issue(name, f"không đọc được tệp ({exc.strerror or exc})")) from None
+    try:
+        rules = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        where = _WHERE.search(str(exc))
+        detail = _WHERE.sub("", str(exc)).strip()
+        raise DataError(
+            Issue(
+                name,
+                "không đúng cú pháp TOML (mỗi dòng dạng khóa = giá trị; chữ đặt trong ngoặc kép; số viết "
+                f"với dấu chấm thập phân, ví dụ 5.0; chi tiết: {detail})",
+                row=int(where.group(1)) if where else None,
+            )
+        ) from None
+    issues: list[Issue] = []
+    _check_kinds(defaults, rules, name, "", issues)
+    if issues:
+        raise DataError(issues)
+    return rules
+
+
+def _is_number(v: Any) -> bool:
+    return isinstance(v, int | float) and not isinstance(v, bool)
+
+
+def _kind(v: Any) -> str | None:
+    if _is_number(v):
+        return "number"
+    if isinstance(v, dict):
+        return "table"
+    if isinstance(v, list):
+        return "list"
+    return None  # text, dates, booleans: not checked
+
+
+def _expected(default: dict, key: str) -> str | None:
+    """The kind a key must hold: its default's, or for a key the defaults do not have
+    (an area weight of this plan) the kind every value of its table has."""
+    if key in default:
+        return _kind(default[key])
+    kinds = {_kind(v) for k, v in default.items() if not (isinstance(v, str) and v == SKIP)}
+    return kinds.pop() if len(kinds) == 1 else None
+
+
+_SAYS = {
+    "number": "phải là một số (ví dụ 5.0: dấu chấm thập phân, không đặt trong ngoặc kép)",
+    "table": "phải là một bảng [..] các khóa con như trong tệp quy tắc mặc định",
+    "list": 'phải là một danh sách trong ngoặc vuông, ví dụ ["a", "b"]',
+}
+
+
+def _check_kinds(default: dict, over: dict, name: str, prefix: str, issues: list[Issue]) -> None:
+    skip_allowed = any(isinstance(v, str) and v == SKIP for v in default.values())
+    for key, value in over.items():
+        dotted = prefix + (key if re.fullmatch(r"[A-Za-z0-9_-]+", key) else f'"{key}"')  # as TOML writes it
+        want = _expected(default, key)
+        if want == "table" and isinstance(value, dict):
+            _check_kinds(default.get(key) or {}, value, name, f"{dotted}.", issues)
+            continue
+        if want is None or _kind(value) == want or (want == "number" and skip_allowed and value == SKIP):
+            continue
+        says = _SAYS[want]
+        if want == "number" and skip_allowed:
+            says = says.replace("một số", f'một số hoặc "{SKIP}" (không tính điểm)', 1)
+        issues.append(Issue(name, f"khóa '{dotted}' {says}", value=str(value)))

@@ -1,0 +1,124 @@
+"""The Python kernel a report's notebook runs in: private to one run, quiet, always cleaned up.
+
+Every run gets its own runtime folder (``tempfile.mkdtemp``, outside the package and the
+output) holding the kernel's connection file, its IPC sockets and its log. Runs at the same
+time never share a socket (jupyter_client numbers IPC sockets ``kernel-ipc-1…5`` from the
+first free name, which two runs starting together both pick), and a read-only package is
+no obstacle. The folder is removed when the run ends, also on Ctrl-C and SIGTERM
+(:func:`terminate_as_interrupt`), and a kernel process still alive then is stopped.
+
+On Linux and macOS the kernel talks over local Unix sockets (IPC), not TCP ports: nothing
+listens on the network while a report runs. Windows has no IPC transport in ZeroMQ, so
+there it keeps loopback TCP. The kernel's own stdout/stderr go to ``kernel.log`` in the
+runtime folder, so a kernel that fails to start shows the user one message (with the
+log's last line), not its traceback.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import shutil
+import signal
+import tempfile
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+RUNTIME_PREFIX = "cchc-kernel-"
+LOG_NAME = "kernel.log"
+_SOCKET_PATH_MAX = 100  # sun_path is 104 bytes on macOS, 108 on Linux
+_KERNELS: dict[str, list] = {}  # runtime folder -> kernel processes (subprocess.Popen) started there
+
+
+@contextmanager
+def private_runtime() -> Iterator[Path]:
+    """A fresh runtime folder for one run; removed at the end, whatever happens."""
+    path = Path(tempfile.mkdtemp(prefix=RUNTIME_PREFIX))  # mode 0700: this user only
+    try:
+        yield path
+    finally:
+        stop_leftover_kernels(path)
+        shutil.rmtree(path, ignore_errors=True)
+
+
+@contextmanager
+def terminate_as_interrupt() -> Iterator[None]:
+    """SIGTERM (``kill``, a batch scheduler stopping the job) ends the run like Ctrl-C, so
+    the cleanup of the run (kernel, runtime and staging folders) happens instead of the
+    process vanishing with its kernel alive. Only in the main thread, where signals land."""
+    if threading.current_thread() is not threading.main_thread() or not hasattr(signal, "SIGTERM"):
+        yield
+        return
+
+    def interrupt(signum, frame):
+        raise KeyboardInterrupt
+
+    previous = signal.signal(signal.SIGTERM, interrupt)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
+def _use_ipc(runtime: Path) -> bool:
+    return os.name == "posix" and len(str(runtime / "kernel-ipc-9")) <= _SOCKET_PATH_MAX
+
+
+def kernel_manager_class(runtime: Path) -> type:
+    """An AsyncKernelManager whose connection file, sockets and log live in ``runtime``."""
+    from jupyter_client.manager import AsyncKernelManager
+    from traitlets import default
+
+    ipc = _use_ipc(runtime)
+
+    class RunKernelManager(AsyncKernelManager):
+        @default("transport")
+        def _default_transport(self) -> str:
+            return "ipc" if ipc else "tcp"
+
+        @default("connection_file")
+        def _default_connection_file(self) -> str:
+            return str(runtime / "kernel.json")
+
+        @default("ip")
+        def _default_ip(self) -> str:
+            return str(runtime / "kernel-ipc") if self.transport == "ipc" else super()._ip_default()
+
+        async def _async_launch_kernel(self, kernel_cmd, **kw):
+            with open(runtime / LOG_NAME, "ab") as log:  # the child keeps its own copy of the fd
+                kw.setdefault("stdout", log)
+                kw.setdefault("stderr", log)
+                await super()._async_launch_kernel(kernel_cmd, **kw)
+            process = getattr(self.provisioner, "process", None)
+            if process is not None:
+                _KERNELS.setdefault(str(runtime), []).append(process)
+
+    return RunKernelManager
+
+
+def kernel_log_tail(runtime: Path, lines: int = 1) -> str:
+    """The last non-empty lines the kernel wrote (its error, when it failed to start)."""
+    try:
+        text = (runtime / LOG_NAME).read_text(encoding="utf-8", errors="replace")
+    except OSError:
+        return ""
+    kept = [line.strip() for line in text.splitlines() if line.strip()]
+    return "\n".join(kept[-lines:])
+
+
+def stop_leftover_kernels(runtime: Path) -> None:
+    """Kill a kernel that outlived its run (the run was interrupted while it started or
+    stopped); nbclient has already shut down and reaped the kernel of a run that ended."""
+    for process in _KERNELS.pop(str(runtime), []):
+        if process.poll() is None:
+            try:  # the kernel leads its own process group (jupyter_client starts a new session)
+                if hasattr(os, "killpg") and os.getpgid(process.pid) == process.pid:
+                    os.killpg(process.pid, signal.SIGKILL)
+                else:
+                    process.kill()
+            except OSError:
+                pass
+            with contextlib.suppress(Exception):  # an unreaped kernel must not hide the run's own error
+                process.wait(timeout=10)
