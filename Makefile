@@ -1,28 +1,56 @@
-# Two entry points (see README): `make report` and `make test`.
-# Both create .venv inside the repository when missing and install the package into it.
+# Entry points. The README's Quick start names two: `make report` and `make test`.
+#   make report  runtime dependencies only (pip install -e .), then the sample report
+#   make test    adds the test extras (pip install -e '.[test]'), then every test
+#   make check   the fast tests (no slow, notebook or browser test): under a minute
+#   make lint    adds the dev extras (ruff, pre-commit), then ruff check + format check
+# Each creates .venv inside the repository when it is missing; nothing is installed elsewhere.
 PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
-STAMP := $(VENV)/.installed
+RUNTIME := $(VENV)/.installed
+TESTDEPS := $(VENV)/.installed-test
+DEVDEPS := $(VENV)/.installed-dev
+FAST := not slow and not notebook and not browser
 
-.PHONY: report test validate clean-venv
+.PHONY: report test check lint format validate clean-venv
 
-$(STAMP): pyproject.toml
+$(BIN)/python:
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "cchc cần Python 3.11 trở lên (needs Python >= 3.11)")'
-	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV) || { \
+	@$(PYTHON) -m venv $(VENV) || { \
 	  echo "Không tạo được môi trường ảo. Trên Debian/Ubuntu: sudo apt install python3-venv"; exit 1; }
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[test]'
+
+$(RUNTIME): pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e .
 	@touch $@
 
-report: $(STAMP)
+$(TESTDEPS): pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	@touch $@ $(RUNTIME)
+
+$(DEVDEPS): pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	@touch $@ $(RUNTIME)
+
+report: $(RUNTIME)
 	$(BIN)/cchc report --period 2024-Q2
 
-validate: $(STAMP)
+validate: $(RUNTIME)
 	$(BIN)/cchc validate
 
-test: $(STAMP)
+test: $(TESTDEPS)
 	$(BIN)/python -m pytest
+
+check: $(TESTDEPS)
+	$(BIN)/python -m pytest -q -m "$(FAST)"
+
+lint: $(DEVDEPS)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: $(DEVDEPS)
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
 
 clean-venv:
 	rm -rf $(VENV)

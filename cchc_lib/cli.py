@@ -220,32 +220,66 @@ def cmd_assess(args: argparse.Namespace) -> int:
 
 
 def cmd_report(args: argparse.Namespace) -> int:
-    from cchc_lib.report.document import produce
+    from cchc_lib.core.periods import label, parse_period
     from cchc_lib.report.index import human_size
+    from cchc_lib.report.official import check_official_period, is_official_period, produce_official
     from cchc_lib.report.run import ReportError
 
+    period = parse_period(args.period)
     formats, report_date = check_report_args(args)
-    print(f"Đang lập báo cáo {args.period} ({args.lang}, mốc {args.cutoff})…", flush=True)
-    try:
-        result = produce(
+    if args.only == "official":
+        check_official_period(period, args.official_anyway)
+    official = args.only in ("both", "official")
+    if official and not (args.official_anyway or is_official_period(period)):
+        official = False
+        print(
+            f"{label(period)} là kỳ báo cáo nội bộ: không lập báo cáo chính thức "
+            "(chỉ quý I, 6 tháng, quý III, năm; thêm --official-anyway để vẫn lập)."
+        )
+    if args.only in ("both", "assessment"):
+        print(f"Đang lập báo cáo đánh giá {args.period} ({args.lang}, mốc {args.cutoff})…", flush=True)
+        try:
+            result = _produce_assessment(args, formats, report_date)
+        except ReportError as exc:
+            print(str(exc), file=sys.stderr)
+            return 3
+        for kind, path in result.files().items():
+            print(f"  {kind:8} {path}  ({human_size(result.sizes.get(kind, path.stat().st_size), args.lang)})")
+        if result.index is not None:
+            print(f"  mục lục  {result.index}")
+    if official:
+        print(f"Đang lập báo cáo chính thức {args.period} ({args.lang})…", flush=True)
+        off = produce_official(
             args.plan,
             args.data,
             args.period,
             args.cutoff,
             args.lang,
-            formats,
+            (*formats, "docx"),
             args.out,
             report_date,
-            progress_bar=not args.quiet,
+            args.recipients,
+            anyway=args.official_anyway,
         )
-    except ReportError as exc:
-        print(str(exc), file=sys.stderr)
-        return 3
-    for kind, path in result.files().items():
-        print(f"  {kind:8} {path}  ({human_size(result.sizes.get(kind, path.stat().st_size), args.lang)})")
-    if result.index is not None:
-        print(f"  mục lục  {result.index}")
+        for kind, path in off.files.items():
+            print(f"  {kind:8} {path}  ({human_size(path.stat().st_size, args.lang)})")
     return 0
+
+
+def _produce_assessment(args, formats, report_date):
+    from cchc_lib.report.document import produce as produce_assessment
+
+    return produce_assessment(
+        args.plan,
+        args.data,
+        args.period,
+        args.cutoff,
+        args.lang,
+        tuple(f for f in formats if f != "docx"),
+        args.out,
+        report_date,
+        progress_bar=not args.quiet,
+    )
 
 
 def cmd_explore(args: argparse.Namespace) -> int:
@@ -370,7 +404,9 @@ def build_parser() -> argparse.ArgumentParser:
     _period_args(a)
     a.set_defaults(func=cmd_assess)
 
-    r = sub.add_parser("report", help="lập báo cáo đánh giá (notebook → HTML, PDF) cho một kỳ")
+    r = sub.add_parser(
+        "report", help="lập báo cáo chính thức (DOCX, PDF, HTML) và báo cáo đánh giá (notebook → HTML, PDF) cho một kỳ"
+    )
     _plan_arg(r)
     _data_arg(r)
     _period_args(r)
@@ -380,7 +416,25 @@ def build_parser() -> argparse.ArgumentParser:
         help=f"định dạng xuất, cách nhau bằng dấu phẩy: {', '.join(FORMATS)} (mặc định {','.join(FORMATS)})",
     )
     r.add_argument("--out", default="reports", help="thư mục gốc chứa báo cáo (mặc định reports/)")
-    r.add_argument("--report-date", help="ngày lập báo cáo dd/mm/yyyy hoặc yyyy-mm-dd (mặc định hôm nay)")
+    r.add_argument(
+        "--report-date",
+        help="ngày ký dd/mm/yyyy hoặc yyyy-mm-dd: điền dòng ngày tháng của báo cáo chính thức (mặc định để trống) "
+        "và ngày lập của báo cáo đánh giá (mặc định hôm nay)",
+    )
+    r.add_argument(
+        "--only",
+        default="both",
+        choices=["both", "official", "assessment"],
+        help="chỉ lập báo cáo chính thức (official) hoặc báo cáo đánh giá (assessment); mặc định cả hai",
+    )
+    r.add_argument(
+        "--official-anyway",
+        action="store_true",
+        help="lập báo cáo chính thức cả cho quý II, quý IV, 6 tháng cuối năm (kỳ báo cáo nội bộ)",
+    )
+    r.add_argument(
+        "--recipients", help="'Kính gửi' của báo cáo chính thức, cách nhau bằng ';' (mặc định theo kế hoạch)"
+    )
     r.add_argument("--quiet", action="store_true", help="không hiện thanh tiến trình")
     r.set_defaults(func=cmd_report)
 

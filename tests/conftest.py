@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import shutil
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -13,6 +14,35 @@ from cchc_lib import load_plan
 REPO = Path(__file__).resolve().parents[1]
 PLAN_DIR = REPO / "data" / "plans" / "hai-duong-2024"
 RAW_FILE = REPO / "data" / "raw" / "hai-duong-2024_qd-07-qd-ubnd_ke-hoach-cchc.txt"
+
+
+GUARDED = ("data", "notebooks", "cchc_lib")  # folders no test may change (use tmp_path)
+
+
+def _repo_state() -> str | None:
+    """``git status`` of the guarded folders; None outside a git checkout (installed package)."""
+    try:
+        out = subprocess.run(
+            ["git", "status", "--porcelain", "--untracked-files=all", "--", *GUARDED],
+            cwd=REPO,
+            capture_output=True,
+            text=True,
+            check=True,
+        )
+    except (OSError, subprocess.CalledProcessError):
+        return None
+    return out.stdout
+
+
+@pytest.fixture(scope="session", autouse=True)
+def repository_untouched():
+    """Fail the run when a test wrote into the repository's data, notebooks or package."""
+    before = _repo_state()
+    yield
+    after = _repo_state()
+    if before is not None and after is not None and after != before:
+        changed = sorted(set(after.splitlines()) ^ set(before.splitlines()))
+        pytest.fail("Tests changed the repository (write to tmp_path instead): " + "; ".join(changed), pytrace=False)
 
 
 @pytest.fixture(scope="session")

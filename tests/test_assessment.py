@@ -11,7 +11,10 @@ import pytest
 from cchc_lib.assessment.engine import assess, load_rules, rating_for
 from cchc_lib.progress.loader import load_progress
 
-DOSSIER_HEADER = "dossier_id,field,procedure,received_date,due_date,returned_date,channel,dossier_digitized,result_digitized,rating\n"
+DOSSIER_HEADER = (
+    "dossier_id,field,procedure,received_date,due_date,returned_date,channel,"
+    "dossier_digitized,result_digitized,rating\n"
+)
 
 
 def write(folder: Path, name: str, text: str) -> None:
@@ -63,6 +66,7 @@ def test_online_share_is_judged_against_both_conflicting_targets(plan, tmp_path,
     assert target(a, "T2.07")["gap"] == pytest.approx(n_online - 50)
 
 
+@pytest.mark.slow
 def test_window_edge_of_nd09_quarters(plan, tmp_path):
     # Received 14/06 belongs to Q2 (15/03–14/06); 15/06 to Q3 under Decree 09.
     log = DOSSIER_HEADER + (
@@ -161,6 +165,7 @@ def test_unreported_task_past_its_deadline_is_overdue(plan, tmp_path):
     assert task(a, "PL1.03")["status"] == "not_due"  # due 31/12
 
 
+@pytest.mark.slow
 def test_standing_duties_must_be_reported_every_quarter(plan, tmp_path):
     write(tmp_path, "tasks.csv", "task_id,period,status\nNV2.04,2024-Q1,Đang thực hiện\n")
     assert task(run(plan, tmp_path, "2024-Q1"), "NV2.04")["status"] == "recurring_reported"
@@ -236,6 +241,7 @@ def test_plan_rules_override(plan_copy, tmp_path):
 # --- the sample year -----------------------------------------------------------------------
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("cutoff", ["nd09", "calendar"])
 @pytest.mark.parametrize("period", ["2024-Q1", "2024-Q2", "2024-Q3", "2024-Q4", "2024-H1", "2024-H2", "2024"])
 def test_sample_year_assesses_for_every_period(plan, sample_progress, period, cutoff):
@@ -248,6 +254,7 @@ def test_sample_year_assesses_for_every_period(plan, sample_progress, period, cu
     assert (a.inputs["rows_read"] >= a.inputs["rows_used"]).all()
 
 
+@pytest.mark.slow
 def test_same_inputs_same_assessment(plan, sample_progress):
     a, b = assess(plan, sample_progress, "2024-Q3"), assess(plan, sample_progress, "2024-Q3")
     pd.testing.assert_frame_equal(a.targets, b.targets)

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import dataclasses
 import re
-import time
 import warnings
 
 import matplotlib
@@ -25,8 +24,6 @@ from cchc_lib.assessment.tthc import KPI_LABELS
 from cchc_lib.core import periods
 from cchc_lib.core.periods import quarters_until
 from cchc_lib.i18n import fmt, vocab
-from cchc_lib.progress.loader import load_progress
-from cchc_lib.progress.sample import ensure_sample
 from cchc_lib.report import charts
 
 PERIOD = "2024-Q2"
@@ -48,9 +45,8 @@ def history_until(plan, progress, period, cutoff: str = CUTOFF) -> pd.DataFrame:
 
 
 @pytest.fixture(scope="module")
-def sample(plan):
-    ensure_sample(plan)
-    return plan, load_progress("sample", plan)
+def sample(plan, sample_progress):
+    return plan, sample_progress
 
 
 @pytest.fixture(scope="module")
@@ -141,6 +137,7 @@ def test_theme_font_size_dpi():
     assert tuple(matplotlib.rcParams["figure.figsize"])[0] == pytest.approx(7.5)
 
 
+@pytest.mark.slow
 def test_every_chart_is_a_chart_a4_wide_with_title_and_caption(vi, en):
     for name in CHART_NAMES:
         for chart in (vi[name], en[name]):
@@ -172,6 +169,7 @@ def test_png_bytes_file_and_notebook_display(vi, tmp_path):
     assert formatters.PNGFormatter()(chart).startswith(PNG_MAGIC)  # what display(chart) embeds
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("lang", ["vi", "en"])
 def test_png_renders_without_missing_glyphs(vi, en, lang):
     for name, chart in (vi if lang == "vi" else en).items():
@@ -192,12 +190,6 @@ def test_all_charts_in_report_order_with_numbered_captions(vi, en, a):
 def test_unknown_language_is_refused(a):
     with pytest.raises(fmt.FormatError):
         charts.status_by_area(a, "fr")
-
-
-def test_six_charts_in_under_three_seconds(a, history):
-    start = time.perf_counter()
-    charts.all_charts(a, history, "vi")
-    assert time.perf_counter() - start < 3
 
 
 # --- 1. status by area -------------------------------------------------------------------

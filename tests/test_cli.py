@@ -67,6 +67,33 @@ def test_a_mistyped_period_is_a_clear_error(tmp_path, capsys):
     assert "2024-Q5" in err and "2024-Q2" in err and "Traceback" not in err
 
 
+def test_report_only_official_writes_docx_and_html_and_the_index_lists_it(tmp_path, capsys):
+    sample = tmp_path / "sample"
+    assert cli.main(["sample-data", "--out", str(sample)]) == 0
+    out = tmp_path / "reports"
+    args = ["report", "--period", "2024-Q1", "--data", str(sample), "--out", str(out), "--formats", "html"]
+    assert cli.main([*args, "--only", "official", "--report-date", "2024-03-18", "--quiet"]) == 0
+    folder = out / "hai-duong-2024" / "2024-Q1"
+    stem = "bao-cao-chinh-thuc_hai-duong-2024_2024-Q1_nd09_vi"
+    assert (folder / f"{stem}.docx").is_file() and (folder / f"{stem}.html").is_file()
+    assert not (folder / f"{stem}.pdf").exists()
+    assert "ngày 18 tháng 3 năm 2024" in (folder / f"{stem}.html").read_text(encoding="utf-8")
+    index = (out / "index.html").read_text(encoding="utf-8")
+    assert "Báo cáo chính thức" in index and f"{stem}.docx" in index
+
+
+def test_report_official_for_an_internal_quarter_needs_to_be_asked_for(tmp_path, capsys):
+    sample = tmp_path / "sample"
+    assert cli.main(["sample-data", "--out", str(sample)]) == 0
+    capsys.readouterr()
+    args = ["report", "--period", "2024-Q2", "--data", str(sample), "--out", str(tmp_path / "r"), "--formats", "html"]
+    assert cli.main([*args, "--only", "official"]) == 2
+    assert "--official-anyway" in capsys.readouterr().err
+    assert cli.main([*args, "--only", "official", "--official-anyway", "--report-date", "2024-13-01"]) == 2
+    assert "yyyy-mm-dd" in capsys.readouterr().err
+    assert not (tmp_path / "r" / "hai-duong-2024").exists()
+
+
 # -- `cchc report`: what the user typed is checked before a kernel starts -----------------------
 
 

@@ -15,6 +15,7 @@ from cchc_lib.core.periods import PeriodError
 from cchc_lib.core.schemas import norm_key, rename_headers
 from cchc_lib.i18n import fmt
 from cchc_lib.plan.model import load_plan
+from cchc_lib.progress import template as template_module
 from cchc_lib.progress.loader import SPECS, STATUS_WORDS, kind_of, load_progress
 from cchc_lib.progress.template import (
     INSTRUCTIONS_SHEET,
@@ -191,7 +192,12 @@ def test_a_row_per_measurable_target_and_per_task(wb, plan):
     assert [ind.cell(r, 1).value for r in range(2, ind.max_row + 1)] == measurable
     assert {ind.cell(r, 2).value for r in range(2, ind.max_row + 1)} == {Q1}
     assert [tasks.cell(r, 1).value for r in range(2, tasks.max_row + 1)] == list(plan.tasks["task_id"])
-    assert [notes.cell(r, 2).value for r in range(2, notes.max_row + 1)] == [None, *plan.areas["area_id"]]
+    sections = list(template_module.NOTE_SECTION_ROWS)
+    assert [notes.cell(r, 2).value for r in range(2, notes.max_row + 1)] == [None, *plan.areas["area_id"]] + [
+        None
+    ] * len(sections)
+    section_col = next(c for c in range(1, notes.max_column + 1) if notes.cell(1, c).value == "Mục báo cáo")
+    assert [notes.cell(r, section_col).value for r in range(2, notes.max_row + 1)][-len(sections) :] == sections
     assert wb["Hồ sơ TTHC"].max_row == 1 and wb["Phản ánh kiến nghị"].max_row == 1
 
 
@@ -257,11 +263,12 @@ def test_untouched_template_loads_as_not_entered(plan, template, tmp_path):
     counts = progress.sources.set_index("kind")
     assert counts.loc["indicators", "rows_not_entered"] == int(plan.targets["measurable"].sum())
     assert counts.loc["tasks", "rows_not_entered"] == len(plan.tasks)
-    assert counts.loc["notes", "rows_not_entered"] == len(plan.areas) + 1
+    assert counts.loc["notes", "rows_not_entered"] == len(plan.areas) + 1 + len(template_module.NOTE_SECTION_ROWS)
     assert all(w.severity == "warning" for w in progress.warnings)
 
 
 NOTE = "Tỷ lệ hồ sơ trực tuyến tăng & số hồ sơ trễ hạn < 5% <b>"
+SECTION_NOTE = "Kiểm tra đột xuất Bộ phận một cửa 01 lần"
 
 
 def _fill_q1(book) -> dict:
@@ -317,6 +324,10 @@ def _fill_q1(book) -> dict:
     )
     notes = book["Ghi chú"]
     notes.cell(2, col(notes, "Kết quả nổi bật"), NOTE)
+    inspection = next(
+        r for r in range(2, notes.max_row + 1) if notes.cell(r, col(notes, "Mục báo cáo")).value == "Công tác kiểm tra"
+    )
+    notes.cell(inspection, col(notes, "Nội dung"), SECTION_NOTE)
     return rows
 
 
@@ -353,13 +364,18 @@ def test_round_trip_what_was_typed_is_what_is_loaded(plan, template, tmp_path):
     assert fb["summary"] == "Phản ánh đèn đường thôn 3"
 
     notes = progress.notes
-    assert len(notes) == 1
+    assert len(notes) == 2
     assert (notes.iloc[0]["area_id"], notes.iloc[0]["highlights"], notes.iloc[0]["period"]) == ("", NOTE, Q1)
+    assert (notes.iloc[1]["section"], notes.iloc[1]["text"], notes.iloc[1]["area_id"]) == (
+        "inspection",
+        SECTION_NOTE,
+        "",
+    )
 
     counts = progress.sources.set_index("kind")
     assert counts.loc["indicators", "rows_not_entered"] == int(plan.targets["measurable"].sum()) - 2
     assert counts.loc["tasks", "rows_not_entered"] == len(plan.tasks) - 2
-    assert counts.loc["notes", "rows_not_entered"] == len(plan.areas)
+    assert counts.loc["notes", "rows_not_entered"] == len(plan.areas) + len(template_module.NOTE_SECTION_ROWS) - 1
     assert counts.loc["dossiers", "rows_used"] == 2
     assert all(w.severity == "warning" for w in progress.warnings)
 

@@ -7,6 +7,7 @@ These start real kernels (``cchc report`` as a subprocess, HTML only to keep the
 from __future__ import annotations
 
 import json
+import logging
 import os
 import shutil
 import signal
@@ -167,7 +168,7 @@ def test_an_interrupted_run_leaves_no_kernel_and_no_runtime_folder(sample_dir, t
     assert not list(out.rglob(".staging-*"))
 
 
-def test_a_kernel_that_cannot_start_is_one_message(tmp_path, monkeypatch, capfd):
+def test_a_kernel_that_cannot_start_is_one_message(tmp_path, monkeypatch, capfd, caplog):
     spec = tmp_path / "jupyter" / "kernels" / "broken"
     spec.mkdir(parents=True)
     crash = (
@@ -195,4 +196,5 @@ def test_a_kernel_that_cannot_start_is_one_message(tmp_path, monkeypatch, capfd)
     msg = str(info.value)
     assert msg.startswith("Không chạy được notebook t.ipynb") and "RuntimeError: nhân hỏng" in msg
     assert "Traceback" not in capfd.readouterr().err  # the kernel's own output went to its log
+    assert not [r for r in caplog.records if r.name.startswith("papermill") and r.levelno >= logging.ERROR]
     assert not list((tmp_path / "r" / "p").glob(".staging-*"))

@@ -35,6 +35,7 @@ def test_met_sentence_and_no_data_sentence(online_assessment):
     assert narrative.target_sentence(t.loc["T6.17"], "vi") == "Tỷ lệ người dân cài đặt Hue-S: chưa có số liệu trong kỳ."
 
 
+@pytest.mark.slow
 def test_summary_numbers_agree_with_the_assessment(plan, sample_progress):
     a = assess(plan, sample_progress, "2024-Q3")
     s = narrative.summary_paragraph(a, "vi")
@@ -46,6 +47,7 @@ def test_summary_numbers_agree_with_the_assessment(plan, sample_progress):
     assert "ước tính nội bộ" in s
 
 
+@pytest.mark.slow
 def test_risks_list_worst_targets_and_longest_overdue_tasks(plan, sample_progress):
     a = assess(plan, sample_progress, "2024-Q2")
     risks = narrative.top_risks(a, "vi")
@@ -54,6 +56,7 @@ def test_risks_list_worst_targets_and_longest_overdue_tasks(plan, sample_progres
     assert first_task.startswith(overdue.iloc[0]["task_id"])
 
 
+@pytest.mark.slow
 def test_notes_are_taken_for_the_period_and_its_quarters(plan, sample_progress):
     q2 = assess(plan, sample_progress, "2024-Q2")
     h1 = assess(plan, sample_progress, "2024-H1")
@@ -71,6 +74,7 @@ def test_next_period_lists_tasks_falling_due(plan, tmp_path):
     assert {i.split(" ")[0] for i in due} == {"PL2.01", "PL4.01", "PL6.01", "PL7.01", "PL7.03"}
 
 
+@pytest.mark.slow
 def test_text_summary_marks_sample_data(plan):
     import pathlib
     import tempfile

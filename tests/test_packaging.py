@@ -5,8 +5,10 @@ import tomllib
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
-# conda-forge names that differ from the PyPI names
-CONDA_NAME = {}
+# conda-forge names that differ from the PyPI names (checked on anaconda.org/conda-forge):
+# conda-forge's `playwright` is the Node.js tool, its Python bindings are `playwright-python`;
+# `duckdb` there is a meta-package over `python-duckdb`, the Python bindings.
+CONDA_NAME = {"playwright": "playwright-python", "duckdb": "python-duckdb"}
 
 
 def _name(req: str) -> str:
@@ -34,6 +36,33 @@ def test_environment_yml_and_pyproject_name_the_same_dependencies():
     py, conda = _pyproject_deps(), _environment_deps()
     assert py - conda == set(), f"in pyproject.toml only: {sorted(py - conda)}"
     assert conda - py == set(), f"in environment.yml only: {sorted(conda - py)}"
+
+
+def test_environment_yml_uses_the_conda_forge_names_not_the_pypi_ones():
+    conda = _environment_deps()
+    for pypi, forge in CONDA_NAME.items():
+        assert forge in conda and pypi not in conda, (pypi, forge)
+
+
+def test_version_is_written_once_in_the_package():
+    import cchc_lib
+
+    meta = tomllib.loads((REPO / "pyproject.toml").read_text(encoding="utf-8"))
+    assert "version" not in meta["project"] and "version" in meta["project"]["dynamic"]
+    assert meta["tool"]["setuptools"]["dynamic"]["version"] == {"attr": "cchc_lib.__version__"}
+    assert re.fullmatch(r"\d+\.\d+\.\d+", cchc_lib.__version__)
+    changelog = (REPO / "CHANGELOG.md").read_text(encoding="utf-8")
+    assert f"## [{cchc_lib.__version__}]" in changelog and "## [Unreleased]" in changelog
+
+
+def test_make_report_installs_only_the_runtime_and_ci_lints_before_testing():
+    makefile = (REPO / "Makefile").read_text(encoding="utf-8")
+    runtime = re.search(r"^\$\(RUNTIME\):.*?\n((?:\t.*\n)+)", makefile, re.M).group(1)
+    assert "pip install --quiet -e .\n" in runtime and "[" not in runtime
+    assert re.search(r"^report: \$\(RUNTIME\)$", makefile, re.M)
+    assert re.search(r"^check: \$\(TESTDEPS\)$", makefile, re.M)
+    ci = [line.strip() for line in (REPO / ".ci" / "run").read_text(encoding="utf-8").splitlines()]
+    assert ci.index("make lint") < ci.index("make test")
 
 
 def test_environment_yml_installs_the_package_in_editable_mode():

@@ -153,7 +153,8 @@ def layout_text_and_pages(html: str, header: dict) -> tuple[str, int]:
     return " ".join(words), len(doc.pages)
 
 
-def check_pdf(pdf: Path, html: Path, header: dict, expected: list[str]) -> None:
+def check_pdf(pdf: Path, html: Path, header: dict, expected: list[str], pages_in: range = range(1, 3)) -> None:
+    """A PDF with the expected text, a page count in ``pages_in``, and a last page numbered N of N."""
     data = pdf.read_bytes()
     assert data.startswith(b"%PDF-")
     text, pages = pdf_text(pdf), pdf_pages(pdf)
@@ -161,8 +162,9 @@ def check_pdf(pdf: Path, html: Path, header: dict, expected: list[str]) -> None:
         text, pages = layout_text_and_pages(html.read_text(encoding="utf-8"), header)
         streams = _pdf_streams(data)
         assert b"/FontFile2" in streams and b"/ToUnicode" in streams  # embedded, extractable
-    assert pages >= 1
+    assert pages in pages_in, pages
     text = " ".join(text.split())
+    assert (f"Trang {pages}/{pages}" if header["lang"] == "vi" else f"Page {pages} of {pages}") in text
     for snippet in expected:
         assert snippet in text, snippet
 
@@ -349,7 +351,7 @@ def test_pdf_running_header_on_later_pages(tmp_path):
     pdf.write_bytes(html_to_pdf(html, lang="vi", running_head="xã Hải Dương — Quý II/2024"))
     html_file = tmp_path / "long.html"
     html_file.write_text(html, encoding="utf-8")
-    check_pdf(pdf, html_file, HEADER_VI, ["xã Hải Dương — Quý II/2024", "Trang 2/", "Mục 7"])
+    check_pdf(pdf, html_file, HEADER_VI, ["xã Hải Dương — Quý II/2024", "Trang 2/", "Mục 7"], range(2, 8))
     assert html_to_pdf(html, lang="vi", running_head="x") == html_to_pdf(html, lang="vi", running_head="x")
 
 

@@ -264,6 +264,7 @@ def test_notes(plan, progress):
 # --- default location --------------------------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_ensure_sample_writes_once_and_refreshes_on_change(plan, tmp_path: Path, monkeypatch):
     monkeypatch.setenv("CCHC_DATA", str(tmp_path))
     folder = default_sample_dir(plan)

@@ -611,3 +611,44 @@ def test_nullable_dtypes_from_the_loader_give_the_same_figures(dossiers, feedbac
     out = tthc.kpis(typed, feedback, Q2)
     expected = tthc.kpis(dossiers, feedback, Q2)
     pd.testing.assert_frame_equal(out, expected)  # D03's result was not digitised anyway
+
+
+# ---------------------------------------------------------------------------- results table
+
+# Q2 by hand, per field (D06 "đất đai " is the land field; D16 was returned before Q2):
+#  Hộ tịch:    carried D02 D12; new online D01 D14, direct D15; resolved D02 early, D01 on the due day,
+#              D14 late; pending D12 D15, both past due
+#  Đất đai:    new online D06, direct D05 D08, postal D07; resolved D06 early, D05 late;
+#              pending D07 (due 10/06: overdue), D08 (due 14/06 = last day: not yet)
+#  Chứng thực: carried D13; new online D04, direct D03; resolved D03 D04 (no due date: on time), D13 late
+#  LĐ–TB&XH:   new online D09 D10; both pending at 14/06, not yet due
+EXPECTED_RESULTS = {
+    #              to_resolve carried online direct postal resolved early on_time late pending not_due overdue
+    "Hộ tịch": (5, 2, 2, 1, 0, 3, 1, 1, 1, 2, 0, 2),
+    LAND: (4, 0, 1, 2, 1, 2, 1, 0, 1, 2, 1, 1),
+    "Chứng thực": (3, 1, 1, 1, 0, 3, 0, 2, 1, 0, 0, 0),
+    LDTBXH: (2, 0, 2, 0, 0, 0, 0, 0, 0, 2, 2, 0),
+}
+
+
+def test_one_stop_results_by_field_match_hand_computation(dossiers):
+    table = tthc.one_stop_results(dossiers, Q2)
+    assert list(table.columns) == list(tthc.RESULT_COLUMNS)
+    assert list(table.index) == list(EXPECTED_RESULTS)  # busiest field first
+    for field, expected in EXPECTED_RESULTS.items():
+        assert tuple(int(v) for v in table.loc[field]) == expected, field
+
+
+def test_one_stop_results_agree_with_the_kpis(dossiers, feedback):
+    table, k = tthc.one_stop_results(dossiers, Q2), tthc.kpis(dossiers, feedback, Q2)
+    s = table.sum()
+    assert (table["to_resolve"] == table["resolved"] + table["pending"]).all()
+    assert (table["to_resolve"] == table[["carried_over", "new_online", "new_direct", "new_postal"]].sum(axis=1)).all()
+    assert s["new_online"] + s["new_direct"] + s["new_postal"] == k.at["online_rate", "denominator"]
+    assert s["new_online"] == k.at["online_rate", "numerator"]
+    assert s["resolved_early"] + s["resolved_on_time"] == k.at["on_time_rate", "numerator"]
+    assert s["pending_overdue"] == k.at["overdue_pending", "numerator"]
+
+
+def test_one_stop_results_of_an_empty_log_is_an_empty_table():
+    assert tthc.one_stop_results(dossier_frame([]), Q2).empty

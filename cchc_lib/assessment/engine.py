@@ -31,6 +31,7 @@ from cchc_lib.core.periods import (
     window,
     year_to_date,
 )
+from cchc_lib.i18n.fmt import percent
 
 TARGET_STATUSES = ("met", "on_track", "at_risk", "missed", "not_due", "no_data", "not_measurable")
 TASK_STATUSES = (
@@ -313,7 +314,7 @@ def assess_targets(
     # Conflicting targets: same KPI, different thresholds — each is assessed, both are shown.
     groups = t[t["measurable"] & t["kpi"].notna()].groupby("kpi")
     t["conflict_with"] = pd.Series(pd.NA, index=t.index, dtype="string")
-    for kpi, g in groups:
+    for _kpi, g in groups:
         if g[["comparator", "target_value"]].drop_duplicates().shape[0] > 1:
             for i in g.index:
                 t.at[i, "conflict_with"] = ", ".join(x for x in g["target_id"] if x != t.at[i, "target_id"])
@@ -574,7 +575,8 @@ def assess(
         issues.append(
             Issue(
                 "",
-                "ít hơn một nửa số chỉ tiêu, nhiệm vụ có số liệu để chấm điểm; xếp loại ước tính không đáng tin cậy",
+                f"dưới {percent(100 * rules['rating']['min_coverage'], 0)} số chỉ tiêu, nhiệm vụ có số liệu để chấm "
+                "điểm; xếp loại ước tính không đáng tin cậy",
                 severity="warning",
             )
         )

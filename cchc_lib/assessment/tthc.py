@@ -36,6 +36,7 @@ from importlib import resources
 import numpy as np
 import pandas as pd
 
+from cchc_lib import i18n
 from cchc_lib.core.periods import Window
 from cchc_lib.core.schemas import norm_key
 from cchc_lib.i18n.fmt import DASH
@@ -57,6 +58,7 @@ __all__ = [
     "kpis_by_field",
     "kpis_by_month",
     "load_config",
+    "one_stop_results",
 ]
 
 KPI_NAMES: tuple[str, ...] = (
@@ -75,30 +77,7 @@ FEEDBACK_KPIS: tuple[str, ...] = KPI_NAMES[7:]
 
 KPI_UNITS: dict[str, str] = {name: "count" if name == "overdue_pending" else "percent" for name in KPI_NAMES}
 
-KPI_LABELS: dict[str, dict[str, str]] = {
-    "vi": {
-        "online_rate": "Tỷ lệ hồ sơ nộp trực tuyến",
-        "on_time_rate": "Tỷ lệ hồ sơ giải quyết đúng hạn",
-        "overdue_pending": "Hồ sơ quá hạn chưa giải quyết",
-        "dossier_digitization_rate": "Tỷ lệ số hóa hồ sơ",
-        "result_digitization_rate": "Tỷ lệ số hóa kết quả",
-        "satisfaction_rate": "Tỷ lệ hài lòng",
-        "land_satisfaction_rate": "Tỷ lệ hài lòng lĩnh vực đất đai",
-        "feedback_resolved_rate": "Tỷ lệ phản ánh, kiến nghị được xử lý",
-        "feedback_on_time_rate": "Tỷ lệ phản ánh, kiến nghị xử lý đúng hạn",
-    },
-    "en": {
-        "online_rate": "Dossiers submitted online",
-        "on_time_rate": "Dossiers resolved on time",
-        "overdue_pending": "Overdue dossiers still pending",
-        "dossier_digitization_rate": "Dossiers digitised",
-        "result_digitization_rate": "Results digitised",
-        "satisfaction_rate": "Satisfaction",
-        "land_satisfaction_rate": "Satisfaction, land field",
-        "feedback_resolved_rate": "Feedback and petitions resolved",
-        "feedback_on_time_rate": "Feedback and petitions resolved on time",
-    },
-}
+KPI_LABELS = i18n.table("kpi")
 
 # Canonical words of the validated tables (progress.CHANNELS / progress.RATINGS keys).
 CHANNELS: tuple[str, ...] = ("online", "direct", "postal")
@@ -146,6 +125,8 @@ class Group766:
     kpis: tuple[str, ...]
     needs: str
     note: str
+    needs_en: str = ""
+    note_en: str = ""
 
     @property
     def coverage(self) -> str:
@@ -196,6 +177,8 @@ def _parse_config(raw: Mapping) -> TthcConfig:
                 kpis=tuple(g.get("kpis", [])),
                 needs=g.get("needs", ""),
                 note=g.get("note", ""),
+                needs_en=g.get("needs_en", ""),
+                note_en=g.get("note_en", ""),
             )
         )
     total = sum(g.max_points for g in groups)
@@ -677,6 +660,73 @@ def assess_tthc(
     )
 
 
+# ---------------------------------------------------------------------------- results table
+
+RESULT_COLUMNS: tuple[str, ...] = (
+    "to_resolve",
+    "carried_over",
+    "new_online",
+    "new_direct",
+    "new_postal",
+    "resolved",
+    "resolved_early",
+    "resolved_on_time",
+    "resolved_late",
+    "pending",
+    "pending_not_due",
+    "pending_overdue",
+)
+
+
+def one_stop_results(
+    dossiers: pd.DataFrame, window: Window, land_fields: str | Iterable[str] | None = None
+) -> pd.DataFrame:
+    """The one-stop results table of a periodic report: one row per field, counts only.
+
+    Dossiers to resolve in W = carried over (received before W.start, not returned before
+    it) + newly received in W by channel (online / in person / by post). Each of them is
+    either resolved in W — early (returned before the due day), on time (on the due day,
+    or no due date: resolved on the spot) or late (after it) — or pending at W.end: not yet
+    due (due on or after W.end, or no due date) or overdue (due before W.end, the rule of
+    ``kpis``). So ``to_resolve = resolved + pending`` on every row, early + on time equals
+    the numerator of ``on_time_rate`` and ``pending_overdue`` equals ``overdue_pending``.
+    Index: field names (busiest first, unrecorded field last); fields with nothing to
+    resolve are left out. Columns: ``RESULT_COLUMNS``.
+    """
+    d = _prepare_dossiers(dossiers, land_fields)
+    nf = len(d.field_names)
+    if d.n == 0 or nf == 0:
+        return pd.DataFrame(columns=list(RESULT_COLUMNS), dtype="int64").rename_axis("field")
+    start, end = _day(window.start), _day(window.end)
+    received = window.mask(d.received_s).to_numpy(dtype=bool)
+    returned = window.mask(d.returned_s).to_numpy(dtype=bool)
+    # NaT compares False: a dossier never returned is "not returned before start".
+    carried = (d.received < start) & ~(d.returned < start)
+    pending = (d.received <= end) & ~(d.returned <= end)
+    early = returned & (d.returned < d.due)
+    late = returned & (d.returned > d.due)
+    channel = dossiers["channel"]
+    flags = {
+        "carried_over": carried,
+        "new_online": received & _eq(channel, "online"),
+        "new_direct": received & _eq(channel, "direct"),
+        "new_postal": received & _eq(channel, "postal"),
+        "resolved": returned,
+        "resolved_early": early,
+        "resolved_on_time": returned & ~early & ~late,
+        "resolved_late": late,
+        "pending": pending,
+        "pending_not_due": pending & ~(d.due < end),
+        "pending_overdue": pending & (d.due < end),
+    }
+    counts = {k: np.bincount(d.field_codes[v], minlength=nf) for k, v in flags.items()}
+    counts["to_resolve"] = counts["carried_over"] + np.bincount(d.field_codes[received], minlength=nf)
+    table = pd.DataFrame({c: counts[c] for c in RESULT_COLUMNS}, index=pd.Index(d.field_names, name="field"))
+    table = table[table["to_resolve"] > 0].astype("int64")
+    order = sorted(table.index, key=lambda f: (f == NO_FIELD, -int(table.at[f, "to_resolve"]), f))
+    return table.loc[order]
+
+
 # ---------------------------------------------------------------------------- Decision 766
 
 
@@ -698,14 +748,11 @@ def decision_766(result: TthcResult, config: TthcConfig | None = None) -> pd.Dat
         values = [v for v in values if v == v]
         mean = float(np.mean(values)) if values else np.nan
         estimate = g.max_points * mean / 100 if g.kpis and values else np.nan
-        if g.coverage == "none":
-            note = f"{g.note} {g.needs}".strip()
-        else:
-            note = g.note
-            if not values:
-                note += " Chưa có số liệu trong kỳ."
-            if g.needs:
-                note += f" {g.needs}"
+        notes = {}
+        for lang, (text, needs) in {"vi": (g.note, g.needs), "en": (g.note_en, g.needs_en)}.items():
+            if g.coverage != "none" and not values:
+                text += " " + i18n.t("tthc.no_data", lang)
+            notes[lang] = f"{text} {needs}".strip()
         rows.append(
             {
                 "group_id": g.group_id,
@@ -718,7 +765,8 @@ def decision_766(result: TthcResult, config: TthcConfig | None = None) -> pd.Dat
                 "basis_rate": mean,
                 "estimate_points": estimate,
                 "estimate_kind": cfg.disclaimer.lower(),
-                "note": note,
+                "note": notes["vi"],
+                "note_en": notes["en"],
             }
         )
     df = pd.DataFrame(rows)

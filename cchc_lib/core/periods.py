@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING, Literal
 
+from cchc_lib.i18n.catalog import lookup, t
 from cchc_lib.i18n.fmt import check_lang, date_short
 
 if TYPE_CHECKING:  # pandas is only needed by Window.mask
@@ -62,15 +63,7 @@ MAX_YEAR = 2100
 # How many periods of each kind a year holds; also the valid range of Period.number.
 _PER_YEAR = {"quarter": 4, "half": 2, "year": 1}
 _MONTHS = {"quarter": 3, "half": 6, "year": 12}
-_ROMAN = ("I", "II", "III", "IV")
-
-_CUTOFF_NOTES = {
-    "nd09": {
-        "vi": "mốc số liệu theo Nghị định 09/2019/NĐ-CP",
-        "en": "data cut-off under Decree 09/2019/ND-CP",
-    },
-    "calendar": {"vi": "theo quý dương lịch", "en": "calendar quarters"},
-}
+_ROMAN = ("I", "II", "III", "IV")  # quarter numbers as Vietnamese documents type them
 
 _FORMS_HINT = (
     "cần dạng 2024-Q2 (quý), 2024-H1 (6 tháng) hoặc 2024 (năm); "
@@ -320,12 +313,10 @@ def label(period: Period | str, lang: str = "vi") -> str:
     lang = check_lang(lang)
     y, n = period.year, period.number
     if period.kind == "quarter":
-        return f"Quý {_ROMAN[n - 1]}/{y}" if lang == "vi" else f"Q{n} {y}"
+        return t("period.quarter", lang, number=lookup("period.quarter_numbers", lang)[n - 1], year=y)
     if period.kind == "half":
-        if lang == "vi":
-            return f"6 tháng {'đầu' if n == 1 else 'cuối'} năm {y}"
-        return f"{'first' if n == 1 else 'second'} half of {y}"
-    return f"năm {y}" if lang == "vi" else f"year {y}"
+        return t(f"period.half_{n}", lang, year=y)
+    return t("period.year", lang, year=y)
 
 
 def label_title(period: Period | str, lang: str = "vi") -> str:
@@ -338,7 +329,4 @@ def describe_window(win: Window, lang: str = "vi") -> str:
     """One phrase that tells the reader which days the figures cover and why."""
     lang = check_lang(lang)
     start, end = date_short(win.start, lang), date_short(win.end, lang)
-    note = _CUTOFF_NOTES[win.cutoff][lang]
-    if lang == "vi":
-        return f"từ ngày {start} đến ngày {end} ({note})"
-    return f"from {start} to {end} ({note})"
+    return t("period.window", lang, start=start, end=end, note=t(f"cutoff_note.{win.cutoff}", lang))

@@ -22,6 +22,8 @@ from typing import Any
 from babel.dates import format_date
 from babel.numbers import format_decimal
 
+from cchc_lib.i18n.catalog import LANGS, lookup
+
 __all__ = [
     "DASH",
     "LANGS",
@@ -31,6 +33,7 @@ __all__ = [
     "FormatError",
     "check_lang",
     "count",
+    "counted",
     "date_long",
     "date_short",
     "is_missing",
@@ -42,27 +45,17 @@ __all__ = [
     "value",
 ]
 
-LANGS: tuple[str, ...] = ("vi", "en")
 LOCALES = {"vi": "vi_VN", "en": "en_GB"}  # en_GB: day-first dates like the Vietnamese
 DASH = "—"
 MINUS = "\u2212"
 
-# The plan's rating scale (objective 7, unit = rating): code, level, Vietnamese, English.
-_RATING_SCALE = (
-    ("yeu", 1, "yếu", "poor"),
-    ("trung_binh", 2, "trung bình", "average"),
-    ("kha", 3, "khá", "good"),
-    ("tot", 4, "tốt", "excellent"),
-)
+# The plan's rating scale (objective 7, unit = rating): code and level; the words, lower
+# case mid-sentence, are the catalogue's rating words.
+_RATING_SCALE = (("yeu", 1), ("trung_binh", 2), ("kha", 3), ("tot", 4))
 RATING_WORDS: dict[str, dict[str | int, str]] = {
-    lang: {key: row[2 + i] for row in _RATING_SCALE for key in row[:2]} for i, lang in enumerate(LANGS)
+    lang: {key: lookup(f"rating.{code}", lang).lower() for code, level in _RATING_SCALE for key in (code, level)}
+    for lang in LANGS
 }
-
-_PP_WORDS = {
-    "vi": ("điểm phần trăm", "điểm phần trăm"),
-    "en": ("percentage point", "percentage points"),
-}
-_PER_MONTH = {"vi": "{}/tháng", "en": "{} per month"}
 
 
 class FormatError(ValueError):
@@ -138,7 +131,7 @@ def pp_diff(x: Any, decimals: int = 1, lang: str = "vi") -> str:
     text = signed(x, decimals, lang)
     if text == DASH:
         return DASH
-    return f"{text} {_noun(text, _PP_WORDS[lang])}"
+    return f"{text} {_noun(text, lookup('fmt.pp', lang))}"
 
 
 def _whole_or_one(x: Any) -> int:
@@ -156,6 +149,15 @@ def count(n: Any, noun_vi: str, noun_en: str | tuple[str, str], lang: str = "vi"
         return f"{text} {noun_vi}"
     forms = (noun_en, noun_en + "s") if isinstance(noun_en, str) else noun_en
     return f"{text} {_noun(text, forms)}"
+
+
+def counted(n: Any, noun: str, lang: str = "vi") -> str:
+    """'1.234 nhiệm vụ' / '1 task', the noun from the catalogue ('task', 'target', 'unit')."""
+    check_lang(lang)
+    if is_missing(n):
+        return DASH
+    text = number(n, _whole_or_one(n), lang)
+    return f"{text} {_noun(text, lookup(f'noun.{noun}', lang))}"
 
 
 def _checked_date(d: Any, lang: str) -> date | None:
@@ -210,7 +212,7 @@ def rating_word(x: Any, lang: str = "vi") -> str:
         return DASH
     word = RATING_WORDS[lang].get(_rating_key(x))
     if word is None:
-        scale = ", ".join(f"{level} ({vi})" for _, level, vi, _ in _RATING_SCALE)
+        scale = ", ".join(f"{level} ({RATING_WORDS['vi'][level]})" for _, level in _RATING_SCALE)
         raise FormatError(f"Mức xếp loại '{x}' không hợp lệ: chỉ chấp nhận {scale} hoặc mã yeu, trung_binh, kha, tot.")
     return word
 
@@ -227,5 +229,5 @@ def value(x: Any, unit: str | None, lang: str = "vi") -> str:
         return percent(x, decimals, lang)
     text = number(x, decimals, lang)
     if unit == "per_month":
-        return _PER_MONTH[lang].format(text)
+        return lookup("fmt.per_month", lang).format(value=text)
     return text

@@ -1,54 +1,17 @@
 """Status words, colours and labels shared by narrative, tables, charts and the dashboard.
 
-One place for the words analysts use ("Đạt", "Có nguy cơ không đạt", "Hoàn thành trễ
-hạn"…) so that a table, a chart legend and a sentence never disagree.
+The words ("Đạt", "Có nguy cơ không đạt", "Hoàn thành trễ hạn"…) live in the message
+catalogue (vi.toml / en.toml) so that a table, a chart legend and a sentence never
+disagree; the colours and the display order live here.
 """
 
 from __future__ import annotations
 
-TARGET_STATUS = {
-    "vi": {
-        "met": "Đạt",
-        "on_track": "Đúng tiến độ",
-        "at_risk": "Có nguy cơ không đạt",
-        "missed": "Không đạt",
-        "not_due": "Chưa đến kỳ đánh giá",
-        "no_data": "Chưa có số liệu",
-        "not_measurable": "Không định lượng",
-    },
-    "en": {
-        "met": "Met",
-        "on_track": "On track",
-        "at_risk": "At risk",
-        "missed": "Missed",
-        "not_due": "Not yet due",
-        "no_data": "No data",
-        "not_measurable": "Not quantified",
-    },
-}
+from cchc_lib.i18n.catalog import table, word
 
-TASK_STATUS = {
-    "vi": {
-        "done_on_time": "Hoàn thành đúng hạn",
-        "done_late": "Hoàn thành trễ hạn",
-        "in_progress": "Đang thực hiện",
-        "overdue": "Quá hạn",
-        "not_due": "Chưa đến hạn",
-        "recurring_reported": "Thường xuyên – có báo cáo",
-        "recurring_missing": "Thường xuyên – chưa báo cáo",
-        "cancelled": "Không thực hiện",
-    },
-    "en": {
-        "done_on_time": "Done on time",
-        "done_late": "Done late",
-        "in_progress": "In progress",
-        "overdue": "Overdue",
-        "not_due": "Not yet due",
-        "recurring_reported": "Standing duty – reported",
-        "recurring_missing": "Standing duty – not reported",
-        "cancelled": "Cancelled",
-    },
-}
+TARGET_STATUS = table("target_status")
+
+TASK_STATUS = table("task_status")
 
 # Colour-blind-safe palette (Okabe–Ito based): good = bluish green, risk = orange,
 # bad = vermilion, neutral = greys. Text on these backgrounds stays readable in print.
@@ -69,46 +32,27 @@ STATUS_COLORS = {
     "cancelled": "#F2F2F2",
 }
 
-RATING = {
-    "vi": {"tot": "Tốt", "kha": "Khá", "trung_binh": "Trung bình", "yeu": "Yếu"},
-    "en": {"tot": "Excellent", "kha": "Good", "trung_binh": "Average", "yeu": "Poor"},
-}
+RATING = table("rating")
 RATING_COLORS = {"tot": "#009E73", "kha": "#56B4E9", "trung_binh": "#E69F00", "yeu": "#D55E00"}
 
-TREND = {
-    "vi": {"up": "↑ tăng", "down": "↓ giảm", "flat": "→ không đổi"},
-    "en": {"up": "↑ up", "down": "↓ down", "flat": "→ unchanged"},
-}
+TREND = table("trend")
 
-SOURCE = {
-    "vi": {
-        "dossiers": "sổ hồ sơ một cửa",
-        "feedback": "sổ phản ánh, kiến nghị",
-        "entered": "số liệu báo cáo",
-        "estimate": "ước tính",
-    },
-    "en": {
-        "dossiers": "one-stop dossier log",
-        "feedback": "petition log",
-        "entered": "reported figure",
-        "estimate": "estimate",
-    },
-}
+SOURCE = table("source")
 
 TARGET_ORDER = tuple(TARGET_STATUS["vi"])
 TASK_ORDER = tuple(TASK_STATUS["vi"])
 
 
 def target_status(code: str | None, lang: str = "vi") -> str:
-    return TARGET_STATUS[lang].get(code, "—") if code else "—"
+    return word("target_status", code, lang)
 
 
 def task_status(code: str | None, lang: str = "vi") -> str:
-    return TASK_STATUS[lang].get(code, "—") if code else "—"
+    return word("task_status", code, lang)
 
 
 def rating(code: str | None, lang: str = "vi") -> str:
-    return RATING[lang].get(code, "—") if code else "—"
+    return word("rating", code, lang)
 
 
 def text_color(background: str) -> str:

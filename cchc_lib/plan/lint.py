@@ -30,7 +30,7 @@ def conflicting_targets(plan) -> list[dict]:
     """Targets measured by the same indicator with different thresholds."""
     t = plan.targets[plan.targets["measurable"] & plan.targets["kpi"].notna()]
     out = []
-    for kpi, group in t.groupby("kpi", sort=True):
+    for _kpi, group in t.groupby("kpi", sort=True):
         if group[["comparator", "target_value"]].drop_duplicates().shape[0] < 2:
             continue
         parts = [
@@ -94,7 +94,8 @@ def annex_group_labels(plan) -> list[dict]:
                     "annex_group_label",
                     "warning",
                     f"Phụ lục ghi nhóm '{label}' nhưng đây là nhóm {want} (lĩnh vực {area}); "
-                    f"{len(group)} nhiệm vụ ({', '.join(group['task_id'])}) được xếp theo nội dung vào lĩnh vực {area}.",
+                    f"{len(group)} nhiệm vụ ({', '.join(group['task_id'])}) được xếp theo nội dung "
+                    f"vào lĩnh vực {area}.",
                     list(group["task_id"]),
                 )
             )
@@ -145,7 +146,8 @@ def city_scope_text(plan) -> list[dict]:
         _finding(
             "city_scope",
             "info",
-            f"Nhiệm vụ {r.task_id} (mục {r.source_ref}) nói về phạm vi thành phố ('{CITY_SCOPE.search(f'{r.text} {r.product}').group(0)}'): "
+            f"Nhiệm vụ {r.task_id} (mục {r.source_ref}) nói về phạm vi thành phố "
+            f"('{CITY_SCOPE.search(f'{r.text} {r.product}').group(0)}'): "
             "có thể sao chép từ kế hoạch của thành phố; cần điều chỉnh cho phạm vi xã.",
             [r.task_id],
         )

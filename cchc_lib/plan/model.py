@@ -183,7 +183,8 @@ class UnitDirectory:
                     issues.append(
                         Issue(
                             file,
-                            f"cách viết '{spelling}' đã thuộc đơn vị '{other}'; một cách viết chỉ được thuộc một đơn vị",
+                            f"cách viết '{spelling}' đã thuộc đơn vị '{other}'; "
+                            "một cách viết chỉ được thuộc một đơn vị",
                             row=int(row),
                             column="aliases",
                         )
@@ -199,7 +200,10 @@ class UnitDirectory:
         return norm_key(spelling) in self.names
 
     def check(self, many: bool = False):
-        hint = "cần tên một đơn vị có trong units.csv (cột name hoặc aliases); nếu là cách viết khác của một đơn vị đã có, thêm vào cột aliases của đơn vị đó"
+        hint = (
+            "cần tên một đơn vị có trong units.csv (cột name hoặc aliases); nếu là cách viết khác "
+            "của một đơn vị đã có, thêm vào cột aliases của đơn vị đó"
+        )
         if many:
             return element_check(
                 lambda t: all(self.knows(p) for p in split_list(t)), hint + " (nhiều đơn vị cách nhau bằng dấu ;)"

@@ -20,6 +20,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from cchc_lib import i18n
 from cchc_lib.core.errors import DataError, Issue, display_path
 from cchc_lib.core.periods import PeriodError, parse_period, window
 from cchc_lib.core.readers import EXCEL_SUFFIXES, excel_sheets, read_table
@@ -50,24 +51,26 @@ RATINGS = choice_map(
     }
 )
 
+# Sections of the official report an analyst can write to (notes, column "Mục báo cáo").
+NOTE_SECTIONS = choice_map(
+    {
+        "plan": ("công tác kế hoạch", "kế hoạch"),
+        "inspection": ("công tác kiểm tra", "kiểm tra"),
+        "communication": ("công tác tuyên truyền", "tuyên truyền"),
+        "survey": ("khảo sát sự hài lòng", "khảo sát"),
+        "initiatives": ("sáng kiến, mô hình mới", "sáng kiến", "mô hình mới"),
+        "strengths": ("ưu điểm",),
+        "shortcomings": ("tồn tại, hạn chế", "tồn tại", "hạn chế", "tồn tại, hạn chế và nguyên nhân"),
+        "causes": ("nguyên nhân",),
+        "next": ("phương hướng, nhiệm vụ kỳ tới", "phương hướng", "nhiệm vụ kỳ tới"),
+        "proposals": ("đề xuất, kiến nghị", "đề xuất", "kiến nghị"),
+    }
+)
+
 # Display words for the canonical values (templates, tables, narrative).
-STATUS_WORDS = {
-    "vi": {
-        "not_started": "Chưa thực hiện",
-        "in_progress": "Đang thực hiện",
-        "done": "Hoàn thành",
-        "cancelled": "Không thực hiện",
-    },
-    "en": {"not_started": "Not started", "in_progress": "In progress", "done": "Done", "cancelled": "Cancelled"},
-}
-CHANNEL_WORDS = {
-    "vi": {"online": "Trực tuyến", "direct": "Trực tiếp", "postal": "Bưu chính công ích"},
-    "en": {"online": "Online", "direct": "In person", "postal": "Postal"},
-}
-RATING_WORDS = {
-    "vi": {"satisfied": "Hài lòng", "neutral": "Bình thường", "dissatisfied": "Không hài lòng"},
-    "en": {"satisfied": "Satisfied", "neutral": "Neutral", "dissatisfied": "Dissatisfied"},
-}
+STATUS_WORDS = i18n.table("progress_status")
+CHANNEL_WORDS = i18n.table("channel")
+RATING_WORDS = i18n.table("satisfaction")
 
 PERIOD_HINT = "cần kỳ báo cáo dạng 2024-Q2, 2024-H1, 2024 hoặc 'Quý II/2024'"
 
@@ -133,6 +136,10 @@ SPECS: dict[str, TableSpec] = {
             Field("highlights", required=False, label="Kết quả nổi bật"),
             Field("difficulties", required=False, label="Tồn tại, hạn chế, khó khăn"),
             Field("proposals", required=False, label="Đề xuất, kiến nghị"),
+            # A row per section of the official report (docs/progress-data.md): the section's
+            # key or name, and its text.
+            Field("section", "choice", required=False, choices=NOTE_SECTIONS, label="Mục báo cáo"),
+            Field("text", required=False, label="Nội dung"),
         ),
     ),
 }
@@ -468,11 +475,15 @@ def _check_feedback(df, plan, file):
 
 
 def _check_notes(df, plan, file):
-    text_cols = ["highlights", "difficulties", "proposals"]
+    text_cols = [c for c in ("highlights", "difficulties", "proposals", "text") if c in df.columns]
     entered = df[text_cols].notna().any(axis=1)
     df = df[entered].copy()
     df["area_id"] = df["area_id"].fillna("")
-    return df, _duplicates(df, ["period", "area_id"], file), [], int((~entered).sum())
+    for col in ("section", "text"):  # older files have no section rows
+        if col not in df.columns:
+            df[col] = pd.Series(pd.NA, index=df.index, dtype="string")
+    df["section"] = df["section"].fillna("")
+    return df, _duplicates(df, ["period", "area_id", "section"], file), [], int((~entered).sum())
 
 
 RULES = {

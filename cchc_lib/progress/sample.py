@@ -83,7 +83,7 @@ _HEADERS = {
         "rating",
     ),
     "feedback": ("feedback_id", "received_date", "due_date", "resolved_date", "rating", "summary"),
-    "notes": ("period", "area_id", "highlights", "difficulties", "proposals"),
+    "notes": ("period", "area_id", "highlights", "difficulties", "proposals", "section", "text"),
 }
 
 # Vocabulary as an analyst types it (all accepted by progress.TASK_STATUSES, CHANNELS, RATINGS).

@@ -338,7 +338,10 @@ def _add(ws: Worksheet, dv: DataValidation | None, ranges: list[str]) -> None:
 def _validate_common(sheet: _Sheet, period_codes: list[str], year: int, last_row: int) -> None:
     """Drop-downs and checks every sheet of this kind gets, by field type."""
     ws = sheet.ws
-    col_range = lambda name: f"{sheet.letter(name)}2:{sheet.letter(name)}{last_row}"
+
+    def col_range(name):
+        return f"{sheet.letter(name)}2:{sheet.letter(name)}{last_row}"
+
     names = [f.name for f in sheet.fields]
     if "period" in names:
         _add(
@@ -527,12 +530,29 @@ def _tasks(wb: Workbook, plan, period: Period, progress, period_codes: list[str]
     return sheet
 
 
+NOTE_SECTION_ROWS = (
+    "Công tác kế hoạch",
+    "Công tác kiểm tra",
+    "Công tác tuyên truyền",
+    "Khảo sát sự hài lòng",
+    "Sáng kiến, mô hình mới",
+    "Ưu điểm",
+    "Tồn tại, hạn chế",
+    "Nguyên nhân",
+    "Phương hướng, nhiệm vụ kỳ tới",
+    "Đề xuất, kiến nghị",
+)
+
+
 def _notes(wb: Workbook, plan, period: Period, period_codes: list[str]) -> _Sheet:
     sheet = _new_sheet(wb, "notes")
-    rows = [(None, "Nhận xét chung (để trống Mã lĩnh vực)")]
-    rows += [(a.area_id, a.name) for a in plan.areas.itertuples()]
-    for row, (area_id, name) in enumerate(rows, start=2):
-        _write_row(sheet, row, {"period": period.code, "area_id": area_id}, {"Tên lĩnh vực": name})
+    rows = [(None, None, "Nhận xét chung (để trống Mã lĩnh vực)")]
+    rows += [(a.area_id, None, a.name) for a in plan.areas.itertuples()]
+    # One row per section of the official report: its text goes in "Nội dung".
+    rows += [(None, word, f"Báo cáo chính thức — mục “{word}”") for word in NOTE_SECTION_ROWS]
+    for row, (area_id, section, name) in enumerate(rows, start=2):
+        inputs = {"period": period.code, "area_id": area_id, "section": section}
+        _write_row(sheet, row, inputs, {"Tên lĩnh vực": name})
     ws = sheet.ws
     _add(
         ws,
@@ -577,8 +597,9 @@ def _instructions(ws: Worksheet, plan, period: Period) -> None:
         ("head", "1. Các trang cần nhập"),
         (
             "text",
-            f"• Trang “{sheets['indicators']}”: mỗi dòng là một chỉ tiêu đo được của kế hoạch. Nhập “Giá trị đạt được”, "
-            "hoặc “Tử số” và “Mẫu số” để chương trình tự tính tỷ lệ. Ghi “Nguồn số liệu” nếu có.",
+            f"• Trang “{sheets['indicators']}”: mỗi dòng là một chỉ tiêu đo được của kế hoạch. "
+            "Nhập “Giá trị đạt được”, hoặc “Tử số” và “Mẫu số” để chương trình tự tính tỷ lệ. "
+            "Ghi “Nguồn số liệu” nếu có.",
         ),
         (
             "text",
@@ -594,7 +615,8 @@ def _instructions(ws: Worksheet, plan, period: Period) -> None:
         (
             "text",
             f"• Trang “{sheets['notes']}”: nhận xét của kỳ: kết quả nổi bật, tồn tại, đề xuất — một dòng nhận xét "
-            "chung (Mã lĩnh vực để trống) và một dòng cho mỗi lĩnh vực.",
+            "chung (Mã lĩnh vực để trống) và một dòng cho mỗi lĩnh vực; các dòng cuối (cột “Mục báo cáo”) là "
+            "từng mục của báo cáo chính thức (công tác kiểm tra, tuyên truyền, sáng kiến…): ghi vào cột “Nội dung”.",
         ),
         (
             "text",
@@ -606,7 +628,8 @@ def _instructions(ws: Worksheet, plan, period: Period) -> None:
         (
             "text",
             "• Cột tiêu đề màu xanh đậm là cột nhập liệu. Cột tiêu đề màu xám là thông tin tham khảo lấy từ kế hoạch "
-            "(nội dung, chỉ tiêu kế hoạch, thời hạn, số liệu kỳ trước): không cần sửa, chương trình không đọc các cột này.",
+            "(nội dung, chỉ tiêu kế hoạch, thời hạn, số liệu kỳ trước): không cần sửa, "
+            "chương trình không đọc các cột này.",
         ),
         ("text", "• Không đổi tên các trang, không sửa dòng tiêu đề, không xóa cột mã và cột “Kỳ báo cáo”."),
         ("text", f"• Tình trạng nhiệm vụ: {status}."),
@@ -631,7 +654,8 @@ def _instructions(ws: Worksheet, plan, period: Period) -> None:
         ("text", f"• Sau đó chạy lệnh: cchc report --period {period.code}"),
         (
             "text",
-            "• Nếu số liệu có lỗi, chương trình báo tên trang, số dòng và tên cột cần sửa; sửa trong tệp này rồi chạy lại.",
+            "• Nếu số liệu có lỗi, chương trình báo tên trang, số dòng và tên cột cần sửa; "
+            "sửa trong tệp này rồi chạy lại.",
         ),
         ("text", "• Trang “Hướng dẫn” này không được đọc như số liệu."),
     ]

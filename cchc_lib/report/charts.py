@@ -30,6 +30,7 @@ from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 from matplotlib.ticker import FixedLocator, FuncFormatter, MaxNLocator, MultipleLocator
 
+from cchc_lib import i18n
 from cchc_lib.assessment.engine import rating_for
 from cchc_lib.assessment.tthc import KPI_LABELS
 from cchc_lib.core import periods
@@ -67,7 +68,6 @@ _KPI_STYLE = {
 }
 _INK = "#333333"
 _MUTED = "#777777"
-_MONTHS_EN = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 
 
 # --- theme and the Chart object -------------------------------------------------------------
@@ -127,10 +127,6 @@ class Chart:
 # --- small helpers --------------------------------------------------------------------------
 
 
-def _t(lang: str, vi: str, en: str) -> str:
-    return vi if lang == "vi" else en
-
-
 def _clean(text) -> str:
     return "" if fmt.is_missing(text) else " ".join(str(text).split())
 
@@ -159,7 +155,7 @@ def _pct_formatter(lang: str) -> FuncFormatter:
 def _caption(number: int | None, lang: str, body: str) -> str:
     if number is None:
         return body
-    return f"{_t(lang, 'Hình', 'Figure')} {number}. {body}"
+    return f"{i18n.t('charts.figure', lang)} {number}. {body}"
 
 
 def _new_figure(height: float, width: float = WIDTH) -> Figure:
@@ -213,9 +209,7 @@ def _area_order(a) -> list[str]:
     return ids
 
 
-def _counts_phrase(
-    counts: pd.Series, order, word, noun_vi: str, noun_en: tuple[str, str], lang: str, noun: bool = True
-) -> str:
+def _counts_phrase(counts: pd.Series, order, word, noun_key: str, lang: str, noun: bool = True) -> str:
     """'13 chỉ tiêu đạt, 12 đúng tiến độ, …' in the order of the vocabulary (noun on the first only)."""
     parts = []
     for code in order:
@@ -224,7 +218,7 @@ def _counts_phrase(
             continue
         status = _lower_first(word(code, lang))
         first = noun and not parts
-        parts.append(f"{fmt.count(n, noun_vi, noun_en, lang) if first else _num(n, 0, lang)} {status}")
+        parts.append(f"{fmt.counted(n, noun_key, lang) if first else _num(n, 0, lang)} {status}")
     return ", ".join(parts)
 
 
@@ -283,19 +277,11 @@ def status_by_area(a, lang: str = "vi", number: int | None = None) -> Chart:
     """Stacked bars per reform area: target statuses (left) and task statuses (right)."""
     lang = fmt.check_lang(lang)
     plabel = periods.label(a.period, lang)
-    title = _t(
-        lang,
-        f"Tình trạng chỉ tiêu và nhiệm vụ theo lĩnh vực – {plabel}",
-        f"Targets and tasks by reform area – {plabel}",
-    )
+    title = i18n.t("charts.status_title", lang, plabel=plabel)
     areas = _area_order(a)
     targets, tasks = a.targets, a.tasks
     if not areas or (targets.empty and tasks.empty):
-        msg = _t(
-            lang,
-            "Kế hoạch chưa có chỉ tiêu, nhiệm vụ nào để tổng hợp theo lĩnh vực.",
-            "The plan has no targets or tasks to summarise by area.",
-        )
+        msg = i18n.t("charts.status_empty", lang)
         return _message_chart(title, msg, _caption(number, lang, f"{title}. {msg}"))
 
     names = dict(zip(a.areas.get("area_id", []), a.areas.get("name", [])))
@@ -311,16 +297,16 @@ def status_by_area(a, lang: str = "vi", number: int | None = None) -> Chart:
             targets,
             vocab.TARGET_ORDER,
             vocab.target_status,
-            _t(lang, "Chỉ tiêu", "Targets"),
-            _t(lang, "Số chỉ tiêu", "Number of targets"),
+            i18n.t("charts.status_targets", lang),
+            i18n.t("charts.status_targets_axis", lang),
         ),
         (
             ax_k,
             tasks,
             vocab.TASK_ORDER,
             vocab.task_status,
-            _t(lang, "Nhiệm vụ", "Tasks"),
-            _t(lang, "Số nhiệm vụ", "Number of tasks"),
+            i18n.t("charts.status_tasks", lang),
+            i18n.t("charts.status_tasks_axis", lang),
         ),
     ]
     for ax, frame, order, word, head, xlabel in panels:
@@ -331,7 +317,7 @@ def status_by_area(a, lang: str = "vi", number: int | None = None) -> Chart:
             ax.text(
                 0.5,
                 0.5,
-                _t(lang, "Không có", "None"),
+                i18n.t("charts.status_none", lang),
                 transform=ax.transAxes,
                 ha="center",
                 va="center",
@@ -386,18 +372,16 @@ def status_by_area(a, lang: str = "vi", number: int | None = None) -> Chart:
 
     tc = targets["status"].value_counts() if not targets.empty else pd.Series(dtype=int)
     kc = tasks["status"].value_counts() if not tasks.empty else pd.Series(dtype=int)
-    t_phrase = _counts_phrase(
-        tc, vocab.TARGET_ORDER, vocab.target_status, "chỉ tiêu", ("target", "targets"), lang, noun=False
-    )
-    k_phrase = _counts_phrase(kc, vocab.TASK_ORDER, vocab.task_status, "nhiệm vụ", ("task", "tasks"), lang, noun=False)
-    body = _t(
+    t_phrase = _counts_phrase(tc, vocab.TARGET_ORDER, vocab.target_status, "target", lang, noun=False)
+    k_phrase = _counts_phrase(kc, vocab.TASK_ORDER, vocab.task_status, "task", lang, noun=False)
+    body = i18n.t(
+        "charts.status_caption",
         lang,
-        f"Tình trạng thực hiện chỉ tiêu và nhiệm vụ theo lĩnh vực đến {plabel}: "
-        f"{fmt.count(len(targets), 'chỉ tiêu', 'target', lang)} ({t_phrase or 'không có'}); "
-        f"{fmt.count(len(tasks), 'nhiệm vụ', 'task', lang)} ({k_phrase or 'không có'}).",
-        f"Status of targets and tasks by reform area as of {plabel}: "
-        f"{fmt.count(len(targets), 'chỉ tiêu', 'target', lang)} ({t_phrase or 'none'}); "
-        f"{fmt.count(len(tasks), 'nhiệm vụ', 'task', lang)} ({k_phrase or 'none'}).",
+        plabel=plabel,
+        n_targets=fmt.counted(len(targets), "target", lang),
+        t_phrase=t_phrase or i18n.t("narrative.none", lang),
+        n_tasks=fmt.counted(len(tasks), "task", lang),
+        k_phrase=k_phrase or i18n.t("narrative.none", lang),
     )
     return Chart(fig, title, _caption(number, lang, body))
 
@@ -421,19 +405,11 @@ def actual_vs_target(a, lang: str = "vi", number: int | None = None) -> Chart:
     """Dot plot of measured vs planned percentages, one row per target, grouped by area."""
     lang = fmt.check_lang(lang)
     plabel = periods.label(a.period, lang)
-    title = _t(
-        lang,
-        f"Kết quả thực hiện so với chỉ tiêu kế hoạch (tỷ lệ %) – {plabel}",
-        f"Actual values against plan targets (percentages) – {plabel}",
-    )
+    title = i18n.t("charts.actual_title", lang, plabel=plabel)
     rows = _percent_rows(a)
     measurable = a.targets[a.targets["measurable"].fillna(False).astype(bool)] if not a.targets.empty else a.targets
     if rows.empty:
-        msg = _t(
-            lang,
-            "Chưa có chỉ tiêu định lượng tính theo tỷ lệ % nào có số liệu thực hiện.",
-            "No percentage target has a measured value yet.",
-        )
+        msg = i18n.t("charts.actual_empty", lang)
         return _message_chart(title, msg, _caption(number, lang, f"{title}. {msg}"))
 
     n = len(rows)
@@ -461,7 +437,7 @@ def actual_vs_target(a, lang: str = "vi", number: int | None = None) -> Chart:
                 conflict_marks.append((float(v), i))
         words = " / ".join(fmt.value(v, "percent", lang) for v in vals)
         conflict_notes.append(
-            (i, _t(lang, f"mâu thuẫn: {words}", f"conflict: {words}"), [r["actual"], r["target_value"]] + vals)
+            (i, i18n.t("charts.actual_conflict", lang, words=words), [r["actual"], r["target_value"]] + vals)
         )
 
     # Gap line, expected (pro-rated) level, target, conflict thresholds, actual.
@@ -504,7 +480,7 @@ def actual_vs_target(a, lang: str = "vi", number: int | None = None) -> Chart:
     for yi, v in zip(y, rows["actual"]):
         ax.text(1.015, yi, fmt.percent(v, 1, lang), transform=trans, ha="left", va="center", fontsize=8, color=_INK)
     ax.annotate(
-        _t(lang, "Thực hiện", "Actual"),
+        i18n.t("charts.actual_axis", lang),
         (1.015, 1.0),
         xycoords="axes fraction",
         xytext=(0, 3),
@@ -544,7 +520,7 @@ def actual_vs_target(a, lang: str = "vi", number: int | None = None) -> Chart:
             markersize=12,
             markeredgewidth=2.4,
             color=_INK,
-            label=_t(lang, "Chỉ tiêu kế hoạch", "Plan target"),
+            label=i18n.t("charts.plan_target", lang),
         )
     )
     if exp.any():
@@ -557,7 +533,7 @@ def actual_vs_target(a, lang: str = "vi", number: int | None = None) -> Chart:
                 markersize=12,
                 markeredgewidth=2.2,
                 color="#AAAAAA",
-                label=_t(lang, "Mức cần đạt theo tiến độ", "Pro-rated level due by now"),
+                label=i18n.t("charts.expected_level", lang),
             )
         )
     if conflict_marks:
@@ -570,37 +546,21 @@ def actual_vs_target(a, lang: str = "vi", number: int | None = None) -> Chart:
                 markersize=12,
                 markeredgewidth=2.0,
                 color=vocab.STATUS_COLORS["missed"],
-                label=_t(lang, "Chỉ tiêu khác cùng nội dung", "Conflicting target, same KPI"),
+                label=i18n.t("charts.conflicting_target", lang),
             )
         )
     fig.legend(handles=handles, loc="outside lower center", ncols=3, fontsize=8, handletextpad=0.3, columnspacing=1.2)
     _title(fig, title)
 
     counts = measurable["status"].value_counts() if len(measurable) else pd.Series(dtype=int)
-    phrase = _counts_phrase(counts, vocab.TARGET_ORDER, vocab.target_status, "chỉ tiêu", ("target", "targets"), lang)
+    phrase = _counts_phrase(counts, vocab.TARGET_ORDER, vocab.target_status, "target", lang)
     conflicts = []
-    for kpi, g in a.targets[a.targets["conflict_with"].notna()].groupby("kpi", sort=False):
+    for _kpi, g in a.targets[a.targets["conflict_with"].notna()].groupby("kpi", sort=False):
         parts = [f"{fmt.value(v, 'percent', lang)} ({tid})" for tid, v in zip(g["target_id"], g["target_value"])]
-        conflicts.append(_t(lang, " và ", " and ").join(parts))
-    body = _t(
-        lang,
-        f"Kết quả thực hiện các chỉ tiêu định lượng đến {plabel}: {phrase}. "
-        f"Biểu đồ thể hiện {fmt.count(n, 'chỉ tiêu', 'target', lang)} tính theo tỷ lệ % đã có số liệu; "
-        "chấm màu: giá trị thực hiện, vạch đen: chỉ tiêu kế hoạch, vạch xám: mức cần đạt theo tiến độ.",
-        f"Quantified targets as of {plabel}: {phrase}. "
-        f"The chart shows the {fmt.count(n, 'chỉ tiêu', 'target', lang)} set as percentages that have a "
-        "measured value; dot: actual, black tick: plan target, grey tick: pro-rated level due by now.",
-    )
+        conflicts.append(i18n.t("charts.and", lang).join(parts))
+    body = i18n.t("charts.actual_caption", lang, plabel=plabel, phrase=phrase, n_targets=fmt.counted(n, "target", lang))
     if conflicts:
-        body += (
-            _t(
-                lang,
-                " Kế hoạch đặt hai mức khác nhau cho cùng một nội dung: ",
-                " The plan sets different levels for the same measure: ",
-            )
-            + "; ".join(conflicts)
-            + "."
-        )
+        body += i18n.t("charts.actual_conflicts", lang) + "; ".join(conflicts) + "."
     return Chart(fig, title, _caption(number, lang, body))
 
 
@@ -608,37 +568,20 @@ def actual_vs_target(a, lang: str = "vi", number: int | None = None) -> Chart:
 
 
 def _month_label(ts: pd.Timestamp, lang: str, with_year: bool) -> str:
-    if lang == "vi":
-        return f"T{ts.month}/{ts.year}" if with_year else f"T{ts.month}"
-    return f"{_MONTHS_EN[ts.month - 1]} {ts.year}" if with_year else _MONTHS_EN[ts.month - 1]
+    month = i18n.lookup("charts.months", lang)[ts.month - 1]
+    return i18n.t("charts.month_year", lang, month=month, year=ts.year) if with_year else month
 
 
 def tthc_by_month(a, lang: str = "vi", number: int | None = None) -> Chart:
     """Monthly one-stop KPIs of the year to date, with the plan's targets as dashed lines."""
     lang = fmt.check_lang(lang)
     plabel = periods.label(a.period, lang)
-    title = _t(
-        lang,
-        f"Kết quả giải quyết thủ tục hành chính theo tháng, lũy kế đến {plabel}",
-        f"One-stop dossier indicators by month, year to {plabel}",
-    )
+    title = i18n.t("charts.month_title", lang, plabel=plabel)
     bm = a.tthc.by_month if a.tthc is not None else None
     if bm is not None:
         bm = bm[bm["kpi"].isin(MONTHLY_KPIS)]
     if bm is None or bm.empty or bm["value"].notna().sum() == 0:
-        msg = (
-            _t(
-                lang,
-                "Chưa có sổ hồ sơ một cửa: không tính được các chỉ số giải quyết thủ tục hành chính theo tháng.",
-                "No one-stop dossier log yet: the monthly dossier indicators cannot be computed.",
-            )
-            if a.tthc is None
-            else _t(
-                lang,
-                "Sổ hồ sơ một cửa chưa có hồ sơ nào trong các tháng của kỳ báo cáo.",
-                "The one-stop dossier log has no dossiers in the months of the period.",
-            )
-        )
+        msg = i18n.t("charts.month_no_log", lang) if a.tthc is None else i18n.t("charts.month_no_dossiers", lang)
         return _message_chart(title, msg, _caption(number, lang, f"{title}. {msg}"))
 
     months = bm.drop_duplicates("month").sort_values("month_start")[["month", "month_start", "start", "end", "partial"]]
@@ -712,7 +655,7 @@ def tthc_by_month(a, lang: str = "vi", number: int | None = None) -> Chart:
         )
     ys = _spread([v for v, _, _ in ref_lines], gap, 1, 104)
     trans = ax.get_yaxis_transform()
-    for (v, text, color), yl in zip(ref_lines, ys):
+    for (_v, text, color), yl in zip(ref_lines, ys):
         ax.text(1.01, yl, text, transform=trans, ha="left", va="center", fontsize=8, color=color)
 
     handles = [
@@ -730,9 +673,7 @@ def tthc_by_month(a, lang: str = "vi", number: int | None = None) -> Chart:
     ]
     if ref_lines:
         handles.append(
-            Line2D(
-                [], [], color=_MUTED, linestyle="--", linewidth=1.2, label=_t(lang, "Chỉ tiêu kế hoạch", "Plan target")
-            )
+            Line2D([], [], color=_MUTED, linestyle="--", linewidth=1.2, label=i18n.t("charts.plan_target", lang))
         )
     if months["partial"].any():
         handles.append(
@@ -744,41 +685,24 @@ def tthc_by_month(a, lang: str = "vi", number: int | None = None) -> Chart:
                 linestyle="",
                 markerfacecolor="white",
                 markeredgewidth=1.5,
-                label=_t(lang, "Tháng cắt theo mốc số liệu", "Month cut by the data cut-off"),
+                label=i18n.t("charts.month_cut", lang),
             )
         )
     fig.legend(handles=handles, loc="outside lower center", ncols=2, fontsize=8)
     _title(fig, title)
 
     ytd = getattr(a.tthc, "ytd_window", None) or a.ytd_window
-    span = _t(
-        lang,
-        f"từ {fmt.date_short(ytd.start, lang)} đến {fmt.date_short(ytd.end, lang)}",
-        f"from {fmt.date_short(ytd.start, lang)} to {fmt.date_short(ytd.end, lang)}",
-    )
-    body = _t(
-        lang,
-        f"Các chỉ số giải quyết thủ tục hành chính theo tháng, lũy kế đến {plabel} ({span}); "
-        "đường nét đứt: chỉ tiêu kế hoạch.",
-        f"One-stop dossier indicators by month, year to {plabel} ({span}); dashed lines: plan targets.",
-    )
+    span = i18n.t("charts.span", lang, start=fmt.date_short(ytd.start, lang), end=fmt.date_short(ytd.end, lang))
+    body = i18n.t("charts.month_caption", lang, plabel=plabel, span=span)
     for kpi, g in refs.groupby("kpi", sort=False):
         if g["target_value"].nunique() > 1:
             parts = [f"{fmt.value(v, 'percent', lang)} ({tid})" for tid, v in zip(g["target_id"], g["target_value"])]
-            body += _t(
-                lang,
-                f" Kế hoạch đặt các mức khác nhau cho {_lower_first(KPI_LABELS[lang][kpi])}: ",
-                f" The plan sets different targets for “{_lower_first(KPI_LABELS[lang][kpi])}”: ",
-            )
-            body += _t(lang, " và ", " and ").join(parts) + "."
+            body += i18n.t("charts.month_conflict", lang, kpi=_lower_first(KPI_LABELS[lang][kpi]))
+            body += i18n.t("charts.and", lang).join(parts) + "."
     cut = months[months["partial"]]
     if len(cut):
         spans = ", ".join(f"{r.start:%d/%m}–{r.end:%d/%m/%Y}" for r in cut.itertuples())
-        body += _t(
-            lang,
-            f" Điểm rỗng: tháng cắt theo mốc số liệu ({spans}).",
-            f" Hollow markers: months cut by the data cut-off ({spans}).",
-        )
+        body += i18n.t("charts.month_hollow", lang, spans=spans)
     return Chart(fig, title, _caption(number, lang, body))
 
 
@@ -793,14 +717,12 @@ def task_timeline(a, lang: str = "vi", number: int | None = None) -> Chart:
     """Deadline, completion and lateness of every task with a deadline, against the cut-off day."""
     lang = fmt.check_lang(lang)
     plabel = periods.label(a.period, lang)
-    title = _t(lang, f"Tiến độ các nhiệm vụ có thời hạn – {plabel}", f"Tasks with a deadline – {plabel}")
+    title = i18n.t("charts.tasks_title", lang, plabel=plabel)
     t = a.tasks
     if not t.empty:
         t = t[~t["recurring"].fillna(False).astype(bool) & t["deadline"].notna()].reset_index(drop=True)
     if t.empty:
-        msg = _t(
-            lang, "Kế hoạch không có nhiệm vụ nào có thời hạn cụ thể.", "The plan has no task with a fixed deadline."
-        )
+        msg = i18n.t("charts.tasks_empty", lang)
         return _message_chart(title, msg, _caption(number, lang, f"{title}. {msg}"))
 
     n = len(t)
@@ -832,7 +754,7 @@ def task_timeline(a, lang: str = "vi", number: int | None = None) -> Chart:
             )
             if late and not fmt.is_missing(r.get("days_late")) and r["days_late"] > 0:
                 days = int(r["days_late"])
-                word = _t(lang, f"+{_num(days, 0, lang)} ngày", f"+{_num(days, 0, lang)} days")
+                word = i18n.t("charts.days_late_label", lang, days=_num(days, 0, lang))
                 ax.text(stop + pd.Timedelta(days=6), i, word, va="center", ha="left", fontsize=7.5, color=_INK)
     ax.scatter(deadline, y, marker="D", s=34, c=colors, edgecolors=_INK, linewidths=0.7, zorder=3, clip_on=False)
     has_done = done.notna().to_numpy()
@@ -857,11 +779,7 @@ def task_timeline(a, lang: str = "vi", number: int | None = None) -> Chart:
     ax.text(
         end,
         -0.7,
-        _t(
-            lang,
-            f"Chốt số liệu {fmt.date_short(_as_date(end), lang)}",
-            f"Data cut-off {fmt.date_short(_as_date(end), lang)}",
-        ),
+        i18n.t("charts.cutoff_label", lang, end=fmt.date_short(_as_date(end), lang)),
         ha="center",
         va="bottom",
         fontsize=8,
@@ -882,7 +800,7 @@ def task_timeline(a, lang: str = "vi", number: int | None = None) -> Chart:
     )
     ax.tick_params(axis="x", which="both", length=0, labelsize=8)
     ax.tick_params(axis="x", which="minor", labelsize=8)
-    ax.set_xlabel(_t(lang, f"Tháng (năm {year})", f"Month ({year})"))
+    ax.set_xlabel(i18n.t("charts.month_axis", lang, year=year))
     labels = [_truncate(f"{r.task_id} {_clean(r.text)}") for r in t.itertuples()]
     ax.set_yticks(y, labels, fontsize=8)
     ax.set_ylim(n - 0.5, -1.0)
@@ -900,7 +818,7 @@ def task_timeline(a, lang: str = "vi", number: int | None = None) -> Chart:
             markersize=6,
             markerfacecolor="white",
             markeredgecolor=_INK,
-            label=_t(lang, "Thời hạn", "Deadline"),
+            label=i18n.t("charts.deadline", lang),
         ),
         Line2D(
             [],
@@ -910,24 +828,18 @@ def task_timeline(a, lang: str = "vi", number: int | None = None) -> Chart:
             markersize=7,
             markerfacecolor="white",
             markeredgecolor=_INK,
-            label=_t(lang, "Ngày hoàn thành", "Completed on"),
+            label=i18n.t("charts.completed_on", lang),
         ),
-        Line2D([], [], color=vocab.STATUS_COLORS["overdue"], linewidth=3.5, label=_t(lang, "Số ngày trễ", "Days late")),
+        Line2D([], [], color=vocab.STATUS_COLORS["overdue"], linewidth=3.5, label=i18n.t("charts.days_late", lang)),
     ]
     fig.legend(handles=handles, loc="outside lower center", ncols=3, fontsize=8)
     _title(fig, title)
 
     counts = t["status"].value_counts()
-    phrase = _counts_phrase(counts, vocab.TASK_ORDER, vocab.task_status, "nhiệm vụ", ("task", "tasks"), lang)
+    phrase = _counts_phrase(counts, vocab.TASK_ORDER, vocab.task_status, "task", lang)
     cut = fmt.date_short(_as_date(end), lang)
-    body = _t(
-        lang,
-        f"Tiến độ {fmt.count(n, 'nhiệm vụ', 'task', lang)} có thời hạn đến {plabel}: {phrase}. "
-        f"Hình thoi: thời hạn; chấm tròn: ngày hoàn thành; vạch màu: số ngày trễ hạn tính đến "
-        f"ngày chốt số liệu {cut} (đường nét đứt).",
-        f"Progress of the {fmt.count(n, 'nhiệm vụ', 'task', lang)} with a deadline as of {plabel}: {phrase}. "
-        f"Diamond: deadline; dot: completion date; coloured bar: days late up to the data cut-off "
-        f"{cut} (dashed line).",
+    body = i18n.t(
+        "charts.tasks_caption", lang, n_tasks=fmt.counted(n, "task", lang), plabel=plabel, phrase=phrase, cut=cut
     )
     return Chart(fig, title, _caption(number, lang, body))
 
@@ -948,14 +860,14 @@ def area_heatmap(history: pd.DataFrame | None, lang: str = "vi", number: int | N
     column when given.
     """
     lang = fmt.check_lang(lang)
-    title = _t(lang, "Điểm đánh giá các lĩnh vực cải cách hành chính qua các kỳ", "Reform-area scores by period")
+    title = i18n.t("charts.heat_title", lang)
     h = history if history is not None else pd.DataFrame()
     if not h.empty and "period" in h:
         last_code = max((str(p) for p in h["period"].dropna().unique()), key=_period_key, default=None)
         if last_code:
-            title += _t(lang, f", đến {periods.label(last_code, lang)}", f", up to {periods.label(last_code, lang)}")
+            title += i18n.t("charts.heat_title_until", lang, last=periods.label(last_code, lang))
     if h.empty or "score" not in h or h["score"].notna().sum() == 0:
-        msg = _t(lang, "Chưa có điểm đánh giá lĩnh vực của kỳ nào.", "No area score for any period yet.")
+        msg = i18n.t("charts.heat_empty", lang)
         return _message_chart(title, msg, _caption(number, lang, f"{title}. {msg}"))
 
     h = h.copy()
@@ -993,7 +905,7 @@ def area_heatmap(history: pd.DataFrame | None, lang: str = "vi", number: int | N
         annot_kws={"fontsize": 9},
         linewidths=1.5,
         linecolor="white",
-        cbar_kws={"label": _t(lang, "Điểm (0–100)", "Score (0–100)"), "shrink": 0.8},
+        cbar_kws={"label": i18n.t("charts.heat_scale", lang), "shrink": 0.8},
     )
     for yi, row in enumerate(values):
         for xi, v in enumerate(row):
@@ -1014,20 +926,17 @@ def area_heatmap(history: pd.DataFrame | None, lang: str = "vi", number: int | N
     last = codes[-1]
     plabel = periods.label(last, lang)
     col = grid[last].dropna()
-    body = _t(
-        lang,
-        f"Điểm đánh giá các lĩnh vực cải cách hành chính theo kỳ, đến {plabel} "
-        f"(thang điểm 0–100; đỏ: thấp, xanh: cao; {fmt.DASH}: chưa chấm điểm).",
-        f"Reform-area scores by period up to {plabel} (0–100; red: low, green: high; {fmt.DASH}: not scored).",
-    )
+    body = i18n.t("charts.heat_caption", lang, plabel=plabel, dash=fmt.DASH)
     if len(col):
         best, worst = col.idxmax(), col.idxmin()
-        body += _t(
+        body += i18n.t(
+            "charts.heat_best_worst",
             lang,
-            f" {periods.label_title(last, lang)}: cao nhất {best} ({_num(col[best], 1, lang)} điểm), "
-            f"thấp nhất {worst} ({_num(col[worst], 1, lang)} điểm).",
-            f" {periods.label_title(last, lang)}: highest {best} ({_num(col[best], 1, lang)}), "
-            f"lowest {worst} ({_num(col[worst], 1, lang)}).",
+            last=periods.label_title(last, lang),
+            best=best,
+            best_score=_num(col[best], 1, lang),
+            worst=worst,
+            worst_score=_num(col[worst], 1, lang),
         )
     return Chart(fig, title, _caption(number, lang, body))
 
@@ -1039,14 +948,14 @@ def unit_scorecard(a, lang: str = "vi", number: int | None = None) -> Chart:
     """Score per lead unit, coloured by rating band, with its task and target counts."""
     lang = fmt.check_lang(lang)
     plabel = periods.label(a.period, lang)
-    title = _t(lang, f"Điểm đánh giá theo đơn vị chủ trì – {plabel}", f"Scores by lead unit – {plabel}")
+    title = i18n.t("charts.unit_title", lang, plabel=plabel)
     u = a.units
     if u.empty:
-        msg = _t(lang, "Chưa có đơn vị nào được giao chủ trì chỉ tiêu, nhiệm vụ.", "No unit leads any target or task.")
+        msg = i18n.t("charts.unit_empty", lang)
         return _message_chart(title, msg, _caption(number, lang, f"{title}. {msg}"))
 
     u = u.assign(_s=u["score"].fillna(-1)).sort_values("_s", ascending=False, kind="stable").reset_index(drop=True)
-    city = _t(lang, " (cấp thành phố)", " (city level)")
+    city = i18n.t("charts.city_level", lang)
 
     def name(r) -> str:
         base = None
@@ -1077,11 +986,8 @@ def unit_scorecard(a, lang: str = "vi", number: int | None = None) -> Chart:
             ax.axvline(b["min"], color="#999999", linestyle=":", linewidth=1, zorder=0)
     for yi, (_, r) in enumerate(u.iterrows()):
         s = r["score"]
-        counts = (
-            f"{fmt.count(int(r['tasks']), 'nhiệm vụ', 'task', lang)}, "
-            f"{fmt.count(int(r['targets']), 'chỉ tiêu', 'target', lang)}"
-        )
-        head = _t(lang, "chưa chấm điểm", "not scored") if fmt.is_missing(s) else _num(s, 1, lang)
+        counts = f"{fmt.counted(int(r['tasks']), 'task', lang)}, {fmt.counted(int(r['targets']), 'target', lang)}"
+        head = i18n.t("charts.not_scored", lang) if fmt.is_missing(s) else _num(s, 1, lang)
         text = f"{head} · {counts}"
         inside = not fmt.is_missing(s) and s >= 55
         ax.text(
@@ -1099,7 +1005,7 @@ def unit_scorecard(a, lang: str = "vi", number: int | None = None) -> Chart:
     ax.set_xlim(0, 100)
     ax.xaxis.set_major_locator(FixedLocator([0, 20, 40, 60, 80, 100]))
     ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _p: _num(v, 0, lang)))
-    ax.set_xlabel(_t(lang, "Điểm (thang 0–100)", "Score (0–100)"))
+    ax.set_xlabel(i18n.t("charts.unit_axis", lang))
     ax.grid(axis="y", visible=False)
 
     handles = []
@@ -1109,9 +1015,9 @@ def unit_scorecard(a, lang: str = "vi", number: int | None = None) -> Chart:
         if upper is None:
             rng = f"≥ {lo_txt}"
         elif b["min"] <= 0:
-            rng = _t(lang, f"dưới {up_txt}", f"< {up_txt}")
+            rng = i18n.t("charts.band_below", lang, up_txt=up_txt)
         else:
-            rng = _t(lang, f"{lo_txt} – dưới {up_txt}", f"{lo_txt} to < {up_txt}")
+            rng = i18n.t("charts.band_between", lang, lo_txt=lo_txt, up_txt=up_txt)
         handles.append(
             Patch(
                 facecolor=vocab.RATING_COLORS.get(b["code"], "#DDDDDD"),
@@ -1124,7 +1030,7 @@ def unit_scorecard(a, lang: str = "vi", number: int | None = None) -> Chart:
             loc="outside lower center",
             ncols=min(4, len(handles)),
             fontsize=8,
-            title=_t(lang, "Xếp loại", "Rating"),
+            title=i18n.t("charts.rating", lang),
             title_fontsize=8,
         )
     _title(fig, title)
@@ -1135,20 +1041,16 @@ def unit_scorecard(a, lang: str = "vi", number: int | None = None) -> Chart:
         for b in bands
         if (rated == b["code"]).any()
     )
-    body = _t(
+    body = i18n.t(
+        "charts.unit_caption",
         lang,
-        f"Điểm đánh giá của {fmt.count(len(u), 'đơn vị', 'unit', lang)} chủ trì chỉ tiêu, nhiệm vụ đến {plabel} "
-        f"(thang điểm 0–100, màu theo ngưỡng xếp loại){': ' + phrase if phrase else ''}.",
-        f"Scores of the {fmt.count(len(u), 'đơn vị', 'unit', lang)} leading targets or tasks as of {plabel} "
-        f"(0–100, coloured by rating band){': ' + phrase if phrase else ''}.",
+        n_units=fmt.counted(len(u), "unit", lang),
+        plabel=plabel,
+        phrase_part=": " + phrase if phrase else "",
     )
     city_units = [name(r).replace("\n", " ").replace(city, "") for _, r in u.iterrows() if r.get("level") == "city"]
     if city_units:
-        body += _t(
-            lang,
-            f" Đơn vị cấp thành phố được giao trong kế hoạch của xã: {', '.join(city_units)}.",
-            f" City-level units assigned in the commune's plan: {', '.join(city_units)}.",
-        )
+        body += i18n.t("charts.unit_city", lang, units=", ".join(city_units))
     return Chart(fig, title, _caption(number, lang, body))
 
 

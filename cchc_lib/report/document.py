@@ -19,181 +19,15 @@ from html import escape as html_escape
 import pandas as pd
 from jinja2 import Environment, PackageLoader, select_autoescape
 
+from cchc_lib import i18n
 from cchc_lib.assessment.engine import Assessment, area_history, assess
 from cchc_lib.core.periods import describe_window, label, label_title
 from cchc_lib.i18n import fmt, vocab
-from cchc_lib.report import narrative, tables
+from cchc_lib.report import methodology, narrative, tables
 
 SECTION_AREA = "II.7"  # "Tổ chức chỉ đạo, điều hành" is section I of the report
 
-T = {
-    "vi": {
-        "sample_banner": "DỮ LIỆU MẪU — số liệu tổng hợp để minh họa, không phải số liệu thật của xã",
-        "nation": "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM",
-        "motto": "Độc lập – Tự do – Hạnh phúc",
-        "report_title": "BÁO CÁO ĐÁNH GIÁ KẾT QUẢ THỰC HIỆN KẾ HOẠCH CẢI CÁCH HÀNH CHÍNH",
-        "window": "Kỳ báo cáo",
-        "basis": "Căn cứ",
-        "sources": "Nguồn số liệu",
-        "generated": "Ngày lập báo cáo",
-        "summary": "Tóm tắt",
-        "risks": "Rủi ro chính cần xử lý",
-        "area_scores": "Điểm ước tính theo lĩnh vực",
-        "rating_caveat": "Xếp loại là ước tính nội bộ từ các quy tắc trong phụ lục phương pháp, để cảnh báo sớm; "
-        "không thay thế kết quả chấm điểm Chỉ số CCHC chính thức của tỉnh.",
-        "nothing": "Không có.",
-        "highlights": "Kết quả nổi bật (theo báo cáo của đơn vị)",
-        "difficulties": "Khó khăn, vướng mắc",
-        "targets_table": "Bảng chỉ tiêu",
-        "tasks_table": "Bảng nhiệm vụ có thời hạn (Phụ lục kế hoạch)",
-        "recurring_table": "Nhiệm vụ thường xuyên (mục II kế hoạch)",
-        "recurring_line": "{n} nhiệm vụ thường xuyên: {ok} có báo cáo trong kỳ, {missing} chưa báo cáo (nội dung đầy đủ tại Phụ lục B).",
-        "s1": "I. Công tác chỉ đạo, điều hành",
-        "s2": "II. Kết quả thực hiện các nhiệm vụ cải cách hành chính",
-        "s2_tthc": "Kết quả giải quyết thủ tục hành chính tại Bộ phận một cửa",
-        "s2_units": "Kết quả theo đơn vị chủ trì",
-        "s3": "III. Đánh giá chung",
-        "s3_1": "1. Ưu điểm",
-        "s3_2": "2. Tồn tại, hạn chế và nguyên nhân",
-        "s3_causes": "Nguyên nhân (theo báo cáo của các đơn vị)",
-        "s4": "IV. Phương hướng, nhiệm vụ kỳ tới",
-        "s5": "V. Đề xuất, kiến nghị",
-        "appendix": "Phụ lục",
-        "a1": "A. Toàn bộ chỉ tiêu",
-        "a2": "B. Toàn bộ nhiệm vụ",
-        "a2_note": "Nội dung nhiệm vụ dài được rút gọn (…); toàn văn tại Kế hoạch và tệp tasks.csv của kế hoạch.",
-        "a3": "C. Chất lượng số liệu",
-        "a4": "D. Rà soát văn bản kế hoạch",
-        "a5": "E. Phương pháp đánh giá (tóm tắt)",
-        "a6": "Ước tính theo Quyết định 766/QĐ-TTg",
-        "kpi_overview": "Các chỉ số giải quyết TTHC",
-        "by_field": "Theo lĩnh vực (trong kỳ)",
-        "by_month": "Theo tháng (lũy kế từ đầu năm)",
-        "partial": "* tháng không trọn vẹn do cắt theo mốc số liệu của kỳ báo cáo.",
-        "no_dossiers": "Chưa có sổ hồ sơ một cửa trong số liệu kỳ này; các chỉ tiêu TTHC lấy theo số liệu báo cáo (nếu có).",
-        "no_proposals": "Các đơn vị chưa có đề xuất, kiến nghị trong kỳ.",
-        "inputs": "Số dòng đọc và sử dụng theo từng nguồn",
-        "warnings": "Cảnh báo về số liệu",
-        "no_warnings": "Không có cảnh báo.",
-        "lint_intro": "Những điểm bất thường trong chính văn bản kế hoạch (không phải lỗi của số liệu tiến độ):",
-        "766_caveat": "Ước tính nội bộ theo cấu trúc Bộ chỉ số 766; không phải điểm chính thức.",
-        "basis_text": "Kế hoạch cải cách hành chính năm {year} ban hành kèm theo Quyết định số {number} ngày {date} của {issuer}",
-        "cards": [
-            "Chỉ tiêu đạt",
-            "Có nguy cơ không đạt",
-            "Không đạt",
-            "Nhiệm vụ đến hạn đã hoàn thành",
-            "Nhiệm vụ quá hạn",
-            "Tỷ lệ hồ sơ trực tuyến (lũy kế)",
-            "Tỷ lệ giải quyết đúng hạn (lũy kế)",
-            "Xếp loại ước tính",
-        ],
-        "kind": {
-            "indicators": "Số liệu chỉ tiêu",
-            "tasks": "Tiến độ nhiệm vụ",
-            "dossiers": "Sổ hồ sơ một cửa",
-            "feedback": "Sổ phản ánh, kiến nghị",
-            "notes": "Nhận xét của đơn vị",
-        },
-        "inputs_cols": ["Loại số liệu", "Tệp", "Số dòng đọc", "Số dòng dùng", "Dòng chưa nhập", "Trong kỳ", "Lũy kế"],
-        "warn_cols": ["Mức", "Tệp", "Dòng", "Cột", "Nội dung"],
-        "lint_cols": ["Mức", "Nội dung", "Liên quan"],
-        "severity": {"error": "Lỗi", "warning": "Cảnh báo", "info": "Ghi chú"},
-        "766_cols": ["Nhóm chỉ số", "Điểm tối đa", "Mức độ tính được", "Điểm ước tính", "Ghi chú"],
-        "coverage": {"partial": "một phần", "none": "không tính được", "full": "đầy đủ"},
-        "method": [
-            "Kỳ báo cáo lấy theo mốc số liệu của Nghị định 09/2019/NĐ-CP (hoặc theo quý dương lịch nếu chọn); cửa sổ ngày ghi ở đầu báo cáo.",
-            "Chỉ tiêu tỷ lệ (hồ sơ trực tuyến, đúng hạn, số hóa, hài lòng…) so trực tiếp với chỉ tiêu; thấp hơn không quá {margin} điểm phần trăm khi còn thời gian là 'Đúng tiến độ'.",
-            "Chỉ tiêu tích lũy (tỷ lệ người dân cài Hue-S…) được ngoại suy theo nhịp tăng giữa các quý đến cuối năm; thiếu hụt quá {tol}% chỉ tiêu là 'Có nguy cơ không đạt'.",
-            "Nhiệm vụ được xét tại ngày cuối kỳ theo thời hạn trong Phụ lục kế hoạch; nhiệm vụ thường xuyên cần có báo cáo mỗi quý.",
-            "Điểm lĩnh vực = trung bình điểm chỉ tiêu và điểm nhiệm vụ; xếp loại: Tốt ≥ 85, Khá ≥ 70, Trung bình ≥ 50, Yếu < 50 (ước tính nội bộ).",
-            "Chi tiết và ví dụ tính toán: tài liệu docs/methodology.md kèm bộ công cụ.",
-        ],
-    },
-    "en": {
-        "sample_banner": "SAMPLE DATA — synthetic figures for illustration, not the commune's real data",
-        "nation": "SOCIALIST REPUBLIC OF VIET NAM",
-        "motto": "Independence – Freedom – Happiness",
-        "report_title": "ASSESSMENT OF THE ADMINISTRATIVE REFORM PLAN",
-        "window": "Reporting period",
-        "basis": "Basis",
-        "sources": "Data sources",
-        "generated": "Report date",
-        "summary": "Summary",
-        "risks": "Main risks",
-        "area_scores": "Estimated scores by area",
-        "rating_caveat": "The rating is an internal early-warning estimate from the rules in the methodology appendix; "
-        "it does not replace the province's official administrative-reform index.",
-        "nothing": "None.",
-        "highlights": "Highlights (as reported by the units)",
-        "difficulties": "Difficulties",
-        "targets_table": "Targets",
-        "tasks_table": "Tasks with a deadline (plan annex)",
-        "recurring_table": "Standing duties (plan section II)",
-        "recurring_line": "{n} standing duties: {ok} reported in the period, {missing} not reported (full text in Appendix B).",
-        "s1": "I. Direction and management",
-        "s2": "II. Results by reform area",
-        "s2_tthc": "Administrative procedures at the one-stop shop",
-        "s2_units": "Results by lead unit",
-        "s3": "III. Overall assessment",
-        "s3_1": "1. Strengths",
-        "s3_2": "2. Shortcomings and causes",
-        "s3_causes": "Causes (as reported by the units)",
-        "s4": "IV. Next period",
-        "s5": "V. Proposals",
-        "appendix": "Appendix",
-        "a1": "A. All targets",
-        "a2": "B. All tasks",
-        "a2_note": "Long task texts are shortened (…); the full text is in the plan and its tasks.csv.",
-        "a3": "C. Data quality",
-        "a4": "D. Review of the plan document",
-        "a5": "E. Methodology (summary)",
-        "a6": "Estimate under Decision 766/QĐ-TTg",
-        "kpi_overview": "One-stop indicators",
-        "by_field": "By procedure field (period)",
-        "by_month": "By month (year to date)",
-        "partial": "* partial month, cut at the reporting period's data cut-off.",
-        "no_dossiers": "No one-stop dossier log in this period's data; one-stop targets use reported figures (if any).",
-        "no_proposals": "No proposals were reported in the period.",
-        "inputs": "Rows read and used per input",
-        "warnings": "Data warnings",
-        "no_warnings": "No warnings.",
-        "lint_intro": "Irregularities in the plan document itself (not errors in the progress data):",
-        "766_caveat": "Internal estimate following the structure of the 766 index; not an official score.",
-        "basis_text": "Administrative reform plan {year} issued with Decision No. {number} of {date} by {issuer}",
-        "cards": [
-            "Targets met",
-            "Targets at risk",
-            "Targets missed",
-            "Tasks due and done",
-            "Overdue tasks",
-            "Online share (year to date)",
-            "On-time rate (year to date)",
-            "Estimated rating",
-        ],
-        "kind": {
-            "indicators": "Target figures",
-            "tasks": "Task updates",
-            "dossiers": "One-stop dossier log",
-            "feedback": "Petition log",
-            "notes": "Units' notes",
-        },
-        "inputs_cols": ["Input", "File", "Rows read", "Rows used", "Rows not entered", "In period", "Year to date"],
-        "warn_cols": ["Level", "File", "Row", "Column", "Message"],
-        "lint_cols": ["Level", "Finding", "Refers to"],
-        "severity": {"error": "Error", "warning": "Warning", "info": "Note"},
-        "766_cols": ["Index group", "Max points", "Coverage", "Estimated points", "Note"],
-        "coverage": {"partial": "partial", "none": "not computable", "full": "full"},
-        "method": [
-            "Periods use the data cut-off of Decree 09/2019/ND-CP (or calendar quarters if chosen); the window is printed at the top.",
-            "Rates (online, on time, digitisation, satisfaction…) are compared with the target as they are; within {margin} percentage points with time left is 'on track'.",
-            "Cumulative levels (residents with Hue-S…) are projected to the year end from their quarterly pace; a shortfall beyond {tol}% of the target is 'at risk'.",
-            "Tasks are judged at the last day of the window against the plan's deadlines; standing duties need a report every quarter.",
-            "Area score = mean of target and task scores; rating bands: Excellent ≥ 85, Good ≥ 70, Average ≥ 50, Poor < 50 (internal estimate).",
-            "Details and worked examples: docs/methodology.md shipped with the toolkit.",
-        ],
-    },
-}
+T = i18n.table("report")
 
 
 def _env() -> Environment:
@@ -277,11 +111,7 @@ class Report:
         sources = "; ".join(kinds) or "—"
         if a.progress.path is not None:
             sources += f" ({a.progress.path.name})"
-        title = (
-            f"{label_title(a.period, self.lang)} — {m['commune']}"
-            if self.lang == "vi"
-            else f"{label_title(a.period, self.lang)} — {m['commune']}"
-        )
+        title = f"{label_title(a.period, self.lang)} — {m['commune']}"
         return self.render(
             "header.html.j2",
             sample=a.is_sample,
@@ -324,7 +154,7 @@ class Report:
         area = tables.to_html(tables.area_table(a, lang))
         return self.render(
             "summary.html.j2",
-            cards=[{"value": v, "label": l, "color": col} for v, l, col in cards],
+            cards=[{"value": v, "label": lab, "color": col} for v, lab, col in cards],
             paragraph=narrative.summary_paragraph(a, lang),
             risks=narrative.top_risks(a, lang),
             area_table=area,
@@ -403,7 +233,7 @@ class Report:
                     t["766_cols"][1]: fmt.number(r["max_points"], 0, lang),
                     t["766_cols"][2]: t["coverage"].get(r["coverage"], r["coverage"]),
                     t["766_cols"][3]: fmt.number(r["estimate_points"], 1, lang),
-                    t["766_cols"][4]: r["note"],
+                    t["766_cols"][4]: r["note_en" if lang == "en" else "note"],
                 }
                 for _, r in t766.iterrows()
             ]
@@ -508,7 +338,10 @@ class Report:
 
     def appendix(self):
         t, a, lang = self.t, self.a, self.lang
-        n = lambda v: fmt.number(v, 0, lang)
+
+        def n(v):
+            return fmt.number(v, 0, lang)
+
         inputs = pd.DataFrame(
             [
                 [
@@ -545,13 +378,7 @@ class Report:
             ],
             columns=t["lint_cols"],
         )
-        r = a.rules["targets"]
-        method = [
-            m.format(
-                margin=fmt.number(r["rate_margin_pp"], 0, lang), tol=fmt.number(100 * r["level_tolerance"], 0, lang)
-            )
-            for m in t["method"]
-        ]
+        method = methodology.method_lines(a.rules, lang)
         return _html(
             self.render(
                 "block.html.j2",

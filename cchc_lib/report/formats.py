@@ -9,26 +9,13 @@ from __future__ import annotations
 from collections.abc import Iterable
 from pathlib import Path
 
+from cchc_lib import i18n
+
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 
 FORMATS: tuple[str, ...] = ("html", "pdf")
 
-WORDS = {
-    "vi": {
-        "toc": "Mục lục",
-        "figure_alt": "Biểu đồ",
-        "default_title": "Báo cáo đánh giá kết quả thực hiện kế hoạch cải cách hành chính",
-        "page": '"Trang " counter(page) "/" counter(pages)',
-        "lang_name": "Tiếng Việt",
-    },
-    "en": {
-        "toc": "Contents",
-        "figure_alt": "Chart",
-        "default_title": "Administrative reform plan: assessment report",
-        "page": '"Page " counter(page) " of " counter(pages)',
-        "lang_name": "English",
-    },
-}
+WORDS = i18n.table("render")  # the words the templates print (catalogue section "render")
 
 
 def read_template(name: str) -> str:

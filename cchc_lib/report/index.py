@@ -14,6 +14,7 @@ from urllib.parse import quote
 
 import jinja2
 
+from cchc_lib import i18n
 from cchc_lib.i18n import fmt
 from cchc_lib.report.formats import TEMPLATES, WORDS
 
@@ -101,8 +102,7 @@ def _period_sort_key(period: Any, cutoff: Any) -> tuple:
 
 
 def _cutoff_note(cutoff: Any, lang: str = "vi") -> str:
-    notes = {"nd09": "mốc số liệu theo Nghị định 09/2019/NĐ-CP", "calendar": "theo quý dương lịch"}
-    return notes.get(str(cutoff), "")
+    return i18n.lookup("cutoff_note", lang).get(str(cutoff), "")
 
 
 def _generated_text(value: Any) -> str:
@@ -129,13 +129,17 @@ def _scan_sidecars(root: Path) -> list[tuple[Path, dict]]:
     return found
 
 
+# The two documents a run writes (sidecar "document"; older sidecars have none: assessment).
+DOCUMENT_NAMES = i18n.lookup("document", "vi")  # the index page is written in Vietnamese
+
+
 def _row(root: Path, path: Path, data: dict) -> dict[str, Any]:
     """One line of the index: the report's facts and links to the files that exist."""
     folder = path.parent
     files = []
     names = data.get("files") or {}
     sizes = data.get("sizes") or {}
-    for key, label in (("html", "HTML"), ("pdf", "PDF"), ("notebook", "Notebook")):
+    for key, label in (("docx", "DOCX"), ("html", "HTML"), ("pdf", "PDF"), ("notebook", "Notebook")):
         name = names.get(key)
         if not name or not (folder / name).is_file():
             continue
@@ -151,6 +155,7 @@ def _row(root: Path, path: Path, data: dict) -> dict[str, Any]:
         "cutoff_note": _cutoff_note(data.get("cutoff")),
         "lang": lang,
         "lang_name": WORDS.get(lang, {}).get("lang_name", lang),
+        "document": DOCUMENT_NAMES.get(str(data.get("document") or "assessment"), ""),
         "sample": bool(data.get("sample")),
         "generated": _generated_text(data.get("generated_at")),
         "files": files,
@@ -159,6 +164,7 @@ def _row(root: Path, path: Path, data: dict) -> dict[str, Any]:
             _period_sort_key(data.get("period"), data.get("cutoff")),
             0 if lang == "vi" else 1,
             lang,
+            0 if data.get("document") == "official" else 1,
             str(data.get("stem") or path.stem),
         ),
     }

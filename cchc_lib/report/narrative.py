@@ -10,109 +10,14 @@ from __future__ import annotations
 
 import pandas as pd
 
+from cchc_lib import i18n
 from cchc_lib.core.periods import describe_window, label, next_period_of, window
 from cchc_lib.i18n import fmt, vocab
+from cchc_lib.report.methodology import objective_word
 
-PHRASES = {
-    "vi": {
-        "reached": "{indicator} đạt {actual}",
-        "vs_target": "{rel} chỉ tiêu {target}",
-        "higher": "cao hơn",
-        "lower": "thấp hơn",
-        "equal": "bằng",
-        "diff_pp": " ({diff})",
-        "verdict": " — {status}",
-        "no_data": "{indicator}: chưa có số liệu trong kỳ.",
-        "not_due": "{indicator}: chưa đến kỳ đánh giá (đo một lần trong năm).",
-        "projection": "; theo nhịp tăng hiện nay ước đạt {projected} vào cuối năm",
-        "expected": "; mức cần đạt theo tiến độ đến cuối kỳ là {expected}",
-        "conflict": " Kế hoạch đặt mức khác cho cùng chỉ tiêu ({others}); báo cáo đánh giá theo cả hai mức.",
-        "source_records": " (tính từ {source})",
-        "rating": "Chỉ số CCHC ước tính của xã ở mức {rating} (điểm tổng hợp {score}/100), {verdict} mục tiêu "
-        '"khá trở lên". Đây là ước tính nội bộ để cảnh báo sớm, không phải kết quả chấm điểm chính thức.',
-        "rating_met": "đáp ứng",
-        "rating_not_met": "chưa đáp ứng",
-        "area_targets": "Lĩnh vực có {n} chỉ tiêu ({m} chỉ tiêu định lượng): {parts}.",
-        "area_tasks": "Về nhiệm vụ: {parts}.",
-        "area_score": "Điểm lĩnh vực ước tính: {score}/100 (độ phủ số liệu {coverage}).",
-        "none": "không có",
-        "summary": (
-            "Đến {end}, trong {n} chỉ tiêu định lượng có {met} chỉ tiêu đạt, {on_track} đúng tiến độ, "
-            "{at_risk} có nguy cơ không đạt, {missed} không đạt và {no_data} chưa có số liệu. "
-            "Trong {due} nhiệm vụ có thời hạn đến cuối kỳ, {done} đã hoàn thành ({late} trễ hạn) "
-            "và {overdue} quá hạn chưa hoàn thành."
-        ),
-        "summary_tthc": (
-            "Bộ phận một cửa tiếp nhận {received} hồ sơ trong kỳ; tỷ lệ nộp trực tuyến {online} "
-            "và tỷ lệ giải quyết đúng hạn {on_time} (lũy kế từ đầu năm: {online_ytd} và {on_time_ytd})."
-        ),
-        "risk_target": "{indicator} ({tid}): {actual}, chỉ tiêu {target} — {status}",
-        "risk_task": "{tid} quá hạn {days} ngày (hạn {deadline}): {text}",
-        "strength_target": "{n} chỉ tiêu đã đạt, trong đó: {names}.",
-        "strength_tasks": "{n} nhiệm vụ có thời hạn đã hoàn thành đúng hạn.",
-        "strength_area": "Lĩnh vực có điểm cao nhất: {name} ({score}/100).",
-        "weak_targets": "{n} chỉ tiêu có nguy cơ không đạt hoặc không đạt, nổi bật: {names}.",
-        "weak_tasks": "{n} nhiệm vụ quá hạn chưa hoàn thành: {ids}.",
-        "weak_missing": "{n} nhiệm vụ thường xuyên chưa có báo cáo trong kỳ.",
-        "weak_area": "Lĩnh vực có điểm thấp nhất: {name} ({score}/100).",
-        "weak_data": "{n} chỉ tiêu định lượng chưa có số liệu; cần bổ sung để đánh giá đầy đủ.",
-        "next_due": "{tid} — {text} (hạn {deadline}; {unit})",
-        "next_risk": "Tập trung cải thiện {indicator} (hiện {actual}, chỉ tiêu {target}).",
-        "next_overdue": "Hoàn thành ngay {tid} đang quá hạn {days} ngày.",
-        "nothing": "Không có.",
-        "window": "Kỳ báo cáo: {label}, {window}.",
-    },
-    "en": {
-        "reached": "{indicator} reached {actual}",
-        "vs_target": "{rel} the target of {target}",
-        "higher": "above",
-        "lower": "below",
-        "equal": "equal to",
-        "diff_pp": " ({diff})",
-        "verdict": " — {status}",
-        "no_data": "{indicator}: no figure for the period.",
-        "not_due": "{indicator}: not yet due (measured once a year).",
-        "projection": "; at the current pace it would reach {projected} by the end of the year",
-        "expected": "; the pro-rated path expects {expected} by the end of the period",
-        "conflict": " The plan sets another value for the same indicator ({others}); both are assessed.",
-        "source_records": " (computed from the {source})",
-        "rating": "The commune's estimated administrative-reform index is {rating} (composite score {score}/100), "
-        'which {verdict} the objective "good or above". This is an internal early-warning estimate, '
-        "not the official score.",
-        "rating_met": "meets",
-        "rating_not_met": "does not meet",
-        "area_targets": "The area has {n} targets ({m} quantified): {parts}.",
-        "area_tasks": "Tasks: {parts}.",
-        "area_score": "Estimated area score: {score}/100 (data coverage {coverage}).",
-        "none": "none",
-        "summary": (
-            "By {end}, of {n} quantified targets {met} are met, {on_track} on track, {at_risk} at risk, "
-            "{missed} missed and {no_data} without data. Of {due} tasks due by the end of the period, "
-            "{done} are done ({late} late) and {overdue} are overdue."
-        ),
-        "summary_tthc": (
-            "The one-stop shop received {received} dossiers in the period; online share {online}, "
-            "on-time rate {on_time} (year to date: {online_ytd} and {on_time_ytd})."
-        ),
-        "risk_target": "{indicator} ({tid}): {actual}, target {target} — {status}",
-        "risk_task": "{tid} overdue by {days} days (due {deadline}): {text}",
-        "strength_target": "{n} targets met, including: {names}.",
-        "strength_tasks": "{n} tasks with a deadline done on time.",
-        "strength_area": "Highest-scoring area: {name} ({score}/100).",
-        "weak_targets": "{n} targets at risk or missed, notably: {names}.",
-        "weak_tasks": "{n} overdue tasks: {ids}.",
-        "weak_missing": "{n} standing duties without a report in the period.",
-        "weak_area": "Lowest-scoring area: {name} ({score}/100).",
-        "weak_data": "{n} quantified targets have no data; they are needed for a full assessment.",
-        "next_due": "{tid} — {text} (due {deadline}; {unit})",
-        "next_risk": "Improve {indicator} (now {actual}, target {target}).",
-        "next_overdue": "Complete {tid}, overdue by {days} days.",
-        "nothing": "None.",
-        "window": "Reporting period: {label}, {window}.",
-    },
-}
+PHRASES = i18n.table("narrative")
 
-COMPARATOR = {"vi": {"≥": "tối thiểu", "≤": "tối đa", "=": ""}, "en": {"≥": "at least", "≤": "at most", "=": ""}}
+_COMPARATOR_KEY = {"≥": "at_least", "≤": "at_most", "=": "equal"}
 
 
 def P(lang: str, key: str, **kw) -> str:
@@ -125,7 +30,8 @@ def indicator(row, lang: str) -> str:
 
 
 def target_text(row, lang: str) -> str:
-    cmp = COMPARATOR[lang].get(row["comparator"], "") if pd.notna(row["comparator"]) else ""
+    key = _COMPARATOR_KEY.get(row["comparator"]) if pd.notna(row["comparator"]) else None
+    cmp = PHRASES[lang]["comparator"][key] if key else ""
     val = fmt.value(row["target_value"], row["unit"], lang)
     return f"{cmp} {val}".strip()
 
@@ -171,6 +77,7 @@ def rating_sentence(a, lang: str = "vi") -> str:
         rating=vocab.rating(o["rating"], lang),
         score=fmt.number(o["score"], 1, lang),
         verdict=P(lang, verdict),
+        objective=objective_word(o["target_level"], a.rules, lang),
     )
 
 
@@ -418,19 +325,19 @@ def text_summary(a, lang: str = "vi") -> str:
         summary_paragraph(a, lang),
         "",
     ]
-    head = "Rủi ro chính:" if lang == "vi" else "Main risks:"
+    head = P(lang, "text_risks")
     lines.append(head)
     lines += [f"  - {r}" for r in top_risks(a, lang)] or ["  " + P(lang, "nothing")]
     lines.append("")
-    lines.append("Điểm theo lĩnh vực:" if lang == "vi" else "Scores by area:")
+    lines.append(P(lang, "text_scores"))
     for _, r in a.areas.iterrows():
         lines.append(f"  {r['area_id']:5} {fmt.number(r['score'], 1, lang):>6}  {r['name']}")
     if len(a.warnings):
         lines.append("")
-        lines.append(("Cảnh báo về số liệu:" if lang == "vi" else "Data warnings:") + f" {len(a.warnings)}")
+        lines.append(P(lang, "text_warnings", n=len(a.warnings)))
         lines += [f"  - {w}" for w in a.warnings["text"].head(10)]
         if len(a.warnings) > 10:
             lines.append("  …")
     if a.is_sample:
-        lines.insert(0, "DỮ LIỆU MẪU — không phải số liệu thật" if lang == "vi" else "SAMPLE DATA — not real figures")
+        lines.insert(0, P(lang, "text_sample"))
     return "\n".join(lines)

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+import logging
 import os
 import re
 import shutil
@@ -176,7 +177,7 @@ def _execute(job: _Job, *, progress: bool, kernel_name: str, cwd, start_timeout:
     from papermill.exceptions import PapermillExecutionError
 
     t = time.perf_counter()
-    with kernel.private_runtime() as runtime:
+    with kernel.private_runtime() as runtime, _quiet_papermill():
         try:
             papermill.execute_notebook(
                 str(job.notebook),
@@ -199,6 +200,18 @@ def _execute(job: _Job, *, progress: bool, kernel_name: str, cwd, start_timeout:
     job.staged["notebook"] = job.executed
     job.seconds["execute"] = time.perf_counter() - t
     return nb
+
+
+@contextlib.contextmanager
+def _quiet_papermill():
+    """papermill logs a kernel failure itself; the ReportError below says it once, in Vietnamese."""
+    logger = logging.getLogger("papermill")
+    level = logger.level
+    logger.setLevel(logging.CRITICAL)
+    try:
+        yield
+    finally:
+        logger.setLevel(level)
 
 
 def _export(job: _Job, nb) -> None:

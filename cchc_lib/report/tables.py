@@ -12,80 +12,12 @@ import html
 
 import pandas as pd
 
+from cchc_lib import i18n
 from cchc_lib.assessment.tthc import KPI_LABELS
 from cchc_lib.i18n import fmt, vocab
 from cchc_lib.report.narrative import indicator, shorten, target_text
 
-H = {
-    "vi": {
-        "target_id": "Mã",
-        "indicator": "Chỉ tiêu",
-        "area": "Lĩnh vực",
-        "plan": "Kế hoạch",
-        "actual": "Thực hiện (lũy kế)",
-        "period_value": "Trong kỳ",
-        "gap": "Chênh lệch",
-        "trend": "Xu hướng",
-        "status": "Đánh giá",
-        "source": "Nguồn số liệu",
-        "task_id": "Mã",
-        "task": "Nhiệm vụ",
-        "lead": "Chủ trì",
-        "deadline": "Thời hạn",
-        "task_status": "Tình trạng",
-        "completed": "Ngày hoàn thành",
-        "late": "Số ngày trễ",
-        "evidence": "Văn bản, sản phẩm",
-        "reports": "Số quý có báo cáo",
-        "field": "Lĩnh vực TTHC",
-        "month": "Tháng",
-        "received": "Hồ sơ tiếp nhận",
-        "unit": "Đơn vị",
-        "level": "Cấp",
-        "score": "Điểm",
-        "rating": "Xếp loại",
-        "targets_line": "Chỉ tiêu (đạt / nguy cơ / không đạt)",
-        "tasks_line": "Nhiệm vụ (đúng hạn / trễ / quá hạn)",
-        "coverage": "Độ phủ số liệu",
-        "area_id": "Mục",
-        "commune": "xã",
-        "city": "cấp trên",
-    },
-    "en": {
-        "target_id": "ID",
-        "indicator": "Target",
-        "area": "Area",
-        "plan": "Plan",
-        "actual": "Actual (year to date)",
-        "period_value": "In period",
-        "gap": "Gap",
-        "trend": "Trend",
-        "status": "Assessment",
-        "source": "Source",
-        "task_id": "ID",
-        "task": "Task",
-        "lead": "Lead",
-        "deadline": "Deadline",
-        "task_status": "Status",
-        "completed": "Completed",
-        "late": "Days late",
-        "evidence": "Evidence",
-        "reports": "Quarters reported",
-        "field": "Procedure field",
-        "month": "Month",
-        "received": "Dossiers received",
-        "unit": "Unit",
-        "level": "Level",
-        "score": "Score",
-        "rating": "Rating",
-        "targets_line": "Targets (met / at risk / missed)",
-        "tasks_line": "Tasks (on time / late / overdue)",
-        "coverage": "Data coverage",
-        "area_id": "Section",
-        "commune": "commune",
-        "city": "above commune",
-    },
-}
+H = i18n.table("tables")
 
 RECORD_KPIS = (
     "online_rate",
@@ -101,7 +33,7 @@ def _gap(row, lang: str) -> str:
         return fmt.DASH
     diff = row["actual"] - row["target_value"]
     if row["unit"] == "percent":
-        return fmt.signed(diff, 1, lang) + (" đpt" if lang == "vi" else " pp")
+        return fmt.signed(diff, 1, lang) + H[lang]["pp"]
     return fmt.signed(diff, 1, lang)
 
 
@@ -160,22 +92,17 @@ def task_table(
     if statuses is not None:
         k = k[k["status"].isin(list(statuses))]
     rows = []
-    late_word = {"vi": "trễ {} ngày", "en": "{} days late"}[lang]
     for _, r in k.iterrows():
-        deadline = (
-            r["deadline_text"]
-            if pd.notna(r["deadline_text"])
-            else ("Thường xuyên" if lang == "vi" else "Standing duty")
-        )
+        deadline = r["deadline_text"] if pd.notna(r["deadline_text"]) else H[lang]["standing"]
         if pd.notna(r["deadline"]) and not str(deadline).endswith(fmt.date_short(r["deadline"], lang)):
             deadline = f"{deadline} ({fmt.date_short(r['deadline'], lang)})"
         status = vocab.task_status(r["status"], lang)
         if compact:
             extra = [fmt.date_short(r["completed_on"], lang)] if pd.notna(r["completed_on"]) else []
             if pd.notna(r["days_late"]) and r["days_late"] > 0:
-                extra.append(late_word.format(fmt.number(r["days_late"], 0, lang)))
+                extra.append(H[lang]["days_late"].format(days=fmt.number(r["days_late"], 0, lang)))
             if r["recurring"] and r.get("reports"):
-                extra.append(("quý có báo cáo: " if lang == "vi" else "quarters reported: ") + r["reports"])
+                extra.append(H[lang]["quarters_reported"].format(quarters=r["reports"]))
             status += (" — " + ", ".join(extra)) if extra else ""
         rows.append(
             {
@@ -267,7 +194,7 @@ def tthc_month_table(a, lang: str = "vi") -> pd.DataFrame:
         return pd.DataFrame()
     bm = a.tthc.by_month.copy()
     months = {
-        m: (f"T{int(m[5:])}/{m[:4]}" if lang == "vi" else f"{m[5:]}/{m[:4]}") + (" *" if p else "")
+        m: H[lang]["month_label"].format(month=int(m[5:]), year=m[:4]) + (" *" if p else "")
         for m, p in bm.groupby("month")["partial"].first().items()
     }
     bm["month"] = bm["month"].map(months)
@@ -279,18 +206,18 @@ def kpi_overview(a, lang: str = "vi") -> pd.DataFrame:
     if a.tthc is None:
         return pd.DataFrame()
     p, y = a.tthc.overall, a.tthc_ytd
+    h = H[lang]
     rows = []
     for k in p.index:
         unit = p.at[k, "unit"]
         show = (lambda v: fmt.number(v, 0, lang)) if unit == "count" else (lambda v: fmt.percent(v, 1, lang))
         rows.append(
             {
-                ("Chỉ số" if lang == "vi" else "Indicator"): KPI_LABELS[lang][k],
-                ("Trong kỳ" if lang == "vi" else "Period"): show(p.at[k, "value"]),
-                (
-                    "Tử số / mẫu số" if lang == "vi" else "Numerator / denominator"
-                ): f"{fmt.number(p.at[k, 'numerator'], 0, lang)} / {fmt.number(p.at[k, 'denominator'], 0, lang)}",
-                ("Lũy kế từ đầu năm" if lang == "vi" else "Year to date"): show(y.at[k, "value"]),
+                h["kpi"]: KPI_LABELS[lang][k],
+                h["kpi_period"]: show(p.at[k, "value"]),
+                h["kpi_counts"]: f"{fmt.number(p.at[k, 'numerator'], 0, lang)} / "
+                f"{fmt.number(p.at[k, 'denominator'], 0, lang)}",
+                h["kpi_ytd"]: show(y.at[k, "value"]),
             }
         )
     return pd.DataFrame(rows)
