@@ -33,10 +33,10 @@ $(DEVDEPS): pyproject.toml | $(BIN)/python
 	@touch $@ $(RUNTIME)
 
 report: $(RUNTIME)
-	$(BIN)/cchc report --period 2024-Q2
+	$(BIN)/cchc report --plan hai-duong-2024 --period 2024-Q2
 
 validate: $(RUNTIME)
-	$(BIN)/cchc validate
+	$(BIN)/cchc validate --plan hai-duong-2024
 
 test: $(TESTDEPS)
 	$(BIN)/python -m pytest

@@ -10,6 +10,7 @@ from datetime import datetime
 from pathlib import Path
 
 from cchc_lib.core.errors import DataError
+from cchc_lib.core.paths import PlanChoiceError, choose_plan
 from cchc_lib.core.periods import PeriodError
 from cchc_lib.i18n.fmt import FormatError
 from cchc_lib.plan.deadlines import DeadlineError
@@ -20,7 +21,20 @@ class OptionError(Exception):
     """A command-line value the user can correct; the message names the option."""
 
 
-USER_ERRORS = (DataError, PeriodError, DeadlineError, FormatError, OptionError, PdfSupportError)
+USER_ERRORS = (DataError, PeriodError, DeadlineError, FormatError, OptionError, PdfSupportError, PlanChoiceError)
+
+
+def _resolve_plan(args: argparse.Namespace) -> str:
+    """``--plan``, or the plan ``--data`` lies under, or the only one there is; kept in ``args.plan``."""
+    args.plan = str(choose_plan(args.plan, getattr(args, "data", None)))
+    return args.plan
+
+
+def _plan(args: argparse.Namespace):
+    """The plan of ``_resolve_plan``, loaded and validated."""
+    from cchc_lib.plan.model import load_plan
+
+    return load_plan(_resolve_plan(args))
 
 
 def _table(rows: list[list[str]], header: list[str]) -> str:
@@ -152,9 +166,7 @@ def check_report_args(args: argparse.Namespace) -> tuple[tuple[str, ...], str]:
 
 
 def cmd_validate(args: argparse.Namespace) -> int:
-    from cchc_lib.plan.model import load_plan
-
-    plan = load_plan(args.plan)
+    plan = _plan(args)
     m = plan.meta
     print(f"Kế hoạch: {m['title']}")
     print(
@@ -164,7 +176,7 @@ def cmd_validate(args: argparse.Namespace) -> int:
     s = plan.summary()
     rows = [[r.area_id, r.name, r.targets, r.measurable, r.tasks_section_ii, r.tasks_annex] for r in s.itertuples()]
     rows.append(["", "Tổng cộng", s.targets.sum(), s.measurable.sum(), s.tasks_section_ii.sum(), s.tasks_annex.sum()])
-    print(_table(rows, ["Mục", "Lĩnh vực", "Chỉ tiêu", "Đo được", "Nhiệm vụ (mục II)", "Nhiệm vụ (Phụ lục)"]))
+    print(_table(rows, ["Mục", "Lĩnh vực", "Chỉ tiêu", "Đo được", "Nhiệm vụ", "Nhiệm vụ (Phụ lục)"]))
     print(f"\nMục tiêu chung: {len(plan.objectives)}; đơn vị: {len(plan.units)} ({', '.join(plan.units['name'])})")
     findings = plan.lint()
     print(f"\nRà soát văn bản kế hoạch: {len(findings)} phát hiện")
@@ -175,22 +187,23 @@ def cmd_validate(args: argparse.Namespace) -> int:
 
 
 def cmd_sample_data(args: argparse.Namespace) -> int:
-    from cchc_lib.plan.model import load_plan
     from cchc_lib.progress.sample import default_sample_dir, write_sample
 
-    plan = load_plan(args.plan)
-    out = write_sample(plan, args.out or default_sample_dir(plan), seed=args.seed)
-    print(f"Đã ghi DỮ LIỆU MẪU (seed {args.seed}) cho kế hoạch {plan.plan_id} vào: {out}")
+    plan = _plan(args)
+    seed = plan.year if args.seed is None else args.seed
+    out = write_sample(plan, args.out or default_sample_dir(plan), seed=seed)
+    print(f"Đã ghi DỮ LIỆU MẪU (seed {seed}) cho kế hoạch {plan.plan_id} vào: {out}")
     return 0
 
 
 def cmd_template(args: argparse.Namespace) -> int:
-    from cchc_lib.plan.model import load_plan
     from cchc_lib.progress.loader import load_progress
     from cchc_lib.progress.template import write_template
 
+    _resolve_plan(args)
     check_data_folder(args.data, args.plan)
-    plan = load_plan(args.plan)
+    plan = _plan(args)
+    plan.check_period(args.period)
     progress = load_progress(args.data, plan) if args.data else None
     out = write_template(plan, args.period, args.out or ".", progress=progress)
     print(f"Đã ghi mẫu nhập liệu: {out}")
@@ -198,12 +211,13 @@ def cmd_template(args: argparse.Namespace) -> int:
 
 
 def _load_inputs(args):
-    from cchc_lib.plan.model import load_plan
     from cchc_lib.progress.loader import load_progress
     from cchc_lib.progress.sample import SAMPLE_DIRNAME, ensure_sample
 
+    _resolve_plan(args)
     check_data_folder(args.data, args.plan)
-    plan = load_plan(args.plan)
+    plan = _plan(args)
+    plan.check_period(args.period)
     if args.data == SAMPLE_DIRNAME:
         ensure_sample(plan)
     return plan, load_progress(args.data, plan)
@@ -220,13 +234,14 @@ def cmd_assess(args: argparse.Namespace) -> int:
 
 
 def cmd_report(args: argparse.Namespace) -> int:
-    from cchc_lib.core.periods import label, parse_period
+    from cchc_lib.core.periods import label
     from cchc_lib.report.index import human_size
     from cchc_lib.report.official import check_official_period, is_official_period, produce_official
     from cchc_lib.report.run import ReportError
 
-    period = parse_period(args.period)
+    _resolve_plan(args)
     formats, report_date = check_report_args(args)
+    period = _plan(args).check_period(args.period)  # a period of another year is refused
     if args.only == "official":
         check_official_period(period, args.official_anyway)
     official = args.only in ("both", "official")
@@ -285,11 +300,15 @@ def _produce_assessment(args, formats, report_date):
 def cmd_explore(args: argparse.Namespace) -> int:
     from cchc_lib.explore.serve import explore_command
 
+    _resolve_plan(args)
     check_data_folder(args.data, args.plan)
+    plan = _plan(args)
+    period = args.period or f"{plan.year}-Q1"  # the year's first quarter; the page switches periods itself
+    plan.check_period(period)
     return explore_command(
-        args.plan,
+        str(plan.path),
         args.data,
-        args.period,
+        period,
         args.cutoff,
         args.lang,
         serve_page=args.serve,
@@ -350,7 +369,9 @@ def cmd_plan_import(args: argparse.Namespace) -> int:
 
 def _plan_arg(p: argparse.ArgumentParser) -> None:
     p.add_argument(
-        "--plan", default="hai-duong-2024", help="mã kế hoạch (thư mục trong data/plans/) hoặc đường dẫn thư mục"
+        "--plan",
+        help="mã kế hoạch (thư mục trong data/plans/) hoặc đường dẫn thư mục; bắt buộc khi có nhiều kế hoạch, "
+        "trừ khi --data là một thư mục trong data/progress/<mã kế hoạch>/",
     )
 
 
@@ -363,12 +384,12 @@ def _data_arg(p: argparse.ArgumentParser) -> None:
     )
 
 
-def _period_args(p: argparse.ArgumentParser, period_default: str | None = None) -> None:
+def _period_args(p: argparse.ArgumentParser, required: bool = True) -> None:
     """--period, --cutoff, --lang: the same three choices for assess, report and explore."""
-    if period_default is None:
-        p.add_argument("--period", required=True, help="kỳ báo cáo: 2024-Q2, 2024-H1 hoặc 2024")
+    if required:
+        p.add_argument("--period", required=True, help="kỳ báo cáo trong năm kế hoạch: <năm>-Q2, <năm>-H1 hoặc <năm>")
     else:
-        p.add_argument("--period", default=period_default, help=f"kỳ mở đầu (mặc định {period_default})")
+        p.add_argument("--period", help="kỳ mở đầu (mặc định quý I của năm kế hoạch)")
     p.add_argument("--cutoff", default="nd09", choices=["nd09", "calendar"], help="mốc số liệu (mặc định nd09)")
     p.add_argument("--lang", default="vi", choices=["vi", "en"], help="ngôn ngữ (mặc định vi)")
 
@@ -388,12 +409,12 @@ def build_parser() -> argparse.ArgumentParser:
     sd = sub.add_parser("sample-data", help="ghi bộ DỮ LIỆU MẪU (tổng hợp, cố định theo seed) cho một năm")
     _plan_arg(sd)
     sd.add_argument("--out", help="thư mục ghi (mặc định data/progress/<mã kế hoạch>/sample)")
-    sd.add_argument("--seed", type=int, default=2024, help="hạt giống ngẫu nhiên (mặc định 2024)")
+    sd.add_argument("--seed", type=int, help="hạt giống ngẫu nhiên (mặc định: năm của kế hoạch)")
     sd.set_defaults(func=cmd_sample_data)
 
     t = sub.add_parser("template", help="ghi tệp Excel mẫu nhập số liệu cho một kỳ")
     _plan_arg(t)
-    t.add_argument("--period", required=True, help="kỳ báo cáo, ví dụ 2024-Q2")
+    t.add_argument("--period", required=True, help="kỳ báo cáo trong năm kế hoạch, ví dụ <năm>-Q2")
     t.add_argument("--data", help="số liệu kỳ trước để điền cột tham khảo (thư mục tiến độ)")
     t.add_argument("--out", help="thư mục hoặc tệp .xlsx (mặc định thư mục hiện tại)")
     t.set_defaults(func=cmd_template)
@@ -441,7 +462,7 @@ def build_parser() -> argparse.ArgumentParser:
     e = sub.add_parser("explore", help="mở bảng điều khiển tương tác (JupyterLab, hoặc trang riêng với --serve)")
     _plan_arg(e)
     _data_arg(e)
-    _period_args(e, period_default="2024-Q2")
+    _period_args(e, required=False)
     e.add_argument("--serve", action="store_true", help="phục vụ riêng bảng điều khiển (Voilà), không hiện mã")
     e.add_argument("--port", type=int, help="cổng (mặc định 8866 cho --serve)")
     e.add_argument("--host", default="127.0.0.1", help="địa chỉ lắng nghe (mặc định 127.0.0.1: chỉ máy này)")
@@ -456,7 +477,7 @@ def build_parser() -> argparse.ArgumentParser:
     pn.set_defaults(func=cmd_plan_new)
     pb = psub.add_parser("build", help="kiểm tra sổ Excel và ghi thư mục kế hoạch data/plans/<mã>/")
     pb.add_argument("workbook", help="sổ kế hoạch .xlsx")
-    pb.add_argument("--id", required=True, help="mã kế hoạch, ví dụ hai-duong-2025 (tên thư mục)")
+    pb.add_argument("--id", required=True, help="mã kế hoạch, ví dụ <xã>-<năm> (tên thư mục)")
     pb.add_argument("--out", help="thư mục chứa các kế hoạch (mặc định data/plans/)")
     pb.set_defaults(func=cmd_plan_build)
     pe = psub.add_parser("export", help="xuất một kế hoạch có sẵn ra sổ Excel để sửa")

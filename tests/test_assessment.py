@@ -261,3 +261,82 @@ def test_same_inputs_same_assessment(plan, sample_progress):
     pd.testing.assert_frame_equal(a.tasks, b.tasks)
     pd.testing.assert_frame_equal(a.areas, b.areas)
     assert a.overall == b.overall
+
+
+# --- comparators, ratings and the plan's own rules ---------------------------------------------
+
+RULES = load_rules()
+
+
+def judge(actual, target_value, comparator, basis="level", final=False, unit="percent", expected=None):
+    from cchc_lib.assessment.engine import _judge
+
+    expected = target_value if expected is None else expected
+    return _judge(actual, target_value, comparator, basis, expected, math.nan, final, RULES, unit)
+
+
+def test_an_equal_target_exceeded_is_missed_at_once():
+    assert judge(2, 0, "=", unit="count") == "missed"  # 2 disciplined officials against "= 0"
+    assert judge(0, 0, "=", unit="count") == "met"
+    assert judge(48, 50, "=", basis="rate") == "on_track"  # below: on the way up, as "≥"
+    assert judge(55, 50, "=", basis="rate") == "at_risk"  # a rate beyond may come back…
+    assert judge(55, 50, "=", basis="rate", final=True) == "missed"  # …until the year ends
+
+
+def test_a_ceiling_is_met_below_it():
+    assert judge(1.5, 2, "≤", basis="rate") == "met"
+    assert judge(4, 2, "≤", basis="rate") == "on_track"  # 2 points above, within the 5-point margin
+    assert judge(8, 2, "≤", basis="rate") == "at_risk"
+    assert judge(4, 2, "≤", basis="rate", final=True) == "missed"
+
+
+def test_ratings_are_judged_on_their_own_scale():
+    assert judge(3, 4, "≥", basis="rating", unit="rating") == "at_risk"  # one level short is not "5 points"
+    assert judge(4, 4, "≥", basis="rating", unit="rating") == "met"
+    assert judge(3, 4, "≥", basis="rating", unit="rating", final=True) == "missed"
+
+
+def test_per_month_rates_use_a_share_of_the_target_not_points():
+    assert judge(0.67, 1, "≥", basis="rate", unit="per_month") == "at_risk"  # 5 "points" would pass it
+    assert judge(0.97, 1, "≥", basis="rate", unit="per_month") == "on_track"
+
+
+def test_library_rules_name_no_target_or_area():
+    assert RULES["targets"]["rate_targets"] == [] and RULES["targets"]["annual_targets"] == []
+    assert RULES["scores"]["area_weights"] == {}
+    assert "rating" not in RULES["targets"]["rate_units"]
+
+
+def test_surveys_and_annual_targets_come_from_the_plans_rules(plan):
+    rules = load_rules(plan)
+    assert "T3.03" in rules["targets"]["annual_targets"] and "T6.23" in rules["targets"]["rate_targets"]
+
+
+def test_rating_objective_is_the_plans_own_level(plan_copy, sample_progress):
+    from cchc_lib import load_plan
+    from cchc_lib.report.narrative import rating_sentence
+
+    from .conftest import edit_cell, read_rows
+
+    _, rows = read_rows(plan_copy / "targets.csv")
+    i = next(i for i, r in enumerate(rows) if r["unit"] == "rating")
+    edit_cell(plan_copy / "targets.csv", i, "target_value", "4")  # "đạt mức tốt"
+    p = load_plan(plan_copy)
+    a = assess(p, load_progress(sample_progress.path, p), "2024-Q2")
+    assert a.overall["target_level"] == 4
+    sentence = rating_sentence(a, "vi")
+    assert 'mục tiêu "tốt trở lên"' in sentence and "khá trở lên" not in sentence
+    if a.overall["rating_level"] < 4:
+        assert "chưa đáp ứng" in sentence and target(a, rows[i]["target_id"])["status"] != "met"
+
+
+def test_area_weights_from_the_plan_move_the_composite(plan_copy, sample_progress):
+    from cchc_lib import load_plan
+
+    p = load_plan(plan_copy)
+    a = assess(p, load_progress(sample_progress.path, p), "2024-Q2")
+    worst = a.areas.sort_values("score").iloc[0]["area_id"]
+    (plan_copy / "rules.toml").write_text(f'[scores.area_weights]\n"{worst}" = 5\n', encoding="utf-8")
+    p2 = load_plan(plan_copy)
+    b = assess(p2, load_progress(sample_progress.path, p2), "2024-Q2")
+    assert b.overall["score"] < a.overall["score"]

@@ -16,7 +16,7 @@ from .conftest import PLAN_DIR
 
 
 def test_validate_prints_summary_and_lint(capsys):
-    assert cli.main(["validate"]) == 0
+    assert cli.main(["validate", "--plan", "hai-duong-2024"]) == 0
     out = capsys.readouterr().out
     assert "Quyết định số 07/QĐ-UBND ngày 10/01/2024" in out
     assert "Tổng cộng" in out and " 51 " in out and " 47 " in out and " 21" in out
@@ -42,7 +42,10 @@ def test_unexpected_errors_are_short_without_debug(monkeypatch, capsys):
 
 def test_console_script_runs_as_a_module():
     proc = subprocess.run(
-        [sys.executable, "-m", "cchc_lib.cli", "validate"], capture_output=True, text=True, encoding="utf-8"
+        [sys.executable, "-m", "cchc_lib.cli", "validate", "--plan", "hai-duong-2024"],
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
     )
     assert proc.returncode == 0, proc.stderr
     assert "Cải cách thủ tục hành chính" in proc.stdout
@@ -50,28 +53,55 @@ def test_console_script_runs_as_a_module():
 
 def test_sample_data_template_and_assess_commands(tmp_path, capsys):
     sample = tmp_path / "sample"
-    assert cli.main(["sample-data", "--out", str(sample)]) == 0
+    assert cli.main(["sample-data", "--plan", "hai-duong-2024", "--out", str(sample)]) == 0
     assert "DỮ LIỆU MẪU" in capsys.readouterr().out and (sample / "dossiers.csv").exists()
 
-    assert cli.main(["assess", "--period", "2024-Q2", "--data", str(sample)]) == 0
+    assert cli.main(["assess", "--plan", "hai-duong-2024", "--period", "2024-Q2", "--data", str(sample)]) == 0
     out = capsys.readouterr().out
     assert out.startswith("DỮ LIỆU MẪU") and "Quý II/2024" in out and "Điểm theo lĩnh vực:" in out
 
-    assert cli.main(["template", "--period", "2024-Q3", "--data", str(sample), "--out", str(tmp_path / "tpl")]) == 0
+    assert (
+        cli.main(
+            [
+                "template",
+                "--plan",
+                "hai-duong-2024",
+                "--period",
+                "2024-Q3",
+                "--data",
+                str(sample),
+                "--out",
+                str(tmp_path / "tpl"),
+            ]
+        )
+        == 0
+    )
     assert (tmp_path / "tpl" / "mau-nhap-lieu_hai-duong-2024_2024-Q3.xlsx").exists()
 
 
 def test_a_mistyped_period_is_a_clear_error(tmp_path, capsys):
-    assert cli.main(["assess", "--period", "2024-Q5", "--data", str(tmp_path)]) == 2
+    assert cli.main(["assess", "--plan", "hai-duong-2024", "--period", "2024-Q5", "--data", str(tmp_path)]) == 2
     err = capsys.readouterr().err
     assert "2024-Q5" in err and "2024-Q2" in err and "Traceback" not in err
 
 
 def test_report_only_official_writes_docx_and_html_and_the_index_lists_it(tmp_path, capsys):
     sample = tmp_path / "sample"
-    assert cli.main(["sample-data", "--out", str(sample)]) == 0
+    assert cli.main(["sample-data", "--plan", "hai-duong-2024", "--out", str(sample)]) == 0
     out = tmp_path / "reports"
-    args = ["report", "--period", "2024-Q1", "--data", str(sample), "--out", str(out), "--formats", "html"]
+    args = [
+        "report",
+        "--plan",
+        "hai-duong-2024",
+        "--period",
+        "2024-Q1",
+        "--data",
+        str(sample),
+        "--out",
+        str(out),
+        "--formats",
+        "html",
+    ]
     assert cli.main([*args, "--only", "official", "--report-date", "2024-03-18", "--quiet"]) == 0
     folder = out / "hai-duong-2024" / "2024-Q1"
     stem = "bao-cao-chinh-thuc_hai-duong-2024_2024-Q1_nd09_vi"
@@ -84,9 +114,21 @@ def test_report_only_official_writes_docx_and_html_and_the_index_lists_it(tmp_pa
 
 def test_report_official_for_an_internal_quarter_needs_to_be_asked_for(tmp_path, capsys):
     sample = tmp_path / "sample"
-    assert cli.main(["sample-data", "--out", str(sample)]) == 0
+    assert cli.main(["sample-data", "--plan", "hai-duong-2024", "--out", str(sample)]) == 0
     capsys.readouterr()
-    args = ["report", "--period", "2024-Q2", "--data", str(sample), "--out", str(tmp_path / "r"), "--formats", "html"]
+    args = [
+        "report",
+        "--plan",
+        "hai-duong-2024",
+        "--period",
+        "2024-Q2",
+        "--data",
+        str(sample),
+        "--out",
+        str(tmp_path / "r"),
+        "--formats",
+        "html",
+    ]
     assert cli.main([*args, "--only", "official"]) == 2
     assert "--official-anyway" in capsys.readouterr().err
     assert cli.main([*args, "--only", "official", "--official-anyway", "--report-date", "2024-13-01"]) == 2
@@ -125,7 +167,20 @@ def no_run(monkeypatch):
 
 
 def report(tmp_path, *extra):
-    return cli.main(["report", "--period", "2024-Q2", "--data", "sample", "--out", str(tmp_path / "r"), *extra])
+    return cli.main(
+        [
+            "report",
+            "--plan",
+            "hai-duong-2024",
+            "--period",
+            "2024-Q2",
+            "--data",
+            "sample",
+            "--out",
+            str(tmp_path / "r"),
+            *extra,
+        ]
+    )
 
 
 def test_an_unknown_format_is_refused_with_the_known_ones(tmp_path, no_run, capsys):
@@ -155,7 +210,10 @@ def test_out_naming_a_file_is_refused(tmp_path, no_run, capsys):
 
 def test_out_below_a_file_is_refused(tmp_path, no_run, capsys):
     (tmp_path / "file").write_text("x", encoding="utf-8")
-    assert cli.main(["report", "--period", "2024-Q2", "--out", str(tmp_path / "file" / "r")]) == 2
+    assert (
+        cli.main(["report", "--plan", "hai-duong-2024", "--period", "2024-Q2", "--out", str(tmp_path / "file" / "r")])
+        == 2
+    )
     assert "--out" in capsys.readouterr().err
 
 
@@ -174,7 +232,8 @@ def test_an_output_folder_without_write_permission_is_refused(tmp_path):
     folder.chmod(0o555)
     try:
         proc = subprocess.run(
-            [sys.executable, "-m", "cchc_lib.cli", "report", "--period", "2024-Q2", "--formats", "html"]
+            [sys.executable, "-m", "cchc_lib.cli", "report", "--plan", "hai-duong-2024", "--period", "2024-Q2"]
+            + ["--formats", "html"]
             + ["--out", str(folder / "reports")],
             capture_output=True,
             text=True,
@@ -191,10 +250,25 @@ def test_an_output_folder_without_write_permission_is_refused(tmp_path):
 def test_data_pointing_at_a_file_says_it_is_a_file(tmp_path, no_run, capsys):
     data = tmp_path / "tasks.csv"
     data.write_text("task_id\n", encoding="utf-8")
-    assert cli.main(["report", "--period", "2024-Q2", "--data", str(data), "--out", str(tmp_path / "r")]) == 2
+    assert (
+        cli.main(
+            [
+                "report",
+                "--plan",
+                "hai-duong-2024",
+                "--period",
+                "2024-Q2",
+                "--data",
+                str(data),
+                "--out",
+                str(tmp_path / "r"),
+            ]
+        )
+        == 2
+    )
     err = capsys.readouterr().err
     assert "--data" in err and "là một tệp, không phải thư mục" in err and "không tìm thấy" not in err
-    assert cli.main(["assess", "--period", "2024-Q2", "--data", str(data)]) == 2
+    assert cli.main(["assess", "--plan", "hai-duong-2024", "--period", "2024-Q2", "--data", str(data)]) == 2
 
 
 @pytest.fixture

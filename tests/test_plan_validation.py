@@ -134,3 +134,22 @@ def test_cli_reports_bad_input_without_traceback(plan_copy, capsys):
     err = capsys.readouterr().err
     assert code == 2
     assert "cột 'area_id'" in err and "Traceback" not in err
+
+
+def test_a_row_with_one_cell_too_many_is_an_error_naming_file_and_row(plan_copy):
+    path = plan_copy / "tasks.csv"
+    _, rows = read_rows(path)
+    k = next(k for k, r in enumerate(rows) if r["task_id"].startswith("PL"))
+    lines = path.read_text(encoding="utf-8-sig").splitlines()
+    i = next(i for i, line in enumerate(lines) if line.startswith(rows[k]["task_id"] + ","))
+    lines[i] += ","  # even an empty extra cell: the row's cells have shifted
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8-sig")
+    msg = _error(plan_copy)
+    assert f"tasks.csv, dòng {k + 2}" in msg and "ô nhưng tiêu đề chỉ có" in msg
+
+
+def test_direction_area_must_be_an_area(plan_copy):
+    meta = plan_copy / "meta.toml"
+    meta.write_text(meta.read_text(encoding="utf-8").replace('direction_area = "II.7"', 'direction_area = "II.9"'))
+    msg = _error(plan_copy)
+    assert "meta.toml" in msg and "direction_area = 'II.9'" in msg and "II.7" in msg

@@ -8,6 +8,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
+from cchc_lib.assessment.engine import load_rules
 from cchc_lib.core.periods import window
 from cchc_lib.progress import sample
 from cchc_lib.progress.loader import SPECS, load_progress
@@ -72,7 +73,7 @@ def test_meta_marks_sample(sample_dir: Path, plan):
     assert meta["sample"] is True
     assert meta["description"].startswith("DỮ LIỆU MẪU")
     assert meta["plan_id"] == plan.plan_id
-    assert meta["seed"] == sample.DEFAULT_SEED
+    assert meta["seed"] == plan.year  # the default seed is the plan's year
     assert meta["generator"] == "cchc sample-data"
 
 
@@ -210,8 +211,13 @@ def test_every_manual_target_has_three_quarters(plan, progress):
     manual = t.loc[t["measurable"].astype(bool) & t["kpi"].isna(), "target_id"]
     counts = progress.indicators.groupby("target_id")["period"].nunique()
     assert set(counts.index) == set(manual)
-    assert (counts >= 3).all()
-    assert (counts == 3).sum() >= 1  # a couple of quarters simply not entered
+    annual = set(load_rules(plan)["targets"]["annual_targets"])  # a survey: one value, at year end
+    assert annual and (counts[list(annual)] == 1).all()
+    last = progress.indicators.loc[progress.indicators["target_id"].isin(annual), "period"]
+    assert set(last) == {f"{plan.year}-Q4"}
+    quarterly = counts.drop(list(annual))
+    assert (quarterly >= 3).all()
+    assert (quarterly == 3).sum() >= 1  # a couple of quarters simply not entered
 
 
 def test_indicator_trajectories(plan, progress):

@@ -3,7 +3,7 @@
 ``assess(plan, progress, period, cutoff)`` applies the rules of ``config/rules.toml``
 (explained in docs/methodology.md) and returns an ``Assessment``: target and task tables
 with a status each, area and unit scores, a composite score with an estimated rating
-against objective 7, the one-stop (TTHC) KPIs computed from the dossier log, and every
+against the plan's rating objective, the one-stop (TTHC) KPIs computed from the dossier log, and every
 data-quality warning. The same inputs always give the same tables.
 """
 
@@ -116,10 +116,12 @@ class Assessment:
 
 
 def _target_basis(t: pd.DataFrame, rules: dict) -> pd.Series:
+    """ "rate", "level" or "rating" per target (rules.toml [targets] explains each)."""
     r = rules["targets"]
     rate = t["kpi"].isin(list(RECORD_KPIS)) | t["unit"].isin(r["rate_units"]) | t["target_id"].isin(r["rate_targets"])
     rate &= ~t["target_id"].isin(r["level_targets"])
-    return pd.Series(np.where(rate, "rate", "level"), index=t.index)
+    rating = _is(t["unit"], "rating") | _is(t["kpi"], "rating")
+    return pd.Series(np.select([rating, rate], ["rating", "rate"], "level"), index=t.index)
 
 
 def _entered_values(progress, period: Period) -> pd.DataFrame:
@@ -178,21 +180,31 @@ def _projection(history: pd.DataFrame, year_end: pd.Timestamp) -> pd.Series:
     return pd.Series(out, dtype="float64")
 
 
-def _judge(actual, target, comparator, basis, expected, projected, final, rules) -> str:
+def _judge(actual, target, comparator, basis, expected, projected, final, rules, unit=None) -> str:
+    """The status of one measurable target (docs/methodology.md, "Targets")."""
     if pd.isna(actual):
         return "no_data"
+    if comparator == "=":
+        if abs(actual - target) < 1e-9:
+            return "met"
+        if actual > target:  # beyond an "=" target: a count or a level does not come back
+            return "missed" if final or basis != "rate" else "at_risk"
+        comparator = "≥"  # below it: on the way up, judged as "≥"
     sign = -1 if comparator == "≤" else 1
     gap = sign * (actual - target)
-    if gap >= 0 if comparator != "=" else abs(actual - target) < 1e-9:
+    if gap >= 0:
         return "met"
     if final:
         return "missed"
     r = rules["targets"]
+    tol = r["level_tolerance"] * abs(target)
+    if basis == "rating":  # on the rating scale itself: any level short of the objective is a risk
+        return "at_risk"
     if basis == "rate":
-        return "on_track" if gap >= -r["rate_margin_pp"] else "at_risk"
+        return "on_track" if gap >= -(r["rate_margin_pp"] if unit == "percent" else tol) else "at_risk"
     if pd.notna(projected):
-        return "on_track" if sign * (projected - target) >= -r["level_tolerance"] * abs(target) else "at_risk"
-    return "on_track" if sign * (actual - expected) >= -r["level_tolerance"] * abs(target) else "at_risk"
+        return "on_track" if sign * (projected - target) >= -tol else "at_risk"
+    return "on_track" if sign * (actual - expected) >= -tol else "at_risk"
 
 
 def _target_actuals(plan, progress, period: Period, cutoff: str, rules: dict, land_fields) -> pd.DataFrame:
@@ -227,6 +239,31 @@ def _with_overrides(history: pd.DataFrame, overrides: dict, period: Period, cuto
         {"target_id": list(overrides), "period": period.code, "value": [float(v) for v in overrides.values()], "at": at}
     )
     return pd.concat([keep.astype({"value": "float64"}), new], ignore_index=True).sort_values(["target_id", "at"])
+
+
+def _statuses(t: pd.DataFrame, rules: dict, final: bool) -> list[str]:
+    annual = set(rules["targets"]["annual_targets"])
+    out = []
+    for _, r in t.iterrows():
+        if not r["measurable"]:
+            out.append("not_measurable")
+        elif pd.isna(r["actual"]) and r["target_id"] in annual and not final:
+            out.append("not_due")
+        else:
+            out.append(
+                _judge(
+                    r["actual"],
+                    r["target_value"],
+                    r["comparator"],
+                    r["basis"],
+                    r["expected"],
+                    r["projected"],
+                    final,
+                    rules,
+                    r["unit"],
+                )
+            )
+    return out
 
 
 def assess_targets(
@@ -279,29 +316,11 @@ def assess_targets(
     projected = _projection(history, pd.Timestamp(year_win.end))
     t["projected"] = t["target_id"].map(projected).where(level & entered_like)
     t.loc[_is(t["unit"], "percent"), "projected"] = t["projected"].clip(0, 100)  # a share cannot pass 100%
-    statuses = []
-    annual = set(rules["targets"]["annual_targets"])
-    for _, r in t.iterrows():
-        if not r["measurable"]:
-            statuses.append("not_measurable")
-        elif pd.isna(r["actual"]) and r["target_id"] in annual and not final:
-            statuses.append("not_due")
-        else:
-            statuses.append(
-                _judge(
-                    r["actual"],
-                    r["target_value"],
-                    r["comparator"],
-                    r["basis"],
-                    r["expected"],
-                    r["projected"],
-                    final,
-                    rules,
-                )
-            )
-    t["status"] = statuses
+    t["status"] = _statuses(t, rules, final)
     sign = np.where(_is(t["comparator"], "≤"), -1, 1)
-    t["gap"] = np.where(t["measurable"], sign * (t["actual"] - t["target_value"]), np.nan)
+    gap = sign * (t["actual"] - t["target_value"])
+    gap = gap.where(~_is(t["comparator"], "="), -(t["actual"] - t["target_value"]).abs())  # any miss is short
+    t["gap"] = np.where(t["measurable"], gap, np.nan)
     diff = t["actual"] - t["previous_actual"]
     t["trend"] = (
         pd.Series(
@@ -463,8 +482,14 @@ def rating_for(score: float, rules: dict) -> tuple[str | None, int | None]:
     return None, None
 
 
-def composite(areas: pd.DataFrame, targets: pd.DataFrame, tasks: pd.DataFrame, rules: dict) -> dict:
-    weights = rules["scores"]["area_weights"]
+def composite(
+    areas: pd.DataFrame, targets: pd.DataFrame, tasks: pd.DataFrame, rules: dict, target_level: float | None = None
+) -> dict:
+    """Weighted mean of the area scores, its rating band, and the data coverage behind it.
+
+    ``target_level`` is the plan's rating objective (``Plan.rating_target``), None when the
+    plan has none."""
+    weights = rules["scores"].get("area_weights", {})
     a = areas.dropna(subset=["score"])
     w = a["area_id"].map(lambda x: float(weights.get(x, 1)))
     score = float((a["score"] * w).sum() / w.sum()) if len(a) and w.sum() > 0 else np.nan
@@ -482,7 +507,7 @@ def composite(areas: pd.DataFrame, targets: pd.DataFrame, tasks: pd.DataFrame, r
         "is_estimate": True,
         "coverage": coverage,
         "reliable": bool(pd.notna(coverage) and coverage >= rules["rating"]["min_coverage"]),
-        "target_level": 3,
+        "target_level": target_level,
     }
 
 
@@ -555,7 +580,8 @@ def assess(
     scored = targets[~_is(targets["kpi"], "rating")]
     areas = _score_block(scored, tasks, "area_id", list(plan.areas["area_id"]), rules, "area_id")
     areas.insert(1, "name", areas["area_id"].map(plan.area_name))
-    overall = composite(areas, scored, tasks, rules)
+    goal = plan.rating_target if hasattr(plan, "rating_target") else None
+    overall = composite(areas, scored, tasks, rules, None if goal is None else float(goal["target_value"]))
     targets, w = assess_targets(plan, progress, period, cutoff, rules, overall["rating_level"], land, overrides)
     issues += w
     units_ids = [

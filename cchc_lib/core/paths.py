@@ -28,7 +28,7 @@ def data_root() -> Path:
 
 
 def plan_dir(ref: str | os.PathLike) -> Path:
-    """A plan folder from a plan id (``hai-duong-2024``) or a path to the folder."""
+    """A plan folder from a plan id (a folder name in ``data/plans/``) or a path to the folder."""
     p = Path(ref)
     if p.is_dir():
         return p
@@ -52,3 +52,39 @@ def known_plans() -> list[str]:
 def notebook(name: str) -> Path:
     """A notebook shipped with the package (``cchc_lib.notebooks``), installed or editable."""
     return Path(str(resources.files("cchc_lib.notebooks").joinpath(name)))
+
+
+def plan_from_data(data: str | os.PathLike | None) -> str | None:
+    """The plan id of a progress folder given as a path inside ``data/progress/<plan-id>/``."""
+    if data is None:
+        return None
+    p = Path(data)
+    if len(p.parts) == 1 and not p.exists():
+        return None  # a bare folder name: it says nothing about the plan
+    root = (data_root() / "progress").resolve()
+    try:
+        rel = p.resolve().relative_to(root)
+    except ValueError:
+        return None
+    return rel.parts[0] if rel.parts and (data_root() / "plans" / rel.parts[0]).is_dir() else None
+
+
+class PlanChoiceError(ValueError):
+    """No plan given where the data folder does not say which one and several exist."""
+
+
+def choose_plan(plan: str | os.PathLike | None, data: str | os.PathLike | None = None) -> str | os.PathLike:
+    """The plan to use: ``plan`` when given, else the one ``data`` lies under, else the only one.
+
+    With several plans and nothing to tell them apart there is no safe default: a report of
+    one commune's plan for another's year is worse than a question."""
+    if plan:
+        return plan
+    inferred = plan_from_data(data)
+    if inferred:
+        return inferred
+    known = known_plans()
+    if len(known) == 1:
+        return known[0]
+    listed = ", ".join(known) or "(chưa có kế hoạch nào trong data/plans/)"
+    raise PlanChoiceError(f"cần chọn kế hoạch bằng --plan <mã kế hoạch>; các kế hoạch có sẵn: {listed}")

@@ -50,7 +50,7 @@ def _frame(header: list[str], rows: list[tuple[int, list[str]]], file: str) -> p
         if not any(cells):
             blank += 1
             continue
-        if len(cells) > width and any(cells[width:]):
+        if len(cells) > width:  # even an empty extra cell: the row's cells have shifted (a stray comma)
             issues.append(
                 Issue(
                     file,

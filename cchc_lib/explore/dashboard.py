@@ -34,7 +34,6 @@ from cchc_lib.core.periods import (
     check_cutoff,
     label,
     label_title,
-    parse_period,
     periods_in_year,
 )
 from cchc_lib.explore.cache import AssessmentCache
@@ -62,7 +61,7 @@ def _seconds(s: float, lang: str) -> str:
 class Dashboard(AssessmentCache, ChartPane, DetailPane, WhatIfPane, ExportPane):
     """Linked controls, tables, chart, detail pane, what-if and export for one plan's year.
 
-    ``Dashboard(plan, progress, period, cutoff="nd09", lang="vi")``; display
+    ``Dashboard(plan, progress, period, cutoff="nd09", lang="vi")`` (period empty: the first quarter); display
     ``.widget``. Every widget is an attribute (``period``, ``cutoff``, ``area``, ``unit``,
     ``target_status``, ``task_status``, ``search``, ``target_html``, ``task_html``,
     ``chart_image``, ``target_pick``, ``target_detail``, ``task_pick``, ``task_detail``,
@@ -81,7 +80,7 @@ class Dashboard(AssessmentCache, ChartPane, DetailPane, WhatIfPane, ExportPane):
         self,
         plan,
         progress,
-        period: str | Period,
+        period: str | Period = "",
         cutoff: str = "nd09",
         lang: str = "vi",
         *,
@@ -102,7 +101,7 @@ class Dashboard(AssessmentCache, ChartPane, DetailPane, WhatIfPane, ExportPane):
         self.search_delay = float(search_delay)
         self.chart_dpi = int(chart_dpi)
         self.prefetch = prefetch
-        first = parse_period(period)
+        first = plan.check_period(period or f"{plan.year}-Q1")  # empty: the plan year's first quarter
         cutoff = check_cutoff(cutoff)
         self.year = first.year
         self.written: list[Path] = []
@@ -126,9 +125,9 @@ class Dashboard(AssessmentCache, ChartPane, DetailPane, WhatIfPane, ExportPane):
     @classmethod
     def from_params(
         cls,
-        plan,
-        data,
-        period,
+        plan="",
+        data="sample",
+        period="",
         cutoff="nd09",
         lang="vi",
         out_dir=None,
@@ -137,11 +136,13 @@ class Dashboard(AssessmentCache, ChartPane, DetailPane, WhatIfPane, ExportPane):
     ) -> Dashboard:
         """Load the plan and the progress data (``data="sample"`` writes the sample year when
         missing) and build the dashboard: what the notebook calls."""
+        from cchc_lib.core.paths import choose_plan
         from cchc_lib.plan.model import Plan, load_plan
         from cchc_lib.progress.loader import Progress, load_progress
         from cchc_lib.progress.sample import SAMPLE_DIRNAME, ensure_sample
 
-        p = plan if isinstance(plan, Plan) else load_plan(plan)
+        ref = None if isinstance(plan, Plan) else choose_plan(plan, None if isinstance(data, Progress) else data)
+        p = plan if ref is None else load_plan(ref)
         if isinstance(data, Progress):
             progress = data
         else:

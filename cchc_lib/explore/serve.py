@@ -308,8 +308,8 @@ def stop(proc: subprocess.Popen, timeout: float = 15) -> None:
 
 def explore_command(
     plan,
-    data,
-    period,
+    data="sample",
+    period="",
     cutoff: str = "nd09",
     lang: str = "vi",
     *,
@@ -325,7 +325,8 @@ def explore_command(
     import importlib.util
     import webbrowser
 
-    parse_period(period)  # typing slips fail here, with the usual messages (exit code 2 in the CLI)
+    if period:
+        parse_period(period)  # typing slips fail here, with the usual messages (exit code 2 in the CLI)
     check_cutoff(cutoff)
     fmt.check_lang(lang)
     needed = "voila" if serve_page else "jupyterlab"

@@ -74,7 +74,13 @@ OBJECTIVES = TableSpec(
 TARGETS = TableSpec(
     "targets",
     (
-        Field("target_id", nullable=False, unique=True, pattern=r"T\d+\.\d{2}[a-z]?", pattern_hint="ví dụ T2.06"),
+        Field(
+            "target_id",
+            nullable=False,
+            unique=True,
+            pattern=r"T\d+(\.\d+)*\.\d{2}[a-z]?",  # T<area>.<nn>; the area part may have levels (3.2)
+            pattern_hint="T, số của lĩnh vực, dấu chấm và số thứ tự hai chữ số: T<lĩnh vực>.<nn>, ví dụ T3.2.06",
+        ),
         Field("area_id", nullable=False),
         Field("text", nullable=False),
         Field("indicator", nullable=False),
@@ -97,8 +103,9 @@ TASKS = TableSpec(
             "task_id",
             nullable=False,
             unique=True,
-            pattern=r"(NV|PL)\d+\.\d{2}",
-            pattern_hint="ví dụ NV2.03 hoặc PL1.05",
+            pattern=r"(NV|PL)\d+(\.\d+)*\.\d{2}",
+            pattern_hint="NV hoặc PL, số của lĩnh vực (nhóm), dấu chấm và số thứ tự hai chữ số, "
+            "ví dụ NV3.2.01, PL3.2.01",
         ),
         Field("area_id", nullable=False),
         Field("text", nullable=False),
@@ -160,6 +167,12 @@ class PlanMeta(BaseModel):
     source_file: str = ""
     sample: bool = False
     language: str = "vi"
+    # The area that is "Tổ chức chỉ đạo, điều hành": section I of the report. Empty: the
+    # report's section I is written from the general notes alone and every area is in II.
+    direction_area: str = ""
+    # The plan's own words for the reports (docs/plan-data.md, "terms"); missing keys fall
+    # back to the library's generic wording.
+    terms: dict[str, str] = {}
 
 
 def split_list(text: str | None) -> list[str]:
@@ -241,6 +254,34 @@ class Plan:
     def is_sample(self) -> bool:
         return bool(self.meta.get("sample"))
 
+    @property
+    def direction_area(self) -> str | None:
+        """The area reported as section I ("chỉ đạo, điều hành"), or None."""
+        return self.meta.get("direction_area") or None
+
+    def check_period(self, period):
+        """``period`` parsed, or PeriodError when it lies outside the plan's year."""
+        from cchc_lib.core.periods import PeriodError, parse_period
+
+        per = parse_period(period)
+        if per.year != self.year:
+            raise PeriodError(
+                f"kỳ {per.code} nằm ngoài năm của kế hoạch {self.plan_id} (năm {self.year}); "
+                f"chọn một kỳ của năm {self.year} hoặc kế hoạch của năm {per.year} (--plan)"
+            )
+        return per
+
+    def term(self, key: str, default: str = "") -> str:
+        """A word of the plan's own (``[terms]`` of meta.toml), else ``default``."""
+        return str((self.meta.get("terms") or {}).get(key) or default)
+
+    @property
+    def rating_target(self) -> pd.Series | None:
+        """The plan's rating objective (its measurable target of unit "rating"), or None."""
+        t = self.targets
+        hit = t[t["measurable"] & t["unit"].eq("rating").fillna(False)]
+        return hit.iloc[0] if len(hit) else None
+
     def area_name(self, area_id: str, lang: str = "vi") -> str:
         row = self.areas.loc[self.areas["area_id"] == area_id]
         if row.empty:
@@ -317,7 +358,7 @@ def _require_when_measurable(targets: pd.DataFrame, file: str) -> None:
         raise DataError(issues)
 
 
-def load_plan(ref: str | os.PathLike = "hai-duong-2024") -> Plan:
+def load_plan(ref: str | os.PathLike) -> Plan:
     """Load and validate a plan by id (``data/plans/<id>``) or folder path."""
     folder = paths.plan_dir(ref)
     if not folder.is_dir():
@@ -327,11 +368,21 @@ def load_plan(ref: str | os.PathLike = "hai-duong-2024") -> Plan:
         )
     meta = _read_meta(folder / "meta.toml")
 
+    year = meta["year"]  # the examples in messages use the plan's own year
     units = _load(folder, "units", UNITS)
     directory = UnitDirectory(units, display_path(folder / "units.csv"))
     areas = _load(folder, "areas", AREAS, {"lead_unit": [directory.check()]})
     area_ids = list(areas["area_id"])
     in_areas = isin_check(area_ids, "mã lĩnh vực", "areas.csv")
+    if meta.get("direction_area") and meta["direction_area"] not in area_ids:
+        raise DataError(
+            Issue(
+                display_path(folder / "meta.toml"),
+                f"direction_area = '{meta['direction_area']}' không có trong areas.csv "
+                f"(cần một mã lĩnh vực: {', '.join(area_ids)})",
+                column="direction_area",
+            )
+        )
     targets = _load(folder, "targets", TARGETS, {"area_id": [in_areas], "lead_unit": [directory.check()]})
     _require_when_measurable(targets, display_path(folder / "targets.csv"))
     tasks = _load(
@@ -345,8 +396,8 @@ def load_plan(ref: str | os.PathLike = "hai-duong-2024") -> Plan:
             "deadline_text": [
                 element_check(
                     accepts(parse_deadline, DeadlineError),
-                    "không đọc được thời hạn: cần dạng 'Trước ngày 05/01/2024', 'Quý I/2024', "
-                    "'6 tháng đầu năm 2024', 'Trong năm 2024', 'Năm 2024' hoặc 'Thường xuyên'",
+                    f"không đọc được thời hạn: cần dạng 'Trước ngày dd/mm/{year}', 'Quý I/{year}', "
+                    f"'6 tháng đầu năm {year}', 'Trong năm {year}', 'Năm {year}' hoặc 'Thường xuyên'",
                 )
             ],
         },

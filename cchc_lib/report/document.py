@@ -25,8 +25,6 @@ from cchc_lib.core.periods import describe_window, label, label_title
 from cchc_lib.i18n import fmt, vocab
 from cchc_lib.report import methodology, narrative, tables
 
-SECTION_AREA = "II.7"  # "Tổ chức chỉ đạo, điều hành" is section I of the report
-
 T = i18n.table("report")
 
 
@@ -56,31 +54,38 @@ class Report:
     @classmethod
     def build(
         cls,
-        plan="hai-duong-2024",
-        data="sample",
-        period="2024-Q2",
+        plan,
+        data,
+        period,
         cutoff="nd09",
         lang="vi",
         report_date: str | dt.date | None = None,
     ) -> Report:
         """Load, validate and assess; ``data='sample'`` writes the sample year if it is missing."""
+        from cchc_lib.core.paths import choose_plan
         from cchc_lib.plan.model import load_plan
         from cchc_lib.progress.loader import load_progress
         from cchc_lib.progress.sample import SAMPLE_DIRNAME, ensure_sample
 
         fmt.check_lang(lang)
-        p = load_plan(plan)
+        p = load_plan(choose_plan(plan, data))
+        per = p.check_period(period)  # a period of another year is an error, not a report of the wrong plan
         if str(data) == SAMPLE_DIRNAME:
             ensure_sample(p)
         progress = load_progress(data, p)
         if isinstance(report_date, str) and report_date:
             report_date = dt.date.fromisoformat(report_date)
-        return cls(assess(p, progress, period, cutoff), lang, report_date or dt.date.today())
+        return cls(assess(p, progress, per, cutoff), lang, report_date or dt.date.today())
 
     # -- helpers ------------------------------------------------------------------------
     @property
     def t(self) -> dict:
-        return T[self.lang]
+        """The language's words, with the plan's own where it names them (meta.toml [terms])."""
+        t = dict(T[self.lang])
+        section = self.a.plan.term("tasks_section_en" if self.lang == "en" else "tasks_section")
+        if section:
+            t["recurring_table"] = t["recurring_table_in"].format(section=section)
+        return t
 
     @cached_property
     def env(self) -> Environment:
@@ -202,18 +207,19 @@ class Report:
         )
 
     def direction(self):
-        """Section I: direction and management (area II.7) and the general notes."""
+        """Section I: direction and management (the plan's ``direction_area``) and the general notes."""
         general = narrative.notes_for(self.a, "highlights", "")
         html = self.render(
             "block.html.j2", heading=self.t["s1"], level="h2", anchor="muc-1", subsections=[{"notes": general}]
         )
-        return _html(html + self.area_html(SECTION_AREA, heading=None))
+        direction = self.a.plan.direction_area
+        return _html(html + (self.area_html(direction, heading=None) if direction else ""))
 
     def results_heading(self):
         return _html(self.render("block.html.j2", heading=self.t["s2"], level="h2", anchor="muc-2", subsections=[]))
 
     def areas(self) -> list[str]:
-        return [x for x in self.a.plan.areas["area_id"] if x != SECTION_AREA]
+        return [x for x in self.a.plan.areas["area_id"] if x != self.a.plan.direction_area]
 
     def area(self, area_id: str):
         a = self.a
@@ -442,9 +448,9 @@ def notebook_path():
 
 
 def produce(
-    plan="hai-duong-2024",
-    data="sample",
-    period="2024-Q2",
+    plan,
+    data,
+    period,
     cutoff="nd09",
     lang="vi",
     formats=("html", "pdf"),
@@ -460,7 +466,8 @@ def produce(
     """
     from pathlib import Path
 
-    from cchc_lib.core.periods import check_cutoff, parse_period
+    from cchc_lib.core.paths import choose_plan
+    from cchc_lib.core.periods import check_cutoff
     from cchc_lib.plan.model import load_plan
     from cchc_lib.progress.loader import load_progress
     from cchc_lib.progress.sample import SAMPLE_DIRNAME, ensure_sample
@@ -468,8 +475,8 @@ def produce(
 
     fmt.check_lang(lang)
     check_cutoff(cutoff)
-    p = load_plan(plan)
-    per = parse_period(period)
+    p = load_plan(choose_plan(plan, data))
+    per = p.check_period(period)
     sample = str(data) == SAMPLE_DIRNAME
     if sample:
         ensure_sample(p)

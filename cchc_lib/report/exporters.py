@@ -86,7 +86,7 @@ class CchcHTMLExporter(HTMLExporter):
     export_from_notebook = "CCHC report (HTML)"
 
     lang = Unicode("", help="Report language, 'vi' or 'en' (default: from the notebook)").tag(config=True)
-    commune = Unicode("", help="Commune shown in the header, e.g. 'xã Hải Dương'").tag(config=True)
+    commune = Unicode("", help="Commune shown in the header, as meta.toml writes it (e.g. 'xã …')").tag(config=True)
     period_label = Unicode("", help="Period shown in the header, e.g. 'Quý II/2024'").tag(config=True)
     report_title = Unicode("", help="Report title (<title> and first heading)").tag(config=True)
 

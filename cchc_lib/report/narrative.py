@@ -70,6 +70,8 @@ def rating_sentence(a, lang: str = "vi") -> str:
     o = a.overall
     if o["rating"] is None:
         return ""
+    if o.get("target_level") is None:  # the plan sets no rating objective: nothing to judge against
+        return ""
     verdict = "rating_met" if o["rating_level"] >= o["target_level"] else "rating_not_met"
     return P(
         lang,

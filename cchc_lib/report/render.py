@@ -5,12 +5,12 @@ One call does the whole job::
     from cchc_lib.report.render import run_report
     result = run_report(
         "notebooks/quarterly_assessment.ipynb",
-        {"plan": "hai-duong-2024", "data": "sample", "period": "2024-Q2",
+        {"plan": plan_id, "data": "sample", "period": period,
          "cutoff": "nd09", "lang": "vi"},
-        Path("reports/hai-duong-2024/2024-Q2"),
-        stem="bao-cao-2024-Q2-vi",
-        header={"commune": "xã Hải Dương", "period_label": "Quý II/2024",
-                "lang": "vi", "title": "Báo cáo đánh giá CCHC Quý II/2024"},
+        Path("reports") / plan_id / period,
+        stem=f"bao-cao-{period}-vi",
+        header={"commune": commune, "period_label": period_label,
+                "lang": "vi", "title": f"Báo cáo đánh giá CCHC {period_label}"},
     )
 
 The steps, each in its own module:
