@@ -305,7 +305,7 @@ def _produce_assessment(args, formats, report_date):
 
 
 def cmd_explore(args: argparse.Namespace) -> int:
-    from cchc_lib.explore.dashboard import explore_command
+    from cchc_lib.explore.serve import explore_command
 
     _resolve_plan(args)
     check_data_folder(args.data, args.plan)

@@ -71,9 +71,15 @@ def load_rules(plan=None, path: Path | None = None) -> dict:
     return rules
 
 
-def _is(s: pd.Series, value: str) -> pd.Series:
-    """Element-wise equality where a missing cell is simply "not equal"."""
+def is_value(s: pd.Series, value: str) -> pd.Series:
+    """Element-wise ``s == value`` as plain booleans, a missing cell being simply "not equal".
+
+    Public because the dashboard filters the assessment's tables the same way.
+    """
     return s.eq(value).fillna(False).astype(bool)
+
+
+_is = is_value  # the engine's short name
 
 
 def _points(table: dict, status: str) -> float:

@@ -12,6 +12,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
 from cchc_lib.core.periods import Period, parse_period
+from cchc_lib.core.spreadsheet import keep_as_text
 from cchc_lib.i18n import fmt
 from cchc_lib.progress.specs import CHANNEL_WORDS, RATING_WORDS, SPECS, STATUS_WORDS, kind_of
 
@@ -144,8 +145,7 @@ def put(
     if isinstance(value, str):
         value = ILLEGAL_CHARACTERS_RE.sub("", value)
     cell = ws.cell(row=row, column=col, value=value)
-    if isinstance(value, str) and value.startswith("="):
-        cell.data_type = "s"
+    keep_as_text(cell)  # "=", "+", "-", "@"… stay text (OWASP), as in the dashboard's exports
     cell.alignment = TOP_WRAP if wrap else _TOP
     cell.border = _BORDER
     if ref:
