@@ -26,7 +26,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from cchc_lib import load_plan  # noqa: E402
 from cchc_lib.assessment.engine import assess  # noqa: E402
-from cchc_lib.explore.dashboard import Dashboard, what_if  # noqa: E402
+from cchc_lib.explore.dashboard import Dashboard  # noqa: E402
+from cchc_lib.explore.whatif import what_if  # noqa: E402
 from cchc_lib.progress.loader import load_progress  # noqa: E402
 from cchc_lib.progress.sample import ensure_sample  # noqa: E402
 from cchc_lib.report import tables  # noqa: E402

@@ -197,6 +197,8 @@ def cmd_sample_data(args: argparse.Namespace) -> int:
 
 
 def cmd_template(args: argparse.Namespace) -> int:
+    from cchc_lib.core.paths import progress_dir
+    from cchc_lib.progress.inputs import year_folder
     from cchc_lib.progress.loader import load_progress
     from cchc_lib.progress.template import write_template
 
@@ -204,31 +206,36 @@ def cmd_template(args: argparse.Namespace) -> int:
     check_data_folder(args.data, args.plan)
     plan = _plan(args)
     plan.check_period(args.period)
-    progress = load_progress(args.data, plan) if args.data else None
+    data = progress_dir(args.data, plan.plan_id) if args.data else year_folder(plan)
+    if not data.exists():
+        # The first quarter: nothing to carry over yet (the folder is made by --out).
+        print(f"Chưa có số liệu các kỳ trước ({data}): mẫu nhập liệu không có phần chuyển sang.")
+        data = None
+    progress = load_progress(data, plan) if data else None
     out = write_template(plan, args.period, args.out or ".", progress=progress)
     print(f"Đã ghi mẫu nhập liệu: {out}")
+    if progress is not None:
+        print(f"  (tình trạng và số liệu các kỳ trước lấy từ {progress.path})")
     return 0
 
 
 def _load_inputs(args):
-    from cchc_lib.progress.loader import load_progress
-    from cchc_lib.progress.sample import SAMPLE_DIRNAME, ensure_sample
+    from cchc_lib.progress.inputs import load_inputs
 
     _resolve_plan(args)
     check_data_folder(args.data, args.plan)
-    plan = _plan(args)
-    plan.check_period(args.period)
-    if args.data == SAMPLE_DIRNAME:
-        ensure_sample(plan)
-    return plan, load_progress(args.data, plan)
+    inputs = load_inputs(_resolve_plan(args), args.data, args.period, args.cutoff, args.lang)
+    if inputs.notice:
+        print(inputs.notice, file=sys.stderr)
+    return inputs
 
 
 def cmd_assess(args: argparse.Namespace) -> int:
     from cchc_lib.assessment.engine import assess
     from cchc_lib.report.narrative import text_summary
 
-    plan, progress = _load_inputs(args)
-    a = assess(plan, progress, args.period, cutoff=args.cutoff)
+    inputs = _load_inputs(args)
+    a = assess(inputs.plan, inputs.progress, inputs.period, cutoff=inputs.cutoff)
     print(text_summary(a, lang=args.lang))
     return 0
 
@@ -298,7 +305,7 @@ def _produce_assessment(args, formats, report_date):
 
 
 def cmd_explore(args: argparse.Namespace) -> int:
-    from cchc_lib.explore.dashboard import explore_command
+    from cchc_lib.explore.serve import explore_command
 
     _resolve_plan(args)
     check_data_folder(args.data, args.plan)
@@ -375,13 +382,15 @@ def _plan_arg(p: argparse.ArgumentParser) -> None:
     )
 
 
+DATA_HELP = (
+    "thư mục số liệu tiến độ: đường dẫn, hoặc tên thư mục trong data/progress/<mã kế hoạch>/. "
+    "Mặc định: thư mục của năm kế hoạch (data/progress/<mã kế hoạch>/<năm>/); nếu chưa có thì dùng "
+    "dữ liệu mẫu và in lưu ý. 'sample' = DỮ LIỆU MẪU"
+)
+
+
 def _data_arg(p: argparse.ArgumentParser) -> None:
-    p.add_argument(
-        "--data",
-        default="sample",
-        help="thư mục số liệu tiến độ: đường dẫn, hoặc tên thư mục trong data/progress/<mã kế hoạch>/ "
-        "(mặc định 'sample' — dữ liệu mẫu, tự tạo nếu chưa có)",
-    )
+    p.add_argument("--data", default=None, help=DATA_HELP)
 
 
 def _period_args(p: argparse.ArgumentParser, required: bool = True) -> None:
@@ -412,10 +421,21 @@ def build_parser() -> argparse.ArgumentParser:
     sd.add_argument("--seed", type=int, help="hạt giống ngẫu nhiên (mặc định: năm của kế hoạch)")
     sd.set_defaults(func=cmd_sample_data)
 
-    t = sub.add_parser("template", help="ghi tệp Excel mẫu nhập số liệu cho một kỳ")
+    from cchc_lib.progress.workflow import help_epilog
+
+    t = sub.add_parser(
+        "template",
+        help="ghi tệp Excel mẫu nhập số liệu cho một kỳ",
+        epilog=help_epilog(),
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     _plan_arg(t)
     t.add_argument("--period", required=True, help="kỳ báo cáo trong năm kế hoạch, ví dụ <năm>-Q2")
-    t.add_argument("--data", help="số liệu kỳ trước để điền cột tham khảo (thư mục tiến độ)")
+    t.add_argument(
+        "--data",
+        help="số liệu các kỳ trước (thư mục tiến độ) để ghi phần đã chuyển sang từ kỳ trước; "
+        "mặc định thư mục của năm kế hoạch nếu đã có",
+    )
     t.add_argument("--out", help="thư mục hoặc tệp .xlsx (mặc định thư mục hiện tại)")
     t.set_defaults(func=cmd_template)
 

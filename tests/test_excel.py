@@ -138,8 +138,8 @@ def test_instructions_explain_words_dates_percentages_and_where_the_file_goes(wb
         "42,5",
         "0,425",
         "chưa nhập",
-        f"data/progress/{plan.plan_id}/{Q1}/",
-        f"cchc report --period {Q1}",
+        f"data/progress/{plan.plan_id}/{plan.year}/",
+        f"cchc report --plan {plan.plan_id} --period {Q1} --data {plan.year}",
         "Quý I/2024",
     ):
         assert needle in text, needle
@@ -213,7 +213,7 @@ def test_reference_columns_say_what_the_plan_asks(wb):
     assert cell(ind, "T6.12", "Đơn vị tính") == "số/tháng"
     assert cell(ind, "T7.03", "Chỉ tiêu kế hoạch") == "≥ khá"
     assert cell(ind, "T7.03", "Đơn vị tính") == "xếp loại 1–4"
-    assert cell(ind, "T6.17", "Kỳ trước") is None
+    assert cell(ind, "T6.17", "Số liệu gần nhất (kỳ)") is None
 
     tasks = wb["Nhiệm vụ"]
     assert cell(tasks, "PL2.01", "Thời hạn") == "Quý I/2024 (31/03/2024)"
@@ -222,7 +222,8 @@ def test_reference_columns_say_what_the_plan_asks(wb):
     assert cell(tasks, "PL2.01", "Đơn vị chủ trì") == "Văn phòng – Thống kê"
     assert cell(tasks, "PL4.01", "Đơn vị chủ trì") == "Phòng Nội vụ thành phố"
     assert cell(tasks, "PL2.01", "Nội dung nhiệm vụ")
-    assert cell(tasks, "PL2.01", "Tình trạng kỳ trước") is None
+    assert cell(tasks, "PL2.01", "Chuyển sang từ kỳ trước") is None
+    assert cell(tasks, "NV2.01", "Chuyển sang từ kỳ trước") == "Thường xuyên – cần báo cáo kỳ này"
     assert wb["Ghi chú"].cell(3, col(wb["Ghi chú"], "Tên lĩnh vực")).value == "Cải cách thể chế"
 
 
@@ -397,19 +398,21 @@ def test_previous_period_reference_columns(plan, tmp_path):
 
     book = load_workbook(write_template(plan, "2024-Q2", tmp_path / "out", progress=progress))
     ind, tasks = book["Chỉ tiêu"], book["Nhiệm vụ"]
-    assert cell(ind, "T6.17", "Kỳ trước") == "55%" == fmt.value(55, "percent")
-    assert cell(ind, "T2.07", "Kỳ trước") == "42,5%"
-    assert cell(ind, "T6.01", "Kỳ trước") is None
-    # A deadline task done earlier needs no new entry; a standing duty shows its last status.
-    assert cell(tasks, "PL2.01", "Tình trạng kỳ trước").startswith("Đã hoàn thành ngày 20/03/2024 (Quý I/2024)")
-    assert cell(tasks, "NV2.01", "Tình trạng kỳ trước") == "Đang thực hiện (Quý I/2024)"
-    assert cell(tasks, "NV2.02", "Tình trạng kỳ trước") == "Hoàn thành (Quý I/2024)"
-    assert cell(tasks, "PL1.03", "Tình trạng kỳ trước") is None
+    latest = "Số liệu gần nhất (kỳ)"
+    assert cell(ind, "T6.17", latest) == fmt.value(55, "percent") + " (Quý I/2024)" == "55% (Quý I/2024)"
+    assert cell(ind, "T2.07", latest) == "42,5% (Quý I/2024)"
+    assert cell(ind, "T6.01", latest) is None
+    # A deadline task done earlier carries over (no new entry); a standing duty still needs its report.
+    carried = "Chuyển sang từ kỳ trước"
+    assert cell(tasks, "PL2.01", carried).startswith("Đã hoàn thành ngày 20/03/2024 (Quý I/2024)")
+    assert cell(tasks, "PL2.01", carried).endswith("không cần nhập lại")
+    assert cell(tasks, "NV2.01", carried) == "Thường xuyên – cần báo cáo kỳ này (kỳ gần nhất: Quý I/2024)"
+    assert cell(tasks, "PL1.03", carried) is None
 
     # Nothing of Q1 is "before" Q1 itself.
     same = load_workbook(write_template(plan, Q1, tmp_path / "same", progress=progress))
-    assert cell(same["Chỉ tiêu"], "T6.17", "Kỳ trước") is None
-    assert cell(same["Nhiệm vụ"], "NV2.01", "Tình trạng kỳ trước") is None
+    assert cell(same["Chỉ tiêu"], "T6.17", latest) is None
+    assert cell(same["Nhiệm vụ"], "NV2.01", carried) == "Thường xuyên – cần báo cáo kỳ này"
 
 
 def test_bad_values_typed_in_the_template_name_sheet_row_and_column(plan, template, tmp_path):

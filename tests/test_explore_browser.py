@@ -3,22 +3,22 @@ headless Chromium (Debian's /usr/bin/chromium through Playwright).
 
 The page must work without the internet: every request the browser makes is checked to go
 to the local server, and any other request is blocked, so a page that needed a CDN would
-fail here. Screenshots (desktop and a 412 px phone) land in reports/test-artifacts/.
+fail here. The page is opened with the printed address, token included. Screenshots (desktop
+and a 412 px phone) land in the test's temporary folder, or in $CCHC_TEST_ARTIFACTS when set.
 
 Skipped only when Chromium or Playwright is missing; .ci/run installs both.
 """
 
 from __future__ import annotations
 
+import os
 import re
 from pathlib import Path
 
 import pytest
 
-from cchc_lib.explore.dashboard import NOTEBOOK, free_port, serve, stop, wait_until_ready
+from cchc_lib.explore.serve import NOTEBOOK, free_port, serve, stop, wait_until_ready
 
-REPO = Path(__file__).resolve().parents[1]
-ARTIFACTS = REPO / "reports" / "test-artifacts"
 CHROMIUM = "/usr/bin/chromium"
 ARGS = [
     "--no-sandbox",
@@ -47,7 +47,8 @@ def _rows(page) -> int:
 @pytest.mark.browser
 def test_voila_page_filters_by_area_offline(plan, sample_progress, tmp_path):
     sync_playwright = _playwright()
-    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    artifacts = Path(os.environ.get("CCHC_TEST_ARTIFACTS") or tmp_path / "artifacts")
+    artifacts.mkdir(parents=True, exist_ok=True)
     n_all = len(plan.targets)
     n_ii6 = int((plan.targets["area_id"] == "II.6").sum())
     ii6_label = f"II.6 {plan.area_name('II.6')}"
@@ -64,6 +65,7 @@ def test_voila_page_filters_by_area_offline(plan, sample_progress, tmp_path):
         out_dir=tmp_path,
         quiet=True,
     )
+    assert "?token=" in proc.url
     local = re.match(r"http://127\.0\.0\.1:\d+", proc.url).group(0)
     outside: list[str] = []
     try:
@@ -96,7 +98,7 @@ def test_voila_page_filters_by_area_offline(plan, sample_progress, tmp_path):
                 text = page.locator(".cchc-targets").inner_text()
                 assert "T6.13" in text and "T2.07" not in text
                 assert _rows(page) == n_ii6
-                page.screenshot(path=str(ARTIFACTS / "explore.png"))
+                page.screenshot(path=str(artifacts / "explore.png"))
 
                 phone = browser.new_page(viewport={"width": 412, "height": 915}, device_scale_factor=2)
                 phone.route("**/*", guard)
@@ -110,10 +112,10 @@ def test_voila_page_filters_by_area_offline(plan, sample_progress, tmp_path):
                 )
                 assert width <= client
                 assert phone.locator(".cchc-table-wrap").first.evaluate("e => getComputedStyle(e).overflowX") == "auto"
-                phone.screenshot(path=str(ARTIFACTS / "explore-phone.png"))
+                phone.screenshot(path=str(artifacts / "explore-phone.png"))
             finally:
                 browser.close()
     finally:
         stop(proc)
     assert outside == [], f"trang tải tài nguyên từ ngoài máy chủ: {outside}"
-    assert (ARTIFACTS / "explore.png").stat().st_size > 10_000
+    assert (artifacts / "explore.png").stat().st_size > 10_000

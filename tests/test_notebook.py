@@ -168,7 +168,10 @@ def test_cli_report_with_broken_input_fails_clearly(plan, sample_dir, tmp_path, 
     shutil.copytree(sample_dir, broken)
     text = (broken / "tasks.csv").read_text(encoding="utf-8-sig").replace("Hoàn thành", "Xong rồi", 1)
     (broken / "tasks.csv").write_text(text, encoding="utf-8-sig")
-    code = main(["report", "--period", "2024-Q2", "--data", str(broken), "--out", str(tmp_path / "r"), "--quiet"])
+    code = main(
+        ["report", "--plan", "hai-duong-2024", "--period", "2024-Q2", "--data", str(broken)]
+        + ["--out", str(tmp_path / "r"), "--quiet"]
+    )
     err = capsys.readouterr().err
     assert code == 2
     assert "tasks.csv" in err and "cột 'status'" in err and "Traceback" not in err

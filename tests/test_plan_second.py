@@ -137,7 +137,11 @@ def test_verdicts_follow_the_plans_own_objectives(sample, data_root):
     assert len(overshot) and (overshot["status"] == "missed").all()  # "= 0" exceeded is missed
     assert a.overall["target_level"] == 4
     rating = t.loc[p.rating_target["target_id"]]
-    assert rating["status"] == ("met" if rating["actual"] >= 4 else "missed")
+    # judged against "tốt" (4), the plan's own objective; the tool's estimate never meets it
+    if rating["actual_source"] == "estimate":
+        assert rating["status"] == ("on_track" if rating["actual"] >= 4 else "at_risk")
+    else:
+        assert rating["status"] == ("met" if rating["actual"] >= 4 else "missed")
     assert "T3.2.09" in a.rules["targets"]["annual_targets"]  # the plan's own rules.toml
     q2 = assess(p, load_progress(sample, p), "2025-Q2").targets.set_index("target_id")
     assert q2.loc["T3.2.09", "status"] == "not_due"

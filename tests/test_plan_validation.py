@@ -145,7 +145,7 @@ def test_a_row_with_one_cell_too_many_is_an_error_naming_file_and_row(plan_copy)
     lines[i] += ","  # even an empty extra cell: the row's cells have shifted
     path.write_text("\n".join(lines) + "\n", encoding="utf-8-sig")
     msg = _error(plan_copy)
-    assert f"tasks.csv, dòng {k + 2}" in msg and "ô nhưng tiêu đề chỉ có" in msg
+    assert f"tasks.csv, dòng {k + 2}" in msg and "ô nhưng dòng tiêu đề có" in msg
 
 
 def test_direction_area_must_be_an_area(plan_copy):

@@ -6,7 +6,8 @@ import pytest
 from openpyxl import Workbook
 
 from cchc_lib.core.errors import DataError
-from cchc_lib.core.readers import read_csv, read_excel, read_table
+from cchc_lib.core.paths import REPO_ROOT
+from cchc_lib.core.readers import MAX_CELL_CHARS, excel_sheets, read_csv, read_excel, read_table
 
 
 def test_csv_with_and_without_bom_read_the_same(tmp_path):
@@ -76,8 +77,189 @@ def test_excel_sheet_dates_and_numbers_become_text(tmp_path):
         read_excel(path, "tasks")
 
 
-def test_not_an_excel_file(tmp_path):
+def test_a_csv_renamed_xlsx_is_named_and_explained(tmp_path):
     p = tmp_path / "x.xlsx"
-    p.write_text("not a workbook", encoding="utf-8")
-    with pytest.raises(DataError, match="không mở được tệp Excel"):
+    p.write_text("task_id,period\nPL2.01,2024-Q1\n", encoding="utf-8")
+    with pytest.raises(DataError, match=r"x\.xlsx: tệp không phải bảng tính Excel \.xlsx thật .*CSV hoặc tệp nén"):
         read_table(p)
+
+
+def test_a_zip_renamed_xlsx_is_named_and_explained(tmp_path):
+    import zipfile
+
+    p = tmp_path / "y.xlsx"
+    with zipfile.ZipFile(p, "w") as z:
+        z.writestr("hello.txt", "not a workbook")
+    with pytest.raises(DataError, match=r"y\.xlsx: tệp không phải bảng tính Excel \.xlsx thật"):
+        excel_sheets(p)
+
+
+def test_a_file_without_read_permission_is_named(tmp_path, monkeypatch):
+    p = tmp_path / "tasks.csv"
+    p.write_text("a,b\n1,2\n", encoding="utf-8")
+
+    def refuse(self):
+        raise PermissionError(13, "Permission denied")
+
+    monkeypatch.setattr(type(p), "read_bytes", refuse)
+    with pytest.raises(DataError, match=r"tasks\.csv: không có quyền đọc tệp"):
+        read_csv(p)
+
+
+def test_a_workbook_without_read_permission_is_named(tmp_path, monkeypatch):
+    import openpyxl
+
+    p = tmp_path / "q.xlsx"
+    Workbook().save(p)
+
+    def refuse(*args, **kwargs):
+        raise PermissionError(13, "Permission denied")
+
+    monkeypatch.setattr(openpyxl, "load_workbook", refuse)
+    with pytest.raises(DataError, match=r"q\.xlsx: không có quyền đọc tệp"):
+        read_table(p)
+
+
+def test_an_unquoted_decimal_comma_makes_a_row_too_long_with_the_hint(tmp_path):
+    p = tmp_path / "indicators.csv"
+    p.write_text("target_id,period,value,source,note\nT6.17,2024-Q2,42,5,Báo cáo VH-XH,\n", encoding="utf-8")
+    with pytest.raises(DataError) as info:
+        read_csv(p)
+    msg = str(info.value)
+    assert "dòng 2: dòng có 6 ô nhưng dòng tiêu đề có 5 cột" in msg
+    assert '("42,5")' in msg and "dấu ;" in msg
+
+
+def test_a_row_with_fewer_cells_than_the_header_is_an_error(tmp_path):
+    p = tmp_path / "x.csv"
+    p.write_text("a,b,c\n1,2,3\n4,5\n", encoding="utf-8")
+    with pytest.raises(DataError, match="dòng 3: dòng có 2 ô nhưng dòng tiêu đề có 3 cột"):
+        read_csv(p)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        'id,source,note\n1,"Báo cáo số 5,x\n2,ok,fine\n3,ok,fine\n',  # never closed: swallows to the end
+        'id,source,note\n1,"Báo cáo,x\n2,"ok",fine\n',  # closed in the wrong place, on a later row
+    ],
+)
+def test_an_unclosed_quote_is_an_error_naming_its_row(tmp_path, text):
+    p = tmp_path / "x.csv"
+    p.write_text(text, encoding="utf-8")
+    with pytest.raises(DataError, match=r"dòng 2: dấu ngoặc kép \(\"\) mở ở dòng này không được đóng"):
+        read_csv(p)
+
+
+def test_a_cell_over_the_documented_limit_is_reported_in_vietnamese(tmp_path):
+    p = tmp_path / "x.csv"
+    p.write_text('id,note\n1,"' + "a" * (MAX_CELL_CHARS + 10) + '"\n', encoding="utf-8")
+    with pytest.raises(DataError) as info:
+        read_csv(p)
+    msg = str(info.value)
+    assert "dòng 2: một ô dài hơn giới hạn 1.000.000 ký tự" in msg
+    assert "field" not in msg
+    docs = (REPO_ROOT / "docs" / "progress-data.md").read_text(encoding="utf-8")
+    assert "1.000.000 characters" in docs
+
+
+def test_hidden_sheets_are_never_read_first(tmp_path):
+    p = tmp_path / "x.xlsx"
+    wb = Workbook()
+    hidden = wb.active
+    hidden.title = "Ẩn"
+    hidden.append(["id"])
+    hidden.append(["hidden"])
+    hidden.sheet_state = "hidden"
+    shown = wb.create_sheet("Hiện")
+    shown.append(["id"])
+    shown.append(["visible"])
+    wb.save(p)
+    assert read_excel(p).loc[2, "id"] == "visible"
+    assert excel_sheets(p) == ["Hiện"]
+
+
+def test_a_formula_without_a_saved_value_names_the_cell(tmp_path):
+    p = tmp_path / "x.xlsx"
+    wb = Workbook()
+    ws = wb.active
+    ws.append(["target_id", "value"])
+    ws.append(["T1.01", "=10*8"])
+    wb.save(p)  # openpyxl stores formulas without a calculated value
+    with pytest.raises(DataError, match=r"ô B2 chứa công thức chưa có giá trị tính sẵn"):
+        read_excel(p)
+
+
+def test_a_formula_with_its_saved_value_is_read_as_the_value(tmp_path):
+    import zipfile
+
+    p, q = tmp_path / "x.xlsx", tmp_path / "y.xlsx"
+    wb = Workbook()
+    ws = wb.active
+    ws.append(["target_id", "value"])
+    ws.append(["T1.01", "=10*8"])
+    wb.save(p)
+    # What Excel writes on save: the formula and its result.
+    with zipfile.ZipFile(p) as src, zipfile.ZipFile(q, "w") as dst:
+        for item in src.infolist():
+            data = src.read(item.filename)
+            if item.filename.endswith("sheet1.xml"):
+                data = data.replace(b"<f>10*8</f><v></v>", b"<f>10*8</f><v>80</v>").replace(
+                    b"<f>10*8</f><v />", b"<f>10*8</f><v>80</v>"
+                )
+                assert b"<v>80</v>" in data
+            dst.writestr(item, data)
+    assert read_excel(q).loc[2, "value"] == "80"
+
+
+def test_a_value_under_a_merged_header_names_the_cell(tmp_path):
+    p = tmp_path / "x.xlsx"
+    wb = Workbook()
+    ws = wb.active
+    ws.append(["Kết quả", None, "Ghi chú"])
+    ws.merge_cells("A1:B1")
+    ws.append(["T1.01", "80", "x"])
+    wb.save(p)
+    with pytest.raises(DataError) as info:
+        read_excel(p)
+    msg = str(info.value)
+    assert "ô B2 có giá trị nhưng cột này không có tiêu đề" in msg
+    assert "dấu phẩy" not in msg
+
+
+def test_a_year_0024_date_is_refused_with_its_row(tmp_path, plan):
+    from cchc_lib.progress.loader import load_progress
+
+    folder = tmp_path / "2024"
+    folder.mkdir()
+    (folder / "tasks.csv").write_text(
+        "task_id,period,status,completed_on\nPL2.01,2024-Q1,Hoàn thành,12/03/0024\n", encoding="utf-8"
+    )
+    with pytest.raises(DataError) as info:
+        load_progress(folder, plan)
+    msg = str(info.value)
+    assert "dòng 2, cột 'completed_on': cần một ngày dạng dd/mm/yyyy" in msg and "OutOfBounds" not in msg
+
+
+def test_an_excel_date_in_year_24_is_refused_with_its_row(tmp_path, plan):
+    from cchc_lib.progress.loader import load_progress
+
+    folder = tmp_path / "2024"
+    folder.mkdir()
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "tasks"
+    ws.append(["task_id", "period", "status", "completed_on"])
+    ws.append(["PL2.01", "2024-Q1", "Hoàn thành", dt.datetime(24, 3, 12)])
+    wb.save(folder / "x.xlsx")
+    with pytest.raises(DataError, match=r"dòng 2, cột 'completed_on': cần một ngày"):
+        load_progress(folder, plan)
+
+
+def test_control_characters_are_escaped_in_messages(tmp_path):
+    p = tmp_path / "x.csv"
+    p.write_text("a,b,c\n1,\x00bad\x1b[31m\n", encoding="utf-8")
+    with pytest.raises(DataError) as info:
+        read_csv(p)
+    msg = str(info.value)
+    assert "\x00" not in msg and "\x1b" not in msg

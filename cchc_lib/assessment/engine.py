@@ -14,24 +14,29 @@ import tomllib
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
 
 from cchc_lib.assessment import tthc
+from cchc_lib.assessment.context import Context
 from cchc_lib.assessment.rules_file import read_rules_file
 from cchc_lib.core.errors import Issue
 from cchc_lib.core.periods import (
     Period,
+    PeriodError,
     Window,
     check_cutoff,
     parse_period,
     previous,
     quarters_until,
-    window,
-    year_to_date,
 )
 from cchc_lib.i18n.fmt import percent
+
+if TYPE_CHECKING:
+    from cchc_lib.plan.model import Plan
+    from cchc_lib.progress.loader import Progress
 
 TARGET_STATUSES = ("met", "on_track", "at_risk", "missed", "not_due", "no_data", "not_measurable")
 TASK_STATUSES = (
@@ -66,9 +71,15 @@ def load_rules(plan=None, path: Path | None = None) -> dict:
     return rules
 
 
-def _is(s: pd.Series, value: str) -> pd.Series:
-    """Element-wise equality where a missing cell is simply "not equal"."""
+def is_value(s: pd.Series, value: str) -> pd.Series:
+    """Element-wise ``s == value`` as plain booleans, a missing cell being simply "not equal".
+
+    Public because the dashboard filters the assessment's tables the same way.
+    """
     return s.eq(value).fillna(False).astype(bool)
+
+
+_is = is_value  # the engine's short name
 
 
 def _points(table: dict, status: str) -> float:
@@ -142,15 +153,10 @@ def _record_kpis(progress, win: Window, land_fields) -> pd.DataFrame | None:
     return k
 
 
-def _elapsed_share(win: Window, year_win: Window) -> float:
-    total = (year_win.end - year_win.start).days + 1
-    return min(1.0, max(0.0, ((win.end - year_win.start).days + 1) / total))
-
-
-def _quarter_history(progress, period: Period, cutoff: str) -> pd.DataFrame:
-    """Entered quarterly values up to ``period``, with the day each one stands for."""
+def _quarter_history(progress: Progress, ctx: Context) -> pd.DataFrame:
+    """Entered quarterly values up to the period, with the day each one stands for."""
     ind = progress.indicators
-    codes = {q.code: pd.Timestamp(window(q, cutoff).end) for q in quarters_until(period)}
+    codes = {q.code: ctx.end_of(q.code) for q in ctx.quarters()}
     if ind.empty:
         return pd.DataFrame(columns=["target_id", "period", "value", "at"])
     h = ind[ind["period"].isin(list(codes))][["target_id", "period", "value"]].copy()
@@ -201,11 +207,11 @@ def _judge(actual, target, comparator, basis, expected, projected, final, rules,
     return "on_track" if sign * (actual - expected) >= -tol else "at_risk"
 
 
-def _target_actuals(plan, progress, period: Period, cutoff: str, rules: dict, land_fields) -> pd.DataFrame:
+def _target_actuals(plan: Plan, progress: Progress, ctx: Context, land_fields) -> pd.DataFrame:
     """actual (year to date for rates from records; entered level otherwise) per target."""
     t = plan.targets[["target_id", "kpi", "unit"]].copy()
-    win, ytd = window(period, cutoff), year_to_date(period, cutoff)
-    entered = _entered_values(progress, period).set_index("target_id")
+    win, ytd = ctx.win, ctx.ytd
+    entered = _entered_values(progress, ctx.period).set_index("target_id")
     t["actual"] = np.nan
     t["actual_period"] = np.nan
     t["actual_source"] = pd.Series(pd.NA, index=t.index, dtype="string")
@@ -223,11 +229,12 @@ def _target_actuals(plan, progress, period: Period, cutoff: str, rules: dict, la
     return t
 
 
-def _with_overrides(history: pd.DataFrame, overrides: dict, period: Period, cutoff: str) -> pd.DataFrame:
-    """Quarterly history as if each override had been entered for ``period`` (a quarter)."""
+def _with_overrides(history: pd.DataFrame, overrides: dict, ctx: Context) -> pd.DataFrame:
+    """Quarterly history as if each override had been entered for the period (a quarter)."""
+    period = ctx.period
     if not overrides or period.kind != "quarter":
         return history
-    at = pd.Timestamp(window(period, cutoff).end)
+    at = ctx.end
     keep = history[~(history["target_id"].isin(list(overrides)) & (history["period"] == period.code))]
     new = pd.DataFrame(
         {"target_id": list(overrides), "period": period.code, "value": [float(v) for v in overrides.values()], "at": at}
@@ -261,22 +268,20 @@ def _statuses(t: pd.DataFrame, rules: dict, final: bool) -> list[str]:
 
 
 def assess_targets(
-    plan,
-    progress,
-    period: Period,
-    cutoff: str,
+    plan: Plan,
+    progress: Progress,
+    ctx: Context,
     rules: dict,
     rating_level: float | None,
     land_fields=None,
     overrides: dict[str, float] | None = None,
 ) -> tuple[pd.DataFrame, list[Issue]]:
-    win, year_win = window(period, cutoff), window(str(period.year), cutoff)
-    share = _elapsed_share(win, year_win)
-    final = win.end >= year_win.end
+    period, cutoff, year_win = ctx.period, ctx.cutoff, ctx.year
+    share, final = ctx.elapsed_share, ctx.final
     warnings: list[Issue] = []
     t = plan.targets.copy()
     t["basis"] = _target_basis(t, rules)
-    acts = _target_actuals(plan, progress, period, cutoff, rules, land_fields)
+    acts = _target_actuals(plan, progress, ctx, land_fields)
     t = t.join(acts[["actual", "actual_period", "actual_source", "value_period"]])
     overrides = overrides or {}
     entered_like = t["actual_source"].eq("entered").fillna(False)  # what a projection may use
@@ -288,13 +293,16 @@ def assess_targets(
         t.loc[i, ["actual", "actual_period"]] = [float(value), np.nan]
         t.loc[i, "actual_source"] = "what-if"
     is_rating = _is(t["kpi"], "rating")
+    # An entered rating (the province's published result) is used as entered; otherwise the
+    # tool's own estimate is shown, labelled so, and never certifies its own target.
+    estimated = is_rating & ~t["actual_source"].eq("entered").fillna(False)
     if rating_level is not None:
-        t.loc[is_rating, "actual"] = rating_level
-        t.loc[is_rating, "actual_source"] = "estimate"
+        t.loc[estimated, "actual"] = rating_level
+        t.loc[estimated, "actual_source"] = "estimate"
     # Previous period, same kind, same year: the trend.
     prev = previous(period)
     if prev is not None and prev.year == period.year:
-        prev_acts = _target_actuals(plan, progress, prev, cutoff, rules, land_fields)["actual"]
+        prev_acts = _target_actuals(plan, progress, Context.of(prev, cutoff), land_fields)["actual"]
     else:
         prev_acts = pd.Series(np.nan, index=t.index)
     t["previous_actual"] = prev_acts.where(~is_rating)
@@ -302,15 +310,17 @@ def assess_targets(
     level = (t["basis"] == "level") & t["measurable"] & ~_is(t["comparator"], "≤") & (not final)
     t["expected"] = np.where(level, t["target_value"] * share, t["target_value"])
     history = _with_overrides(
-        _quarter_history(progress, period, cutoff),
+        _quarter_history(progress, ctx),
         {k: v for k, v in overrides.items() if k in set(t.loc[entered_like, "target_id"])},
-        period,
-        cutoff,
+        ctx,
     )
     projected = _projection(history, pd.Timestamp(year_win.end))
     t["projected"] = t["target_id"].map(projected).where(level & entered_like)
     t.loc[_is(t["unit"], "percent"), "projected"] = t["projected"].clip(0, 100)  # a share cannot pass 100%
     t["status"] = _statuses(t, rules, final)
+    # the tool's own estimate of the rating never meets its own target (only an entered one can)
+    est = estimated & t["actual_source"].eq("estimate").fillna(False)
+    t.loc[est, "status"] = np.where(t.loc[est, "status"].isin(["met", "on_track"]), "on_track", "at_risk")
     sign = np.where(_is(t["comparator"], "≤"), -1, 1)
     gap = sign * (t["actual"] - t["target_value"])
     gap = gap.where(~_is(t["comparator"], "="), -(t["actual"] - t["target_value"]).abs())  # any miss is short
@@ -336,13 +346,18 @@ def assess_targets(
         from_records = t.loc[t["actual_source"].isin(["dossiers", "feedback"]), "target_id"]
         ignored = progress.indicators[progress.indicators["target_id"].isin(from_records)]
         for _, r in ignored.iterrows():
+            log = (
+                "sổ hồ sơ một cửa"
+                if t.loc[t["target_id"] == r["target_id"], "actual_source"].iloc[0] == "dossiers"
+                else "sổ phản ánh, kiến nghị"
+            )
             warnings.append(
                 Issue(
-                    progress.indicators.attrs.get("file", "indicators"),
+                    str(r["source_file"]),
                     f"giá trị nhập tay của chỉ tiêu {r['target_id']} ({r['period']}) không dùng: "
-                    "chỉ tiêu này được tính từ sổ hồ sơ một cửa",
+                    f"chỉ tiêu này được tính từ {log}",
                     row=int(r["source_row"]),
-                    column="value",
+                    column=progress.header("indicators", str(r["source_file"]), "value"),
                     severity="warning",
                 )
             )
@@ -353,16 +368,13 @@ def assess_targets(
 # --- tasks -------------------------------------------------------------------------------
 
 
-def assess_tasks(plan, progress, period: Period, cutoff: str, rules: dict) -> pd.DataFrame:
-    win = window(period, cutoff)
-    end = pd.Timestamp(win.end)
-    inside = [
-        q.code for q in quarters_until(period) if pd.Timestamp(window(q, cutoff).start) >= pd.Timestamp(win.start)
-    ]
+def assess_tasks(plan: Plan, progress: Progress, ctx: Context, rules: dict) -> pd.DataFrame:
+    period, win, end = ctx.period, ctx.win, ctx.end
+    inside = [q.code for q in ctx.quarters() if ctx.starts[q.code] >= pd.Timestamp(win.start)]
     upd = progress.tasks
     if not upd.empty:
         upd = upd.copy()
-        upd["_end"] = upd["period"].map(lambda p: pd.Timestamp(window(p, cutoff).end))
+        upd["_end"] = upd["period"].map(ctx.end_of)
         upd = upd[upd["_end"] <= end].sort_values(["task_id", "_end"])
     t = plan.tasks.copy()
     out = {
@@ -415,7 +427,9 @@ def assess_tasks(plan, progress, period: Period, cutoff: str, rules: dict) -> pd
         out["completed_on"].append(done_on)
         out["last_status"].append(None if last is None else last["status"])
         out["last_period"].append(None if last is None else last["period"])
-        out["evidence"].append(None if last is None or pd.isna(last["evidence"]) else last["evidence"])
+        # A finished task keeps the evidence of the update that finished it (no re-entry needed).
+        source = done.iloc[0] if len(done) and pd.notna(done_on) else last
+        out["evidence"].append(None if source is None or pd.isna(source["evidence"]) else source["evidence"])
         out["reports"].append(reports)
         out["update_note"].append(None if last is None or pd.isna(last["note"]) else last["note"])
     for col, values in out.items():
@@ -513,8 +527,9 @@ def _inputs_summary(progress, win: Window, ytd: Window) -> pd.DataFrame:
     if src.empty:
         return src.assign(rows_in_window=pd.Series(dtype=int), rows_in_ytd=pd.Series(dtype=int))
     in_win, in_ytd = [], []
-    for kind in src["kind"]:
+    for kind, file in zip(src["kind"], src["file"]):
         df = progress.table(kind)
+        df = df[df["source_file"] == file] if "source_file" in df.columns else df
         if kind in ("dossiers", "feedback"):
             in_win.append(int(win.mask(df["received_date"]).sum()))
             in_ytd.append(int(ytd.mask(df["received_date"]).sum()))
@@ -547,8 +562,8 @@ def _warnings_frame(issues: list[Issue]) -> pd.DataFrame:
 
 
 def assess(
-    plan,
-    progress,
+    plan: Plan,
+    progress: Progress,
     period: str | Period,
     cutoff: str = "nd09",
     rules: dict | None = None,
@@ -563,20 +578,23 @@ def assess(
     cutoff = check_cutoff(cutoff)
     rules = rules or load_rules(plan)
     land = tthc.load_config().land_fields
-    win, ytd = window(period, cutoff), year_to_date(period, cutoff)
+    ctx = Context.of(period, cutoff)
+    win, ytd = ctx.win, ctx.ytd
     issues = list(progress.warnings)
     if period.year != plan.year:
-        issues.append(Issue(str(plan.path), f"kỳ {period.code} ngoài năm kế hoạch {plan.year}", severity="warning"))
+        raise PeriodError(
+            f"Kỳ báo cáo {period.code} không thuộc năm của kế hoạch ({plan.year}): chọn một kỳ của năm {plan.year}"
+        )
 
-    tasks = assess_tasks(plan, progress, period, cutoff, rules)
+    tasks = assess_tasks(plan, progress, ctx, rules)
     # First pass without the rating target, whose actual is the composite's own estimate.
-    targets, w = assess_targets(plan, progress, period, cutoff, rules, None, land, overrides)
+    targets, w = assess_targets(plan, progress, ctx, rules, None, land, overrides)
     scored = targets[~_is(targets["kpi"], "rating")]
     areas = _score_block(scored, tasks, "area_id", list(plan.areas["area_id"]), rules, "area_id")
     areas.insert(1, "name", areas["area_id"].map(plan.area_name))
     goal = plan.rating_target if hasattr(plan, "rating_target") else None
     overall = composite(areas, scored, tasks, rules, None if goal is None else float(goal["target_value"]))
-    targets, w = assess_targets(plan, progress, period, cutoff, rules, overall["rating_level"], land, overrides)
+    targets, w = assess_targets(plan, progress, ctx, rules, overall["rating_level"], land, overrides)
     issues += w
     units_ids = [
         u for u in plan.units["unit_id"] if (tasks["lead_unit_id"] == u).any() or (targets["lead_unit_id"] == u).any()

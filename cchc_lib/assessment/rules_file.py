@@ -62,11 +62,18 @@ def _kind(v: Any) -> str | None:
     return None  # text, dates, booleans: not checked
 
 
-def _expected(default: dict, key: str) -> str | None:
+# Tables whose keys belong to the plan (area ids), empty in the library's defaults: the kind
+# of their values cannot be read off a default, so it is written here.
+_PLAN_KEYED = {"scores.area_weights.": "number"}
+
+
+def _expected(default: dict, key: str, prefix: str = "") -> str | None:
     """The kind a key must hold: its default's, or for a key the defaults do not have
     (an area weight of this plan) the kind every value of its table has."""
     if key in default:
         return _kind(default[key])
+    if prefix in _PLAN_KEYED:
+        return _PLAN_KEYED[prefix]
     kinds = {_kind(v) for k, v in default.items() if not (isinstance(v, str) and v == SKIP)}
     return kinds.pop() if len(kinds) == 1 else None
 
@@ -82,7 +89,7 @@ def _check_kinds(default: dict, over: dict, name: str, prefix: str, issues: list
     skip_allowed = any(isinstance(v, str) and v == SKIP for v in default.values())
     for key, value in over.items():
         dotted = prefix + (key if re.fullmatch(r"[A-Za-z0-9_-]+", key) else f'"{key}"')  # as TOML writes it
-        want = _expected(default, key)
+        want = _expected(default, key, prefix)
         if want == "table" and isinstance(value, dict):
             _check_kinds(default.get(key) or {}, value, name, f"{dotted}.", issues)
             continue

@@ -7,10 +7,18 @@ everything to fix rather than one error at a time.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
 MAX_SHOWN = 30  # a longer list is cut, with the number left out stated
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
+
+
+def visible(text: str) -> str:
+    """Control characters (a NUL byte, an escape sequence) shown as \\x00, never sent raw to a terminal."""
+    return _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", text)
 
 
 @dataclass(frozen=True)
@@ -38,7 +46,7 @@ class Issue:
         if self.value is not None:
             shown = self.value if len(self.value) <= 80 else self.value[:77] + "…"
             text += f" (đang ghi: '{shown}')"
-        return text
+        return visible(text)
 
 
 class DataError(Exception):

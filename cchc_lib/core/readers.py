@@ -11,6 +11,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import os
 import re
 from pathlib import Path
 
@@ -37,12 +38,52 @@ def decode_utf8(data: bytes, file: str) -> str:
         ) from None
 
 
-def _frame(header: list[str], rows: list[tuple[int, list[str]]], file: str) -> pd.DataFrame:
+CSV_HINT = (
+    "nếu một số có dấu phẩy thập phân (42,5) trong tệp phân cách bằng dấu phẩy, hãy đặt nó trong ngoặc kép "
+    '("42,5") hoặc lưu tệp với dấu ; để ngăn cách cột'
+)
+
+
+def _row_problems(rownum, cells, width, header, file, delimiter, cell_name) -> list[Issue]:
+    """What is wrong with one record's shape: too many or too few cells, values under no header."""
+    if delimiter is not None and len(cells) != width:
+        return [Issue(file, f"dòng có {len(cells)} ô nhưng dòng tiêu đề có {width} cột; {CSV_HINT}", row=rownum)]
+    out = []
+    for i, value in enumerate(cells):
+        if value and (i >= width or not header[i]):
+            out.append(
+                Issue(
+                    file,
+                    f"ô {cell_name(i, rownum)} có giá trị nhưng cột này không có tiêu đề (tiêu đề gộp ô hoặc bị xóa?); "
+                    "ghi tiêu đề cho cột hoặc chuyển giá trị vào đúng cột",
+                    row=rownum,
+                    value=value,
+                )
+            )
+    return out
+
+
+def _frame(
+    header: list[str],
+    rows: list[tuple[int, list[str]]],
+    file: str,
+    delimiter: str | None = None,
+    cell_name=None,
+    lenient: bool = False,
+) -> pd.DataFrame:
+    """Records → text frame. ``delimiter`` is set for CSV (row-length rules), ``cell_name``
+    names a cell for messages (Excel "E5", CSV "cột 5"). ``lenient``: rows with a shape
+    problem are left out and their problems returned in ``attrs["row_issues"]`` instead of
+    raised, so that the caller can check the other rows in the same pass."""
     header = [h.strip() for h in header]
     if not any(header):
         raise DataError(Issue(file, "dòng đầu tiên phải là dòng tiêu đề cột, nhưng đang trống", row=1))
+    cell_name = cell_name or (lambda i, row: f"ở cột thứ {i + 1}")
     width = len(header)
     issues = []
+    dup = sorted({h for h in header if h and header.count(h) > 1})
+    if dup:
+        issues.append(Issue(file, f"tiêu đề cột bị trùng: {', '.join(dup)}", row=1))
     records, index = [], []
     blank = 0
     for rownum, cells in rows:
@@ -50,27 +91,19 @@ def _frame(header: list[str], rows: list[tuple[int, list[str]]], file: str) -> p
         if not any(cells):
             blank += 1
             continue
-        if len(cells) > width:  # even an empty extra cell: the row's cells have shifted (a stray comma)
-            issues.append(
-                Issue(
-                    file,
-                    f"dòng có {len(cells)} ô nhưng tiêu đề chỉ có {width} cột; kiểm tra dấu phẩy thừa hoặc ô bị lệch",
-                    row=rownum,
-                )
-            )
+        problems = _row_problems(rownum, cells, width, header, file, delimiter, cell_name)
+        if problems:
+            issues.extend(problems)
             continue
-        cells = (cells + [""] * width)[:width]
-        records.append(cells)
+        records.append((cells + [""] * width)[:width])
         index.append(rownum)
-    if issues:
+    if issues and (not lenient or dup):
         raise DataError(issues)
-    dup = sorted({h for h in header if h and header.count(h) > 1})
-    if dup:
-        raise DataError(Issue(file, f"tiêu đề cột bị trùng: {', '.join(dup)}", row=1))
     df = pd.DataFrame(records, columns=header, index=pd.Index(index, name="row"), dtype=object)
     df = df.loc[:, [h != "" for h in header]]
     df.attrs["file"] = file
     df.attrs["blank_rows"] = blank
+    df.attrs["row_issues"] = issues
     return df
 
 
@@ -130,6 +163,16 @@ def _read_csv_fast(data: bytes, start: int, delimiter: str, file: str) -> pd.Dat
         return None
     df = table.to_pandas()
     df.columns = [h.strip() for h in header]
+    # Line breaks inside cells (a quoted note, or an unclosed quote swallowing rows) and
+    # values under an empty header need the record-by-record checks of the slow path.
+    for i, col in enumerate(df.columns):
+        cells = df.iloc[:, i]
+        if (
+            cells.str.contains("\n", regex=False).any()
+            or (col == "" and cells.str.strip().ne("").any())
+            or cells.str.len().max() > MAX_CELL_CHARS
+        ):
+            return None
     df.index = pd.RangeIndex(2, 2 + len(df), name="row")
     df = df.loc[:, [h != "" for h in df.columns]]
     # Rows whose cells are all empty (",,,,") are skipped and counted, as in the slow path.
@@ -143,11 +186,32 @@ def _read_csv_fast(data: bytes, start: int, delimiter: str, file: str) -> pd.Dat
     return df
 
 
-def read_csv(path: Path | str) -> pd.DataFrame:
+# Longest cell read from a CSV (characters). Excel itself stops at 32,767 per cell; a
+# longer cell is nearly always an unclosed quote that swallowed the rest of the file.
+MAX_CELL_CHARS = 1_000_000
+
+
+def read_bytes(path: Path) -> bytes:
+    """A file's bytes, or a message the analyst can act on (permission, folder, missing)."""
+    try:
+        return path.read_bytes()
+    except PermissionError:
+        raise DataError(
+            Issue(display_path(path), "không có quyền đọc tệp; cấp quyền đọc (hoặc chép tệp sang thư mục khác)")
+        ) from None
+    except IsADirectoryError:
+        raise DataError(Issue(display_path(path), "đây là một thư mục, không phải tệp số liệu")) from None
+    except FileNotFoundError:
+        raise DataError(
+            Issue(display_path(path), "không tìm thấy tệp (liên kết trỏ đến tệp không còn tồn tại?)")
+        ) from None
+
+
+def read_csv(path: Path | str, lenient: bool = False) -> pd.DataFrame:
     """Read a CSV (UTF-8, with or without BOM) as text cells indexed by spreadsheet row."""
     path = Path(path)
     file = display_path(path)
-    data = path.read_bytes()
+    data = read_bytes(path)
     if not re.search(rb"[^\s\xef\xbb\xbf]", data):  # stops at the first visible byte
         raise DataError(Issue(file, "tệp rỗng: cần ít nhất dòng tiêu đề cột"))
     start = 3 if data.startswith(b"\xef\xbb\xbf") else 0
@@ -157,23 +221,43 @@ def read_csv(path: Path | str) -> pd.DataFrame:
     if fast is not None:
         return fast
     text = decode_utf8(data, file)
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    # strict: a quote that is never closed (or closed in the wrong place) is an error, not
+    # a cell that silently swallows the rows after it.
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
+    limit = csv.field_size_limit()
+    csv.field_size_limit(MAX_CELL_CHARS)
+    rows = []
     try:
         header = next(reader)
-        rows = []
         for cells in reader:
-            rows.append((reader.line_num, cells))
+            rows.append(cells)
     except csv.Error as exc:
-        raise DataError(Issue(file, f"không đọc được dòng CSV ({exc})", row=reader.line_num)) from None
-    # csv.reader's line_num counts physical lines; a quoted cell with line breaks spans
-    # several. Spreadsheet row numbers count records, which is what Excel shows.
-    rows = [(i + 2, cells) for i, (_, cells) in enumerate(rows)]
-    return _frame(header, rows, file)
+        record = len(rows) + 2
+        if "field larger than field limit" in str(exc):
+            what = (
+                f"một ô dài hơn giới hạn {MAX_CELL_CHARS:,} ký tự".replace(",", ".")
+                + ' — thường do dấu ngoặc kép (") không được đóng nên phần còn lại của tệp bị gộp vào một ô'
+            )
+        elif "unexpected end of data" in str(exc) or "expected after" in str(exc):
+            what = (
+                'dấu ngoặc kép (") mở ở dòng này không được đóng (hoặc đóng sai chỗ) nên các dòng sau bị gộp '
+                "vào một ô; đóng ngoặc kép ngay sau giá trị, hoặc xóa nó"
+            )
+        else:
+            what = "dòng CSV sai dạng (ký tự lạ hoặc dấu ngoặc kép đặt sai chỗ)"
+        raise DataError(Issue(file, what, row=record)) from None
+    finally:
+        csv.field_size_limit(limit)
+    # Spreadsheet row numbers count records (a quoted cell with line breaks spans several
+    # physical lines), which is what Excel shows.
+    return _frame(header, [(i + 2, cells) for i, cells in enumerate(rows)], file, delimiter=delimiter, lenient=lenient)
 
 
 def read_parquet(path: Path | str) -> pd.DataFrame:
     """Parquet keeps its types (dates stay dates); the index still counts rows from 2."""
     path = Path(path)
+    if not path.is_file() or not os.access(path, os.R_OK):
+        read_bytes(path)  # raises the message that fits (folder, permission, missing)
     try:
         df = pd.read_parquet(path)
     except Exception as exc:  # pyarrow raises several unrelated types for a bad file
@@ -182,6 +266,9 @@ def read_parquet(path: Path | str) -> pd.DataFrame:
     df.attrs["file"] = display_path(path)
     df.attrs["blank_rows"] = 0
     return df
+
+
+_GROUPED = re.compile(r"[+-]?[1-9]\d{0,2}\.\d{3}")
 
 
 def _cell_text(value: object) -> str:
@@ -193,61 +280,154 @@ def _cell_text(value: object) -> str:
         return value.isoformat()
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
+    if isinstance(value, float):
+        text = repr(value)
+        # An Excel number is unambiguous: 1.125 must not look like "1.125" typed as text
+        # (which the number rules refuse as a thousands separator); "1.1250" reads the same.
+        return text + "0" if _GROUPED.fullmatch(text) else text
     return str(value)
 
 
-def excel_sheets(path: Path | str) -> list[str]:
-    from openpyxl import load_workbook
-
-    wb = load_workbook(path, read_only=True)
-    try:
-        return list(wb.sheetnames)
-    finally:
-        wb.close()
-
-
-def read_excel(path: Path | str, sheet: str | None = None) -> pd.DataFrame:
-    """Read one sheet (the first by default) as text cells indexed by spreadsheet row."""
+def _open_workbook(path: Path, data_only: bool):
+    """openpyxl's read-only workbook, or a message naming the file (not a real .xlsx, no permission)."""
     from zipfile import BadZipFile
 
     from openpyxl import load_workbook
+    from openpyxl.utils.exceptions import InvalidFileException
+
+    file = display_path(path)
+    if path.is_dir():
+        raise DataError(Issue(file, "đây là một thư mục, không phải tệp Excel"))
+    try:
+        return load_workbook(path, read_only=True, data_only=data_only)
+    except PermissionError:
+        raise DataError(
+            Issue(file, "không có quyền đọc tệp; cấp quyền đọc (hoặc chép tệp sang thư mục khác)")
+        ) from None
+    except FileNotFoundError:
+        raise DataError(Issue(file, "không tìm thấy tệp (liên kết trỏ đến tệp không còn tồn tại?)")) from None
+    except (BadZipFile, InvalidFileException, OSError, KeyError, ValueError, TypeError):
+        raise DataError(
+            Issue(
+                file,
+                "tệp không phải bảng tính Excel .xlsx thật (có thể là tệp CSV hoặc tệp nén đổi đuôi, hoặc tệp hỏng); "
+                "mở bằng Excel và lưu lại dạng 'Excel Workbook (.xlsx)', hoặc đổi đuôi cho đúng loại tệp",
+            )
+        ) from None
+
+
+def excel_sheet_states(path: Path | str) -> list[tuple[str, bool]]:
+    """(sheet name, visible) for every sheet, in workbook order."""
+    wb = _open_workbook(Path(path), data_only=True)
+    try:
+        return [(ws.title, ws.sheet_state == "visible") for ws in wb.worksheets]
+    finally:
+        wb.close()
+
+
+def excel_sheets(path: Path | str) -> list[str]:
+    """The visible sheets (a hidden sheet is never read as data)."""
+    return [name for name, visible in excel_sheet_states(path) if visible]
+
+
+def _cached_values(path: Path, sheet: str, cells: list[tuple[int, int]]) -> dict[tuple[int, int], object]:
+    """The values Excel stored for formula cells when it last saved the workbook."""
+    wb = _open_workbook(path, data_only=True)
+    try:
+        want = set(cells)
+        last = max(r for r, _ in cells)
+        out = {}
+        for r, row in enumerate(wb[sheet].iter_rows(max_row=last, values_only=True), start=1):
+            for c, value in enumerate(row, start=1):
+                if (r, c) in want:
+                    out[(r, c)] = value
+        return out
+    finally:
+        wb.close()
+
+
+def _sheet_rows(path: Path, sheet: str | None) -> tuple[str, list[list[object]], list[tuple[int, int]]]:
+    """(sheet title, raw values by row, positions of formula cells)."""
+    wb = _open_workbook(path, data_only=False)
+    file = display_path(path)
+    try:
+        visible = [ws for ws in wb.worksheets if ws.sheet_state == "visible"]
+        if sheet is not None and sheet not in wb.sheetnames:
+            raise DataError(Issue(file, f"không có trang tính '{sheet}'; các trang có: {', '.join(wb.sheetnames)}"))
+        if sheet is None and not visible:
+            raise DataError(Issue(file, "tệp không có trang tính nào đang hiện"))
+        ws = wb[sheet] if sheet is not None else visible[0]
+        rows, formulas = [], []
+        for r, row in enumerate(ws.iter_rows(), start=1):
+            values = []
+            for c, cell in enumerate(row, start=1):
+                if getattr(cell, "data_type", None) == "f":
+                    formulas.append((r, c))
+                values.append(getattr(cell, "value", None))
+            rows.append(values)
+        return ws.title, rows, formulas
+    finally:
+        wb.close()
+
+
+def read_excel(path: Path | str, sheet: str | None = None, lenient: bool = False) -> pd.DataFrame:
+    """Read one sheet (the first visible one by default) as text cells indexed by spreadsheet row.
+
+    Formula cells take the value Excel saved with them; a formula without one (a workbook
+    written by a program and never opened in Excel) is an error naming the cell.
+    """
+    from openpyxl.utils import get_column_letter
 
     path = Path(path)
     file = display_path(path)
-    try:
-        wb = load_workbook(path, read_only=True, data_only=True)
-    except (BadZipFile, OSError, KeyError, ValueError) as exc:
-        raise DataError(Issue(file, f"không mở được tệp Excel (.xlsx): {exc}")) from None
-    try:
-        if sheet is not None and sheet not in wb.sheetnames:
-            raise DataError(Issue(file, f"không có trang tính '{sheet}'; các trang có: {', '.join(wb.sheetnames)}"))
-        ws = wb[sheet] if sheet is not None else wb.worksheets[0]
-        label = f"{file} [trang {ws.title}]"
-        rows_iter = ws.iter_rows(values_only=True)
-        header = None
-        rows = []
-        for rownum, values in enumerate(rows_iter, start=1):
-            cells = [_cell_text(v) for v in values]
-            if header is None:
-                if not any(c.strip() for c in cells):
-                    raise DataError(Issue(label, "dòng đầu tiên phải là dòng tiêu đề cột, nhưng đang trống", row=1))
-                header = cells
-                continue
-            rows.append((rownum, cells))
-    finally:
-        wb.close()
-    if header is None:
+    title, rows, formulas = _sheet_rows(path, sheet)
+    label = f"{file} [trang {title}]"
+    issues = []
+    if formulas:
+        cached = _cached_values(path, title, formulas)
+        for r, c in formulas:
+            value = cached.get((r, c))
+            if value is None:
+                issues.append(
+                    Issue(
+                        label,
+                        f"ô {get_column_letter(c)}{r} chứa công thức chưa có giá trị tính sẵn; mở tệp bằng Excel, "
+                        "lưu lại (để Excel tính công thức) hoặc thay công thức bằng giá trị",
+                        row=r,
+                        value=str(rows[r - 1][c - 1]),
+                    )
+                )
+            rows[r - 1][c - 1] = value
+    texts = [[_cell_text(v) for v in values] for values in rows]
+    first = next((i for i, cells in enumerate(texts) if any(c.strip() for c in cells)), None)
+    if first is None:
         raise DataError(Issue(label, "trang tính rỗng: cần ít nhất dòng tiêu đề cột"))
+    if first != 0:
+        raise DataError(Issue(label, "dòng đầu tiên phải là dòng tiêu đề cột, nhưng đang trống", row=1))
+    header = texts[0]
     while header and not header[-1].strip():
         header.pop()
-    return _frame(header, rows, label)
+    body = [(i + 1, cells) for i, cells in enumerate(texts) if i > 0]
+
+    def cell(i: int, r: int) -> str:
+        return f"{get_column_letter(i + 1)}{r}"
+
+    if issues and not lenient:
+        try:
+            _frame(header, body, label, cell_name=cell)
+        except DataError as exc:
+            issues += exc.issues
+        raise DataError(issues)
+    df = _frame(header, body, label, cell_name=cell, lenient=lenient)
+    df.attrs["row_issues"] = issues + df.attrs["row_issues"]
+    return df
 
 
-def read_table(path: Path | str, sheet: str | None = None) -> pd.DataFrame:
-    """CSV, Excel or Parquet by file suffix."""
+def read_table(path: Path | str, sheet: str | None = None, lenient: bool = False) -> pd.DataFrame:
+    """CSV, Excel or Parquet by file suffix (``lenient``: see ``_frame``)."""
     path = Path(path)
     if path.suffix.lower() in EXCEL_SUFFIXES:
-        return read_excel(path, sheet)
+        return read_excel(path, sheet, lenient)
     if path.suffix.lower() == ".parquet":
         return read_parquet(path)
-    return read_csv(path)
+    return read_csv(path, lenient)

@@ -78,6 +78,25 @@ def parse_bool_series(s: pd.Series) -> pd.Series:
 
 
 _NUMBER_RX = r"[+-]?(?:\d+(?:[.,]\d+)?|[.,]\d+)%?"
+# "1.250", "1,250", "12.500.000", "1,250.5", "1.250,5": digits grouped by three. Such a
+# number means one thing in Vietnamese and another in English, so it is refused with the
+# form to write instead (an Excel number cell never reaches this: see readers._cell_text).
+_GROUPED_RX = r"[+-]?[1-9]\d{0,2}(?:[.,]\d{3})+(?:[.,]\d+)?%?"
+GROUPED_HINT = (
+    "số có dấu phân cách hàng nghìn không được dùng vì dễ đọc nhầm: ghi 1250 (không ghi 1.250 hay 1,250), "
+    "ghi 1250,5 (không ghi 1.250,5 hay 1,250.5)"
+)
+
+
+def _squeeze(s: pd.Series) -> pd.Series:
+    return s.astype("string").str.strip().str.replace("\u2212", "-", regex=False).str.replace(" ", "", regex=False)
+
+
+def looks_grouped(s: pd.Series) -> pd.Series:
+    """Text that uses thousands separators (True), for the check that refuses it."""
+    if pd.api.types.is_numeric_dtype(s) and not pd.api.types.is_bool_dtype(s):
+        return pd.Series(False, index=s.index)
+    return _squeeze(s).str.fullmatch(_GROUPED_RX).fillna(False).astype(bool)
 
 
 @on_distinct
@@ -87,12 +106,13 @@ def parse_number_series(s: pd.Series) -> pd.Series:
     silently wrong number is worse than a clear error."""
     if pd.api.types.is_numeric_dtype(s) and not pd.api.types.is_bool_dtype(s):
         return s.astype("float64")
-    t = s.astype("string").str.strip().str.replace("\u2212", "-", regex=False).str.replace(" ", "", regex=False)
-    ok = t.str.fullmatch(_NUMBER_RX).fillna(False).astype(bool)
+    t = _squeeze(s)
+    ok = t.str.fullmatch(_NUMBER_RX).fillna(False).astype(bool) & ~t.str.fullmatch(_GROUPED_RX).fillna(False)
     out = pd.to_numeric(t.where(ok).str.rstrip("%").str.replace(",", ".", regex=False), errors="coerce")
     return out.astype("float64")
 
 
+DATE_YEARS = (1900, 2100)
 _DATE_FORMATS = ("%Y-%m-%d", "%d/%m/%Y", "%d-%m-%Y", "%d.%m.%Y", "%Y-%m-%d %H:%M:%S", "%d/%m/%Y %H:%M")
 
 
@@ -108,7 +128,9 @@ def parse_date_series(s: pd.Series) -> pd.Series:
         if not todo.any():
             break
         got = pd.to_datetime(t[todo], format=fmt, errors="coerce")
-        hit = got.notna()
+        # A year like 0024 (a slip for 2024) parses but is no date of a plan year, and
+        # would overflow pandas' nanosecond dates: it is refused like any unreadable date.
+        hit = got.notna() & got.dt.year.between(DATE_YEARS[0], DATE_YEARS[1])
         out.loc[got.index[hit]] = got[hit].astype("datetime64[ns]")
         todo.loc[got.index[hit]] = False
     return out.dt.normalize()
@@ -120,7 +142,7 @@ EXPECT = {
     "number": "cần một số (ví dụ 90 hoặc 12,5; không dùng dấu phân cách hàng nghìn)",
     "integer": "cần một số nguyên (ví dụ 3)",
     "bool": "cần true/false (hoặc có/không)",
-    "date": "cần một ngày dạng dd/mm/yyyy (ví dụ 14/06/2024) hoặc yyyy-mm-dd",
+    "date": "cần một ngày dạng dd/mm/yyyy (ví dụ 14/06/2024) hoặc yyyy-mm-dd, năm có 4 chữ số (1900–2100)",
 }
 
 
@@ -138,6 +160,7 @@ class Field:
     pattern_hint: str = ""
     headers: tuple[str, ...] = ()  # other accepted header spellings (Vietnamese display headers)
     label: str = ""  # Vietnamese display header
+    shown: tuple[str, ...] = ()  # the words a choice error lists (the template's drop-down)
 
 
 @dataclass(frozen=True)
@@ -164,7 +187,7 @@ def rename_headers(df: pd.DataFrame, spec: TableSpec) -> pd.DataFrame:
     out = df.rename(columns=mapping)
     out.attrs.update(df.attrs)
     # Messages quote the header as the analyst wrote it ("Tình trạng"), not our id.
-    out.attrs["header_map"] = {new: old for old, new in mapping.items() if old != new}
+    out.attrs["header_map"] = {new: old for old, new in mapping.items()}
     return out
 
 
@@ -197,12 +220,22 @@ def element_check(fn: Callable[[str], bool], error: str) -> pa.Check:
 def _column(f: Field, extra: list[pa.Check]) -> pa.Column:
     checks = list(extra)
     if f.kind == "integer":
-        checks.append(pa.Check(lambda s: (v := parse_number_series(s)).notna() & (v % 1 == 0), error=EXPECT["integer"]))
+        checks.append(
+            pa.Check(
+                lambda s: ((v := parse_number_series(s)).notna() & (v % 1 == 0)) | looks_grouped(s),
+                error=EXPECT["integer"],
+            )
+        )
+        checks.append(pa.Check(lambda s: ~looks_grouped(s), error=GROUPED_HINT))
+    elif f.kind == "number":
+        # One message per cell: grouped digits get their own, everything else the generic one.
+        checks.append(pa.Check(lambda s: parse_number_series(s).notna() | looks_grouped(s), error=EXPECT["number"]))
+        checks.append(pa.Check(lambda s: ~looks_grouped(s), error=GROUPED_HINT))
     elif f.kind in PARSERS:
         parser = PARSERS[f.kind]
         checks.append(pa.Check(lambda s: parser(s).notna(), error=EXPECT[f.kind]))
     if f.kind == "choice" and f.choices:
-        shown = ", ".join(dict.fromkeys(f.choices.values()))
+        shown = ", ".join(f.shown or dict.fromkeys(f.choices.values()))
         checks.append(
             pa.Check(lambda s: norm_text(s).isin(list(f.choices)), error=f"cần một trong các giá trị: {shown}")
         )
@@ -249,15 +282,25 @@ def _issues_from(errors: SchemaErrors, df: pd.DataFrame, file: str) -> list[Issu
     return issues
 
 
-def validate_text(df: pd.DataFrame, spec: TableSpec, file: str, extra: dict[str, list[pa.Check]] | None = None) -> None:
-    """Check the raw text cells against the spec; raise DataError listing every problem."""
+def text_issues(
+    df: pd.DataFrame, spec: TableSpec, file: str, extra: dict[str, list[pa.Check]] | None = None
+) -> list[Issue]:
+    """Every problem of the raw text cells against the spec (empty when all is well)."""
     extra = extra or {}
     cols = {f.name: _column(f, extra.get(f.name, [])) for f in spec.fields}
     schema = pa.DataFrameSchema(cols, strict=False)
     try:
         schema.validate(df, lazy=True)
     except SchemaErrors as exc:
-        raise DataError(_issues_from(exc, df, file)) from None
+        return _issues_from(exc, df, file)
+    return []
+
+
+def validate_text(df: pd.DataFrame, spec: TableSpec, file: str, extra: dict[str, list[pa.Check]] | None = None) -> None:
+    """Check the raw text cells against the spec; raise DataError listing every problem."""
+    issues = text_issues(df, spec, file, extra)
+    if issues:
+        raise DataError(issues)
 
 
 def blank_to_none(df: pd.DataFrame) -> pd.DataFrame:
@@ -303,6 +346,20 @@ def load_table(raw: pd.DataFrame, spec: TableSpec, extra: dict[str, list[pa.Chec
     df = blank_to_none(rename_headers(raw, spec))
     validate_text(df, spec, file, extra)
     return convert(df, spec)
+
+
+def load_table_collecting(
+    raw: pd.DataFrame, spec: TableSpec, extra: dict[str, list[pa.Check]] | None = None
+) -> tuple[pd.DataFrame, list[Issue]]:
+    """Like ``load_table`` but returns the typed table *and* the problems, so that later
+    checks (cross-column, against the plan) still run and one pass reports everything.
+    Cells that failed are missing in the typed table; a missing required column is fatal."""
+    file = raw.attrs.get("file", spec.name)
+    df = blank_to_none(rename_headers(raw, spec))
+    issues = text_issues(df, spec, file, extra)
+    if any(i.row == 1 and i.expected.startswith("thiếu cột") for i in issues):
+        raise DataError(issues)
+    return convert(df, spec), issues
 
 
 def isin_check(allowed: list[str], what: str, where: str) -> pa.Check:

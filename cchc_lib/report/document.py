@@ -20,6 +20,7 @@ import pandas as pd
 from jinja2 import Environment, PackageLoader, select_autoescape
 
 from cchc_lib import i18n
+from cchc_lib.assessment.counts import status_counts
 from cchc_lib.assessment.engine import Assessment, area_history, assess
 from cchc_lib.core.periods import describe_window, label, label_title
 from cchc_lib.i18n import fmt, vocab
@@ -61,21 +62,15 @@ class Report:
         lang="vi",
         report_date: str | dt.date | None = None,
     ) -> Report:
-        """Load, validate and assess; ``data='sample'`` writes the sample year if it is missing."""
-        from cchc_lib.core.paths import choose_plan
-        from cchc_lib.plan.model import load_plan
-        from cchc_lib.progress.loader import load_progress
-        from cchc_lib.progress.sample import SAMPLE_DIRNAME, ensure_sample
+        """Load, validate and assess (``progress.inputs.load_inputs``: the plan's year folder
+        by default, ``data='sample'`` for the sample year)."""
+        from cchc_lib.progress.inputs import load_inputs
 
-        fmt.check_lang(lang)
-        p = load_plan(choose_plan(plan, data))
-        per = p.check_period(period)  # a period of another year is an error, not a report of the wrong plan
-        if str(data) == SAMPLE_DIRNAME:
-            ensure_sample(p)
-        progress = load_progress(data, p)
+        inputs = load_inputs(plan, data, period, cutoff, lang)
         if isinstance(report_date, str) and report_date:
             report_date = dt.date.fromisoformat(report_date)
-        return cls(assess(p, progress, per, cutoff), lang, report_date or dt.date.today())
+        a = assess(inputs.plan, inputs.progress, inputs.period, inputs.cutoff)
+        return cls(a, lang, report_date or dt.date.today())
 
     # -- helpers ------------------------------------------------------------------------
     @property
@@ -133,8 +128,7 @@ class Report:
 
     def summary_html(self) -> str:
         a, lang = self.a, self.lang
-        m = a.targets[a.targets["measurable"]]
-        c = m["status"].value_counts()
+        c = status_counts(a.targets)
         k = a.tasks[
             ~a.tasks["recurring"] & a.tasks["deadline"].notna() & (a.tasks["deadline"] <= pd.Timestamp(a.window.end))
         ]
@@ -143,9 +137,9 @@ class Report:
         pct = (lambda kpi: fmt.percent(ytd.at[kpi, "value"], 1, lang)) if ytd is not None else (lambda kpi: fmt.DASH)
         o = a.overall
         cards = [
-            (f"{c.get('met', 0)}/{len(m)}", labels[0], vocab.STATUS_COLORS["met"]),
-            (str(c.get("at_risk", 0)), labels[1], vocab.STATUS_COLORS["at_risk"]),
-            (str(c.get("missed", 0)), labels[2], vocab.STATUS_COLORS["missed"]),
+            (f"{c.met}/{c.total}", labels[0], vocab.STATUS_COLORS["met"]),
+            (str(c.at_risk), labels[1], vocab.STATUS_COLORS["at_risk"]),
+            (str(c.missed), labels[2], vocab.STATUS_COLORS["missed"]),
             (f"{int(k['status'].isin(['done_on_time', 'done_late']).sum())}/{len(k)}", labels[3], "#1b1b1b"),
             (str(int((a.tasks["status"] == "overdue").sum())), labels[4], vocab.STATUS_COLORS["overdue"]),
             (pct("online_rate"), labels[5], "#1b1b1b"),
@@ -354,6 +348,7 @@ class Report:
                     t["kind"].get(r.kind, r.kind),
                     r.file,
                     n(r.rows_read),
+                    n(r.rows_merged),
                     n(r.rows_used),
                     n(r.rows_not_entered),
                     n(r.rows_in_window),
@@ -464,26 +459,20 @@ def produce(
     before a kernel starts; the notebook then loads them again itself, as it must when it
     is run by hand in JupyterLab.
     """
+    import sys
     from pathlib import Path
 
-    from cchc_lib.core.paths import choose_plan
-    from cchc_lib.core.periods import check_cutoff
-    from cchc_lib.plan.model import load_plan
-    from cchc_lib.progress.loader import load_progress
-    from cchc_lib.progress.sample import SAMPLE_DIRNAME, ensure_sample
+    from cchc_lib.progress.inputs import load_inputs
     from cchc_lib.report.render import run_report
 
-    fmt.check_lang(lang)
-    check_cutoff(cutoff)
-    p = load_plan(choose_plan(plan, data))
-    per = p.check_period(period)
-    sample = str(data) == SAMPLE_DIRNAME
-    if sample:
-        ensure_sample(p)
-    progress = load_progress(data, p)
+    inputs = load_inputs(plan, data, period, cutoff, lang)
+    if inputs.notice:
+        print(inputs.notice, file=sys.stderr, flush=True)
+    p, progress, per, sample = inputs.plan, inputs.progress, inputs.period, inputs.sample
     out_root = Path(out).resolve()
     out_dir = out_root / p.plan_id / per.code
-    stem = f"bao-cao-cchc_{p.plan_id}_{per.code}_{cutoff}_{lang}"
+    # Sample reports carry their own name: they never overwrite or replace a real one.
+    stem = f"bao-cao-cchc_{p.plan_id}_{per.code}_{cutoff}_{lang}" + ("_du-lieu-mau" if sample else "")
     params = {
         "plan": str(p.path.resolve()),
         "data": str(progress.path.resolve()),
@@ -492,11 +481,13 @@ def produce(
         "lang": lang,
         "report_date": report_date,
     }
+    # The sample says so on every page: the banner on the first, the running head on the others.
+    mark = (T[lang]["sample_banner"].split(" — ")[0] + " — ") if sample else ""
     header = {
         "commune": p.meta["commune"],
-        "period_label": label(per, lang),
+        "period_label": mark + label(per, lang),
         "lang": lang,
-        "title": f"{T[lang]['report_title'].capitalize()} — {label(per, lang)} — {p.meta['commune']}",
+        "title": f"{mark}{T[lang]['report_title'].capitalize()} — {label(per, lang)} — {p.meta['commune']}",
     }
     record = {
         "plan_id": p.plan_id,
@@ -505,7 +496,7 @@ def produce(
         "period_label": label(per, lang),
         "cutoff": cutoff,
         "lang": lang,
-        "sample": sample or progress.is_sample,
+        "sample": sample,
     }
     return run_report(
         notebook_path(),

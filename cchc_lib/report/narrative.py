@@ -11,6 +11,7 @@ from __future__ import annotations
 import pandas as pd
 
 from cchc_lib import i18n
+from cchc_lib.assessment.counts import status_counts
 from cchc_lib.core.periods import describe_window, label, next_period_of, window
 from cchc_lib.i18n import fmt, vocab
 from cchc_lib.report.methodology import objective_word
@@ -122,8 +123,7 @@ def area_paragraph(a, area_id: str, lang: str = "vi") -> str:
 
 
 def summary_paragraph(a, lang: str = "vi") -> str:
-    m = a.targets[a.targets["measurable"]]  # objective 7 (the rating) counts as a target, as in the charts
-    c = m["status"].value_counts()
+    c = status_counts(a.targets)  # objective 7 (the rating) counts as a target, as in the charts
     k = a.tasks[~a.tasks["recurring"]]
     due = k[k["deadline"].notna() & (k["deadline"] <= pd.Timestamp(a.window.end))]
     done = due["status"].isin(["done_on_time", "done_late"])
@@ -131,12 +131,8 @@ def summary_paragraph(a, lang: str = "vi") -> str:
         lang,
         "summary",
         end=fmt.date_long(a.window.end, lang),
-        n=fmt.number(len(m), 0, lang),
-        met=c.get("met", 0),
-        on_track=c.get("on_track", 0),
-        at_risk=c.get("at_risk", 0),
-        missed=c.get("missed", 0),
-        no_data=c.get("no_data", 0),
+        n=fmt.number(c.total, 0, lang),
+        **{s: fmt.number(v, 0, lang) for s, v in c.as_dict().items()},
         due=fmt.number(len(due), 0, lang),
         done=int(done.sum()),
         late=int((due["status"] == "done_late").sum()),
@@ -253,7 +249,7 @@ def shortcomings(a, lang: str = "vi") -> list[str]:
     missing = int((a.tasks["status"] == "recurring_missing").sum())
     if missing:
         out.append(P(lang, "weak_missing", n=fmt.number(missing, 0, lang)))
-    nodata = int(((a.targets["status"] == "no_data") & a.targets["measurable"]).sum())
+    nodata = status_counts(a.targets).no_data
     if nodata:
         out.append(P(lang, "weak_data", n=fmt.number(nodata, 0, lang)))
     areas = a.areas.dropna(subset=["score"])

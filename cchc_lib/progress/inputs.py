@@ -1,0 +1,91 @@
+"""The one way in: plan + progress for (plan, data, period, cut-off, language).
+
+The CLI, both notebooks and the dashboard call ``load_inputs``; the defaults live here
+once, so they cannot drift between the four:
+
+* ``data`` left empty means the plan's own year folder, ``data/progress/<plan-id>/<year>/``
+  (the year is the plan's, from its meta.toml). When that folder does not exist yet, the
+  sample year is used with a printed notice (``Inputs.notice``); ``data="sample"`` asks for
+  the sample explicitly. The sample is never used silently.
+* a period outside the plan's year is refused (exit 2 in the CLI), never assessed with a
+  trailing warning.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+from cchc_lib.core import paths
+from cchc_lib.core.periods import Period, check_cutoff
+from cchc_lib.i18n.fmt import check_lang
+from cchc_lib.plan.model import Plan, load_plan
+from cchc_lib.progress.loader import Progress, load_progress
+
+SAMPLE = "sample"
+
+
+@dataclass
+class Inputs:
+    """What every consumer needs before assessing: validated, with the choices made."""
+
+    plan: Plan
+    progress: Progress
+    period: Period | None
+    cutoff: str
+    lang: str
+    notice: str | None = None  # to print: the sample was used because no real data exists
+
+    @property
+    def sample(self) -> bool:
+        return self.progress.is_sample
+
+
+def year_folder(plan: Plan) -> Path:
+    """Where the analyst's data for the plan's year lives: ``data/progress/<plan-id>/<year>/``."""
+    return paths.data_root() / "progress" / plan.plan_id / str(plan.year)
+
+
+def check_period(plan: Plan, period: Period | str) -> Period:
+    """The period, parsed, if it belongs to the plan's year (``Plan.check_period``)."""
+    return plan.check_period(period)
+
+
+def resolve_data(plan: Plan, data: str | os.PathLike | None) -> tuple[str | os.PathLike, str | None]:
+    """(folder to load, notice to print) for a ``--data`` value; writes the sample when it is used."""
+    from cchc_lib.progress.sample import ensure_sample
+
+    if data in (None, ""):
+        folder = year_folder(plan)
+        if folder.is_dir():
+            return folder, None
+        notice = (
+            f"LƯU Ý: chưa có số liệu thật của năm {plan.year} (thư mục {folder} chưa có) — "
+            "đang dùng DỮ LIỆU MẪU để minh họa. Tạo mẫu nhập liệu bằng 'cchc template' rồi lưu vào thư mục đó."
+        )
+        return ensure_sample(plan), notice
+    if str(data) == SAMPLE:
+        return ensure_sample(plan), None
+    return data, None
+
+
+def load_inputs(
+    plan: Plan | str | os.PathLike,
+    data: Progress | str | os.PathLike | None = None,
+    period: Period | str | None = None,
+    cutoff: str = "nd09",
+    lang: str = "vi",
+) -> Inputs:
+    """Load and check everything a run needs; raises the user-facing errors (exit 2)."""
+    check_lang(lang)
+    cutoff = check_cutoff(cutoff)
+    if isinstance(plan, Plan):
+        p = plan
+    else:  # --plan, or the plan --data lies under, or the only plan there is
+        p = load_plan(paths.choose_plan(plan, None if isinstance(data, Progress) else data))
+    per = check_period(p, period) if period is not None else None
+    if isinstance(data, Progress):
+        return Inputs(p, data, per, cutoff, lang)
+    folder, notice = resolve_data(p, data)
+    return Inputs(p, load_progress(folder, p), per, cutoff, lang, notice)

@@ -1,0 +1,331 @@
+"""Checks of one progress source beyond cell types: what the plan and the calendar allow.
+
+Each ``check_<kind>`` takes the typed table of one source (rows whose cells failed their
+type check are already reported and hold missing values) and returns the rows kept, the
+errors, the warnings and how many pre-filled template rows were left empty. Every rule
+runs on every row, so one run lists every problem of the file, cross-column ones included.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from cchc_lib.core.errors import Issue
+from cchc_lib.core.periods import PeriodError, label, parse_period, periods_in_year, window
+from cchc_lib.core.schemas import accepts, element_check, isin_check
+from cchc_lib.progress.specs import PERIOD_HINT
+
+CUTOFF_WORDS = {"nd09": "theo mốc Nghị định 09/2019/NĐ-CP", "calendar": "theo quý dương lịch"}
+MAX_LISTED = 50  # per vectorised check of a large log; the rest is counted
+
+_period_ok = accepts(parse_period, PeriodError)
+
+
+def vn(x: float) -> str:
+    """A typed number as the analyst writes it: decimal comma, no grouping (``0,425``)."""
+    return f"{x:g}".replace(".", ",")
+
+
+def canonical_period(df: pd.DataFrame) -> pd.DataFrame:
+    """Period text → code ("Quý II/2024" → "2024-Q2"); unreadable ones (already reported) → missing."""
+
+    def code(text):
+        try:
+            return parse_period(text).code
+        except (PeriodError, TypeError):
+            return None
+
+    df["period"] = df["period"].map(code).astype("string")
+    return df
+
+
+def period_checks(year: int) -> list:
+    return [
+        element_check(_period_ok, PERIOD_HINT),
+        element_check(
+            lambda t: not _period_ok(t) or parse_period(t).year == year,
+            f"kỳ báo cáo phải thuộc năm kế hoạch {year}; số liệu năm khác để trong thư mục của năm đó",
+        ),
+    ]
+
+
+def extra_checks(kind: str, plan) -> dict:
+    """Checks against the plan's own tables (ids, year)."""
+    period = {"period": period_checks(plan.year)}
+    if kind == "indicators":
+        return {"target_id": [isin_check(list(plan.targets["target_id"]), "mã chỉ tiêu", "targets.csv")], **period}
+    if kind == "tasks":
+        return {"task_id": [isin_check(list(plan.tasks["task_id"]), "mã nhiệm vụ", "tasks.csv")], **period}
+    if kind == "notes":
+        what = "mã lĩnh vực (để trống nếu là nhận xét chung)"
+        return {"area_id": [isin_check(list(plan.areas["area_id"]), what, "areas.csv")], **period}
+    return {}
+
+
+def duplicates(df: pd.DataFrame, keys: list[str], file: str) -> list[Issue]:
+    """The same key twice in one source."""
+    dup = df[df.duplicated(keys, keep=False) & df[keys].notna().all(axis=1)]
+    out = []
+    for values, group in dup.groupby(keys, sort=False):
+        rows = ", ".join(map(str, group.index))
+        shown = ", ".join(map(str, values if isinstance(values, tuple) else (values,)))
+        out.append(
+            Issue(
+                file,
+                f"trùng {' + '.join(keys)} ({shown}) ở các dòng {rows}; mỗi kỳ chỉ nhập một dòng",
+                row=int(group.index[0]),
+                column=keys[0],
+            )
+        )
+    return out
+
+
+# --- indicators --------------------------------------------------------------------------
+
+
+def _ratio_problem(num, den, val, unit, file, row) -> tuple[Issue | None, float]:
+    """Numerator/denominator entered: (error or None, the value they give)."""
+    if pd.isna(num) != pd.isna(den):
+        return Issue(
+            file, "tử số và mẫu số phải nhập cùng nhau", row=row, column="denominator" if pd.isna(den) else "numerator"
+        ), val
+    if pd.isna(den):
+        return None, val
+    if den <= 0:
+        return Issue(file, "mẫu số phải lớn hơn 0", row=row, column="denominator", value=vn(den)), val
+    if num < 0 or num > den:
+        return Issue(file, f"tử số phải từ 0 đến mẫu số ({vn(den)})", row=row, column="numerator", value=vn(num)), val
+    ratio = 100 * num / den if unit == "percent" else num
+    if pd.notna(val) and abs(val - ratio) > 0.05:
+        msg = f"giá trị không khớp với tử số/mẫu số ({ratio:.2f}); xóa một trong hai hoặc sửa cho khớp".replace(
+            ".", ","
+        )
+        return Issue(file, msg, row=row, column="value", value=vn(val)), val
+    return None, ratio
+
+
+def _value_problems(val, unit, has_den, file, row) -> list[Issue]:
+    out = []
+    if unit == "percent" and 0 < val < 1 and not has_den:
+        # 0,62 is a valid share, but far more often a 62% typed as a fraction.
+        out.append(
+            Issue(
+                file,
+                f"tỷ lệ {vn(val)}% rất nhỏ: nếu là {vn(val * 100)}% hãy ghi {vn(val * 100)} "
+                "(tỷ lệ phần trăm ghi theo thang 0–100)",
+                row=row,
+                column="value",
+                value=vn(val),
+                severity="warning",
+            )
+        )
+    if unit == "percent" and not 0 <= val <= 100:
+        out.append(
+            Issue(
+                file,
+                "tỷ lệ phần trăm phải từ 0 đến 100 (ghi 42,5 chứ không ghi 0,425)",
+                row=row,
+                column="value",
+                value=vn(val),
+            )
+        )
+    elif unit == "rating" and val not in (1, 2, 3, 4):
+        out.append(
+            Issue(
+                file, "xếp loại ghi bằng số: 1 yếu, 2 trung bình, 3 khá, 4 tốt", row=row, column="value", value=vn(val)
+            )
+        )
+    elif val < 0:
+        out.append(Issue(file, "giá trị không được âm", row=row, column="value", value=vn(val)))
+    return out
+
+
+def check_indicators(df: pd.DataFrame, plan, file: str):
+    errors, warnings = [], []
+    entered = df["value"].notna() | df["numerator"].notna() | df["denominator"].notna()
+    not_entered = int((~entered & df["target_id"].notna()).sum())
+    df = df[entered].copy()
+    targets = plan.targets.set_index("target_id")
+    for row, r in df.iterrows():
+        if r["target_id"] not in targets.index:
+            continue  # already reported by the id check
+        t = targets.loc[r["target_id"]]
+        unit = t["unit"] if pd.notna(t["unit"]) else None
+        problem, val = _ratio_problem(r["numerator"], r["denominator"], r["value"], unit, file, row)
+        if problem is not None:
+            errors.append(problem)
+            continue
+        df.loc[row, "value"] = val
+        if pd.isna(val):
+            continue
+        for issue in _value_problems(val, unit, pd.notna(r["denominator"]), file, row):
+            (warnings if issue.severity == "warning" else errors).append(issue)
+        if not t["measurable"]:
+            warnings.append(
+                Issue(
+                    file,
+                    f"chỉ tiêu {r['target_id']} không định lượng trong kế hoạch; giá trị được giữ để tham khảo, "
+                    "không dùng để xếp loại",
+                    row=row,
+                    column="value",
+                    severity="warning",
+                )
+            )
+    errors += duplicates(df, ["target_id", "period"], file)
+    return df, errors, warnings, not_entered
+
+
+# --- tasks -------------------------------------------------------------------------------
+
+
+def _counting_period(day: pd.Timestamp, year: int, cutoff: str) -> str | None:
+    for p in periods_in_year(year):
+        if p.kind == "quarter":
+            w = window(p, cutoff)
+            if pd.Timestamp(w.start) <= day <= pd.Timestamp(w.end):
+                return label(p)
+    return None
+
+
+def _late_completion(done_on: pd.Timestamp, period: str, year: int, file: str, row: int) -> Issue | None:
+    """A completion date after the end of the period it is reported for: where it will count."""
+    parts = []
+    for cutoff, words in CUTOFF_WORDS.items():
+        end = pd.Timestamp(window(period, cutoff).end)
+        if done_on > end:
+            later = _counting_period(done_on, year, cutoff)
+            where = f"được tính hoàn thành từ {later}" if later else "không được tính trong năm kế hoạch"
+            parts.append(f"{words} kỳ {label(period)} kết thúc ngày {end:%d/%m/%Y}, nên nhiệm vụ {where}")
+    if not parts:
+        return None
+    return Issue(
+        file,
+        f"ngày hoàn thành sau ngày cuối kỳ báo cáo: {'; '.join(parts)} (trong kỳ này vẫn là 'Đang thực hiện')",
+        row=row,
+        column="completed_on",
+        value=f"{done_on:%d/%m/%Y}",
+        severity="warning",
+    )
+
+
+def check_tasks(df: pd.DataFrame, plan, file: str):
+    errors, warnings = [], []
+    entered = df["status"].notna() | df["completed_on"].notna() | df["evidence"].notna()
+    not_entered = int((~entered & df["task_id"].notna()).sum())
+    df = df[entered].copy()
+    tasks = plan.tasks.set_index("task_id")
+    year_start = pd.Timestamp(window(f"{plan.year}-Q1", "nd09").start)
+    year_end = max(pd.Timestamp(window(str(plan.year), c).end) for c in CUTOFF_WORDS)
+    for row, r in df.iterrows():
+        if r["task_id"] not in tasks.index or pd.isna(r["period"]):
+            continue  # already reported
+        done_on = r["completed_on"]
+        if pd.isna(r["status"]):
+            if (row, "status") not in df.attrs.get("reported", ()):
+                errors.append(
+                    Issue(
+                        file,
+                        "cần tình trạng: Chưa thực hiện, Đang thực hiện, Hoàn thành hoặc Không thực hiện",
+                        row=row,
+                        column="status",
+                    )
+                )
+        elif pd.notna(done_on) and r["status"] != "done":
+            warnings.append(
+                Issue(
+                    file,
+                    "có ngày hoàn thành nhưng tình trạng không phải 'Hoàn thành'; ngày này không được dùng",
+                    row=row,
+                    column="completed_on",
+                    severity="warning",
+                )
+            )
+        elif pd.isna(done_on) and r["status"] == "done" and not tasks.loc[r["task_id"], "recurring"]:
+            errors.append(
+                Issue(
+                    file,
+                    "nhiệm vụ có thời hạn đã 'Hoàn thành' cần ngày hoàn thành (để xét đúng hạn hay trễ hạn)",
+                    row=row,
+                    column="completed_on",
+                )
+            )
+        if pd.notna(done_on):
+            day = f"{done_on:%d/%m/%Y}"
+            if done_on > year_end:
+                errors.append(
+                    Issue(
+                        file, f"ngày hoàn thành sau năm kế hoạch {plan.year}", row=row, column="completed_on", value=day
+                    )
+                )
+            elif done_on < year_start:
+                errors.append(
+                    Issue(
+                        file,
+                        f"ngày hoàn thành trước năm kế hoạch {plan.year}",
+                        row=row,
+                        column="completed_on",
+                        value=day,
+                    )
+                )
+            elif r["status"] == "done" and (late := _late_completion(done_on, r["period"], plan.year, file, row)):
+                warnings.append(late)
+    errors += duplicates(df, ["task_id", "period"], file)
+    return df, errors, warnings, not_entered
+
+
+# --- logs --------------------------------------------------------------------------------
+
+
+def date_order(df: pd.DataFrame, file: str, start_col: str, checks: list[tuple[str, str]]) -> list[Issue]:
+    """Vectorised order checks (a million rows): ``later`` must not precede ``start_col``."""
+    errors = []
+    for later, what in checks:
+        bad = df[later].notna() & df[start_col].notna() & (df[later] < df[start_col])
+        for row in df.index[bad][:MAX_LISTED]:
+            errors.append(
+                Issue(
+                    file,
+                    f"{what} trước ngày tiếp nhận ({df.at[row, start_col]:%d/%m/%Y})",
+                    row=int(row),
+                    column=later,
+                    value=f"{df.at[row, later]:%d/%m/%Y}",
+                )
+            )
+        if bad.sum() > MAX_LISTED:
+            errors.append(
+                Issue(
+                    file, f"… và {int(bad.sum()) - MAX_LISTED} dòng khác có {what} trước ngày tiếp nhận", column=later
+                )
+            )
+    return errors
+
+
+def check_dossiers(df, plan, file):
+    checks = [("returned_date", "ngày trả kết quả"), ("due_date", "ngày hẹn trả")]
+    return df, date_order(df, file, "received_date", checks), [], 0
+
+
+def check_feedback(df, plan, file):
+    checks = [("resolved_date", "ngày xử lý xong"), ("due_date", "hạn xử lý")]
+    return df, date_order(df, file, "received_date", checks), [], 0
+
+
+def check_notes(df, plan, file):
+    text_cols = [c for c in ("highlights", "difficulties", "proposals", "text") if c in df.columns]
+    entered = df[text_cols].notna().any(axis=1)
+    df = df[entered].copy()
+    df["area_id"] = df["area_id"].fillna("")
+    for col in ("section", "text"):  # older files have no section rows
+        if col not in df.columns:
+            df[col] = pd.Series(pd.NA, index=df.index, dtype="string")
+    df["section"] = df["section"].fillna("")
+    return df, duplicates(df, ["period", "area_id", "section"], file), [], int((~entered).sum())
+
+
+RULES = {
+    "indicators": check_indicators,
+    "tasks": check_tasks,
+    "dossiers": check_dossiers,
+    "feedback": check_feedback,
+    "notes": check_notes,
+}
