@@ -57,7 +57,7 @@ def test_xlsx_keeps_formula_like_text_as_text_and_numbers_as_numbers(tmp_path):
     ws = wb["Chỉ tiêu"]
     for row, attack in enumerate(ATTACKS, start=2):
         cell = ws.cell(row, 2)
-        assert cell.value in (attack, attack.replace("\r", "\n"))  # what was entered (some readers give a CR back as LF)
+        assert cell.value in (attack, attack.replace("\r", "\n"))  # as entered (a reader may give CR back as LF)
         assert cell.data_type == "s" and cell.quotePrefix, attack  # Excel's typed-with-a-leading-' text
     plain = ws.cell(len(ATTACKS) + 2, 2)
     assert plain.value == "Bình thường" and not plain.quotePrefix
