@@ -17,84 +17,12 @@ import seaborn as sns
 from matplotlib.figure import Figure
 
 from cchc_lib.city.consolidate import KPI_COLUMNS, CityView, build_city_view, outliers
+from cchc_lib import i18n
 from cchc_lib.i18n import fmt
 
 __all__ = ["CityReport", "produce_city", "write_excel"]
 
-W = {
-    "vi": {
-        "title": "Báo cáo tổng hợp kết quả cải cách hành chính các xã",
-        "period": "Kỳ",
-        "window": "Số liệu từ",
-        "estimate": "Điểm và xếp loại là ước tính nội bộ của công cụ, không phải Chỉ số CCHC chính thức.",
-        "sample": "DỮ LIỆU MẪU — không phải số liệu thật",
-        "league": "Bảng xếp hạng các xã",
-        "rank": "Hạng",
-        "commune": "Xã",
-        "score": "Điểm ước tính",
-        "rating": "Xếp loại ước tính",
-        "met": "Chỉ tiêu đạt",
-        "at_risk": "Có nguy cơ không đạt",
-        "missed": "Không đạt",
-        "overdue": "Nhiệm vụ quá hạn",
-        "online_rate": "Nộp trực tuyến",
-        "on_time_rate": "Giải quyết đúng hạn",
-        "dossier_digitization_rate": "Số hóa hồ sơ",
-        "satisfaction_rate": "Hài lòng",
-        "outlier": "khác thường",
-        "not_ranked": "không xếp hạng (thiếu căn cứ)",
-        "problems": "Các xã thiếu số liệu hoặc số liệu chưa đủ tin cậy",
-        "no_problems": "Tất cả các xã đều có số liệu đủ để đánh giá.",
-        "missing": "chưa có thư mục số liệu của năm",
-        "unreadable": "số liệu có lỗi",
-        "unreliable": "số liệu chưa đủ (độ phủ thấp), không xếp hạng",
-        "risk_title": "Các chỉ tiêu có nguy cơ không đạt ở nhiều xã nhất",
-        "risk_none": "Không có chỉ tiêu nào có nguy cơ không đạt.",
-        "indicator": "Chỉ tiêu",
-        "communes": "Số xã",
-        "dist_title": "Phân bố điểm ước tính của các xã",
-        "dist_caption": "Mỗi chấm là một xã; hộp thể hiện khoảng tứ phân vị; xã khác thường được ghi tên.",
-        "kpi_title": "Chỉ số một cửa của các xã (%)",
-        "kpi_caption": "Mỗi chấm là một xã; hộp thể hiện khoảng tứ phân vị.",
-        "ratings": {"tot": "Tốt", "kha": "Khá", "trung_binh": "Trung bình", "yeu": "Yếu"},
-    },
-    "en": {
-        "title": "Consolidated administrative-reform results of the communes",
-        "period": "Period",
-        "window": "Data from",
-        "estimate": "Scores and ratings are the toolkit's internal estimate, not the official CCHC index.",
-        "sample": "SAMPLE DATA — not real figures",
-        "league": "League table of communes",
-        "rank": "Rank",
-        "commune": "Commune",
-        "score": "Estimated score",
-        "rating": "Estimated rating",
-        "met": "Targets met",
-        "at_risk": "At risk",
-        "missed": "Missed",
-        "overdue": "Overdue tasks",
-        "online_rate": "Online",
-        "on_time_rate": "On time",
-        "dossier_digitization_rate": "Digitised",
-        "satisfaction_rate": "Satisfied",
-        "outlier": "outlier",
-        "not_ranked": "not ranked (insufficient basis)",
-        "problems": "Communes with missing or unreliable data",
-        "no_problems": "Every commune has enough data to be assessed.",
-        "missing": "no progress folder for the year",
-        "unreadable": "data with errors",
-        "unreliable": "insufficient data (low coverage), not ranked",
-        "risk_title": "Targets most often at risk across the city",
-        "risk_none": "No target is at risk.",
-        "indicator": "Target",
-        "communes": "Communes",
-        "dist_title": "Distribution of the communes' estimated scores",
-        "dist_caption": "Each dot is a commune; the box spans the interquartile range; outliers are named.",
-        "kpi_title": "One-stop indicators of the communes (%)",
-        "kpi_caption": "Each dot is a commune; the box spans the interquartile range.",
-        "ratings": {"tot": "Good", "kha": "Fairly good", "trung_binh": "Average", "yeu": "Weak"},
-    },
-}
+W = i18n.table("city")  # the words of the city's report, vi and en (cchc_lib/i18n/*.toml)
 
 
 def _e(x) -> str:
@@ -148,7 +76,7 @@ class CityReport:
                 w["score"]: [
                     fmt.number(s, 1, lang) if ok else w["not_ranked"] for s, ok in zip(t["score"], t["reliable"])
                 ],
-                w["rating"]: [w["ratings"].get(r, "—") if ok else "—" for r, ok in zip(t["rating"], t["reliable"])],
+                w["rating"]: [i18n.word("rating", r, lang) if ok else "—" for r, ok in zip(t["rating"], t["reliable"])],
                 w["met"]: [
                     f"{fmt.number(m, 0, lang)}/{fmt.number(n, 0, lang)}" for m, n in zip(t["targets_met"], t["targets"])
                 ],
@@ -248,17 +176,24 @@ class CityReport:
 
 
 def write_excel(report: CityReport, path: str | Path) -> Path:
-    """The league table, the problems and the targets at risk as an Excel workbook."""
-    from cchc_lib.core.spreadsheet import defuse_frame
+    """The league table, the problems and the targets at risk as an Excel workbook.
+
+    Text that a spreadsheet could run (a commune or target name starting with "=") is
+    stored as text with Excel's quote prefix (``core.spreadsheet``), numbers stay numbers."""
+    from cchc_lib.core.spreadsheet import keep_as_text
 
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     w = report.w
     tmp = path.with_suffix(".tmp.xlsx")
     with pd.ExcelWriter(tmp, engine="openpyxl") as xl:
-        defuse_frame(report.league_rows()).to_excel(xl, sheet_name=w["league"][:31], index=False)
-        defuse_frame(report.view.problems).to_excel(xl, sheet_name=w["problems"][:31], index=False)
-        defuse_frame(report.view.at_risk).to_excel(xl, sheet_name=w["risk_title"][:31], index=False)
+        report.league_rows().to_excel(xl, sheet_name=w["league"][:31], index=False)
+        report.view.problems.to_excel(xl, sheet_name=w["problems"][:31], index=False)
+        report.view.at_risk.to_excel(xl, sheet_name=w["risk_title"][:31], index=False)
+        for ws in xl.sheets.values():
+            for row in ws.iter_rows():
+                for cell in row:
+                    keep_as_text(cell)
     tmp.replace(path)
     return path
 
