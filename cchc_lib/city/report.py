@@ -16,8 +16,8 @@ import pandas as pd
 import seaborn as sns
 from matplotlib.figure import Figure
 
-from cchc_lib.city.consolidate import KPI_COLUMNS, CityView, build_city_view, outliers
 from cchc_lib import i18n
+from cchc_lib.city.consolidate import KPI_COLUMNS, CityView, build_city_view, outliers
 from cchc_lib.i18n import fmt
 
 __all__ = ["CityReport", "produce_city", "write_excel"]
