@@ -70,7 +70,7 @@ def test_new_workbook_has_a_sheet_per_plan_part_with_vietnamese_headers_and_drop
     assert "Quý I/2025" in [c.value for c in lists["A"]] and lists.sheet_state == "hidden"
     assert any(layout.LISTS_SHEET in dv.formula1 for dv in tasks.data_validations.dataValidation)
     help_text = "\n".join(str(c.value) for c in wb[layout.HELP_SHEET]["A"] if c.value)
-    assert "cchc plan build" in help_text and "ví dụ: T2.07" in help_text
+    assert "cchc plan build" in help_text and "ví dụ: T3.2.01" in help_text
 
 
 def _same_plan(a, b) -> None:

@@ -31,24 +31,24 @@ class Sheet:
 # header label, help text, example — per column id (the same id may appear in several tables)
 COLUMNS: dict[str, dict[str, tuple[str, str, str]]] = {
     "areas": {
-        "area_id": ("Mã lĩnh vực", "số mục trong kế hoạch", "II.2"),
+        "area_id": ("Mã lĩnh vực", "số mục trong kế hoạch", "III.2"),
         "order": ("Thứ tự", "thứ tự hiển thị", "2"),
         "name": ("Tên lĩnh vực", "tên tiếng Việt", "Cải cách thủ tục hành chính"),
         "name_en": ("Tên tiếng Anh", "tên tiếng Anh (cho báo cáo tiếng Anh)", "Administrative procedure reform"),
         "annex_group": ("Nhóm Phụ lục", "số La Mã của nhóm tương ứng trong Phụ lục", "II"),
         "lead_unit": ("Đơn vị theo dõi", "đơn vị mục IV giao theo dõi lĩnh vực (chọn trong danh sách)", ""),
-        "source_ref": ("Nguồn", "vị trí trong văn bản", "II.2"),
+        "source_ref": ("Nguồn", "vị trí trong văn bản", "III.2"),
     },
     "objectives": {
         "objective_id": ("Mã mục tiêu", "O1, O2, …", "O7"),
         "text": ("Nội dung", "nguyên văn mục tiêu chung (mục I)", ""),
-        "target_id": ("Mã chỉ tiêu đo", "chỉ tiêu đo mục tiêu này, nếu có", "T7.03"),
+        "target_id": ("Mã chỉ tiêu đo", "chỉ tiêu đo mục tiêu này, nếu có", "T3.6.04"),
         "source_ref": ("Nguồn", "vị trí trong văn bản", "I.7"),
         "note": ("Ghi chú", "", ""),
     },
     "targets": {
-        "target_id": ("Mã chỉ tiêu", "T<số lĩnh vực>.<hai chữ số>, không trùng", "T2.07"),
-        "area_id": ("Lĩnh vực", "mã lĩnh vực (chọn trong danh sách)", "II.2"),
+        "target_id": ("Mã chỉ tiêu", "T<số lĩnh vực>.<hai chữ số>, không trùng", "T3.2.01"),
+        "area_id": ("Lĩnh vực", "mã lĩnh vực (chọn trong danh sách)", "III.2"),
         "text": ("Nội dung (nguyên văn)", "đoạn nhỏ nhất của văn bản nêu chỉ tiêu", ""),
         "indicator": ("Tên chỉ số", "tên ngắn", "Tỷ lệ hồ sơ giải quyết trực tuyến"),
         "indicator_en": ("Tên chỉ số (tiếng Anh)", "", "Share of dossiers handled online"),
@@ -64,7 +64,7 @@ COLUMNS: dict[str, dict[str, tuple[str, str, str]]] = {
     },
     "tasks": {
         "task_id": ("Mã nhiệm vụ", "NV<số lĩnh vực>.<hai chữ số> (mục II) hoặc PL<số nhóm>.<hai chữ số> (Phụ lục)", ""),
-        "area_id": ("Lĩnh vực", "mã lĩnh vực (chọn trong danh sách)", "II.2"),
+        "area_id": ("Lĩnh vực", "mã lĩnh vực (chọn trong danh sách)", "III.2"),
         "text": ("Nội dung nhiệm vụ", "nguyên văn, bỏ số thứ tự", ""),
         "product": ("Sản phẩm", "cột Sản phẩm của Phụ lục", "Kế hoạch"),
         "lead_unit": ("Cơ quan chủ trì", "chọn trong danh sách đơn vị", ""),
@@ -191,7 +191,7 @@ def dump_toml(data: dict) -> str:
 
 
 def flatten(data: dict, prefix: str = "") -> list[tuple[str, object]]:
-    """Nested tables → dotted keys (``weights."II.1"``), so each value gets its own row."""
+    """Nested tables → dotted keys (``weights."III.1"``), so each value gets its own row."""
     out: list[tuple[str, object]] = []
     for k, v in data.items():
         key = f"{prefix}.{toml_key(k)}" if prefix else toml_key(k)
@@ -200,7 +200,7 @@ def flatten(data: dict, prefix: str = "") -> list[tuple[str, object]]:
 
 
 def split_key(dotted: str) -> list[str]:
-    """``a."II.1".b`` → ["a", "II.1", "b"], read by TOML itself so quoting rules are TOML's."""
+    """``a."III.1".b`` → ["a", "III.1", "b"], read by TOML itself so quoting rules are TOML's."""
     parsed = tomllib.loads(f"{dotted} = 0")
     parts = []
     while isinstance(parsed, dict):

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from cchc_lib.core.schemas import norm_key
 
 _PREFIX = re.compile(r"^(các\s+)?((cán bộ,?\s*)?công chức|cc\.|cc\s|cán bộ)\s*", re.I)
-# "… UBND xã", "… xã Hải Dương": the commune itself (its name is capitalised; "xã hội" is not a place)
+# "… UBND xã", "… xã <Tên xã>": the commune itself (its name is capitalised; "xã hội" is not a place)
 _SUFFIX = re.compile(
     r"\s+(thuộc\s+)?((UBND|Ủy ban nhân dân|Uỷ ban nhân dân)\s+)?(xã|phường|thị trấn)(\s+[A-ZÀ-Ỹ][\wÀ-ỹ]*)*$"
 )

@@ -110,9 +110,9 @@ def write_official(
 
 
 def produce_official(
-    plan="hai-duong-2024",
-    data=None,
-    period="2024-H1",
+    plan,
+    data,
+    period,
     cutoff="nd09",
     lang="vi",
     formats=FORMATS,
