@@ -78,7 +78,18 @@ def test_four_reports_at_once_all_succeed(sample_dir, tmp_path, runs):
     tmp.mkdir()
     procs = [
         _cli(
-            ["--period", period, "--lang", lang, "--data", str(sample_dir), "--formats", "html"]
+            [
+                "--plan",
+                str(PLAN_DIR),
+                "--period",
+                period,
+                "--lang",
+                lang,
+                "--data",
+                str(sample_dir),
+                "--formats",
+                "html",
+            ]
             + ["--out", str(tmp_path / out)],
             tmp,
         )
@@ -92,7 +103,7 @@ def test_four_reports_at_once_all_succeed(sample_dir, tmp_path, runs):
         index = (tmp_path / out / "index.html").read_text(encoding="utf-8")
         for period, lang, folder in runs:
             if folder == out:
-                stem = f"bao-cao-cchc_hai-duong-2024_{period}_nd09_{lang}"
+                stem = f"bao-cao-cchc_hai-duong-2024_{period}_nd09_{lang}_du-lieu-mau"  # sample data, named so
                 html = tmp_path / out / "hai-duong-2024" / period / f"{stem}.html"
                 assert html.is_file() and f"{stem}.html" in index  # every report listed
         assert not list((tmp_path / out).rglob(".staging-*"))
@@ -148,7 +159,8 @@ def test_an_interrupted_run_leaves_no_kernel_and_no_runtime_folder(sample_dir, t
     tmp = tmp_path / "tmp"
     tmp.mkdir()
     out = tmp_path / "out"
-    proc = _cli(["--period", "2024-Q2", "--data", str(sample_dir), "--formats", "html", "--out", str(out)], tmp)
+    args = ["--plan", str(PLAN_DIR), "--period", "2024-Q2", "--data", str(sample_dir), "--formats", "html"]
+    proc = _cli([*args, "--out", str(out)], tmp)
     deadline = time.monotonic() + 300
     runtime = None
     while time.monotonic() < deadline and proc.poll() is None:
