@@ -1,7 +1,7 @@
 # Entry points. The README's Quick start names two: `make report` and `make test`.
 #   make report  runtime dependencies only (pip install -e .), then the sample report
 #   make test    adds the test extras (pip install -e '.[test]'), then every test
-#   make check   the fast tests (no slow, notebook or browser test): under a minute
+#   make check   the fast tests (no slow, notebook or browser test)
 #   make lint    adds the dev extras (ruff, pre-commit), then ruff check + format check
 # Each creates .venv inside the repository when it is missing; nothing is installed elsewhere.
 PYTHON ?= python3

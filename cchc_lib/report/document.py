@@ -107,7 +107,9 @@ class Report:
             date=fmt.date_short(m["decision_date"], self.lang),
             issuer=m.get("issuer") or m["commune"],
         )
-        kinds = [t["kind"].get(k, k) for k in a.inputs["kind"]] if not a.inputs.empty else []
+        # each kind of data once, however many files of the year folder hold it (per-file counts
+        # are in the data appendix), so a later quarter's workbook does not change this line
+        kinds = list(dict.fromkeys(t["kind"].get(k, k) for k in a.inputs["kind"])) if not a.inputs.empty else []
         sources = "; ".join(kinds) or "—"
         if a.progress.path is not None:
             sources += f" ({a.progress.path.name})"
