@@ -241,24 +241,18 @@ def cmd_assess(args: argparse.Namespace) -> int:
 
 
 def cmd_report(args: argparse.Namespace) -> int:
-    from cchc_lib.core.periods import label
+    from cchc_lib.report.choice import documents_for
     from cchc_lib.report.index import human_size
-    from cchc_lib.report.official import check_official_period, is_official_period, produce_official
+    from cchc_lib.report.official import produce_official
     from cchc_lib.report.run import ReportError
 
     _resolve_plan(args)
     formats, report_date = check_report_args(args)
     period = _plan(args).check_period(args.period)  # a period of another year is refused
-    if args.only == "official":
-        check_official_period(period, args.official_anyway)
-    official = args.only in ("both", "official")
-    if official and not (args.official_anyway or is_official_period(period)):
-        official = False
-        print(
-            f"{label(period)} là kỳ báo cáo nội bộ: không lập báo cáo chính thức "
-            "(chỉ quý I, 6 tháng, quý III, năm; thêm --official-anyway để vẫn lập)."
-        )
-    if args.only in ("both", "assessment"):
+    docs = documents_for(period, args.only, args.official_anyway, args.lang)
+    if docs.note:
+        print(docs.note)
+    if docs.assessment:
         print(f"Đang lập báo cáo đánh giá {args.period} ({args.lang}, mốc {args.cutoff})…", flush=True)
         try:
             result = _produce_assessment(args, formats, report_date)
@@ -269,7 +263,7 @@ def cmd_report(args: argparse.Namespace) -> int:
             print(f"  {kind:8} {path}  ({human_size(result.sizes.get(kind, path.stat().st_size), args.lang)})")
         if result.index is not None:
             print(f"  mục lục  {result.index}")
-    if official:
+    if docs.official:
         print(f"Đang lập báo cáo chính thức {args.period} ({args.lang})…", flush=True)
         off = produce_official(
             args.plan,
@@ -301,6 +295,7 @@ def _produce_assessment(args, formats, report_date):
         args.out,
         report_date,
         progress_bar=not args.quiet,
+        appendices=args.appendices,
     )
 
 
@@ -467,6 +462,13 @@ def build_parser() -> argparse.ArgumentParser:
         default="both",
         choices=["both", "official", "assessment"],
         help="chỉ lập báo cáo chính thức (official) hoặc báo cáo đánh giá (assessment); mặc định cả hai",
+    )
+    r.add_argument(
+        "--appendices",
+        default="separate",
+        choices=["separate", "inline", "none"],
+        help="phụ lục của báo cáo đánh giá: tệp riêng <tên>_phu-luc.html/.pdf (separate, mặc định), "
+        "ngay trong báo cáo (inline) hoặc bỏ (none)",
     )
     r.add_argument(
         "--official-anyway",

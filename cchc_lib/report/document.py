@@ -451,12 +451,14 @@ def produce(
     out="reports",
     report_date: str = "",
     progress_bar: bool = True,
+    appendices: str = "separate",
 ):
     """Validate the inputs, then run the notebook with papermill and export it (``cchc report``).
 
     Inputs are loaded once here first so that a data error is reported in plain words
     before a kernel starts; the notebook then loads them again itself, as it must when it
-    is run by hand in JupyterLab.
+    is run by hand in JupyterLab. ``appendices``: ``separate`` (their own file, the default),
+    ``inline`` or ``none`` (:mod:`cchc_lib.report.annex`).
     """
     import sys
     from pathlib import Path
@@ -508,4 +510,5 @@ def produce(
         record=record,
         reports_root=out_root,
         cwd=notebook_path().parent,
+        appendices=appendices,
     )
