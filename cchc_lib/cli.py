@@ -295,6 +295,7 @@ def _produce_assessment(args, formats, report_date):
         args.out,
         report_date,
         progress_bar=not args.quiet,
+        appendices=args.appendices,
     )
 
 
@@ -486,6 +487,13 @@ def build_parser() -> argparse.ArgumentParser:
         default="both",
         choices=["both", "official", "assessment"],
         help="chỉ lập báo cáo chính thức (official) hoặc báo cáo đánh giá (assessment); mặc định cả hai",
+    )
+    r.add_argument(
+        "--appendices",
+        default="separate",
+        choices=["separate", "inline", "none"],
+        help="phụ lục của báo cáo đánh giá: tệp riêng <tên>_phu-luc.html/.pdf (separate, mặc định), "
+        "ngay trong báo cáo (inline) hoặc bỏ (none)",
     )
     r.add_argument(
         "--official-anyway",
