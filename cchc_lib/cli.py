@@ -302,6 +302,8 @@ def _produce_assessment(args, formats, report_date):
 def cmd_explore(args: argparse.Namespace) -> int:
     from cchc_lib.explore.serve import explore_command
 
+    if args.city:
+        return _explore_city(args)
     _resolve_plan(args)
     check_data_folder(args.data, args.plan)
     plan = _plan(args)
@@ -313,6 +315,29 @@ def cmd_explore(args: argparse.Namespace) -> int:
         period,
         args.cutoff,
         args.lang,
+        serve_page=args.serve,
+        port=args.port,
+        host=args.host,
+        open_browser=not args.no_browser,
+    )
+
+
+def _explore_city(args: argparse.Namespace) -> int:
+    """``cchc explore --city``: the city's widget view (league table, pick a commune, drill down)."""
+    from cchc_lib.city.commands import check_root
+    from cchc_lib.explore.city import explore_city_command
+    from cchc_lib.i18n import t
+
+    if not args.period:
+        raise OptionError(t("city.need_period", "vi"))
+    root = check_root(args.root)
+    plans = [p.strip() for p in (args.plans or "").split(",") if p.strip()] or None
+    return explore_city_command(
+        root,
+        args.period,
+        args.cutoff,
+        args.lang,
+        plans,
         serve_page=args.serve,
         port=args.port,
         host=args.host,
@@ -489,6 +514,11 @@ def build_parser() -> argparse.ArgumentParser:
     e.add_argument("--port", type=int, help="cổng (mặc định 8866 cho --serve)")
     e.add_argument("--host", default="127.0.0.1", help="địa chỉ lắng nghe (mặc định 127.0.0.1: chỉ máy này)")
     e.add_argument("--no-browser", action="store_true", help="không tự mở trình duyệt")
+    e.add_argument(
+        "--city", action="store_true", help="bảng của thành phố: xếp hạng các xã, chọn một xã để xem chi tiết"
+    )
+    e.add_argument("--root", default="data", help="với --city: thư mục dữ liệu chứa plans/ và progress/")
+    e.add_argument("--plans", help="với --city: mã kế hoạch hoặc mẫu, cách nhau bằng dấu phẩy; mặc định: tất cả")
     e.set_defaults(func=cmd_explore)
 
     pl = sub.add_parser("plan", help="nhập kế hoạch: sổ Excel mới, dựng, xuất, đọc từ quyết định")
