@@ -45,6 +45,8 @@ class Job:
     lang: str = "vi"
     formats: tuple[str, ...] = ("html", "pdf")
     out: str = "reports"
+    only: str = "both"  # as ``cchc report --only``
+    official_anyway: bool = False  # as ``cchc report --official-anyway``
 
 
 @dataclass
@@ -176,17 +178,18 @@ def _write_stamp(job: Job, digest: str) -> None:
 
 
 def _default_runner(job: Job) -> None:
-    """Make the reports ``cchc report`` makes: the assessment, and the official report for
-    an official period (Quý I, 6 tháng, Quý III, năm)."""
-    from cchc_lib.core.periods import parse_period
+    """Make the documents ``cchc report`` makes for the period (``report.choice.documents_for``)."""
+    from cchc_lib.report.choice import documents_for
     from cchc_lib.report.document import produce
-    from cchc_lib.report.official import is_official_period, produce_official
+    from cchc_lib.report.official import produce_official
 
+    docs = documents_for(job.period, job.only, job.official_anyway, job.lang)
     formats = tuple(f for f in job.formats if f != "docx")
     args = (job.plan_dir, job.data_dir, job.period, job.cutoff, job.lang)
-    produce(*args, formats, job.out, "", progress_bar=False)
-    if is_official_period(parse_period(job.period)):
-        produce_official(*args, (*formats, "docx"), job.out)
+    if docs.assessment:
+        produce(*args, formats, job.out, "", progress_bar=False)
+    if docs.official:
+        produce_official(*args, (*formats, "docx"), job.out, anyway=job.official_anyway)
 
 
 def run_job(job: Job, code: str, force: bool = False, runner: Callable[[Job], object] | None = None) -> JobResult:

@@ -10,20 +10,12 @@ from cchc_lib.progress import workflow
 from cchc_lib.progress.specs import CHANNEL_WORDS, RATING_WORDS, STATUS_WORDS
 from cchc_lib.progress.template_cells import SHEET_NAMES, put
 
+Line = tuple[str, str | None]  # (style: title | head | text | blank, text)
 
-def write_instructions(ws: Worksheet, plan, period: Period) -> None:
-    win = window(period)
-    folder = workflow.folder(plan.plan_id, plan.year)
-    commands = workflow.commands(plan.plan_id, plan.year, period.code)
-    status = ", ".join(STATUS_WORDS["vi"].values())
-    channel = ", ".join(CHANNEL_WORDS["vi"].values())
-    rating = ", ".join(RATING_WORDS["vi"].values())
+
+def _sheets_part() -> list[Line]:
     sheets = SHEET_NAMES
-    lines: list[tuple[str, str | None]] = [
-        ("title", "HƯỚNG DẪN NHẬP SỐ LIỆU TIẾN ĐỘ CẢI CÁCH HÀNH CHÍNH"),
-        ("text", f"{plan.meta.get('title', '')}".strip()),
-        ("text", f"Kỳ báo cáo: {label(period)} (mã {period.code}); số liệu tính {describe_window(win)}."),
-        ("blank", None),
+    return [
         ("head", "1. Các trang cần nhập"),
         (
             "text",
@@ -53,7 +45,14 @@ def write_instructions(ws: Worksheet, plan, period: Period) -> None:
             "• Trang nào không có số liệu thì để trống; dòng đã có sẵn mã mà không nhập gì thì chương trình "
             "coi là “chưa nhập” và không dùng, không báo lỗi.",
         ),
-        ("blank", None),
+    ]
+
+
+def _writing_part() -> list[Line]:
+    status = ", ".join(STATUS_WORDS["vi"].values())
+    channel = ", ".join(CHANNEL_WORDS["vi"].values())
+    rating = ", ".join(RATING_WORDS["vi"].values())
+    return [
         ("head", "2. Cách ghi"),
         (
             "text",
@@ -74,7 +73,13 @@ def write_instructions(ws: Worksheet, plan, period: Period) -> None:
         ("text", "• Tỷ lệ phần trăm ghi số trên thang 0–100: ghi 42,5 (không ghi 0,425 và không gõ dấu %)."),
         ("text", "• Số không dùng dấu phân cách hàng nghìn: ghi 1250, không ghi 1.250."),
         ("text", "• Xếp loại ghi bằng số: 1 yếu, 2 trung bình, 3 khá, 4 tốt."),
-        ("blank", None),
+    ]
+
+
+def _saving_part(plan, period: Period) -> list[Line]:
+    folder = workflow.folder(plan.plan_id, plan.year)
+    commands = workflow.commands(plan.plan_id, plan.year, period.code)
+    return [
         ("head", "3. Lưu tệp và lập báo cáo"),
         (
             "text",
@@ -95,6 +100,22 @@ def write_instructions(ws: Worksheet, plan, period: Period) -> None:
             "tệp này rồi chạy lại.",
         ),
         ("text", "• Trang “Hướng dẫn” này không được đọc như số liệu."),
+    ]
+
+
+def write_instructions(ws: Worksheet, plan, period: Period) -> None:
+    """The guide sheet: which sheets to fill, how to write values, where to save and what to run."""
+    win = window(period)
+    lines: list[Line] = [
+        ("title", "HƯỚNG DẪN NHẬP SỐ LIỆU TIẾN ĐỘ CẢI CÁCH HÀNH CHÍNH"),
+        ("text", f"{plan.meta.get('title', '')}".strip()),
+        ("text", f"Kỳ báo cáo: {label(period)} (mã {period.code}); số liệu tính {describe_window(win)}."),
+        ("blank", None),
+        *_sheets_part(),
+        ("blank", None),
+        *_writing_part(),
+        ("blank", None),
+        *_saving_part(plan, period),
     ]
     ws.column_dimensions["A"].width = 120
     for row, (style, text) in enumerate(lines, start=1):

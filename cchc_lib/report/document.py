@@ -20,7 +20,7 @@ import pandas as pd
 from jinja2 import Environment, PackageLoader, select_autoescape
 
 from cchc_lib import i18n
-from cchc_lib.assessment.counts import status_counts
+from cchc_lib.assessment.counts import status_counts, task_counts
 from cchc_lib.assessment.engine import Assessment, area_history, assess
 from cchc_lib.core.periods import describe_window, label, label_title
 from cchc_lib.i18n import fmt, vocab
@@ -130,10 +130,7 @@ class Report:
 
     def summary_html(self) -> str:
         a, lang = self.a, self.lang
-        c = status_counts(a.targets)
-        k = a.tasks[
-            ~a.tasks["recurring"] & a.tasks["deadline"].notna() & (a.tasks["deadline"] <= pd.Timestamp(a.window.end))
-        ]
+        c, k = status_counts(a.targets), task_counts(a.tasks, a.window.end)
         labels = self.t["cards"]
         ytd = a.tthc_ytd
         pct = (lambda kpi: fmt.percent(ytd.at[kpi, "value"], 1, lang)) if ytd is not None else (lambda kpi: fmt.DASH)
@@ -142,8 +139,8 @@ class Report:
             (f"{c.met}/{c.total}", labels[0], vocab.STATUS_COLORS["met"]),
             (str(c.at_risk), labels[1], vocab.STATUS_COLORS["at_risk"]),
             (str(c.missed), labels[2], vocab.STATUS_COLORS["missed"]),
-            (f"{int(k['status'].isin(['done_on_time', 'done_late']).sum())}/{len(k)}", labels[3], "#1b1b1b"),
-            (str(int((a.tasks["status"] == "overdue").sum())), labels[4], vocab.STATUS_COLORS["overdue"]),
+            (f"{k.due_done}/{k.due}", labels[3], "#1b1b1b"),
+            (str(k.of("overdue")), labels[4], vocab.STATUS_COLORS["overdue"]),
             (pct("online_rate"), labels[5], "#1b1b1b"),
             (pct("on_time_rate"), labels[6], "#1b1b1b"),
             (
@@ -454,12 +451,14 @@ def produce(
     out="reports",
     report_date: str = "",
     progress_bar: bool = True,
+    appendices: str = "separate",
 ):
     """Validate the inputs, then run the notebook with papermill and export it (``cchc report``).
 
     Inputs are loaded once here first so that a data error is reported in plain words
     before a kernel starts; the notebook then loads them again itself, as it must when it
-    is run by hand in JupyterLab.
+    is run by hand in JupyterLab. ``appendices``: ``separate`` (their own file, the default),
+    ``inline`` or ``none`` (:mod:`cchc_lib.report.annex`).
     """
     import sys
     from pathlib import Path
@@ -511,4 +510,5 @@ def produce(
         record=record,
         reports_root=out_root,
         cwd=notebook_path().parent,
+        appendices=appendices,
     )

@@ -11,7 +11,7 @@ from __future__ import annotations
 import pandas as pd
 
 from cchc_lib import i18n
-from cchc_lib.assessment.counts import status_counts
+from cchc_lib.assessment.counts import measurable, status_counts, task_counts
 from cchc_lib.core.periods import describe_window, label, next_period_of, window
 from cchc_lib.i18n import fmt, vocab
 from cchc_lib.report.methodology import objective_word
@@ -95,19 +95,20 @@ def area_paragraph(a, area_id: str, lang: str = "vi") -> str:
     row = a.areas.set_index("area_id").loc[area_id]
     out = []
     if len(t):
-        counts = t["status"].value_counts().to_dict()
+        c = status_counts(t)
+        counts = {**c.as_dict(), "not_measurable": len(t) - c.total}
         ordered = {s: counts.get(s, 0) for s in vocab.TARGET_ORDER}
         out.append(
             P(
                 lang,
                 "area_targets",
                 n=fmt.number(len(t), 0, lang),
-                m=fmt.number(int(t["measurable"].sum()), 0, lang),
+                m=fmt.number(c.total, 0, lang),
                 parts=_parts(ordered, vocab.TARGET_STATUS[lang], lang),
             )
         )
     if len(k):
-        counts = k["status"].value_counts().to_dict()
+        counts = task_counts(k).by_status
         ordered = {s: counts.get(s, 0) for s in vocab.TASK_ORDER}
         out.append(P(lang, "area_tasks", parts=_parts(ordered, vocab.TASK_STATUS[lang], lang)))
     if row.get("grading") == "insufficient_evidence":
@@ -126,19 +127,17 @@ def area_paragraph(a, area_id: str, lang: str = "vi") -> str:
 
 def summary_paragraph(a, lang: str = "vi") -> str:
     c = status_counts(a.targets)  # objective 7 (the rating) counts as a target, as in the charts
-    k = a.tasks[~a.tasks["recurring"]]
-    due = k[k["deadline"].notna() & (k["deadline"] <= pd.Timestamp(a.window.end))]
-    done = due["status"].isin(["done_on_time", "done_late"])
+    k = task_counts(a.tasks, a.window.end)
     text = P(
         lang,
         "summary",
         end=fmt.date_long(a.window.end, lang),
         n=fmt.number(c.total, 0, lang),
         **{s: fmt.number(v, 0, lang) for s, v in c.as_dict().items()},
-        due=fmt.number(len(due), 0, lang),
-        done=int(done.sum()),
-        late=int((due["status"] == "done_late").sum()),
-        overdue=int((due["status"] == "overdue").sum()),
+        due=fmt.number(k.due, 0, lang),
+        done=fmt.number(k.due_done, 0, lang),
+        late=fmt.number(k.due_late, 0, lang),
+        overdue=fmt.number(k.due_overdue, 0, lang),
     )
     if a.tthc is not None:
         o = a.tthc.overall
@@ -248,12 +247,12 @@ def scored_areas(a) -> pd.DataFrame:
 
 
 def strengths(a, lang: str = "vi") -> list[str]:
-    out = []
-    met = a.targets[(a.targets["status"] == "met") & (a.targets["kpi"].fillna("") != "rating")]
-    if len(met):
-        names = "; ".join(indicator(r, lang) for _, r in met.head(4).iterrows())
-        out.append(P(lang, "strength_target", n=fmt.number(len(met), 0, lang), names=names))
-    ontime = int((a.tasks["status"] == "done_on_time").sum())
+    out, c, k = [], status_counts(a.targets), task_counts(a.tasks)
+    if c.met:
+        met = measurable(a.targets)
+        names = "; ".join(indicator(r, lang) for _, r in met[met["status"] == "met"].head(4).iterrows())
+        out.append(P(lang, "strength_target", n=fmt.number(c.met, 0, lang), names=names))
+    ontime = k.of("done_on_time")
     if ontime:
         out.append(P(lang, "strength_tasks", n=fmt.number(ontime, 0, lang)))
     areas = scored_areas(a)
@@ -271,20 +270,19 @@ def strengths(a, lang: str = "vi") -> list[str]:
 
 
 def shortcomings(a, lang: str = "vi") -> list[str]:
-    out = []
-    weak = a.targets[a.targets["status"].isin(["at_risk", "missed"]) & (a.targets["kpi"].fillna("") != "rating")]
-    if len(weak):
+    out, c, k = [], status_counts(a.targets), task_counts(a.tasks)
+    if c.weak:
+        m = measurable(a.targets)
+        weak = m[m["status"].isin(["at_risk", "missed"])]
         names = "; ".join(indicator(r, lang) for _, r in weak.sort_values("gap").head(4).iterrows())
-        out.append(P(lang, "weak_targets", n=fmt.number(len(weak), 0, lang), names=names))
-    overdue = a.tasks[a.tasks["status"] == "overdue"]
-    if len(overdue):
-        out.append(P(lang, "weak_tasks", n=fmt.number(len(overdue), 0, lang), ids=", ".join(overdue["task_id"])))
-    missing = int((a.tasks["status"] == "recurring_missing").sum())
-    if missing:
-        out.append(P(lang, "weak_missing", n=fmt.number(missing, 0, lang)))
-    nodata = status_counts(a.targets).no_data
-    if nodata:
-        out.append(P(lang, "weak_data", n=fmt.number(nodata, 0, lang)))
+        out.append(P(lang, "weak_targets", n=fmt.number(c.weak, 0, lang), names=names))
+    if k.of("overdue"):
+        overdue = a.tasks[a.tasks["status"] == "overdue"]
+        out.append(P(lang, "weak_tasks", n=fmt.number(k.of("overdue"), 0, lang), ids=", ".join(overdue["task_id"])))
+    if k.of("recurring_missing"):
+        out.append(P(lang, "weak_missing", n=fmt.number(k.of("recurring_missing"), 0, lang)))
+    if c.no_data:
+        out.append(P(lang, "weak_data", n=fmt.number(c.no_data, 0, lang)))
     insufficient = a.areas[a.areas["grading"] == "insufficient_evidence"]
     if len(insufficient):
         names = "; ".join(f"{r['area_id']} {a.plan.area_name(r['area_id'], lang)}" for _, r in insufficient.iterrows())

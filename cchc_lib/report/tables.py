@@ -13,6 +13,7 @@ import html
 import pandas as pd
 
 from cchc_lib import i18n
+from cchc_lib.assessment.counts import status_counts, task_counts
 from cchc_lib.assessment.tthc import KPI_LABELS
 from cchc_lib.i18n import fmt, vocab
 from cchc_lib.report.narrative import indicator, shorten, target_text
@@ -143,13 +144,15 @@ def area_table(a, lang: str = "vi") -> pd.DataFrame:
     rows = []
     for _, r in a.areas.iterrows():
         code, _ = rating_for(r["score"], a.rules)
+        c = status_counts(a.targets[a.targets["area_id"] == r["area_id"]])
+        k = task_counts(a.tasks[a.tasks["area_id"] == r["area_id"]]).by_status
         rows.append(
             {
                 h["area_id"]: r["area_id"],
                 h["area"]: a.plan.area_name(r["area_id"], lang),
                 h["score"]: score_cell(r, lang),
-                h["targets_line"]: f"{r['t_met']} / {r['t_at_risk']} / {r['t_missed']}",
-                h["tasks_line"]: f"{r['k_done_on_time']} / {r['k_done_late']} / {r['k_overdue']}",
+                h["targets_line"]: f"{c.met} / {c.at_risk} / {c.missed}",
+                h["tasks_line"]: f"{k['done_on_time']} / {k['done_late']} / {k['overdue']}",
                 h["coverage"]: fmt.percent(100 * r["data_coverage"], 0, lang)
                 if pd.notna(r["data_coverage"])
                 else fmt.DASH,

@@ -142,11 +142,10 @@ _MONTH_VOLUME = {
 _MONTH_LATE = {1: 1.4, 2: 1.2, 10: 1.6, 11: 1.6}  # rush before Tết; storms and floods in autumn
 
 
-def _gen_dossiers(plan, rng, cal: _Calendar) -> list[dict]:
-    year = cal.year
+def _receipts(rng, cal: _Calendar):
+    """Receipt days: a Poisson count per day, weighted by working days and month volume."""
     first = np.datetime64(cal.year_start)
-    last = np.datetime64(f"{year}-12-31")
-    end_of_data = last
+    last = np.datetime64(f"{cal.year}-12-31")
     days = np.arange(first, last + 1)
     weekday = (days.astype("int64") + 3) % 7  # 0 = Monday
     working = np.is_busday(days, holidays=cal.holidays)
@@ -154,11 +153,13 @@ def _gen_dossiers(plan, rng, cal: _Calendar) -> list[dict]:
     months = days.astype("datetime64[M]").astype(int) % 12 + 1
     weight = np.where(working, 1.0, np.where(saturday, 0.12, 0.0)) * np.vectorize(_MONTH_VOLUME.get)(months)
     lam = weight * _TARGET_DOSSIERS / weight.sum()
-    per_day = rng.poisson(lam)
-    received = np.repeat(days, per_day)
-    n = len(received)
+    received = np.repeat(days, rng.poisson(lam))
     t = (received - first).astype("int64") / float((last - first).astype("int64"))  # 0 … 1 over the data span
+    return received, t, last
 
+
+def _procedures(rng, n: int) -> dict:
+    """Field and procedure of each dossier, with its processing days and channel offset."""
     names = list(_FIELDS)
     shares = np.array([_FIELDS[f][0] for f in names])
     field_idx = rng.choice(len(names), size=n, p=shares / shares.sum())
@@ -176,55 +177,50 @@ def _gen_dossiers(plan, rng, cal: _Calendar) -> list[dict]:
         offset[sel] = [procs[k][3] for k in pick]
         late_p[sel] = _FIELDS[name][1]
     field = np.array(names, dtype=object)[field_idx]
+    return {"field": field, "procedure": procedure, "proc_days": proc_days, "offset": offset, "late_p": late_p}
 
-    # Channel: the online share rises through the year; fields differ (hộ tịch high, chứng thực low).
+
+def _channels(u, t, offset, field):
+    """The online share rises through the year; fields differ (hộ tịch high, chứng thực low)."""
     base = 0.15 + 0.37 * t
     logit = np.log(base / (1 - base)) + offset + 0.3
-    p_online = 1 / (1 + np.exp(-logit))
-    u = rng.random((n, 8))
-    online = u[:, 0] < p_online
+    online = u[:, 0] < 1 / (1 + np.exp(-logit))
     postal_p = np.where(np.isin(field, ["Lao động – Thương binh và Xã hội", LAND_FIELD, "Nuôi con nuôi"]), 0.02, 0.004)
     postal = ~online & (u[:, 1] < postal_p)
-    channel = np.where(online, ONLINE, np.where(postal, POSTAL, DIRECT))
+    return online, np.where(online, ONLINE, np.where(postal, POSTAL, DIRECT))
 
-    # Due date: received + processing time in working days (same day when 0).
-    due = np.where(
-        proc_days == 0, received, np.busday_offset(received, proc_days, roll="forward", holidays=cal.holidays)
-    )
+
+def _returns(rng, u, cal: _Calendar, received, p: dict, last):
+    """Due date (received + working days) and return date: on time, late, or still pending."""
+    proc_days, field, hol = p["proc_days"], p["field"], cal.holidays
+    due = np.where(proc_days == 0, received, np.busday_offset(received, proc_days, roll="forward", holidays=hol))
     rec_month = received.astype("datetime64[M]").astype(int) % 12 + 1
-    late_p = late_p * np.vectorize(lambda m: _MONTH_LATE.get(m, 1.0))(rec_month)
-    late = u[:, 2] < late_p
+    late = u[:, 2] < p["late_p"] * np.vectorize(lambda m: _MONTH_LATE.get(m, 1.0))(rec_month)
     lo = np.where(proc_days <= 1, 0, proc_days - np.maximum(1, proc_days // 2))
     k = lo + np.floor(u[:, 3] * (proc_days - lo + 1)).astype(int)
-    on_time_return = np.where(k == 0, received, np.busday_offset(received, k, roll="forward", holidays=cal.holidays))
-    max_delay = np.where(field == LAND_FIELD, 15, 5)
-    delay = 1 + np.floor(u[:, 4] * max_delay).astype(int)
-    late_return = np.busday_offset(due, delay, roll="forward", holidays=cal.holidays)
+    on_time_return = np.where(k == 0, received, np.busday_offset(received, k, roll="forward", holidays=hol))
+    delay = 1 + np.floor(u[:, 4] * np.where(field == LAND_FIELD, 15, 5)).astype(int)
+    late_return = np.busday_offset(due, delay, roll="forward", holidays=hol)
     returned = np.where(late, late_return, on_time_return).astype("datetime64[D]")
-    returned = np.where(returned > end_of_data, np.datetime64("NaT"), returned)
+    returned = np.where(returned > last, np.datetime64("NaT"), returned)
     # A few dossiers stuck past their due date at year end (waiting for a site check, another agency).
     stuck_pool = np.flatnonzero(
         np.isin(field, [LAND_FIELD, "Lao động – Thương binh và Xã hội", "Xây dựng"])
-        & (due >= np.datetime64(f"{year}-10-01"))
-        & (due <= np.datetime64(f"{year}-12-10"))
+        & (due >= np.datetime64(f"{cal.year}-10-01"))
+        & (due <= np.datetime64(f"{cal.year}-12-10"))
         & ~np.isnat(returned)
     )
     if len(stuck_pool):
-        stuck = rng.choice(stuck_pool, size=min(5, len(stuck_pool)), replace=False)
-        returned[stuck] = np.datetime64("NaT")
-    pending = np.isnat(returned)
-    is_late = ~pending & (returned > due)
+        returned[rng.choice(stuck_pool, size=min(5, len(stuck_pool)), replace=False)] = np.datetime64("NaT")
+    return due, returned
 
-    # Digitisation: online dossiers are electronic; paper ones are scanned more and more often.
-    dossier_dig = online | (u[:, 5] < 0.55 + 0.22 * t)
-    result_dig = u[:, 6] < 0.62 + 0.24 * t
 
-    # Ratings: about 40 % of resolved dossiers rated (land 50 %); exact satisfied share per field,
-    # the unsatisfied ones drawn mostly among late dossiers.
-    rating = np.full(n, None, dtype=object)
-    rate_p = np.where(field == LAND_FIELD, 0.5, 0.4)
-    rated = ~pending & (u[:, 7] < rate_p)
-    for name in names:
+def _ratings(rng, u, field, pending, is_late):
+    """About 40 % of resolved dossiers rated (land 50 %); exact satisfied share per field,
+    the unsatisfied ones drawn mostly among late dossiers."""
+    rating = np.full(len(field), None, dtype=object)
+    rated = ~pending & (u[:, 7] < np.where(field == LAND_FIELD, 0.5, 0.4))
+    for name in _FIELDS:
         idx = np.flatnonzero(rated & (field == name))
         if not len(idx):
             continue
@@ -234,22 +230,40 @@ def _gen_dossiers(plan, rng, cal: _Calendar) -> list[dict]:
         sat = np.setdiff1d(idx, unsat)
         rating[sat] = np.where(rng.random(len(sat)) < 0.35, VERY_SATISFIED, SATISFIED)
         rating[unsat] = np.where(rng.random(len(unsat)) < 0.7, NEUTRAL, DISSATISFIED)
+    return rating
+
+
+def _gen_dossiers(plan, rng, cal: _Calendar) -> list[dict]:
+    # The draws happen in a fixed order (receipts, procedures, uniforms, stuck, ratings,
+    # numbering): changing it changes every sample file.
+    received, t, last = _receipts(rng, cal)
+    n = len(received)
+    p = _procedures(rng, n)
+    field = p["field"]
+    u = rng.random((n, 8))
+    online, channel = _channels(u, t, p["offset"], field)
+    due, returned = _returns(rng, u, cal, received, p, last)
+    pending = np.isnat(returned)
+    is_late = ~pending & (returned > due)
+    # Digitisation: online dossiers are electronic; paper ones are scanned more and more often.
+    dossier_dig = online | (u[:, 5] < 0.55 + 0.22 * t)
+    result_dig = u[:, 6] < 0.62 + 0.24 * t
+    rating = _ratings(rng, u, field, pending, is_late)
 
     # Dossier numbers run by receipt year, as in the one-stop system.
     order = np.lexsort((np.arange(n), received))
     start_prev = int(rng.integers(3100, 3600))  # dossiers the previous year had logged by 15/12
     rows = []
-    counters = {year - 1: start_prev, year: 0}
+    counters = {cal.year - 1: start_prev, cal.year: 0}
     for i in order:
-        r = received[i]
-        y = int(str(r)[:4])
+        y = int(str(received[i])[:4])
         counters[y] = counters.get(y, 0) + 1
         rows.append(
             {
                 "dossier_id": f"HS-{y}-{counters[y]:06d}",
                 "field": field[i],
-                "procedure": procedure[i],
-                "received_date": _d(r),
+                "procedure": p["procedure"][i],
+                "received_date": _d(received[i]),
                 "due_date": _d(due[i]),
                 "returned_date": _d(returned[i]),
                 "channel": channel[i],

@@ -136,23 +136,28 @@ def _timeline(role: str, deadline: dt.date, cal: _Calendar, rng) -> tuple[list[s
     return status, done_on
 
 
-def _gen_tasks(plan, rng, cal: _Calendar, docs: _Documents) -> list[dict]:
-    tasks = plan.tasks.sort_values("task_id")
-    unit_names = dict(zip(plan.units["unit_id"], plan.units["name"]))
-    levels = dict(zip(plan.units["unit_id"], plan.units["level"]))
-    roles = _task_roles(plan, cal, rng)
-    qs = cal.quarters
-    rows: list[dict] = []
+def _row(task_id, period, status, completed=None, evidence=None, note=None) -> dict:
+    return {
+        "task_id": task_id,
+        "period": period,
+        "status": status,
+        "completed_on": completed,
+        "evidence": evidence,
+        "note": note,
+    }
 
-    # Standing duties: a quarterly CCHC report each quarter is the usual evidence.
-    quarter_report = [docs.add("BC", cal.random_workday(rng, q["end"] - dt.timedelta(days=10), q["end"])) for q in qs]
-    recurring = tasks[tasks["recurring"].astype(bool)]
+
+def _recurring_rows(recurring, rng, cal: _Calendar, docs: _Documents, quarter_report: list) -> list[dict]:
+    """Standing duties: about 5 % of (task, quarter) pairs left unreported, the rest in progress
+    or done, usually evidenced by the quarterly CCHC report."""
+    qs = cal.quarters
     n_pairs = len(recurring) * len(qs)
     missing: set[tuple[int, int]] = set()
     if n_pairs:
         k = max(3, round(0.05 * n_pairs))
         picks = rng.choice(n_pairs, size=min(k, n_pairs), replace=False)
         missing = {(int(p) // len(qs), int(p) % len(qs)) for p in picks}
+    rows = []
     for ti, t in enumerate(recurring.itertuples()):
         for qi, q in enumerate(qs):
             u = rng.random(4)
@@ -167,18 +172,15 @@ def _gen_tasks(plan, rng, cal: _Calendar, docs: _Documents) -> list[dict]:
             else:
                 evidence = None
             note = _pick(rng, _RECURRING_NOTES) if u[2] < 0.1 else None
-            rows.append(
-                {
-                    "task_id": t.task_id,
-                    "period": q["code"],
-                    "status": status,
-                    "completed_on": None,
-                    "evidence": evidence,
-                    "note": note,
-                }
-            )
+            rows.append(_row(t.task_id, q["code"], status, None, evidence, note))
+    return rows
 
-    dated = tasks[~tasks["recurring"].astype(bool) & tasks["deadline"].notna()]
+
+def _dated_rows(plan, dated, roles: dict, rng, cal: _Calendar, docs: _Documents) -> list[dict]:
+    """Dated tasks follow the timeline of their role (on time, late, overdue, city-led …)."""
+    unit_names = dict(zip(plan.units["unit_id"], plan.units["name"]))
+    levels = dict(zip(plan.units["unit_id"], plan.units["level"]))
+    rows = []
     for t in dated.itertuples():
         role = roles[t.task_id]
         deadline = t.deadline.date()
@@ -187,13 +189,12 @@ def _gen_tasks(plan, rng, cal: _Calendar, docs: _Documents) -> list[dict]:
         city = str(plan.meta.get("city") or "thành phố") if city_unit else None
         done_ref = _evidence_done(docs, t, done_on, city) if done_on is not None else None
         first_done = True
-        for qi, q in enumerate(qs):
+        for qi, q in enumerate(cal.quarters):
             s = status[qi]
             if s is None:
                 continue
             past_due = deadline < q["end"]
-            evidence = note = None
-            completed = None
+            evidence = note = completed = None
             if s == DONE:
                 completed = _d(done_on)
                 evidence = done_ref
@@ -210,15 +211,21 @@ def _gen_tasks(plan, rng, cal: _Calendar, docs: _Documents) -> list[dict]:
                     note = f"Nhiệm vụ do {city_unit} chủ trì; xã phối hợp, chờ văn bản triển khai"
             elif s == NOT_STARTED and past_due:
                 note = _pick(rng, _NOT_STARTED_NOTES)
-            rows.append(
-                {
-                    "task_id": t.task_id,
-                    "period": q["code"],
-                    "status": s,
-                    "completed_on": completed,
-                    "evidence": evidence,
-                    "note": note,
-                }
-            )
+            rows.append(_row(t.task_id, q["code"], s, completed, evidence, note))
+    return rows
+
+
+def _gen_tasks(plan, rng, cal: _Calendar, docs: _Documents) -> list[dict]:
+    # Draw order is fixed (roles, quarterly reports, standing duties, dated tasks): changing it
+    # changes every sample file.
+    tasks = plan.tasks.sort_values("task_id")
+    roles = _task_roles(plan, cal, rng)
+    quarter_report = [
+        docs.add("BC", cal.random_workday(rng, q["end"] - dt.timedelta(days=10), q["end"])) for q in cal.quarters
+    ]
+    recurring = tasks[tasks["recurring"].astype(bool)]
+    rows = _recurring_rows(recurring, rng, cal, docs, quarter_report)
+    dated = tasks[~tasks["recurring"].astype(bool) & tasks["deadline"].notna()]
+    rows += _dated_rows(plan, dated, roles, rng, cal, docs)
     rows.sort(key=lambda r: (r["period"], r["task_id"]))
     return rows
