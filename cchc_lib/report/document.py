@@ -22,6 +22,7 @@ from jinja2 import Environment, PackageLoader, select_autoescape
 from cchc_lib import i18n
 from cchc_lib.assessment.counts import status_counts, task_counts
 from cchc_lib.assessment.engine import Assessment, area_history, assess
+from cchc_lib.core.paths import shown_label
 from cchc_lib.core.periods import describe_window, label, label_title
 from cchc_lib.i18n import fmt, vocab
 from cchc_lib.report import methodology, narrative, tables
@@ -345,7 +346,7 @@ class Report:
             [
                 [
                     t["kind"].get(r.kind, r.kind),
-                    r.file,
+                    shown_label(r.file),
                     n(r.rows_read),
                     n(r.rows_merged),
                     n(r.rows_used),
@@ -361,7 +362,7 @@ class Report:
             [
                 [
                     t["severity"].get(r.severity, r.severity),
-                    r.file,
+                    shown_label(r.file),
                     "" if pd.isna(r.row) else int(r.row),
                     r.column or "",
                     r.message,
