@@ -424,15 +424,17 @@ def test_unit_scorecard_one_bar_per_unit_coloured_by_rating(vi, a):
     assert len(bars) == len(a.units)
     units = a.units.sort_values("score", ascending=False, kind="stable")
     for bar, score in zip(bars, units["score"]):
-        code = rating_for(score, a.rules)[0]
-        assert to_hex(bar.get_facecolor()).lower() == vocab.RATING_COLORS[code].lower()
+        code = rating_for(score, a.rules)[0]  # None for a unit without a score: grey, and no bar
+        assert to_hex(bar.get_facecolor()).lower() == vocab.RATING_COLORS.get(code, "#DDDDDD").lower()
     assert ax.get_xlim() == (0, 100)
 
 
 def test_unit_scorecard_labels_and_counts(vi, en, a):
     text = joined(vi["unit_scorecard"].figure).replace("\n", " ")
     for _, u in a.units.iterrows():
-        assert f"{fmt.number(u['score'], 1)} · {u['tasks']} nhiệm vụ, {u['targets']} chỉ tiêu" in text
+        head = {"not_graded": "không chấm điểm (đơn vị cấp trên)", "insufficient_evidence": "chưa đủ căn cứ đánh giá"}
+        score = head.get(u["grading"], fmt.number(u["score"], 1))
+        assert f"{score} · {u['tasks']} nhiệm vụ, {u['targets']} chỉ tiêu" in text
         assert u["name"] in text
     if (a.units["level"] == "city").any():
         assert "(cấp thành phố)" in text

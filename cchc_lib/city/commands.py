@@ -28,7 +28,7 @@ def _need_city_extra() -> None:
         ) from None
 
 
-def _root(text: str) -> Path:
+def check_root(text: str) -> Path:
     root = Path(text)
     if not (root / "plans").is_dir():
         raise DataError(
@@ -53,7 +53,7 @@ def cmd_batch(args: argparse.Namespace) -> int:
     from cchc_lib.core.periods import parse_period
 
     _need_city_extra()
-    root = _root(args.root)
+    root = check_root(args.root)
     periods = [parse_period(p).code for p in _list(args.periods)]
     if not periods:
         raise DataError(Issue("--periods", "cần ít nhất một kỳ, ví dụ 2024-Q1,2024-H1"))
@@ -71,7 +71,7 @@ def cmd_city(args: argparse.Namespace) -> int:
     from cchc_lib.city.report import produce_city
     from cchc_lib.report.render import ReportError
 
-    root = _root(args.root)
+    root = check_root(args.root)
     try:
         result, excel = produce_city(
             root,

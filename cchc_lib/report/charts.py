@@ -987,7 +987,8 @@ def unit_scorecard(a, lang: str = "vi", number: int | None = None) -> Chart:
     for yi, (_, r) in enumerate(u.iterrows()):
         s = r["score"]
         counts = f"{fmt.counted(int(r['tasks']), 'task', lang)}, {fmt.counted(int(r['targets']), 'target', lang)}"
-        head = i18n.t("charts.not_scored", lang) if fmt.is_missing(s) else _num(s, 1, lang)
+        unscored = "charts.not_graded" if r.get("grading") == "not_graded" else "charts.not_scored"
+        head = i18n.t(unscored, lang) if fmt.is_missing(s) else _num(s, 1, lang)
         text = f"{head} · {counts}"
         inside = not fmt.is_missing(s) and s >= 55
         ax.text(

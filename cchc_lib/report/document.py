@@ -22,10 +22,9 @@ from jinja2 import Environment, PackageLoader, select_autoescape
 from cchc_lib import i18n
 from cchc_lib.assessment.counts import status_counts, task_counts
 from cchc_lib.assessment.engine import Assessment, area_history, assess
-from cchc_lib.core.paths import shown_label
 from cchc_lib.core.periods import describe_window, label, label_title
 from cchc_lib.i18n import fmt, vocab
-from cchc_lib.report import methodology, narrative, tables
+from cchc_lib.report import appendix, narrative, tables
 
 T = i18n.table("report")
 
@@ -337,89 +336,10 @@ class Report:
         )
 
     def appendix(self):
-        t, a, lang = self.t, self.a, self.lang
-
-        def n(v):
-            return fmt.number(v, 0, lang)
-
-        inputs = pd.DataFrame(
-            [
-                [
-                    t["kind"].get(r.kind, r.kind),
-                    shown_label(r.file),
-                    n(r.rows_read),
-                    n(r.rows_merged),
-                    n(r.rows_used),
-                    n(r.rows_not_entered),
-                    n(r.rows_in_window),
-                    n(r.rows_in_ytd),
-                ]
-                for r in a.inputs.itertuples()
-            ],
-            columns=t["inputs_cols"],
-        )
-        warns = pd.DataFrame(
-            [
-                [
-                    t["severity"].get(r.severity, r.severity),
-                    shown_label(r.file),
-                    "" if pd.isna(r.row) else int(r.row),
-                    r.column or "",
-                    r.message,
-                ]
-                for r in a.warnings.itertuples()
-            ],
-            columns=t["warn_cols"],
-        )
-        lint = a.plan.lint()
-        lint_df = pd.DataFrame(
-            [
-                [t["severity"].get(r.severity, r.severity), r.message, ", ".join(map(str, r.refs))]
-                for r in lint.itertuples()
-            ],
-            columns=t["lint_cols"],
-        )
-        method = methodology.method_lines(a.rules, lang)
+        """Appendix: every target and task, the data read, the plan review, the method (report/appendix.py)."""
+        parts = appendix.subsections(self.a, self.t, self.lang)
         return _html(
-            self.render(
-                "block.html.j2",
-                heading=t["appendix"],
-                level="h2",
-                anchor="phu-luc",
-                subsections=[
-                    {
-                        "heading": t["a1"],
-                        "anchor": "pl-chi-tieu",
-                        "html": tables.to_html(tables.target_table(a, lang), badge_col=tables.H[lang]["status"]),
-                    },
-                    {
-                        "heading": t["a2"],
-                        "anchor": "pl-nhiem-vu",
-                        "intro": t["a2_note"],
-                        "html": tables.to_html(
-                            tables.task_table(a, lang, compact=True, text_limit=220),
-                            badge_col=tables.H[lang]["task_status"],
-                        ),
-                    },
-                    {
-                        "heading": t["a3"],
-                        "anchor": "pl-so-lieu",
-                        "intro": t["inputs"],
-                        "html": tables.to_html(inputs)
-                        + "<p><strong>"
-                        + t["warnings"]
-                        + "</strong></p>"
-                        + tables.to_html(warns, empty=t["no_warnings"]),
-                    },
-                    {
-                        "heading": t["a4"],
-                        "anchor": "pl-ra-soat",
-                        "intro": t["lint_intro"],
-                        "html": tables.to_html(lint_df),
-                    },
-                    {"heading": t["a5"], "anchor": "pl-phuong-phap", "bullets": method},
-                ],
-            )
+            self.render("block.html.j2", heading=self.t["appendix"], level="h2", anchor="phu-luc", subsections=parts)
         )
 
     # -- figures --------------------------------------------------------------------------

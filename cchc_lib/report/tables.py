@@ -41,7 +41,8 @@ def _gap(row, lang: str) -> str:
 def target_table(
     a, lang: str = "vi", area_id: str | None = None, measurable_only: bool = False, compact: bool = False
 ) -> pd.DataFrame:
-    """One row per target: plan value, actual, gap, trend, status (codes kept in `_status`).
+    """One row per target: plan value, the level the pace rule expects at the cut-off (so a
+    status is read against it), actual, gap, trend, status (codes kept in `_status`).
 
     ``compact`` leaves out trend and source, for tables inside the report's body that must
     fit an A4 page; the appendix carries the full table."""
@@ -58,6 +59,7 @@ def target_table(
                 h["target_id"]: r["target_id"],
                 h["indicator"]: indicator(r, lang),
                 h["plan"]: target_text(r, lang) if r["measurable"] else fmt.DASH,
+                h["expected_now"]: fmt.value(r["expected_now"], r["unit"], lang) if r["measurable"] else fmt.DASH,
                 h["actual"]: fmt.value(r["actual"], r["unit"], lang),
                 h["period_value"]: fmt.value(r["actual_period"], r["unit"], lang),
                 h["gap"]: _gap(r, lang),
@@ -67,7 +69,7 @@ def target_table(
                 "_status": r["status"],
             }
         )
-    keys = ("target_id", "indicator", "plan", "actual", "period_value", "gap") + (
+    keys = ("target_id", "indicator", "plan", "expected_now", "actual", "period_value", "gap") + (
         ("status",) if compact else ("trend", "status", "source")
     )
     return pd.DataFrame(rows, columns=[h[k] for k in keys] + ["_status"])
@@ -128,6 +130,13 @@ def task_table(
     return pd.DataFrame(rows, columns=[h[c] for c in keys] + ["_status"])
 
 
+def score_cell(r, lang: str) -> str:
+    """The score, or why there is none (the engine's ``grading``: not enough evidence, not graded)."""
+    if r["grading"] == "scored":
+        return fmt.number(r["score"], 1, lang)
+    return H[lang][str(r["grading"])]
+
+
 def area_table(a, lang: str = "vi") -> pd.DataFrame:
     h = H[lang]
     from cchc_lib.assessment.engine import rating_for
@@ -141,7 +150,7 @@ def area_table(a, lang: str = "vi") -> pd.DataFrame:
             {
                 h["area_id"]: r["area_id"],
                 h["area"]: a.plan.area_name(r["area_id"], lang),
-                h["score"]: fmt.number(r["score"], 1, lang),
+                h["score"]: score_cell(r, lang),
                 h["targets_line"]: f"{c.met} / {c.at_risk} / {c.missed}",
                 h["tasks_line"]: f"{k['done_on_time']} / {k['done_late']} / {k['overdue']}",
                 h["coverage"]: fmt.percent(100 * r["data_coverage"], 0, lang)
@@ -162,10 +171,10 @@ def unit_table(a, lang: str = "vi") -> pd.DataFrame:
         code, _ = rating_for(r["score"], a.rules)
         rows.append(
             {
-                h["unit"]: r["name"],
+                h["unit"]: a.plan.unit_name(r["unit_id"], lang),
                 h["level"]: h["commune"] if r["level"] == "commune" else h["city"],
-                h["score"]: fmt.number(r["score"], 1, lang),
-                h["rating"]: vocab.rating(code, lang),
+                h["score"]: score_cell(r, lang),
+                h["rating"]: vocab.rating(code, lang) if code else fmt.DASH,
                 h["targets_line"]: f"{r['t_met']} / {r['t_at_risk']} / {r['t_missed']}",
                 h["tasks_line"]: f"{r['k_done_on_time']} / {r['k_done_late']} / {r['k_overdue']}",
                 "_rating": code,

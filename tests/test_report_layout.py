@@ -1,9 +1,10 @@
-"""Appendices in their own "Phụ lục" file (``cchc report --appendices``), published with the report."""
+"""The assessment as a reader gets it: appendices in their own "Phụ lục" file, phone and wide screens."""
 
 from __future__ import annotations
 
 import json
 import re
+from pathlib import Path
 
 import nbformat
 import pytest
@@ -106,3 +107,76 @@ def test_split_and_note():
     assert "<strong>x_appendices.pdf</strong>" in note and "<a " not in note
     with pytest.raises(ValueError, match="inline"):
         annex.check_mode("beside")
+
+
+# -- screens ----------------------------------------------------------------------------------
+
+CHROMIUM = "/usr/bin/chromium"
+
+_MEASURE = """() => {
+  const doc = document.documentElement;
+  const toc = document.querySelector('nav.toc details');
+  const tables = [...document.querySelectorAll('.report-body table')].map(t => {
+    const wrap = t.parentElement.getBoundingClientRect();
+    return {table: t.getBoundingClientRect().width, column: wrap.width, cards: t.classList.contains('as-cards')};
+  });
+  const row = document.querySelector('table.as-cards tbody tr');
+  const cell = row && row.querySelector('td[data-label]');
+  const fig = document.querySelector('.cchc-figure');
+  return {
+    scroll: doc.scrollWidth, viewport: window.innerWidth,
+    toc_open: toc ? toc.open : null,
+    toc_list_visible: toc ? toc.querySelector('ol').checkVisibility() : null,
+    toc_height: toc ? toc.getBoundingClientRect().height : null,
+    tables,
+    row_display: row && getComputedStyle(row).display,
+    thead_height: row && row.closest('table').querySelector('thead').getBoundingClientRect().height,
+    label: cell && getComputedStyle(cell, '::before').content,
+    label_attr: cell && cell.dataset.label,
+    img_width: fig && fig.querySelector('img').getBoundingClientRect().width,
+    hint_shown: fig && getComputedStyle(fig.querySelector('.scroll-hint')).display !== 'none',
+  };
+}"""
+
+
+def _measure(html_path, width: int, height: int) -> dict:
+    if not Path(CHROMIUM).exists():
+        pytest.skip(f"{CHROMIUM} không có (Debian: apt-get install chromium); .ci/run cài sẵn")
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        pytest.skip("thiếu gói playwright (pip install playwright); .ci/run cài sẵn")
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox", "--disable-gpu"])
+        try:
+            page = browser.new_page(viewport={"width": width, "height": height})
+            # offline: only the file itself and its data: images may load
+            page.route("**/*", lambda r: r.continue_() if r.request.url.startswith(("file:", "data:")) else r.abort())
+            page.goto(html_path.as_uri())
+            return page.evaluate(_MEASURE)
+        finally:
+            browser.close()
+
+
+@pytest.mark.browser
+@pytest.mark.notebook
+def test_phone_cards_folded_contents_and_no_sideways_scroll(cli_run):
+    m = _measure(cli_run[1] / f"{STEM}.html", 390, 844)
+    assert m["scroll"] <= m["viewport"] == 390  # the page never scrolls sideways
+    # the contents are folded to their one-line title
+    assert m["toc_open"] is False and not m["toc_list_visible"] and m["toc_height"] < 60
+    assert m["row_display"] == "block" and m["thead_height"] <= 1  # a row is a card, headers hidden
+    assert m["label_attr"] and m["label"] == f'"{m["label_attr"]}"'  # each cell says its column
+    assert all(t["table"] <= t["column"] + 1 for t in m["tables"] if t["cards"])
+    # a chart keeps a legible width (it scrolls inside its figure) and says so
+    assert m["img_width"] >= 600 and m["hint_shown"]
+
+
+@pytest.mark.browser
+@pytest.mark.notebook
+def test_wide_screen_tables_fit_the_column_and_contents_show(cli_run):
+    m = _measure(cli_run[1] / f"{STEM}.html", 1280, 900)
+    assert m["scroll"] <= 1280 and m["toc_list_visible"] and m["row_display"] == "table-row"
+    wide = [t for t in m["tables"] if t["table"] > t["column"] + 1]
+    assert m["tables"] and wide == []
+    assert not m["hint_shown"] and m["img_width"] <= 900
