@@ -95,7 +95,22 @@ def assessment_counts(a, lang: str) -> int:
     checked += _stated("narrative.weak_tasks", lang, bad, k.of("overdue"))
     checked += _stated("narrative.weak_missing", lang, bad, k.of("recurring_missing"))
     checked += _stated("narrative.weak_data", lang, bad, c.no_data)
-    return checked + _area_counts(a, lang)
+    return checked + _area_counts(a, lang) + _unit_counts(a, lang)
+
+
+def _unit_counts(a, lang: str) -> int:
+    """The unit table's target and task counts, unit by unit."""
+    h, checked = tables.H[lang], 0
+    ids = {a.plan.unit_name(u, lang): u for u in a.units["unit_id"]}
+    for _, row in tables.unit_table(a, lang).iterrows():
+        unit = ids[row[h["unit"]]]
+        c = status_counts(a.targets[a.targets["lead_unit_id"] == unit])
+        k = task_counts(a.tasks[a.tasks["lead_unit_id"] == unit])
+        assert [int(x) for x in row[h["targets_line"]].split(" / ")] == [c.met, c.at_risk, c.missed], unit
+        stated = [int(x) for x in row[h["tasks_line"]].split(" / ")]
+        assert stated == [k.of("done_on_time"), k.of("done_late"), k.of("overdue")], unit
+        checked += 6
+    return checked
 
 
 def _area_counts(a, lang: str) -> int:
