@@ -82,7 +82,11 @@ def test_html_numbers_agree_with_assess(q2, plan, sample_dir):
     assert fmt.percent(a.tthc.overall.at["on_time_rate", "value"], 1) in html
     assert f"{fmt.number(a.overall['score'], 1)}" in html
     for _, r in a.tasks[a.tasks["status"] == "overdue"].iterrows():
-        assert f"{r['task_id']} quá hạn {fmt.number(r['days_late'])} ngày" in html
+        if r["deadline_before_plan"]:  # a deadline to agree again with the issuer, not a delay
+            assert f"{r['task_id']}: thời hạn {fmt.date_short(r['deadline'])}" in html
+            assert f"{r['task_id']} quá hạn" not in html
+        else:
+            assert f"{r['task_id']} quá hạn {fmt.number(r['days_late'])} ngày" in html
 
 
 def test_pdf_pages_text_and_page_numbers(q2):
