@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 import shutil
 
@@ -181,3 +182,20 @@ def test_cli_report_with_broken_input_fails_clearly(plan, sample_dir, tmp_path, 
     assert code == 2
     assert "tasks.csv" in err and "cột 'status'" in err and "Traceback" not in err
     assert not (tmp_path / "r" / "hai-duong-2024").exists()
+
+
+def test_no_published_file_names_a_machine_path(q2, sample_dir):
+    """HTML, appendix, PDF text, sidecar, notebook and index name inputs relative to the data root."""
+    from pypdf import PdfReader
+
+    from tests.test_source_names import machine_paths
+
+    result, out = q2
+    files = [result.html, result.sidecar, result.notebook, result.index, *result.annex.values()]
+    texts = [p.read_text(encoding="utf-8") for p in files if p.suffix != ".pdf"]
+    texts += ["\n".join(page.extract_text() for page in PdfReader(p).pages) for p in (result.pdf,)]
+    for text in texts:
+        assert machine_paths(text, sample_dir, out) == []
+    assert json.loads(result.sidecar.read_text(encoding="utf-8"))["parameters"]["data"] == "/".join(
+        sample_dir.parts[-2:]
+    )
