@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 import shutil
 
@@ -86,7 +87,11 @@ def test_html_numbers_agree_with_assess(q2, plan, sample_dir):
     assert fmt.percent(a.tthc.overall.at["on_time_rate", "value"], 1) in html
     assert f"{fmt.number(a.overall['score'], 1)}" in html
     for _, r in a.tasks[a.tasks["status"] == "overdue"].iterrows():
-        assert f"{r['task_id']} quá hạn {fmt.number(r['days_late'])} ngày" in html
+        if r["deadline_before_plan"]:  # a deadline to agree again with the issuer, not a delay
+            assert f"{r['task_id']}: thời hạn {fmt.date_short(r['deadline'])}" in html
+            assert f"{r['task_id']} quá hạn" not in html
+        else:
+            assert f"{r['task_id']} quá hạn {fmt.number(r['days_late'])} ngày" in html
 
 
 def test_pdf_pages_text_and_page_numbers(q2):
@@ -245,3 +250,20 @@ def test_annex_pdf_is_marked_and_named_in_the_main_pdf(q2):
     assert "A. Toàn bộ chỉ tiêu" in annex.pages[0].extract_text() + annex.pages[1].extract_text()
     main = "".join(p.extract_text() for p in PdfReader(result.pdf).pages).replace("\n", "")
     assert result.annex["pdf"].name in main and "A. Toàn bộ chỉ tiêu" not in main
+
+
+def test_no_published_file_names_a_machine_path(q2, sample_dir):
+    """HTML, appendix, PDF text, sidecar, notebook and index name inputs relative to the data root."""
+    from pypdf import PdfReader
+
+    from tests.test_source_names import machine_paths
+
+    result, out = q2
+    files = [result.html, result.sidecar, result.notebook, result.index, *result.annex.values()]
+    texts = [p.read_text(encoding="utf-8") for p in files if p.suffix != ".pdf"]
+    texts += ["\n".join(page.extract_text() for page in PdfReader(p).pages) for p in (result.pdf,)]
+    for text in texts:
+        assert machine_paths(text, sample_dir, out) == []
+    assert json.loads(result.sidecar.read_text(encoding="utf-8"))["parameters"]["data"] == "/".join(
+        sample_dir.parts[-2:]
+    )

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import pandas as pd
 
+from cchc_lib.core.paths import shown_label
 from cchc_lib.i18n import fmt
 from cchc_lib.report import methodology, tables
 
@@ -22,7 +23,7 @@ def inputs_frame(a, t: dict, lang: str) -> pd.DataFrame:
     rows = [
         [
             t["kind"].get(r.kind, r.kind),
-            r.file,
+            shown_label(r.file),
             n(r.rows_read),
             n(r.rows_merged),
             n(r.rows_used),
@@ -39,7 +40,7 @@ def warnings_frame(a, t: dict) -> pd.DataFrame:
     rows = [
         [
             t["severity"].get(r.severity, r.severity),
-            r.file,
+            shown_label(r.file),
             "" if pd.isna(r.row) else int(r.row),
             r.column or "",
             r.message,
