@@ -52,7 +52,8 @@ def plan():
 
 @pytest.fixture
 def plan_copy(tmp_path: Path) -> Path:
-    dest = tmp_path / "plan"
+    """A writable copy of the plan in a folder named by its own id (load_plan checks the two agree)."""
+    dest = tmp_path / PLAN_DIR.name
     shutil.copytree(PLAN_DIR, dest)
     return dest
 

@@ -6,9 +6,10 @@ import re
 
 import pandas as pd
 
+from cchc_lib import i18n
 from cchc_lib.report.official import prose
-from cchc_lib.report.official.words import W
 
+W = i18n.table("official")  # the official report's words (catalogue section "official")
 _PLACEHOLDER = re.compile(r"\{[^}]*\}")
 _VI_LETTERS = re.compile(r"[ăâđêôơưàảãáạằẳẵắặầẩẫấậèẻẽéẹềểễếệìỉĩíịòỏõóọồổỗốộờởỡớợùủũúụừửữứựỳỷỹýỵ]", re.I)
 

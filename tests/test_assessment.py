@@ -177,13 +177,29 @@ def test_standing_duties_must_be_reported_every_quarter(plan, tmp_path):
 # --- scores and rating ---------------------------------------------------------------------
 
 
-def test_area_score_by_hand(plan, tmp_path):
-    # II.5: targets not quantified (skipped); NV5.01 reported (100), NV5.02 missing (30),
-    # PL5.01 due 31/12 not reported (not due, skipped). Weights 1 and 1 → (100 + 30) / 2 = 65.
+def test_area_on_standing_duties_alone_has_not_enough_evidence(plan, tmp_path):
+    # II.5: targets not quantified; NV5.01 reported, NV5.02 missing, PL5.01 due 31/12 (not due):
+    # nothing but standing duties — no score, flagged, and left out of the composite.
     write(tmp_path, "tasks.csv", "task_id,period,status\nNV5.01,2024-Q2,Đang thực hiện\n")
     a = run(plan, tmp_path, "2024-Q2")
     area = a.areas.set_index("area_id").loc["II.5"]
-    assert area["score"] == pytest.approx(65)
+    assert area["grading"] == "insufficient_evidence"
+    assert math.isnan(area["score"]) and math.isnan(area["task_score"])
+    assert (area["evidence_targets"], area["evidence_tasks"], area["k_recurring_missing"]) == (0, 0, 1)
+    scored = a.areas[a.areas["grading"] == "scored"]
+    assert scored["score"].notna().all() and a.areas.loc[a.areas["grading"] != "scored", "score"].isna().all()
+    assert a.overall["score"] == pytest.approx(scored["score"].mean())
+
+
+def test_area_score_by_hand_when_standing_duties_count(plan, tmp_path):
+    # The same II.5 with the rule relaxed: NV5.01 reported (100), NV5.02 missing (30), weights
+    # 1 and 1 → (100 + 30) / 2 = 65.
+    write(tmp_path, "tasks.csv", "task_id,period,status\nNV5.01,2024-Q2,Đang thực hiện\n")
+    rules = load_rules(plan)
+    rules["grading"]["standing_duties_count"] = True
+    a = assess(plan, load_progress(tmp_path, plan), "2024-Q2", rules=rules)
+    area = a.areas.set_index("area_id").loc["II.5"]
+    assert area["grading"] == "scored" and area["score"] == pytest.approx(65)
     assert math.isnan(area["target_score"]) and area["k_recurring_missing"] == 1
 
 

@@ -34,7 +34,9 @@ def test_unexpected_errors_are_short_without_debug(monkeypatch, capsys):
     def boom(args):
         raise RuntimeError("hỏng")
 
-    monkeypatch.setattr(cli, "cmd_validate", boom)  # build_parser binds the command when main() runs
+    from cchc_lib.commands import plan
+
+    monkeypatch.setattr(plan, "cmd_validate", boom)  # build_parser binds the command when main() runs
     assert cli.main(["validate"]) == 1
     err = capsys.readouterr().err
     assert "Lỗi không mong đợi: RuntimeError: hỏng" in err and "Traceback" not in err

@@ -50,3 +50,20 @@ def test_objective_word_is_the_band_of_the_objective_level(rules):
     assert objective_word(3, rules, "vi") == "khá"
     assert objective_word(4, rules, "en") == "excellent"
     assert objective_word(9, rules, "en") == "—"
+
+
+@pytest.mark.parametrize("lang", ["vi", "en"])
+def test_grading_rule_is_described_from_the_rules(rules, lang):
+    changed = copy.deepcopy(rules)
+    changed["grading"]["min_evidence"] = 3
+    changed["grading"]["standing_duties_count"] = True
+    before, after = " ".join(method_lines(rules, lang)), " ".join(method_lines(changed, lang))
+    least = "ít nhất" if lang == "vi" else "at least"
+    assert f"{least} 1 " in before and f"{least} 3 " in after and f"{least} 1 " not in after
+    phrase = "Chưa đủ căn cứ đánh giá" if lang == "vi" else "Not enough evidence to assess"
+    assert phrase in before
+    no = "không được tính là căn cứ" if lang == "vi" else "do not count as evidence"
+    yes = "cũng được tính là căn cứ" if lang == "vi" else "count as evidence too"
+    assert no in before and yes not in before and yes in after and no not in after
+    outside = "Chỉ chấm điểm đơn vị chủ trì cấp xã" if lang == "vi" else "Only commune-level lead units are scored"
+    assert outside in before

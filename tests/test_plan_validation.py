@@ -153,3 +153,38 @@ def test_direction_area_must_be_an_area(plan_copy):
     meta.write_text(meta.read_text(encoding="utf-8").replace('direction_area = "II.7"', 'direction_area = "II.9"'))
     msg = _error(plan_copy)
     assert "meta.toml" in msg and "direction_area = 'II.9'" in msg and "II.7" in msg
+
+
+def _renamed(plan_copy, name: str):
+    """The plan copy moved to a folder whose name is not the plan_id of its meta.toml."""
+    return plan_copy.rename(plan_copy.with_name(name))
+
+
+def test_a_plan_id_that_differs_from_its_folder_is_refused_naming_file_and_both_names(plan_copy):
+    plan_id = plan_copy.name
+    folder = _renamed(plan_copy, "xa-khac-2024")
+    msg = _error(folder)
+    assert "meta.toml" in msg and f"'{plan_id}'" in msg and "'xa-khac-2024'" in msg
+
+
+def test_cli_validate_refuses_a_plan_id_that_differs_from_its_folder(plan_copy, capsys):
+    folder = _renamed(plan_copy, "xa-khac-2024")
+    assert main(["validate", "--plan", str(folder)]) == 2
+    err = capsys.readouterr().err
+    assert "meta.toml" in err and "xa-khac-2024" in err and plan_copy.name in err and "Traceback" not in err
+
+
+def test_cli_report_refuses_a_plan_id_that_differs_from_its_folder_before_any_run(
+    plan_copy, tmp_path, monkeypatch, capsys
+):
+    import cchc_lib.report.document as document
+
+    def started(*args, **kwargs):
+        raise AssertionError("the report run started although the plan folder is wrong")
+
+    monkeypatch.setattr(document, "produce", started)
+    folder = _renamed(plan_copy, "xa-khac-2024")
+    args = ["report", "--plan", str(folder), "--period", "2024-Q1", "--formats", "html", "--out", str(tmp_path / "r")]
+    assert main(args) == 2
+    err = capsys.readouterr().err
+    assert "meta.toml" in err and "xa-khac-2024" in err and "Traceback" not in err

@@ -114,6 +114,20 @@ def test_appendix_lists_lint_findings_and_inputs(report):
     html = report.appendix().data
     assert "Chỉ tiêu mâu thuẫn" in html and "IV.4" in html
     assert "Sổ hồ sơ một cửa" in html and fmt.number(len(report.a.progress.dossiers)) in html
+    # the full target table carries the pace rule beside each status; the method states the grading rule
+    assert '<th scope="col">Cần đạt đến nay</th>' in html
+    assert "Chưa đủ căn cứ đánh giá" in html and "Chỉ chấm điểm đơn vị chủ trì cấp xã" in html
+
+
+def test_areas_and_units_without_a_score_say_why(report):
+    a = report.a
+    summary, units = report.summary().data, report.units().data
+    flagged = a.areas.loc[a.areas["grading"] == "insufficient_evidence", "area_id"]
+    assert len(flagged) and summary.count("Chưa đủ căn cứ đánh giá") == len(flagged)
+    assert units.count("Không chấm điểm: đơn vị cấp trên, xã không chấm điểm") == int(
+        (a.units["grading"] == "not_graded").sum()
+    )
+    assert "Lĩnh vực chưa đủ căn cứ đánh giá" in report.area(flagged.iloc[0]).data
 
 
 @pytest.mark.slow

@@ -17,6 +17,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from cchc_lib.assessment.counts import status_counts, task_counts
 from cchc_lib.city.batch import find_plans
 from cchc_lib.core.errors import DataError
 
@@ -40,16 +41,10 @@ class CityView:
     assessments: dict = field(default_factory=dict, repr=False)
 
 
-def _status_counts(statuses: pd.Series) -> dict[str, int]:
-    counts = statuses.astype(str).value_counts()
-    return {k: int(counts.get(k, 0)) for k in ("met", "on_track", "at_risk", "missed", "not_due", "no_data")}
-
-
 def commune_row(a) -> dict:
     """One commune's line of the league table, from its assessment."""
     plan = a.plan
-    measurable = a.targets[a.targets["status"].astype(str) != "not_measurable"]
-    counts = _status_counts(measurable["status"])
+    counts = status_counts(a.targets)
     row = {
         "plan_id": plan.plan_id,
         "commune": plan.meta.get("commune", plan.plan_id),
@@ -57,9 +52,9 @@ def commune_row(a) -> dict:
         "rating": a.overall.get("rating"),
         "coverage": float(a.overall.get("coverage") or 0.0),
         "reliable": bool(a.overall.get("reliable")),
-        "targets": len(measurable),
-        **{f"targets_{k}": v for k, v in counts.items()},
-        "tasks_overdue": int((a.tasks["status"].astype(str) == "overdue").sum()),
+        "targets": counts.total,
+        **{f"targets_{k}": v for k, v in counts.as_dict().items()},
+        "tasks_overdue": task_counts(a.tasks).of("overdue"),
     }
     k = a.tthc.overall if a.tthc is not None else None
     for name in KPI_COLUMNS:

@@ -72,6 +72,7 @@ class Dashboard(AssessmentCache, ChartPane, DetailPane, WhatIfPane, ExportPane):
     the first display, so that a period change or the quarter-by-quarter history is ready
     when asked for. ``search_delay`` (seconds) waits for typing to pause before filtering,
     when running in a kernel; outside an event loop the search applies at once.
+    ``assessment`` (of this plan, progress and rules) is one already made; it is used as is.
     """
 
     TAB_TARGETS, TAB_TASKS, TAB_CHART, TAB_DETAIL, TAB_WHATIF = range(5)
@@ -89,6 +90,7 @@ class Dashboard(AssessmentCache, ChartPane, DetailPane, WhatIfPane, ExportPane):
         prefetch: bool = False,
         search_delay: float = 0.3,
         chart_dpi: int = 100,
+        assessment: Assessment | None = None,
     ):
         import ipywidgets as W
 
@@ -96,7 +98,7 @@ class Dashboard(AssessmentCache, ChartPane, DetailPane, WhatIfPane, ExportPane):
         self.plan, self.progress = plan, progress
         self.lang = fmt.check_lang(lang)
         self.t = L[self.lang]
-        self.rules = rules or load_rules(plan)
+        self.rules = rules or (assessment.rules if assessment is not None else None) or load_rules(plan)
         self.out_dir = Path(out_dir).resolve() if out_dir else default_out_dir()
         self.search_delay = float(search_delay)
         self.chart_dpi = int(chart_dpi)
@@ -107,6 +109,9 @@ class Dashboard(AssessmentCache, ChartPane, DetailPane, WhatIfPane, ExportPane):
         self.written: list[Path] = []
         self._lock = threading.Lock()
         self._cache: dict[tuple[str, str], Future] = {}  # AssessmentCache
+        if assessment is not None:  # one already made (the city view's): kept, not computed again
+            self._cache[(assessment.period.code, assessment.cutoff)] = done = Future()
+            done.set_result(assessment)
         self._views: dict[tuple[str, str], dict] = {}
         self._charts: OrderedDict = OrderedDict()
         self._suspend = 0

@@ -48,6 +48,7 @@ __all__ = [
     "free_port",
     "jupyterlab",
     "parameterized_notebook",
+    "run_server",
     "serve",
     "stop",
     "wait_until_ready",
@@ -152,13 +153,15 @@ def serve(
     out_dir=None,
     token: str | None = None,
     quiet: bool = False,
+    params: dict | None = None,
 ) -> subprocess.Popen:
     """Start Voilà on the dashboard notebook and return the running process.
 
     The page shows the dashboard only (no code) at ``proc.url``, which carries the access
     token (a new random one unless ``token`` is given; ``proc.token``). It binds to
     ``127.0.0.1`` by default, so only this computer can open it. Parameters left ``None``
-    keep the notebook's defaults.
+    keep the notebook's defaults; ``params`` given replaces them all (another notebook's own,
+    as ``cchc explore --city`` passes for ``city.ipynb``).
 
     The notebook (default: the package's ``explore.ipynb``) is written with the parameters
     injected into a private temporary folder (``proc.workdir``, with ``voila.json``);
@@ -168,8 +171,8 @@ def serve(
     import nbformat
 
     workdir = Path(tempfile.mkdtemp(prefix="cchc-explore-"))  # private: mode 0700
-    nb = parameterized_notebook(_params(plan, data, period, cutoff, lang, out_dir), notebook)
-    nb_path = workdir / "explore.ipynb"
+    nb = parameterized_notebook(params or _params(plan, data, period, cutoff, lang, out_dir), notebook)
+    nb_path = workdir / Path(notebook or NOTEBOOK).name
     nbformat.write(nb, nb_path)
     token = token or secrets.token_urlsafe(24)
     config = workdir / "voila.json"  # read from the working folder; the token stays off the command line
@@ -217,22 +220,24 @@ def jupyterlab(
     out_dir=None,
     token: str | None = None,
     quiet: bool = False,
+    params: dict | None = None,
 ) -> subprocess.Popen:
     """Start JupyterLab on the dashboard notebook (binds to ``127.0.0.1`` by default); return the process.
 
     With no parameter given the package's notebook opens as it is; with parameters, a copy
-    with them injected is written to ``reports/explore/explore.ipynb`` (ignored by git) and
-    that one opens. ``proc.url`` (printed) carries the access token, which reaches the server
-    through the environment (``JUPYTER_TOKEN``), not the command line. JupyterLab checks the
+    with them injected (or ``params``, as for ``serve``) is written under ``reports/explore/``
+    (ignored by git) with the notebook's own name, and that one opens. ``proc.url`` (printed)
+    carries the access token, which reaches the server through the environment
+    (``JUPYTER_TOKEN``), not the command line. JupyterLab checks the
     ``Host`` header itself for a local binding. Stop with ``stop(proc)``.
     """
     import nbformat
 
     src = Path(notebook) if notebook else NOTEBOOK
     given = dict(plan=plan, data=data, period=period, cutoff=cutoff, lang=lang, out_dir=out_dir)
-    if any(v is not None for v in given.values()):
-        nb = parameterized_notebook(_params(**given), src)
-        target = default_out_dir() / "explore.ipynb"
+    if params or any(v is not None for v in given.values()):
+        nb = parameterized_notebook(params or _params(**given), src)
+        target = default_out_dir() / src.name
         target.parent.mkdir(parents=True, exist_ok=True)
         nbformat.write(nb, target)
         src = target
@@ -322,9 +327,6 @@ def explore_command(
 ) -> int:
     """What ``cchc explore`` runs: JupyterLab on the notebook, or with ``serve_page`` the Voilà
     page; waits until it answers, opens the browser, then runs until Ctrl+C. Returns 0."""
-    import importlib.util
-    import webbrowser
-
     if period:
         parse_period(period)  # typing slips fail here, with the usual messages (exit code 2 in the CLI)
     check_cutoff(cutoff)
@@ -338,6 +340,27 @@ def explore_command(
         if notice:
             print(notice, file=sys.stderr)
         data = str(Path(folder).resolve())
+    return run_server(
+        serve_page,
+        port,
+        host,
+        open_browser,
+        timeout,
+        plan=plan,
+        data=data,
+        period=period,
+        cutoff=cutoff,
+        lang=lang,
+        out_dir=out_dir,
+    )
+
+
+def run_server(serve_page: bool, port, host: str, open_browser: bool, timeout: float, **start) -> int:
+    """Start Voilà (``serve_page``) or JupyterLab with ``start``'s arguments, wait until it
+    answers, open the browser, then run until Ctrl+C; 2 when the server's package is missing."""
+    import importlib.util
+    import webbrowser
+
     needed = "voila" if serve_page else "jupyterlab"
     if importlib.util.find_spec(needed) is None:
         print(
@@ -346,17 +369,8 @@ def explore_command(
             file=sys.stderr,
         )
         return 2
-    start, default_port = (serve, 8866) if serve_page else (jupyterlab, 8888)
-    proc = start(
-        port=port or default_port,
-        host=host,
-        plan=plan,
-        data=data,
-        period=period,
-        cutoff=cutoff,
-        lang=lang,
-        out_dir=out_dir,
-    )
+    launch, default_port = (serve, 8866) if serve_page else (jupyterlab, 8888)
+    proc = launch(port=port or default_port, host=host, **start)
     try:
         wait_until_ready(proc.url, timeout=timeout, proc=proc)
         print(f"Đã sẵn sàng: {proc.url}\nNhấn Ctrl+C để dừng.")

@@ -337,6 +337,16 @@ def _read_meta(path: Path) -> dict:
         raise DataError(issues) from None
 
 
+def _check_plan_id(meta: dict, folder: Path) -> None:
+    """The plan id in meta.toml is the folder's name: reports, batches and progress folders
+    are found by the folder and labelled by the id, so two names would mix communes up."""
+    if meta["plan_id"] != folder.name:
+        from cchc_lib.i18n import t
+
+        message = t("plan_check.id_mismatch", "vi", plan_id=meta["plan_id"], folder=folder.name)
+        raise DataError(Issue(display_path(folder / "meta.toml"), message, column="plan_id"))
+
+
 def _load(folder: Path, name: str, spec: TableSpec, extra=None) -> pd.DataFrame:
     path = folder / f"{name}.csv"
     if not path.exists():
@@ -367,6 +377,7 @@ def load_plan(ref: str | os.PathLike) -> Plan:
             Issue(display_path(folder), f"không tìm thấy thư mục kế hoạch '{ref}'. Các kế hoạch có sẵn: {known}")
         )
     meta = _read_meta(folder / "meta.toml")
+    _check_plan_id(meta, folder)
 
     year = meta["year"]  # the examples in messages use the plan's own year
     units = _load(folder, "units", UNITS)

@@ -20,11 +20,11 @@ import pandas as pd
 from jinja2 import Environment, PackageLoader, select_autoescape
 
 from cchc_lib import i18n
-from cchc_lib.assessment.counts import status_counts
+from cchc_lib.assessment.counts import status_counts, task_counts
 from cchc_lib.assessment.engine import Assessment, area_history, assess
 from cchc_lib.core.periods import describe_window, label, label_title
 from cchc_lib.i18n import fmt, vocab
-from cchc_lib.report import methodology, narrative, tables
+from cchc_lib.report import appendix, narrative, tables
 
 T = i18n.table("report")
 
@@ -130,10 +130,7 @@ class Report:
 
     def summary_html(self) -> str:
         a, lang = self.a, self.lang
-        c = status_counts(a.targets)
-        k = a.tasks[
-            ~a.tasks["recurring"] & a.tasks["deadline"].notna() & (a.tasks["deadline"] <= pd.Timestamp(a.window.end))
-        ]
+        c, k = status_counts(a.targets), task_counts(a.tasks, a.window.end)
         labels = self.t["cards"]
         ytd = a.tthc_ytd
         pct = (lambda kpi: fmt.percent(ytd.at[kpi, "value"], 1, lang)) if ytd is not None else (lambda kpi: fmt.DASH)
@@ -142,8 +139,8 @@ class Report:
             (f"{c.met}/{c.total}", labels[0], vocab.STATUS_COLORS["met"]),
             (str(c.at_risk), labels[1], vocab.STATUS_COLORS["at_risk"]),
             (str(c.missed), labels[2], vocab.STATUS_COLORS["missed"]),
-            (f"{int(k['status'].isin(['done_on_time', 'done_late']).sum())}/{len(k)}", labels[3], "#1b1b1b"),
-            (str(int((a.tasks["status"] == "overdue").sum())), labels[4], vocab.STATUS_COLORS["overdue"]),
+            (f"{k.due_done}/{k.due}", labels[3], "#1b1b1b"),
+            (str(k.of("overdue")), labels[4], vocab.STATUS_COLORS["overdue"]),
             (pct("online_rate"), labels[5], "#1b1b1b"),
             (pct("on_time_rate"), labels[6], "#1b1b1b"),
             (
@@ -339,89 +336,10 @@ class Report:
         )
 
     def appendix(self):
-        t, a, lang = self.t, self.a, self.lang
-
-        def n(v):
-            return fmt.number(v, 0, lang)
-
-        inputs = pd.DataFrame(
-            [
-                [
-                    t["kind"].get(r.kind, r.kind),
-                    r.file,
-                    n(r.rows_read),
-                    n(r.rows_merged),
-                    n(r.rows_used),
-                    n(r.rows_not_entered),
-                    n(r.rows_in_window),
-                    n(r.rows_in_ytd),
-                ]
-                for r in a.inputs.itertuples()
-            ],
-            columns=t["inputs_cols"],
-        )
-        warns = pd.DataFrame(
-            [
-                [
-                    t["severity"].get(r.severity, r.severity),
-                    r.file,
-                    "" if pd.isna(r.row) else int(r.row),
-                    r.column or "",
-                    r.message,
-                ]
-                for r in a.warnings.itertuples()
-            ],
-            columns=t["warn_cols"],
-        )
-        lint = a.plan.lint()
-        lint_df = pd.DataFrame(
-            [
-                [t["severity"].get(r.severity, r.severity), r.message, ", ".join(map(str, r.refs))]
-                for r in lint.itertuples()
-            ],
-            columns=t["lint_cols"],
-        )
-        method = methodology.method_lines(a.rules, lang)
+        """Appendix: every target and task, the data read, the plan review, the method (report/appendix.py)."""
+        parts = appendix.subsections(self.a, self.t, self.lang)
         return _html(
-            self.render(
-                "block.html.j2",
-                heading=t["appendix"],
-                level="h2",
-                anchor="phu-luc",
-                subsections=[
-                    {
-                        "heading": t["a1"],
-                        "anchor": "pl-chi-tieu",
-                        "html": tables.to_html(tables.target_table(a, lang), badge_col=tables.H[lang]["status"]),
-                    },
-                    {
-                        "heading": t["a2"],
-                        "anchor": "pl-nhiem-vu",
-                        "intro": t["a2_note"],
-                        "html": tables.to_html(
-                            tables.task_table(a, lang, compact=True, text_limit=220),
-                            badge_col=tables.H[lang]["task_status"],
-                        ),
-                    },
-                    {
-                        "heading": t["a3"],
-                        "anchor": "pl-so-lieu",
-                        "intro": t["inputs"],
-                        "html": tables.to_html(inputs)
-                        + "<p><strong>"
-                        + t["warnings"]
-                        + "</strong></p>"
-                        + tables.to_html(warns, empty=t["no_warnings"]),
-                    },
-                    {
-                        "heading": t["a4"],
-                        "anchor": "pl-ra-soat",
-                        "intro": t["lint_intro"],
-                        "html": tables.to_html(lint_df),
-                    },
-                    {"heading": t["a5"], "anchor": "pl-phuong-phap", "bullets": method},
-                ],
-            )
+            self.render("block.html.j2", heading=self.t["appendix"], level="h2", anchor="phu-luc", subsections=parts)
         )
 
     # -- figures --------------------------------------------------------------------------
@@ -430,9 +348,20 @@ class Report:
         from cchc_lib.report import charts
 
         fn = getattr(charts, name)
-        chart = fn(self.history, self.lang) if name == "area_heatmap" else fn(self.a, self.lang)
-        png = base64.b64encode(chart.to_png()).decode("ascii")
-        return _html(self.render("figure.html.j2", png=png, title=chart.title, caption=chart.caption))
+        if name == "area_heatmap":
+            drawn = [fn(self.history, self.lang)]
+        elif hasattr(charts, f"{name}_parts"):  # a long chart prints in page-sized parts
+            drawn = getattr(charts, f"{name}_parts")(self.a, self.lang)
+        else:
+            drawn = [fn(self.a, self.lang)]
+        return _html(
+            "".join(
+                self.render(
+                    "figure.html.j2", png=base64.b64encode(c.to_png()).decode("ascii"), title=c.title, caption=c.caption
+                )
+                for c in drawn
+            )
+        )
 
 
 NOTEBOOK = "quarterly_assessment.ipynb"
@@ -454,12 +383,14 @@ def produce(
     out="reports",
     report_date: str = "",
     progress_bar: bool = True,
+    appendices: str = "separate",
 ):
     """Validate the inputs, then run the notebook with papermill and export it (``cchc report``).
 
     Inputs are loaded once here first so that a data error is reported in plain words
     before a kernel starts; the notebook then loads them again itself, as it must when it
-    is run by hand in JupyterLab.
+    is run by hand in JupyterLab. ``appendices``: ``separate`` (their own file, the default),
+    ``inline`` or ``none`` (:mod:`cchc_lib.report.annex`).
     """
     import sys
     from pathlib import Path
@@ -511,4 +442,5 @@ def produce(
         record=record,
         reports_root=out_root,
         cwd=notebook_path().parent,
+        appendices=appendices,
     )

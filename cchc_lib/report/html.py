@@ -39,7 +39,8 @@ def finish_html(html: str, *, lang: str = "vi", base_dir: Path | None = None) ->
     Removes every reference to the network (external scripts, stylesheets, fonts,
     images; an outside link becomes its text plus the address), embeds local images,
     wraps tables for horizontal scrolling (class ``cols-some``/``cols-many`` by column
-    count, for screen.css), marks output wrappers that end with a heading or a bold
+    count, for screen.css), labels table cells by their column header for the phone
+    cards, adds the phone hint to figures, marks output wrappers that end with a heading or a bold
     label ``keep-with-next`` (print.css), drops the template's header when the
     notebook prints its own title (h1), gives h2/h3 headings ids and puts the table of
     contents at the top: at the ``<!--cchc:toc-->`` marker, or before the first h2 when
@@ -50,6 +51,8 @@ def finish_html(html: str, *, lang: str = "vi", base_dir: Path | None = None) ->
     if removed:
         log.warning("Đã bỏ %d tham chiếu ra ngoài mạng trong báo cáo (báo cáo phải đọc được offline).", removed)
     _wrap_tables(soup)
+    _label_cells(soup)
+    _hint_figures(soup, lang)
     main = soup.find("main") or soup.body or soup
     own_title = _drop_template_header(soup, main)
     _keep_headings_with_next(main)
@@ -166,6 +169,40 @@ def _wrap_tables(soup: BeautifulSoup) -> None:
         table.wrap(soup.new_tag("div", attrs={"class": "table-wrap"}))
 
 
+def _label_cells(soup: BeautifulSoup) -> None:
+    """Each body cell gets its column header as ``data-label``, and the table the class
+    ``as-cards``: on a phone screen.css shows every row as a card of labelled cells. Only
+    tables whose last header row has one header per body column (no spans) qualify."""
+    for table in soup.find_all("table"):
+        head = table.find("thead")
+        rows = head.find_all("tr") if head else []
+        if not rows:
+            continue
+        ths = rows[-1].find_all(["th", "td"], recursive=False)
+        if any(str(th.get("colspan", "1")).strip() != "1" for th in ths):
+            continue
+        labels = [" ".join(th.get_text(" ", strip=True).split()) for th in ths]
+        body = [tr for tb in table.find_all("tbody", recursive=False) for tr in tb.find_all("tr", recursive=False)]
+        cells = [tr.find_all(["td", "th"], recursive=False) for tr in body]
+        if not body or any(len(row) != len(labels) for row in cells):
+            continue
+        for row in cells:
+            for cell, label in zip(row, labels, strict=True):
+                cell["data-label"] = label
+        table["class"] = [*table.get("class", []), "as-cards"]
+
+
+def _hint_figures(soup: BeautifulSoup, lang: str) -> None:
+    """A figure with an image gets a one-line hint, shown only on phones where the chart
+    keeps its legible width and scrolls sideways (screen.css)."""
+    for fig in soup.find_all("figure"):
+        if fig.find("img") is None or fig.find(class_="scroll-hint") is not None:
+            continue
+        hint = soup.new_tag("span", attrs={"class": "scroll-hint", "aria-hidden": "true"})
+        hint.string = WORDS[lang]["scroll_hint"]
+        fig.insert(0, hint)
+
+
 def _drop_template_header(soup: BeautifulSoup, main) -> bool:
     """A notebook that prints its own title block (h1) replaces the template's header."""
     header = soup.find("header", class_="report-head")
@@ -255,7 +292,10 @@ def _toc_html(entries: list[tuple[int, str, str]], lang: str) -> str:
         return ""
     esc = _esc
     title = WORDS[lang]["toc"]
-    parts = [f'<nav class="toc" aria-label="{esc(title)}"><p class="toc-title">{esc(title)}</p><ol>']
+    parts = [
+        f'<nav class="toc" aria-label="{esc(title)}"><details class="toc-fold">'
+        f'<summary class="toc-title">{esc(title)}</summary><ol>'
+    ]
     open_sub = False
     seen_h2 = False
     for level, hid, text in entries:
@@ -277,5 +317,5 @@ def _toc_html(entries: list[tuple[int, str, str]], lang: str) -> str:
         parts.append("</ol>")
     if seen_h2:
         parts.append("</li>")
-    parts.append("</ol></nav>")
+    parts.append("</ol></details></nav>")
     return "".join(parts)

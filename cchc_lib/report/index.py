@@ -139,7 +139,10 @@ def _row(root: Path, path: Path, data: dict) -> dict[str, Any]:
     files = []
     names = data.get("files") or {}
     sizes = data.get("sizes") or {}
-    for key, label in (("docx", "DOCX"), ("html", "HTML"), ("pdf", "PDF"), ("notebook", "Notebook")):
+    annex = WORDS["vi"]["annex_file"]  # the index page is written in Vietnamese
+    kinds = (("docx", "DOCX"), ("html", "HTML"), ("pdf", "PDF"), ("notebook", "Notebook"))
+    kinds += (("annex_html", f"{annex} (HTML)"), ("annex_pdf", f"{annex} (PDF)"))
+    for key, label in kinds:
         name = names.get(key)
         if not name or not (folder / name).is_file():
             continue

@@ -45,6 +45,18 @@ def _skipped(points: Mapping, word, lang: str) -> str:
     return ", ".join(word(code, lang).lower() for code, p in points.items() if p == "skip")
 
 
+def grading_lines(rules: Mapping, lang: str = "vi") -> list[str]:
+    """Who is scored at all (rules.toml [grading]): the evidence rule and the unit levels."""
+    g = rules["grading"]
+    standing = "method.grading_standing_yes" if g["standing_duties_count"] else "method.grading_standing_no"
+    level_words = i18n.table("tables")[lang]
+    levels = ", ".join(str(level_words.get(x, x)) for x in g["unit_levels"])
+    return [
+        i18n.t("method.grading", lang, n=fmt.number(g["min_evidence"], 0, lang), standing=i18n.t(standing, lang)),
+        i18n.t("method.unit_levels", lang, levels=levels),
+    ]
+
+
 def method_lines(rules: Mapping, lang: str = "vi") -> list[str]:
     """The appendix bullets, each with its numbers from ``rules``."""
     targets, scores = rules["targets"], rules["scores"]
@@ -77,6 +89,7 @@ def method_lines(rules: Mapping, lang: str = "vi") -> list[str]:
             tasks=fmt.percent(100 * scores["weights"]["tasks"], 0, lang),
             bands=rating_bands(rules, lang),
         ),
+        *grading_lines(rules, lang),
         i18n.t("method.coverage", lang, coverage=fmt.percent(100 * rules["rating"]["min_coverage"], 0, lang)),
         i18n.t("method.details", lang),
     ]

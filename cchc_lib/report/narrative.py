@@ -11,7 +11,7 @@ from __future__ import annotations
 import pandas as pd
 
 from cchc_lib import i18n
-from cchc_lib.assessment.counts import status_counts
+from cchc_lib.assessment.counts import measurable, status_counts, task_counts
 from cchc_lib.core.periods import describe_window, label, next_period_of, window
 from cchc_lib.i18n import fmt, vocab
 from cchc_lib.report.methodology import objective_word
@@ -95,22 +95,25 @@ def area_paragraph(a, area_id: str, lang: str = "vi") -> str:
     row = a.areas.set_index("area_id").loc[area_id]
     out = []
     if len(t):
-        counts = t["status"].value_counts().to_dict()
+        c = status_counts(t)
+        counts = {**c.as_dict(), "not_measurable": len(t) - c.total}
         ordered = {s: counts.get(s, 0) for s in vocab.TARGET_ORDER}
         out.append(
             P(
                 lang,
                 "area_targets",
                 n=fmt.number(len(t), 0, lang),
-                m=fmt.number(int(t["measurable"].sum()), 0, lang),
+                m=fmt.number(c.total, 0, lang),
                 parts=_parts(ordered, vocab.TARGET_STATUS[lang], lang),
             )
         )
     if len(k):
-        counts = k["status"].value_counts().to_dict()
+        counts = task_counts(k).by_status
         ordered = {s: counts.get(s, 0) for s in vocab.TASK_ORDER}
         out.append(P(lang, "area_tasks", parts=_parts(ordered, vocab.TASK_STATUS[lang], lang)))
-    if pd.notna(row["score"]):
+    if row.get("grading") == "insufficient_evidence":
+        out.append(P(lang, "area_insufficient"))
+    elif pd.notna(row["score"]):
         out.append(
             P(
                 lang,
@@ -124,19 +127,17 @@ def area_paragraph(a, area_id: str, lang: str = "vi") -> str:
 
 def summary_paragraph(a, lang: str = "vi") -> str:
     c = status_counts(a.targets)  # objective 7 (the rating) counts as a target, as in the charts
-    k = a.tasks[~a.tasks["recurring"]]
-    due = k[k["deadline"].notna() & (k["deadline"] <= pd.Timestamp(a.window.end))]
-    done = due["status"].isin(["done_on_time", "done_late"])
+    k = task_counts(a.tasks, a.window.end)
     text = P(
         lang,
         "summary",
         end=fmt.date_long(a.window.end, lang),
         n=fmt.number(c.total, 0, lang),
         **{s: fmt.number(v, 0, lang) for s, v in c.as_dict().items()},
-        due=fmt.number(len(due), 0, lang),
-        done=int(done.sum()),
-        late=int((due["status"] == "done_late").sum()),
-        overdue=int((due["status"] == "overdue").sum()),
+        due=fmt.number(k.due, 0, lang),
+        done=fmt.number(k.due_done, 0, lang),
+        late=fmt.number(k.due_late, 0, lang),
+        overdue=fmt.number(k.due_overdue, 0, lang),
     )
     if a.tthc is not None:
         o = a.tthc.overall
@@ -171,19 +172,40 @@ def top_risks(a, lang: str = "vi", n: int = 5) -> list[str]:
         )
         for _, r in t.iterrows()
     ]
-    k = a.tasks[a.tasks["status"] == "overdue"].sort_values(["days_late", "task_id"], ascending=[False, True]).head(n)
-    out += [
-        P(
-            lang,
-            "risk_task",
-            tid=r["task_id"],
-            days=fmt.number(r["days_late"], 0, lang),
-            deadline=fmt.date_short(r["deadline"], lang),
-            text=shorten(r["text"]),
-        )
-        for _, r in k.iterrows()
-    ]
+    out += [overdue_sentence(a, r, lang) for _, r in overdue_tasks(a).head(n).iterrows()]
     return out
+
+
+def overdue_tasks(a) -> pd.DataFrame:
+    """Overdue tasks, longest delay first; those whose deadline falls before the plan itself
+    (a date to confirm with the issuer, not a delay) after the real delays."""
+    k = a.tasks[a.tasks["status"] == "overdue"]
+    before = k.get("deadline_before_plan", pd.Series(False, index=k.index)).astype(bool)
+    return k.assign(_odd=before).sort_values(["_odd", "days_late", "task_id"], ascending=[True, False, True])
+
+
+def _review(a, r, lang: str) -> dict:
+    m = a.plan.meta
+    same = pd.Timestamp(r["deadline"]) == pd.Timestamp(m["decision_date"])
+    return {
+        "tid": r["task_id"],
+        "deadline": fmt.date_short(r["deadline"], lang),
+        "relation": P(lang, "deadline_same_day" if same else "deadline_before"),
+        "decided": fmt.date_short(m["decision_date"], lang),
+        "issuer": m.get("issuer") or m["commune"],
+    }
+
+
+def overdue_sentence(a, r, lang: str) -> str:
+    """'PL1.02 quá hạn 20 ngày (hạn …): …', or, for a deadline before the plan was issued, the
+    deadline to confirm with the issuer; a row worded for the whole city says so."""
+    text = shorten(r["text"])
+    if r.get("deadline_before_plan", False):
+        out = P(lang, "risk_task_before_plan", text=text, **_review(a, r, lang))
+    else:
+        days = fmt.number(r["days_late"], 0, lang)
+        out = P(lang, "risk_task", tid=r["task_id"], days=days, deadline=fmt.date_short(r["deadline"], lang), text=text)
+    return out + (P(lang, "city_scope") if r.get("city_scope", False) else "")
 
 
 def mid_sentence(name: str) -> str:
@@ -219,44 +241,62 @@ def notes_for(a, column: str, area_id: str | None = None) -> list[str]:
     return _notes(a, column, area_id, period_codes(a))
 
 
+def scored_areas(a) -> pd.DataFrame:
+    """The areas with a score: only these are compared ("highest", "lowest")."""
+    return a.areas[(a.areas["grading"] == "scored") & a.areas["score"].notna()]
+
+
 def strengths(a, lang: str = "vi") -> list[str]:
-    out = []
-    met = a.targets[(a.targets["status"] == "met") & (a.targets["kpi"].fillna("") != "rating")]
-    if len(met):
-        names = "; ".join(indicator(r, lang) for _, r in met.head(4).iterrows())
-        out.append(P(lang, "strength_target", n=fmt.number(len(met), 0, lang), names=names))
-    ontime = int((a.tasks["status"] == "done_on_time").sum())
+    out, c, k = [], status_counts(a.targets), task_counts(a.tasks)
+    if c.met:
+        met = measurable(a.targets)
+        names = "; ".join(indicator(r, lang) for _, r in met[met["status"] == "met"].head(4).iterrows())
+        out.append(P(lang, "strength_target", n=fmt.number(c.met, 0, lang), names=names))
+    ontime = k.of("done_on_time")
     if ontime:
         out.append(P(lang, "strength_tasks", n=fmt.number(ontime, 0, lang)))
-    areas = a.areas.dropna(subset=["score"])
+    areas = scored_areas(a)
     if len(areas):
         best = areas.sort_values(["score", "area_id"], ascending=[False, True]).iloc[0]
         out.append(
-            P(lang, "strength_area", name=f"{best['area_id']} {best['name']}", score=fmt.number(best["score"], 1, lang))
+            P(
+                lang,
+                "strength_area",
+                name=f"{best['area_id']} {a.plan.area_name(best['area_id'], lang)}",
+                score=fmt.number(best["score"], 1, lang),
+            )
         )
     return out + notes_for(a, "highlights", "")
 
 
 def shortcomings(a, lang: str = "vi") -> list[str]:
-    out = []
-    weak = a.targets[a.targets["status"].isin(["at_risk", "missed"]) & (a.targets["kpi"].fillna("") != "rating")]
-    if len(weak):
+    out, c, k = [], status_counts(a.targets), task_counts(a.tasks)
+    if c.weak:
+        m = measurable(a.targets)
+        weak = m[m["status"].isin(["at_risk", "missed"])]
         names = "; ".join(indicator(r, lang) for _, r in weak.sort_values("gap").head(4).iterrows())
-        out.append(P(lang, "weak_targets", n=fmt.number(len(weak), 0, lang), names=names))
-    overdue = a.tasks[a.tasks["status"] == "overdue"]
-    if len(overdue):
-        out.append(P(lang, "weak_tasks", n=fmt.number(len(overdue), 0, lang), ids=", ".join(overdue["task_id"])))
-    missing = int((a.tasks["status"] == "recurring_missing").sum())
-    if missing:
-        out.append(P(lang, "weak_missing", n=fmt.number(missing, 0, lang)))
-    nodata = status_counts(a.targets).no_data
-    if nodata:
-        out.append(P(lang, "weak_data", n=fmt.number(nodata, 0, lang)))
-    areas = a.areas.dropna(subset=["score"])
+        out.append(P(lang, "weak_targets", n=fmt.number(c.weak, 0, lang), names=names))
+    if k.of("overdue"):
+        overdue = a.tasks[a.tasks["status"] == "overdue"]
+        out.append(P(lang, "weak_tasks", n=fmt.number(k.of("overdue"), 0, lang), ids=", ".join(overdue["task_id"])))
+    if k.of("recurring_missing"):
+        out.append(P(lang, "weak_missing", n=fmt.number(k.of("recurring_missing"), 0, lang)))
+    if c.no_data:
+        out.append(P(lang, "weak_data", n=fmt.number(c.no_data, 0, lang)))
+    insufficient = a.areas[a.areas["grading"] == "insufficient_evidence"]
+    if len(insufficient):
+        names = "; ".join(f"{r['area_id']} {a.plan.area_name(r['area_id'], lang)}" for _, r in insufficient.iterrows())
+        out.append(P(lang, "weak_insufficient", n=fmt.number(len(insufficient), 0, lang), names=names))
+    areas = scored_areas(a)
     if len(areas) > 1:
         worst = areas.sort_values(["score", "area_id"]).iloc[0]
         out.append(
-            P(lang, "weak_area", name=f"{worst['area_id']} {worst['name']}", score=fmt.number(worst["score"], 1, lang))
+            P(
+                lang,
+                "weak_area",
+                name=f"{worst['area_id']} {a.plan.area_name(worst['area_id'], lang)}",
+                score=fmt.number(worst["score"], 1, lang),
+            )
         )
     return out
 
@@ -288,9 +328,11 @@ def next_period(a, lang: str = "vi") -> list[str]:
             )
             for _, r in due.iterrows()
         ]
-    od = a.tasks[a.tasks["status"] == "overdue"].sort_values("days_late", ascending=False)
     out += [
-        P(lang, "next_overdue", tid=r["task_id"], days=fmt.number(r["days_late"], 0, lang)) for _, r in od.iterrows()
+        P(lang, "next_before_plan", **_review(a, r, lang))
+        if r.get("deadline_before_plan", False)
+        else P(lang, "next_overdue", tid=r["task_id"], days=fmt.number(r["days_late"], 0, lang))
+        for _, r in overdue_tasks(a).iterrows()
     ]
     risk = a.targets[a.targets["status"] == "at_risk"].sort_values("gap").head(6)
     out += [
@@ -329,7 +371,9 @@ def text_summary(a, lang: str = "vi") -> str:
     lines.append("")
     lines.append(P(lang, "text_scores"))
     for _, r in a.areas.iterrows():
-        lines.append(f"  {r['area_id']:5} {fmt.number(r['score'], 1, lang):>6}  {r['name']}")
+        scored = r["grading"] == "scored"
+        score = fmt.number(r["score"], 1, lang) if scored else i18n.t("tables.insufficient_evidence", lang)
+        lines.append(f"  {r['area_id']:5} {score:>6}  {a.plan.area_name(r['area_id'], lang)}")
     if len(a.warnings):
         lines.append("")
         lines.append(P(lang, "text_warnings", n=len(a.warnings)))

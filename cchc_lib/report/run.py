@@ -24,7 +24,9 @@ from typing import Any
 
 import nbformat
 
+from cchc_lib.core.paths import shown_params
 from cchc_lib.i18n import fmt
+from cchc_lib.report import annex as annexes
 from cchc_lib.report import kernel
 from cchc_lib.report.exporters import CchcHTMLExporter
 from cchc_lib.report.formats import WORDS, check_formats
@@ -63,11 +65,13 @@ class ReportResult:
     pdf: Path | None
     sidecar: Path
     index: Path | None
-    sizes: dict[str, int] = field(default_factory=dict)  # "notebook", "html", "pdf": bytes
+    sizes: dict[str, int] = field(default_factory=dict)  # "notebook", "html", "pdf", "annex_html"…: bytes
     seconds: dict[str, float] = field(default_factory=dict)  # "execute", "html", "pdf", "total"
+    annex: dict[str, Path] = field(default_factory=dict)  # "html", "pdf" of the appendices' own file
 
     def files(self) -> dict[str, Path]:
         out = {"notebook": self.notebook, "html": self.html, "pdf": self.pdf}
+        out.update({f"annex_{k}": v for k, v in self.annex.items()})
         return {k: v for k, v in out.items() if v is not None}
 
 
@@ -82,6 +86,7 @@ class _Job:
     header: dict[str, str]
     params: dict[str, Any]
     staging: Path
+    appendices: str = annexes.DEFAULT_MODE
     step: str = "execute"
     staged: dict[str, Path] = field(default_factory=dict)
     seconds: dict[str, float] = field(default_factory=dict)
@@ -105,6 +110,7 @@ def run_report(
     reports_root: str | os.PathLike | None = None,
     cwd: str | os.PathLike | None = None,
     start_timeout: int = 60,
+    appendices: str = annexes.DEFAULT_MODE,
 ) -> ReportResult:
     """Execute ``notebook`` with ``parameters`` and write ``out_dir/<stem>.{ipynb,html,pdf,json}``.
 
@@ -116,6 +122,10 @@ def run_report(
     ``plan_id``, ``period``, ``cutoff``, ``sample`` (bool: sample data, flagged "DỮ LIỆU
     MẪU" in the index); defaults come from ``parameters`` (``plan``, ``period``,
     ``cutoff``, ``data == "sample"``). Any other key is stored as given.
+
+    ``appendices``: where the cells tagged ``appendix`` go (:mod:`.annex`): ``separate``
+    (their own file ``<stem>_phu-luc.{html,pdf}``, published together with the main one),
+    ``inline`` or ``none``.
 
     ``reports_root`` (default ``out_dir.parent.parent``, i.e. ``reports/`` for
     ``reports/<plan-id>/<period>/``) gets a fresh ``index.html``.
@@ -131,20 +141,21 @@ def run_report(
     stem = _check_stem(stem)
     formats = check_formats(formats)
     hdr = _check_header(header)
+    appendices = annexes.check_mode(appendices)
     if not notebook.is_file():
         raise ReportError(f"Không tìm thấy notebook: {notebook}", stem=stem, step="execute", out_dir=out_dir)
 
     out_dir.parent.mkdir(parents=True, exist_ok=True)
     # same filesystem as out_dir, so the final os.replace is a rename
     staging = Path(tempfile.mkdtemp(prefix=f".staging-{stem}-{os.getpid()}-", dir=out_dir.parent))
-    job = _Job(notebook, out_dir, stem, formats, hdr, dict(parameters or {}), staging)
+    job = _Job(notebook, out_dir, stem, formats, hdr, dict(parameters or {}), staging, appendices)
     with kernel.terminate_as_interrupt():
         try:
             nb = _execute(job, progress=progress, kernel_name=kernel_name, cwd=cwd, start_timeout=start_timeout)
             _export(job, nb)
             job.step = "sidecar"
             sizes = {k: p.stat().st_size for k, p in job.staged.items()}
-            data = sidecar(stem, job.params, hdr, record, formats, job.staged, sizes)
+            data = sidecar(stem, shown_params(job.params), hdr, record, formats, job.staged, sizes)
             job.staged["sidecar"] = staging / f"{stem}.json"
             job.staged["sidecar"].write_text(json.dumps(data, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
             final = _commit(job)
@@ -165,10 +176,27 @@ def run_report(
         index=index,
         sizes=sizes,
         seconds=job.seconds,
+        annex={k[len("annex_") :]: p for k, p in final.items() if k.startswith("annex_")},
     )
 
 
 # -- stages -------------------------------------------------------------------------------
+
+
+def _without_machine_paths(nb, job: _Job) -> None:
+    """The published notebook names its inputs as the report does (``core.paths.shown_name``):
+    papermill records the absolute paths it ran with in the injected cell and its metadata."""
+    shown = shown_params(job.params)
+    swaps = {str(v): str(shown[k]) for k, v in job.params.items() if shown[k] != v}
+    for cell in nb.cells:
+        if "injected-parameters" in _tags(cell):
+            for old, new in swaps.items():
+                cell.source = cell.source.replace(repr(old), repr(new)).replace(f'"{old}"', f'"{new}"')
+    pm = nb.metadata.get("papermill")
+    if pm is not None:
+        pm["parameters"] = shown_params(dict(pm.get("parameters") or {}))
+        pm["input_path"] = job.notebook.name
+        pm["output_path"] = f"{job.stem}.ipynb"
 
 
 def _execute(job: _Job, *, progress: bool, kernel_name: str, cwd, start_timeout: int):
@@ -196,6 +224,7 @@ def _execute(job: _Job, *, progress: bool, kernel_name: str, cwd, start_timeout:
             raise _kernel_error(job, exc, kernel.kernel_log_tail(runtime)) from exc
     nb = nbformat.read(job.executed, as_version=4)
     nb.metadata["cchc"] = dict(job.header)
+    _without_machine_paths(nb, job)
     nbformat.write(nb, job.executed)
     job.staged["notebook"] = job.executed
     job.seconds["execute"] = time.perf_counter() - t
@@ -215,24 +244,41 @@ def _quiet_papermill():
 
 
 def _export(job: _Job, nb) -> None:
-    """2. HTML, then 3. PDF made from the same HTML."""
+    """2. HTML, then 3. PDF made from the same HTML; the appendices' own file the same way.
+    The main document names the annex file: linked in the HTML, named in the PDF."""
+    lang = job.header["lang"]
+    main, annex = annexes.split(nb, job.appendices, lang=lang, title=job.header["title"])
+    swap = None
+    if annex is not None and job.formats:
+        name = annexes.annex_stem(job.stem, lang)
+        linked = annexes.note_html(name, job.formats, lang, links=True)
+        swap = (linked, annexes.note_html(name, job.formats, lang, links=False))
+        main = annexes.with_note(main, linked)
+    _export_one(job, main, job.stem, "", swap)
+    if annex is not None and job.formats:
+        _export_one(job, annex, name, "annex_", None)
+
+
+def _export_one(job: _Job, nb, stem: str, key: str, swap: tuple[str, str] | None) -> None:
+    """One document: ``<stem>.html`` and/or ``<stem>.pdf`` staged under ``<key>html``/``<key>pdf``."""
     job.step = "html"
     t = time.perf_counter()
     html, resources = CchcHTMLExporter().from_notebook_node(
-        nb, resources={"metadata": {"path": str(job.notebook.parent), "name": job.stem}}
+        nb, resources={"metadata": {"path": str(job.notebook.parent), "name": stem}}
     )
     if "html" in job.formats:
-        job.staged["html"] = job.staging / f"{job.stem}.html"
-        job.staged["html"].write_text(html, encoding="utf-8")
-    job.seconds["html"] = time.perf_counter() - t
+        job.staged[f"{key}html"] = job.staging / f"{stem}.html"
+        job.staged[f"{key}html"].write_text(html, encoding="utf-8")
+    job.seconds["html"] = job.seconds.get("html", 0.0) + time.perf_counter() - t
     if "pdf" in job.formats:
         job.step = "pdf"
         t = time.perf_counter()
         used = resources["cchc_header"]
-        pdf = html_to_pdf(html, lang=used["lang"], running_head=used["running_head"], base_url=job.notebook.parent)
-        job.staged["pdf"] = job.staging / f"{job.stem}.pdf"
-        job.staged["pdf"].write_bytes(pdf)
-        job.seconds["pdf"] = time.perf_counter() - t
+        source = html.replace(*swap) if swap else html
+        pdf = html_to_pdf(source, lang=used["lang"], running_head=used["running_head"], base_url=job.notebook.parent)
+        job.staged[f"{key}pdf"] = job.staging / f"{stem}.pdf"
+        job.staged[f"{key}pdf"].write_bytes(pdf)
+        job.seconds["pdf"] = job.seconds.get("pdf", 0.0) + time.perf_counter() - t
 
 
 def _commit(job: _Job) -> dict[str, Path]:
@@ -241,7 +287,7 @@ def _commit(job: _Job) -> dict[str, Path]:
     job.step = "commit"
     job.out_dir.mkdir(parents=True, exist_ok=True)
     final: dict[str, Path] = {}
-    for key in ("notebook", "html", "pdf", "sidecar"):
+    for key in ("notebook", "html", "pdf", "annex_html", "annex_pdf", "sidecar"):
         if key in job.staged:
             final[key] = job.out_dir / job.staged[key].name
             os.replace(job.staged[key], final[key])

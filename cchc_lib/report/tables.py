@@ -13,6 +13,7 @@ import html
 import pandas as pd
 
 from cchc_lib import i18n
+from cchc_lib.assessment.counts import status_counts, task_counts
 from cchc_lib.assessment.tthc import KPI_LABELS
 from cchc_lib.i18n import fmt, vocab
 from cchc_lib.report.narrative import indicator, shorten, target_text
@@ -40,7 +41,8 @@ def _gap(row, lang: str) -> str:
 def target_table(
     a, lang: str = "vi", area_id: str | None = None, measurable_only: bool = False, compact: bool = False
 ) -> pd.DataFrame:
-    """One row per target: plan value, actual, gap, trend, status (codes kept in `_status`).
+    """One row per target: plan value, the level the pace rule expects at the cut-off (so a
+    status is read against it), actual, gap, trend, status (codes kept in `_status`).
 
     ``compact`` leaves out trend and source, for tables inside the report's body that must
     fit an A4 page; the appendix carries the full table."""
@@ -57,6 +59,7 @@ def target_table(
                 h["target_id"]: r["target_id"],
                 h["indicator"]: indicator(r, lang),
                 h["plan"]: target_text(r, lang) if r["measurable"] else fmt.DASH,
+                h["expected_now"]: fmt.value(r["expected_now"], r["unit"], lang) if r["measurable"] else fmt.DASH,
                 h["actual"]: fmt.value(r["actual"], r["unit"], lang),
                 h["period_value"]: fmt.value(r["actual_period"], r["unit"], lang),
                 h["gap"]: _gap(r, lang),
@@ -66,7 +69,7 @@ def target_table(
                 "_status": r["status"],
             }
         )
-    keys = ("target_id", "indicator", "plan", "actual", "period_value", "gap") + (
+    keys = ("target_id", "indicator", "plan", "expected_now", "actual", "period_value", "gap") + (
         ("status",) if compact else ("trend", "status", "source")
     )
     return pd.DataFrame(rows, columns=[h[k] for k in keys] + ["_status"])
@@ -127,6 +130,13 @@ def task_table(
     return pd.DataFrame(rows, columns=[h[c] for c in keys] + ["_status"])
 
 
+def score_cell(r, lang: str) -> str:
+    """The score, or why there is none (the engine's ``grading``: not enough evidence, not graded)."""
+    if r["grading"] == "scored":
+        return fmt.number(r["score"], 1, lang)
+    return H[lang][str(r["grading"])]
+
+
 def area_table(a, lang: str = "vi") -> pd.DataFrame:
     h = H[lang]
     from cchc_lib.assessment.engine import rating_for
@@ -134,13 +144,15 @@ def area_table(a, lang: str = "vi") -> pd.DataFrame:
     rows = []
     for _, r in a.areas.iterrows():
         code, _ = rating_for(r["score"], a.rules)
+        c = status_counts(a.targets[a.targets["area_id"] == r["area_id"]])
+        k = task_counts(a.tasks[a.tasks["area_id"] == r["area_id"]]).by_status
         rows.append(
             {
                 h["area_id"]: r["area_id"],
                 h["area"]: a.plan.area_name(r["area_id"], lang),
-                h["score"]: fmt.number(r["score"], 1, lang),
-                h["targets_line"]: f"{r['t_met']} / {r['t_at_risk']} / {r['t_missed']}",
-                h["tasks_line"]: f"{r['k_done_on_time']} / {r['k_done_late']} / {r['k_overdue']}",
+                h["score"]: score_cell(r, lang),
+                h["targets_line"]: f"{c.met} / {c.at_risk} / {c.missed}",
+                h["tasks_line"]: f"{k['done_on_time']} / {k['done_late']} / {k['overdue']}",
                 h["coverage"]: fmt.percent(100 * r["data_coverage"], 0, lang)
                 if pd.notna(r["data_coverage"])
                 else fmt.DASH,
@@ -157,14 +169,16 @@ def unit_table(a, lang: str = "vi") -> pd.DataFrame:
     rows = []
     for _, r in a.units.sort_values(["score", "unit_id"], ascending=[False, True], na_position="last").iterrows():
         code, _ = rating_for(r["score"], a.rules)
+        c = status_counts(a.targets[a.targets["lead_unit_id"] == r["unit_id"]])
+        k = task_counts(a.tasks[a.tasks["lead_unit_id"] == r["unit_id"]]).by_status
         rows.append(
             {
-                h["unit"]: r["name"],
+                h["unit"]: a.plan.unit_name(r["unit_id"], lang),
                 h["level"]: h["commune"] if r["level"] == "commune" else h["city"],
-                h["score"]: fmt.number(r["score"], 1, lang),
-                h["rating"]: vocab.rating(code, lang),
-                h["targets_line"]: f"{r['t_met']} / {r['t_at_risk']} / {r['t_missed']}",
-                h["tasks_line"]: f"{r['k_done_on_time']} / {r['k_done_late']} / {r['k_overdue']}",
+                h["score"]: score_cell(r, lang),
+                h["rating"]: vocab.rating(code, lang) if code else fmt.DASH,
+                h["targets_line"]: f"{c.met} / {c.at_risk} / {c.missed}",
+                h["tasks_line"]: f"{k['done_on_time']} / {k['done_late']} / {k['overdue']}",
                 "_rating": code,
             }
         )

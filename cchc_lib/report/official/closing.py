@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import pandas as pd
 
+from cchc_lib.assessment.counts import measurable, status_counts, task_counts
 from cchc_lib.core.periods import label, next_period_of, window
 from cchc_lib.i18n import fmt
 from cchc_lib.report.official import prose
 from cchc_lib.report.official.model import Block
 from cchc_lib.report.official.prose import words
-from cchc_lib.report.official.sections import count, notes, section_notes
+from cchc_lib.report.official.sections import notes, section_notes
 
 NAMES_SHOWN = 6  # names listed in one sentence of section III; the rest are in section II
 
@@ -18,7 +19,7 @@ def _names(items: list[str], lang: str) -> str:
     more = len(items) - NAMES_SHOWN
     shown = "; ".join(items[:NAMES_SHOWN])
     if more > 0:
-        shown += f"; {'và' if lang == 'vi' else 'and'} {fmt.number(more, 0, lang)} {'khác' if lang == 'vi' else 'more'}"
+        shown += words(lang)["names_more"].format(n=fmt.number(more, 0, lang))
     return shown
 
 
@@ -31,38 +32,37 @@ def _scored(a) -> pd.DataFrame:
 def section_assessment(a, lang: str) -> list[Block]:
     w, n = words(lang), (lambda x: fmt.number(x, 0, lang))
     out = [Block("h1", w["s3"]), Block("h2", f"1. {w['s3_1']}")]
-    t, k = _scored(a), a.tasks
+    t, k, c, tc = measurable(a.targets), a.tasks, status_counts(a.targets), task_counts(a.tasks)
     good: list[str] = []
-    met = t[t["status"] == "met"]
-    if len(met):
-        names = [prose.mid(prose.indicator(r, lang)) for _, r in met.iterrows()]
-        good.append(w["strength_targets"].format(n=n(len(met)), names=_names(names, lang)))
-    if count(k, "done_on_time"):
-        good.append(w["strength_tasks"].format(n=n(count(k, "done_on_time"))))
-    if count(k, "recurring_reported"):
-        good.append(w["strength_recurring"].format(n=n(count(k, "recurring_reported"))))
+    if c.met:
+        names = [prose.mid(prose.indicator(r, lang)) for _, r in t[t["status"] == "met"].iterrows()]
+        good.append(w["strength_targets"].format(n=n(c.met), names=_names(names, lang)))
+    if tc.of("done_on_time"):
+        good.append(w["strength_tasks"].format(n=n(tc.of("done_on_time"))))
+    if tc.of("recurring_reported"):
+        good.append(w["strength_recurring"].format(n=n(tc.of("recurring_reported"))))
     good += notes(a, "highlights", area_id="") + section_notes(a, "strengths")
     out += [Block("item", s) for s in good] or [Block("p", w["nothing"].format(topic=w["topic_strengths"]))]
 
     out.append(Block("h2", f"2. {w['s3_2']}"))
     bad: list[str] = []
-    weak = t[t["status"].isin(["missed", "at_risk"])]
-    if len(weak):
+    if c.weak:
+        weak = t[t["status"].isin(["missed", "at_risk"])]
         names = [prose.mid(prose.indicator(r, lang)) for _, r in weak.iterrows()]
-        bad.append(w["weak_targets"].format(n=n(len(weak)), names=_names(names, lang)))
-    overdue = k[k["status"] == "overdue"]
-    if len(overdue):
+        bad.append(w["weak_targets"].format(n=n(c.weak), names=_names(names, lang)))
+    if tc.of("overdue"):
+        overdue = k[k["status"] == "overdue"]
         names = [
             w["task_ref"].format(text=prose.task_name(r, 80), unit=prose.unit(a.plan, r["lead_unit_id"], lang))
             for _, r in overdue.iterrows()
         ]
-        bad.append(w["weak_tasks"].format(n=n(len(overdue)), names=_names(names, lang)))
-    if count(k, "done_late"):
-        bad.append(w["weak_late"].format(n=n(count(k, "done_late"))))
-    if count(k, "recurring_missing"):
-        bad.append(w["weak_missing"].format(n=n(count(k, "recurring_missing"))))
-    if count(t, "no_data"):
-        bad.append(w["weak_data"].format(n=n(count(t, "no_data"))))
+        bad.append(w["weak_tasks"].format(n=n(tc.of("overdue")), names=_names(names, lang)))
+    if tc.of("done_late"):
+        bad.append(w["weak_late"].format(n=n(tc.of("done_late"))))
+    if tc.of("recurring_missing"):
+        bad.append(w["weak_missing"].format(n=n(tc.of("recurring_missing"))))
+    if c.no_data:
+        bad.append(w["weak_data"].format(n=n(c.no_data)))
     bad += section_notes(a, "shortcomings")
     out += [Block("item", s) for s in bad] or [Block("p", w["nothing"].format(topic=w["topic_shortcomings"]))]
     causes = notes(a, "difficulties", area_id="") + section_notes(a, "causes")
@@ -118,7 +118,7 @@ def section_next(a, lang: str) -> list[Block]:
                 target=prose.target_value(r, lang),
             )
         )
-    rec = int(a.tasks["recurring"].sum())
+    rec = task_counts(a.tasks).recurring
     if rec:
         items.append(w["next_recurring"].format(n=fmt.number(rec, 0, lang)))
     items += section_notes(a, "next")

@@ -51,7 +51,7 @@ def build(
         report_date = dt.date.fromisoformat(report_date) if report_date else None
     body = sections._body(plan, lang)
     commune = sections._commune(plan, lang)
-    issuer = f"{body} {commune}" if lang == "vi" else f"{body} of {commune}"
+    issuer = w["issuer"].format(body=body, commune=commune)
     to = sections._list(recipients) or sections._list(meta(plan, "recipients", lang))
     copies = [w["as_above"], *[f"{c};" for c in sections._list(meta(plan, "copies_to", lang))], w["archive"]]
     title_word = meta(plan, "signer_title", lang, plan.meta.get("signer_title") or "")

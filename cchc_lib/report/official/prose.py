@@ -10,21 +10,25 @@ import re
 
 import pandas as pd
 
+from cchc_lib import i18n
 from cchc_lib.i18n import fmt
-from cchc_lib.report.official.words import ORDINAL, ROMAN, W
+
+W = i18n.table("official")  # the official report's words, vi and en (catalogue section "official")
 
 _SENTENCE_END = re.compile(r"(?<=[^\d\s][.;:])\s+")
 
 
-def words(lang: str) -> dict:
+def words(lang: str):
+    """The official report's words in ``lang`` (read-only; lists are tuples)."""
     return W[fmt.check_lang(lang)]
 
 
 def period_phrase(period, lang: str) -> str:
     """'quý I năm 2024', '6 tháng đầu năm 2024', 'năm 2024' (the report's summary line)."""
-    p = words(lang)["periods"]
+    w = words(lang)
+    p = w["periods"]
     if period.kind == "quarter":
-        return p["Q"].format(roman=ROMAN[period.number - 1], ordinal=ORDINAL[period.number - 1], year=period.year)
+        return p["Q"].format(quarter=w["quarter_names"][period.number - 1], year=period.year)
     if period.kind == "half":
         return p[f"H{period.number}"].format(year=period.year)
     return p["Y"].format(year=period.year)

@@ -18,6 +18,7 @@ from importlib import resources
 
 import pandas as pd
 
+from cchc_lib.assessment.counts import DONE, task_counts
 from cchc_lib.core.periods import PeriodError, label, window
 from cchc_lib.i18n import fmt
 from cchc_lib.report.official import annex, prose
@@ -25,7 +26,6 @@ from cchc_lib.report.official.model import Block
 from cchc_lib.report.official.prose import words
 
 SECTION_I = ("plan", "inspection", "communication", "survey", "initiatives")
-DONE = ("done_on_time", "done_late")
 
 
 @lru_cache(maxsize=1)
@@ -52,11 +52,6 @@ def check_official_period(period, anyway: bool = False) -> None:
     )
 
 
-def count(df: pd.DataFrame, *statuses: str) -> int:
-    """How many rows carry one of ``statuses``: the one count behind every number in the text."""
-    return int(df["status"].isin(statuses).sum())
-
-
 # -- meta ---------------------------------------------------------------------------------
 
 
@@ -74,7 +69,7 @@ def _commune(plan, lang: str) -> str:
 
 
 def _body(plan, lang: str) -> str:
-    return meta(plan, "issuing_body", lang, "People's Committee" if lang == "en" else "Ủy ban nhân dân")
+    return meta(plan, "issuing_body", lang, words(lang)["body_default"])
 
 
 def _date_line(plan, a, lang: str, report_date: dt.date | None) -> str:
@@ -181,19 +176,22 @@ def task_blocks(a, tasks: pd.DataFrame, lang: str, scope: str) -> list[Block]:
         out.append(
             Block("p", w["done_before"].format(tasks="; ".join(_ref(a, r, lang) for _, r in earlier.iterrows())))
         )
-    rec = tasks[tasks["recurring"]]
-    if len(rec):
+    rec, k = tasks[tasks["recurring"]], task_counts(tasks)
+    if k.recurring:
         missing = rec[rec["status"] == "recurring_missing"]
         n = lambda x: fmt.number(x, 0, lang)  # noqa: E731
-        if len(missing):
+        if k.of("recurring_missing"):
             text = w["recurring_counts"].format(
-                scope=scope, n=n(len(rec)), reported=n(count(rec, "recurring_reported")), missing=n(len(missing))
+                scope=scope,
+                n=n(k.recurring),
+                reported=n(k.of("recurring_reported")),
+                missing=n(k.of("recurring_missing")),
             )
             out.append(Block("p", text))
             refs = "; ".join(_ref(a, r, lang) for _, r in missing.iterrows())
             out.append(Block("p", w["recurring_missing"].format(tasks=refs)))
         else:
-            out.append(Block("p", w["recurring_all"].format(n=n(len(rec)), scope=scope)))
+            out.append(Block("p", w["recurring_all"].format(n=n(k.recurring), scope=scope)))
     return out
 
 
@@ -297,20 +295,20 @@ def area_blocks(a, area_id: str, lang: str) -> list[Block]:
     n = lambda x: fmt.number(x, 0, lang)  # noqa: E731
     tasks = a.tasks[a.tasks["area_id"] == area_id]
     targets = a.targets[a.targets["area_id"] == area_id]
-    dated, rec = tasks[~tasks["recurring"]], tasks[tasks["recurring"]]
+    dated, k = tasks[~tasks["recurring"]], task_counts(tasks)
     scope = w["area_scope"].format(area=prose.mid(a.plan.area_name(area_id, lang)))
     parts = []
     if len(targets):
         parts.append(w["n_targets"].format(n=n(len(targets))))
     if len(tasks):
-        parts.append(w["n_tasks_split"].format(n=n(len(tasks)), dated=n(len(dated)), recurring=n(len(rec))))
+        parts.append(w["n_tasks_split"].format(n=n(k.total), dated=n(k.dated), recurring=n(k.recurring)))
     out = []
     if parts:
         out.append(
             Block(
                 "p",
                 w["area_counts"].format(
-                    parts=" và ".join(parts) if lang == "vi" else " and ".join(parts),
+                    parts=w["join_and"].join(parts),
                     area=prose.mid(a.plan.area_name(area_id, lang)),
                 ),
             )
@@ -318,7 +316,8 @@ def area_blocks(a, area_id: str, lang: str) -> list[Block]:
     if len(dated):
         from cchc_lib.i18n import vocab
 
-        by = [(s, count(dated, s)) for s in vocab.TASK_ORDER if s in dated["status"].values]
+        dk = task_counts(dated).by_status
+        by = [(s, dk[s]) for s in vocab.TASK_ORDER if dk.get(s)]
         text = ", ".join(f"{n(c)} {vocab.TASK_STATUS[lang][s].lower()}" for s, c in by)
         out.append(Block("p", w["task_counts"].format(end=fmt.date_short(a.window.end, lang), scope=scope, parts=text)))
     out += task_blocks(a, tasks, lang, scope) + target_blocks(a, targets, lang)
