@@ -236,11 +236,13 @@ def docx_paragraphs(doc) -> list[str]:
 
 
 @pytest.mark.parametrize("period, cutoff, lang", FAST + SLOW)
+@pytest.mark.slow
 def test_every_count_the_assessment_states_is_the_assessments(assessments, period, cutoff, lang):
     assert assessment_counts(assessments(period, cutoff), lang) > 30
 
 
 @pytest.mark.parametrize("period, cutoff, lang", FAST + SLOW)
+@pytest.mark.slow
 def test_every_count_the_official_report_states_is_the_assessments(assessments, period, cutoff, lang):
     a = assessments(period, cutoff)
     doc = build(a, lang)
@@ -250,6 +252,7 @@ def test_every_count_the_official_report_states_is_the_assessments(assessments, 
     assert official_counts(a, lang, plain(render_html(doc))) == content, "HTML"
 
 
+@pytest.mark.slow
 def test_a_count_that_disagrees_is_caught(assessments):
     """The checker is not vacuous: one wrong number in one sentence fails it."""
     a = assessments("2024-H1", "nd09")

@@ -37,6 +37,7 @@ def _assert_unchanged(a, tid):
     pd.testing.assert_frame_equal(res["areas_after"], a.areas)
 
 
+@pytest.mark.slow
 def test_what_if_with_the_current_value_changes_nothing(a):
     # one entered target and one from the dossier log (each what-if re-runs the assessment;
     # every target of three periods is the slow test below)
@@ -57,6 +58,7 @@ def test_what_if_with_the_current_value_changes_nothing_for_every_target(plan, s
         _assert_unchanged(a, tid)
 
 
+@pytest.mark.slow
 def test_online_share_at_50_meets_t207_and_raises_ii2(a):
     res = what_if(a, "T2.07", 50)
     assert res["status_before"] != "met" and res["status_after"] == "met"
@@ -87,6 +89,7 @@ def _with_entered(progress, target_id, period, value):
         ("T6.10", "2024", 70.0),  # the year: final, no projection
     ],
 )
+@pytest.mark.slow
 def test_what_if_agrees_with_assess_on_modified_data(plan, sample_progress, target_id, period, value):
     a = assess(plan, sample_progress, period, "nd09")
     res = what_if(a, target_id, value)
@@ -105,6 +108,7 @@ def test_what_if_agrees_with_assess_on_modified_data(plan, sample_progress, targ
     assert res["overall_after"]["coverage"] == pytest.approx(b.overall["coverage"])
 
 
+@pytest.mark.slow
 def test_what_if_refuses_what_cannot_be_assumed(a):
     with pytest.raises(ValueError, match="định tính"):
         what_if(a, "T1.03", 50)

@@ -60,6 +60,7 @@ def outside(plan, tmp_path_factory):
     return assess(plan, load_progress(folder, plan), "2024-H1"), folder
 
 
+@pytest.mark.slow
 def test_appendix_c_names_each_source_without_the_machine_path(outside):
     a, folder = outside
     for lang in ("vi", "en"):
@@ -68,6 +69,7 @@ def test_appendix_c_names_each_source_without_the_machine_path(outside):
         assert "2024/tasks.csv" in html and "2024/dossiers.csv" in html
 
 
+@pytest.mark.slow
 def test_appendix_c_names_sources_under_the_data_root_from_there(plan, tmp_path, monkeypatch):
     root = tmp_path / "data"
     monkeypatch.setenv("CCHC_DATA", str(root))
