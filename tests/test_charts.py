@@ -374,6 +374,25 @@ def test_task_timeline_caption_counts(vi, a):
         assert f"{n} {word[:1].lower()}{word[1:]}" in cap or f"{n} nhiệm vụ {word.lower()}" in cap
 
 
+def test_task_timeline_parts_share_axis_and_legend_and_cover_every_task(vi, a):
+    whole = vi["task_timeline"]
+    tasks = deadline_tasks(a)
+    size = -(-len(tasks) // 2)
+    parts = charts.task_timeline_parts(a, "vi", number=4, max_rows=size)
+    assert len(parts) == 2 and [c.title for c in parts] == [f"{whole.title} (phần {k}/2)" for k in (1, 2)]
+    assert parts[0].caption == whole.caption and "Hình 4." in whole.caption  # every count, once
+    assert parts[1].caption.startswith("Hình 4. ") and "phần 2/2, tiếp theo" in parts[1].caption
+    labels = [ytick_labels(plot_axes(c.figure)[0]) for c in parts]
+    assert [x.split(" ")[0] for x in labels[0] + labels[1]] == list(tasks["task_id"])
+    assert len(labels[0]) == size and len(labels[1]) == len(tasks) - size
+    limits = [plot_axes(c.figure)[0].get_xlim() for c in (whole, *parts)]
+    assert limits[0] == limits[1] == limits[2]  # one time axis
+    legend = [[t.get_text() for t in c.figure.legends[0].get_texts()] for c in (whole, *parts)]
+    assert legend[0] == legend[1] == legend[2]
+    assert parts[0].figure.get_figheight() == pytest.approx(2.0 + charts.ROW_HEIGHT * size)
+    assert charts.task_timeline_parts(a, "vi", max_rows=None)[0].title == whole.title
+
+
 def test_task_timeline_without_deadline_tasks(a):
     only_recurring = dataclasses.replace(a, tasks=a.tasks[a.tasks["recurring"]])
     chart = charts.task_timeline(only_recurring)
