@@ -62,6 +62,19 @@ def _stated(key: str, lang: str, text: str, expected: int, field: str = "n") -> 
     return 0
 
 
+def _on_time(key: str, lang: str, text: str, k) -> int:
+    """Tasks done on time; when some were done ahead of a deadline after the window, the
+    sentence says how many (else "6 done on time" reads against "4 of 9 due done")."""
+    ahead = find(f"{key}_ahead", lang, text, "n", "ahead")
+    if k.done_ahead:
+        assert [(m["n"], m["ahead"]) for m in ahead] == [(k.of("done_on_time"), k.done_ahead)], key
+        assert find(key, lang, text, "n") == [], key
+        assert k.of("done_on_time") - k.done_ahead == k.due_done - k.due_late, "on time = due on time + ahead"
+        return 2
+    assert ahead == [], key
+    return _stated(key, lang, text, k.of("done_on_time"))
+
+
 # -- the assessment ---------------------------------------------------------------------------
 
 
@@ -90,7 +103,7 @@ def assessment_counts(a, lang: str) -> int:
 
     good, bad = "\n".join(narrative.strengths(a, lang)), "\n".join(narrative.shortcomings(a, lang))
     checked += _stated("narrative.strength_target", lang, good, c.met)
-    checked += _stated("narrative.strength_tasks", lang, good, k.of("done_on_time"))
+    checked += _on_time("narrative.strength_tasks", lang, good, k)
     checked += _stated("narrative.weak_targets", lang, bad, c.weak)
     checked += _stated("narrative.weak_tasks", lang, bad, k.of("overdue"))
     checked += _stated("narrative.weak_missing", lang, bad, k.of("recurring_missing"))
@@ -166,7 +179,7 @@ def _scopes(a, lang: str) -> dict[str, object]:
 def official_counts(a, lang: str, paragraphs: list[str]) -> int:
     """Every count of the official report's text (``paragraphs``) against the assessment."""
     text = "\n".join(paragraphs)
-    c, k, checked = status_counts(a.targets), task_counts(a.tasks), 0
+    c, k, checked = status_counts(a.targets), task_counts(a.tasks, a.window.end), 0
     m = _one("official.plan_issued", lang, text, "targets", "tasks")
     assert (m["targets"], m["tasks"]) == (len(a.plan.targets), len(a.plan.tasks))
     checked += 2
@@ -201,7 +214,7 @@ def official_counts(a, lang: str, paragraphs: list[str]) -> int:
         checked += len(parts)
 
     checked += _stated("official.strength_targets", lang, text, c.met)
-    checked += _stated("official.strength_tasks", lang, text, k.of("done_on_time"))
+    checked += _on_time("official.strength_tasks", lang, text, k)
     checked += _stated("official.strength_recurring", lang, text, k.of("recurring_reported"))
     checked += _stated("official.weak_targets", lang, text, c.weak)
     checked += _stated("official.weak_tasks", lang, text, k.of("overdue"))

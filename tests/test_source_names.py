@@ -107,3 +107,14 @@ def test_published_notebook_and_sidecar_parameters_are_relative(tmp_path, monkey
     assert machine_paths(written, tmp_path) == []
     assert 'plan = "plans/xa-a"' in nb.cells[0].source and nb.metadata["papermill"]["input_path"] == "q.ipynb"
     assert nb.metadata["papermill"]["parameters"]["period"] == "2031-Q1"
+
+
+def test_a_sheet_is_named_in_the_reports_language(tmp_path, monkeypatch):
+    from cchc_lib.report.appendix import source_name
+
+    monkeypatch.setenv("CCHC_DATA", str(tmp_path / "data"))
+    monkeypatch.chdir(tmp_path.anchor)
+    label = f"{tmp_path / 'x' / '2031' / 'q2.xlsx'} [trang Nhập liệu]"
+    assert source_name(label, "en") == "2031/q2.xlsx [sheet Nhập liệu]"
+    assert source_name(label, "vi") == "2031/q2.xlsx [trang Nhập liệu]"
+    assert source_name(str(tmp_path / "x" / "2031" / "tasks.csv"), "en") == "2031/tasks.csv"
