@@ -98,9 +98,9 @@ _unmarked_slow: list[tuple[str, float]] = []
 
 
 def pytest_runtest_logreport(report):
-    if report.when == "call" and report.duration > FAST_TEST_SECONDS:
-        if not ({"slow", "notebook", "browser"} & set(report.keywords)):
-            _unmarked_slow.append((report.nodeid, report.duration))
+    marked = {"slow", "notebook", "browser"} & set(report.keywords)
+    if report.when == "call" and report.duration > FAST_TEST_SECONDS and not marked:
+        _unmarked_slow.append((report.nodeid, report.duration))
 
 
 def pytest_terminal_summary(terminalreporter):
