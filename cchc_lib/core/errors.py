@@ -13,7 +13,7 @@ from pathlib import Path
 
 MAX_SHOWN = 30  # a longer list is cut, with the number left out stated
 
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 
 
 def visible(text: str) -> str:
