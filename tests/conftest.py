@@ -87,3 +87,24 @@ def sample_progress(plan, tmp_path_factory):
 
     folder = write_sample(plan, tmp_path_factory.mktemp("sample"))
     return load_progress(folder, plan)
+
+
+# --- keeping `make check` fast --------------------------------------------------------------
+# A test without the slow/notebook/browser mark runs in `make check`, which should stay under a
+# minute. Tests that took longer than this are listed at the end of the run (nothing fails:
+# timings depend on the machine), so the author can mark them `slow`.
+FAST_TEST_SECONDS = 2.0
+_unmarked_slow: list[tuple[str, float]] = []
+
+
+def pytest_runtest_logreport(report):
+    marked = {"slow", "notebook", "browser"} & set(report.keywords)
+    if report.when == "call" and report.duration > FAST_TEST_SECONDS and not marked:
+        _unmarked_slow.append((report.nodeid, report.duration))
+
+
+def pytest_terminal_summary(terminalreporter):
+    if _unmarked_slow:
+        terminalreporter.section("tests to mark slow (make check)")
+        for nodeid, seconds in sorted(_unmarked_slow, key=lambda x: -x[1]):
+            terminalreporter.write_line(f"{seconds:6.1f} s  {nodeid}")

@@ -56,6 +56,7 @@ def online_log(n_online: int, n_total: int, day: str = "02/04/2024") -> str:
         (46, "2024", "missed", "met"),  # the year report: no time left
     ],
 )
+@pytest.mark.slow
 def test_online_share_is_judged_against_both_conflicting_targets(plan, tmp_path, n_online, period, t207, t622):
     write(tmp_path, "dossiers.csv", online_log(n_online, 100))
     a = run(plan, tmp_path, period)
@@ -86,6 +87,7 @@ def test_window_edge_of_nd09_quarters(plan, tmp_path):
 # --- levels: pace projection, or pro-rated path with one value ----------------------------
 
 
+@pytest.mark.slow
 def test_level_projected_from_pace_is_at_risk(plan, tmp_path):
     write(tmp_path, "indicators.csv", "target_id,period,value\nT6.17,2024-Q1,35\nT6.17,2024-Q2,44.4\n")
     a = run(plan, tmp_path, "2024-Q2")
@@ -96,6 +98,7 @@ def test_level_projected_from_pace_is_at_risk(plan, tmp_path):
     assert r["trend"] == "up" and r["previous_actual"] == 35
 
 
+@pytest.mark.slow
 def test_level_with_one_value_follows_the_pro_rated_path(plan, tmp_path):
     write(tmp_path, "indicators.csv", "target_id,period,value\nT6.17,2024-Q2,38\nT6.14,2024-Q2,30\n")
     a = run(plan, tmp_path, "2024-Q2")
@@ -106,18 +109,21 @@ def test_level_with_one_value_follows_the_pro_rated_path(plan, tmp_path):
     assert pd.isna(target(a, "T6.17")["trend"])
 
 
+@pytest.mark.slow
 def test_numerator_and_denominator_give_the_value(plan, tmp_path):
     write(tmp_path, "indicators.csv", "target_id,period,numerator,denominator\nT6.04,2024-Q2,18,20\n")
     a = run(plan, tmp_path, "2024-Q2")
     assert target(a, "T6.04")["actual"] == 90
 
 
+@pytest.mark.slow
 def test_half_year_uses_the_latest_quarter_value(plan, tmp_path):
     write(tmp_path, "indicators.csv", "target_id,period,value\nT6.17,2024-Q1,35\nT6.17,2024-Q2,44\n")
     a = run(plan, tmp_path, "2024-H1")
     assert target(a, "T6.17")["actual"] == 44 and target(a, "T6.17")["value_period"] == "2024-Q2"
 
 
+@pytest.mark.slow
 def test_missing_values_and_annual_targets(plan, tmp_path):
     a = run(plan, tmp_path, "2024-Q2")
     assert target(a, "T6.17")["status"] == "no_data"
@@ -127,6 +133,7 @@ def test_missing_values_and_annual_targets(plan, tmp_path):
     assert target(year, "T3.03")["status"] == "no_data"
 
 
+@pytest.mark.slow
 def test_value_typed_for_a_target_the_log_measures_is_reported_not_used(plan, tmp_path):
     write(tmp_path, "dossiers.csv", online_log(40, 100))
     write(tmp_path, "indicators.csv", "target_id,period,value\nT2.07,2024-Q2,70\n")
@@ -152,6 +159,7 @@ def test_value_typed_for_a_target_the_log_measures_is_reported_not_used(plan, tm
         ("PL2.01,2024-Q1,Không thực hiện,", "2024-Q2", "nd09", "cancelled", None),
     ],
 )
+@pytest.mark.slow
 def test_task_status_at_the_window_end(plan, tmp_path, rows, period, cutoff, status, late):
     write(tmp_path, "tasks.csv", "task_id,period,status,completed_on\n" + rows + "\n")
     r = task(run(plan, tmp_path, period, cutoff), "PL2.01")
@@ -159,6 +167,7 @@ def test_task_status_at_the_window_end(plan, tmp_path, rows, period, cutoff, sta
     assert (pd.isna(r["days_late"]) and late is None) or r["days_late"] == late
 
 
+@pytest.mark.slow
 def test_unreported_task_past_its_deadline_is_overdue(plan, tmp_path):
     a = run(plan, tmp_path, "2024-Q2")
     assert task(a, "PL2.01")["status"] == "overdue"
@@ -177,6 +186,7 @@ def test_standing_duties_must_be_reported_every_quarter(plan, tmp_path):
 # --- scores and rating ---------------------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_area_on_standing_duties_alone_has_not_enough_evidence(plan, tmp_path):
     # II.5: targets not quantified; NV5.01 reported, NV5.02 missing, PL5.01 due 31/12 (not due):
     # nothing but standing duties — no score, flagged, and left out of the composite.
@@ -191,6 +201,7 @@ def test_area_on_standing_duties_alone_has_not_enough_evidence(plan, tmp_path):
     assert a.overall["score"] == pytest.approx(scored["score"].mean())
 
 
+@pytest.mark.slow
 def test_area_score_by_hand_when_standing_duties_count(plan, tmp_path):
     # The same II.5 with the rule relaxed: NV5.01 reported (100), NV5.02 missing (30), weights
     # 1 and 1 → (100 + 30) / 2 = 65.
@@ -203,6 +214,7 @@ def test_area_score_by_hand_when_standing_duties_count(plan, tmp_path):
     assert math.isnan(area["target_score"]) and area["k_recurring_missing"] == 1
 
 
+@pytest.mark.slow
 def test_deadline_tasks_weigh_twice_standing_duties(plan, tmp_path):
     # II.5 again, PL5.01 done on time: (2 × 100 + 1 × 100 + 1 × 30) / 4 = 82,5
     write(
@@ -231,6 +243,7 @@ def test_rating_bands(score, code):
     assert rating_for(score, load_rules())[0] == code
 
 
+@pytest.mark.slow
 def test_rating_target_shows_the_estimate_but_never_counts_it_as_met(plan, sample_progress):
     a = assess(plan, sample_progress, "2024-Q2")
     t = target(a, "T7.03")
@@ -239,12 +252,14 @@ def test_rating_target_shows_the_estimate_but_never_counts_it_as_met(plan, sampl
     assert t["status"] == ("on_track" if a.overall["rating_level"] >= 3 else "at_risk")
 
 
+@pytest.mark.slow
 def test_thin_data_flags_the_rating_as_unreliable(plan, tmp_path):
     a = run(plan, tmp_path, "2024-Q2")
     assert a.overall["reliable"] is False
     assert "không đáng tin cậy" in " ".join(a.warnings["text"])
 
 
+@pytest.mark.slow
 def test_plan_rules_override(plan_copy, tmp_path):
     from cchc_lib import load_plan
 
@@ -328,6 +343,7 @@ def test_surveys_and_annual_targets_come_from_the_plans_rules(plan):
     assert "T3.03" in rules["targets"]["annual_targets"] and "T6.23" in rules["targets"]["rate_targets"]
 
 
+@pytest.mark.slow
 def test_rating_objective_is_the_plans_own_level(plan_copy, sample_progress):
     from cchc_lib import load_plan
     from cchc_lib.report.narrative import rating_sentence
@@ -346,6 +362,7 @@ def test_rating_objective_is_the_plans_own_level(plan_copy, sample_progress):
         assert "chưa đáp ứng" in sentence and target(a, rows[i]["target_id"])["status"] != "met"
 
 
+@pytest.mark.slow
 def test_area_weights_from_the_plan_move_the_composite(plan_copy, sample_progress):
     from cchc_lib import load_plan
 

@@ -148,17 +148,20 @@ def test_every_chart_is_a_chart_a4_wide_with_title_and_caption(vi, en):
             assert chart.title in joined(chart.figure).replace("\n", " ")
 
 
+@pytest.mark.slow
 def test_chart_is_frozen(vi):
     with pytest.raises(dataclasses.FrozenInstanceError):
         vi["status_by_area"].title = "x"
 
 
+@pytest.mark.slow
 def test_no_figures_pile_up_in_pyplot(a, history):
     before = set(plt.get_fignums())
     charts.all_charts(a, history, "vi")
     assert set(plt.get_fignums()) == before
 
 
+@pytest.mark.slow
 def test_png_bytes_file_and_notebook_display(vi, tmp_path):
     chart = vi["unit_scorecard"]
     out = tmp_path / "unit.png"
@@ -178,6 +181,7 @@ def test_png_renders_without_missing_glyphs(vi, en, lang):
         assert not [m for m in messages if "missing from" in m or "Glyph" in m], (name, messages)
 
 
+@pytest.mark.slow
 def test_all_charts_in_report_order_with_numbered_captions(vi, en, a):
     assert [c.caption.split(".")[0] for c in vi.values()] == [f"Hình {i}" for i in range(1, 7)]
     assert [c.caption.split(".")[0] for c in en.values()] == [f"Figure {i}" for i in range(1, 7)]
@@ -187,6 +191,7 @@ def test_all_charts_in_report_order_with_numbered_captions(vi, en, a):
     assert all(periods.label(PERIOD, "en") in c.caption for c in en.values())
 
 
+@pytest.mark.slow
 def test_unknown_language_is_refused(a):
     with pytest.raises(fmt.FormatError):
         charts.status_by_area(a, "fr")
@@ -195,6 +200,7 @@ def test_unknown_language_is_refused(a):
 # --- 1. status by area -------------------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_status_by_area_two_panels_vietnamese_words(vi, a):
     fig = vi["status_by_area"].figure
     assert len(plot_axes(fig)) == 2
@@ -205,6 +211,7 @@ def test_status_by_area_two_panels_vietnamese_words(vi, a):
     assert f"{ii2} Cải cách thủ tục hành chính" in words
 
 
+@pytest.mark.slow
 def test_status_by_area_legends_skip_statuses_never_seen(vi, a):
     ax_t, ax_k = plot_axes(vi["status_by_area"].figure)
     seen_t = [vocab.target_status(c) for c in vocab.TARGET_ORDER if (a.targets["status"] == c).any()]
@@ -223,6 +230,7 @@ def test_status_by_area_bars_add_up_to_the_tables(vi, a):
     assert met_total == (a.targets["status"] == "met").sum()
 
 
+@pytest.mark.slow
 def test_status_by_area_caption_counts(vi, en, a):
     cap = vi["status_by_area"].caption
     for code, n in a.targets["status"].value_counts().items():
@@ -238,6 +246,7 @@ def test_status_by_area_caption_counts(vi, en, a):
 # --- 2. actual vs target -------------------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_actual_vs_target_one_row_per_percent_target(vi, a):
     fig = vi["actual_vs_target"].figure
     (ax,) = plot_axes(fig)
@@ -252,6 +261,7 @@ def test_actual_vs_target_one_row_per_percent_target(vi, a):
     assert fig.get_figheight() == pytest.approx(1.9 + charts.ROW_HEIGHT * len(rows))
 
 
+@pytest.mark.slow
 def test_actual_vs_target_percent_axis_and_decimal_comma(vi, a):
     words = texts(vi["actual_vs_target"].figure)
     assert {"0%", "50%"} <= set(words) or {"0%", "20%", "100%"} <= set(words)
@@ -261,6 +271,7 @@ def test_actual_vs_target_percent_axis_and_decimal_comma(vi, a):
     assert fmt.percent(some, 1, "vi") in words
 
 
+@pytest.mark.slow
 def test_actual_vs_target_shows_both_conflicting_thresholds(vi, en, a):
     values = conflict_values(a)
     assert len(values) >= 2, "the sample plan has conflicting online-dossier targets"
@@ -328,6 +339,7 @@ def test_tthc_by_month_draws_every_plan_target_including_conflicts(vi, a):
         assert tid in text
 
 
+@pytest.mark.slow
 def test_tthc_by_month_english_months(en):
     text = joined(en["tthc_by_month"].figure)
     assert "Jan 2024" in text and "Dossiers submitted online" in text
@@ -353,6 +365,7 @@ def test_task_timeline_one_row_per_deadline_task(vi, a):
     assert all(len(x) <= charts.LABEL_CHARS for x in labels)
 
 
+@pytest.mark.slow
 def test_task_timeline_cutoff_line_and_month_ticks(vi, en, a):
     text = joined(vi["task_timeline"].figure)
     assert fmt.date_short(a.window.end) in text  # "14/06/2024"
@@ -372,6 +385,26 @@ def test_task_timeline_caption_counts(vi, a):
     for code, n in tasks["status"].value_counts().items():
         word = vocab.task_status(code)
         assert f"{n} {word[:1].lower()}{word[1:]}" in cap or f"{n} nhiệm vụ {word.lower()}" in cap
+
+
+@pytest.mark.slow
+def test_task_timeline_parts_share_axis_and_legend_and_cover_every_task(vi, a):
+    whole = vi["task_timeline"]
+    tasks = deadline_tasks(a)
+    size = -(-len(tasks) // 2)
+    parts = charts.task_timeline_parts(a, "vi", number=4, max_rows=size)
+    assert len(parts) == 2 and [c.title for c in parts] == [f"{whole.title} (phần {k}/2)" for k in (1, 2)]
+    assert parts[0].caption == whole.caption and "Hình 4." in whole.caption  # every count, once
+    assert parts[1].caption.startswith("Hình 4. ") and "phần 2/2, tiếp theo" in parts[1].caption
+    labels = [ytick_labels(plot_axes(c.figure)[0]) for c in parts]
+    assert [x.split(" ")[0] for x in labels[0] + labels[1]] == list(tasks["task_id"])
+    assert len(labels[0]) == size and len(labels[1]) == len(tasks) - size
+    limits = [plot_axes(c.figure)[0].get_xlim() for c in (whole, *parts)]
+    assert limits[0] == limits[1] == limits[2]  # one time axis
+    legend = [[t.get_text() for t in c.figure.legends[0].get_texts()] for c in (whole, *parts)]
+    assert legend[0] == legend[1] == legend[2]
+    assert parts[0].figure.get_figheight() == pytest.approx(2.0 + charts.ROW_HEIGHT * size)
+    assert charts.task_timeline_parts(a, "vi", max_rows=None)[0].title == whole.title
 
 
 def test_task_timeline_without_deadline_tasks(a):
@@ -398,6 +431,7 @@ def test_area_heatmap_cells_periods_and_scale(vi, history):
     assert "Cải cách thủ tục hành chính" in "\n".join(words).replace("\n", " ")
 
 
+@pytest.mark.slow
 def test_area_heatmap_accepts_name_column_gaps_and_english(history, a):
     h = history.rename(columns={"area_name": "name"}).copy()
     h.loc[h.index[0], "score"] = np.nan
@@ -446,6 +480,7 @@ def test_unit_scorecard_labels_and_counts(vi, en, a):
 # --- empty assessment -------------------------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_empty_assessment_gives_explanatory_charts(empty):
     made = charts.all_charts(empty, None, "vi")
     assert len(made) == 6

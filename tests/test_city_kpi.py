@@ -29,6 +29,7 @@ def _logs_by_commune(log: pd.DataFrame) -> dict[str, pd.DataFrame]:
 
 
 @pytest.mark.parametrize("period", ["2024-Q1", "2024-Q3", "2024-H1", "2024"])
+@pytest.mark.slow
 def test_duckdb_counts_equal_the_pandas_reference(city, period):
     log, root = city
     win = window(period, "nd09")
@@ -40,6 +41,7 @@ def test_duckdb_counts_equal_the_pandas_reference(city, period):
     np.testing.assert_allclose(got["value"], ref["value"], equal_nan=True)
 
 
+@pytest.mark.slow
 def test_dask_counts_equal_the_pandas_reference(city):
     log, root = city
     win = window("2024-Q2", "calendar")
@@ -51,6 +53,7 @@ def test_dask_counts_equal_the_pandas_reference(city):
     )
 
 
+@pytest.mark.slow
 def test_dask_on_a_local_cluster_gives_the_same_counts(city):
     distributed = pytest.importorskip("distributed")
     _, root = city

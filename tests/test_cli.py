@@ -15,6 +15,7 @@ from cchc_lib.report import document, pdf
 from .conftest import PLAN_DIR
 
 
+@pytest.mark.slow
 def test_validate_prints_summary_and_lint(capsys):
     assert cli.main(["validate", "--plan", "hai-duong-2024"]) == 0
     out = capsys.readouterr().out
@@ -42,6 +43,7 @@ def test_unexpected_errors_are_short_without_debug(monkeypatch, capsys):
     assert "Lỗi không mong đợi: RuntimeError: hỏng" in err and "Traceback" not in err
 
 
+@pytest.mark.slow
 def test_console_script_runs_as_a_module():
     proc = subprocess.run(
         [sys.executable, "-m", "cchc_lib.cli", "validate", "--plan", "hai-duong-2024"],
@@ -53,6 +55,7 @@ def test_console_script_runs_as_a_module():
     assert "Cải cách thủ tục hành chính" in proc.stdout
 
 
+@pytest.mark.slow
 def test_sample_data_template_and_assess_commands(tmp_path, capsys):
     sample = tmp_path / "sample"
     assert cli.main(["sample-data", "--plan", "hai-duong-2024", "--out", str(sample)]) == 0
@@ -87,6 +90,7 @@ def test_a_mistyped_period_is_a_clear_error(tmp_path, capsys):
     assert "2024-Q5" in err and "2024-Q2" in err and "Traceback" not in err
 
 
+@pytest.mark.slow
 def test_report_only_official_writes_docx_and_html_and_the_index_lists_it(tmp_path, capsys):
     sample = tmp_path / "sample"
     assert cli.main(["sample-data", "--plan", "hai-duong-2024", "--out", str(sample)]) == 0
@@ -114,6 +118,7 @@ def test_report_only_official_writes_docx_and_html_and_the_index_lists_it(tmp_pa
     assert "Báo cáo chính thức" in index and f"{stem}.docx" in index
 
 
+@pytest.mark.slow
 def test_report_official_for_an_internal_quarter_needs_to_be_asked_for(tmp_path, capsys):
     sample = tmp_path / "sample"
     assert cli.main(["sample-data", "--plan", "hai-duong-2024", "--out", str(sample)]) == 0
@@ -228,6 +233,7 @@ def _as_ordinary_user():
             raise OSError(ctypes.get_errno(), "prctl")
 
 
+@pytest.mark.slow
 def test_an_output_folder_without_write_permission_is_refused(tmp_path):
     folder = tmp_path / "read-only"
     folder.mkdir()

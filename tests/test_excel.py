@@ -78,6 +78,7 @@ def fill_and_load(template: Path, folder: Path, plan, fill):
 # --- layout --------------------------------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_sheets_are_named_so_the_loader_finds_each_kind(wb):
     assert wb.sheetnames == [INSTRUCTIONS_SHEET, "Chỉ tiêu", "Nhiệm vụ", "Hồ sơ TTHC", "Phản ánh kiến nghị", "Ghi chú"]
     assert kind_of(INSTRUCTIONS_SHEET) is None
@@ -86,6 +87,7 @@ def test_sheets_are_named_so_the_loader_finds_each_kind(wb):
 
 
 @pytest.mark.parametrize("kind", SHEET_ORDER)
+@pytest.mark.slow
 def test_headers_are_the_labels_then_the_reference_columns(wb, kind):
     ws = wb[SHEET_NAMES[kind]]
     spec = SPECS[kind]
@@ -227,6 +229,7 @@ def test_reference_columns_say_what_the_plan_asks(wb):
     assert wb["Ghi chú"].cell(3, col(wb["Ghi chú"], "Tên lĩnh vực")).value == "Cải cách thể chế"
 
 
+@pytest.mark.slow
 def test_out_may_be_a_folder_or_a_file(plan, tmp_path):
     assert write_template(plan, "Quý II/2024", tmp_path).name == "mau-nhap-lieu_hai-duong-2024_2024-Q2.xlsx"
     new_folder = tmp_path / "moi" / "2024-Q2"
@@ -244,6 +247,7 @@ def test_same_inputs_give_the_same_bytes(plan, tmp_path, template):
     assert again.read_bytes() == template.read_bytes()
 
 
+@pytest.mark.slow
 def test_plan_text_starting_with_equals_stays_text(plan_copy, tmp_path):
     edit_cell(plan_copy / "tasks.csv", 0, "text", "=1+1 rà soát văn bản")
     path = write_template(load_plan(plan_copy), Q1, tmp_path)
@@ -332,6 +336,7 @@ def _fill_q1(book) -> dict:
     return rows
 
 
+@pytest.mark.slow
 def test_round_trip_what_was_typed_is_what_is_loaded(plan, template, tmp_path):
     typed = {}
     progress = fill_and_load(template, tmp_path / Q1, plan, lambda book: typed.update(_fill_q1(book)))
@@ -381,6 +386,7 @@ def test_round_trip_what_was_typed_is_what_is_loaded(plan, template, tmp_path):
     assert all(w.severity == "warning" for w in progress.warnings)
 
 
+@pytest.mark.slow
 def test_previous_period_reference_columns(plan, tmp_path):
     q1 = tmp_path / "q1"
     q1.mkdir()
@@ -415,6 +421,7 @@ def test_previous_period_reference_columns(plan, tmp_path):
     assert cell(same["Nhiệm vụ"], "NV2.01", carried) == "Thường xuyên – cần báo cáo kỳ này"
 
 
+@pytest.mark.slow
 def test_bad_values_typed_in_the_template_name_sheet_row_and_column(plan, template, tmp_path):
     rows = {}
 

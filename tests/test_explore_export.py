@@ -39,6 +39,7 @@ def _frames():
     return targets, tasks
 
 
+@pytest.mark.slow
 def test_export_selection_writes_the_two_sheets_of_the_selection(a, tmp_path):
     t, k = selection(a, area="II.1")
     (path,) = export_selection(t, k, tmp_path, "xlsx", stem="x")

@@ -33,6 +33,7 @@ def test_fold_drops_case_and_diacritics_including_d_with_stroke():
 # --- masks and selection ---------------------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_area_unit_and_status_masks_match_plain_pandas(a):
     t, k = a.targets, a.tasks
     mt, mk = masks(a, area="II.6", target_status=("at_risk", "missed"), task_status="overdue")
@@ -49,6 +50,7 @@ def test_area_unit_and_status_masks_match_plain_pandas(a):
     assert mk.sum() == (k["lead_unit_id"] == "vh-xh").sum() > 0
 
 
+@pytest.mark.slow
 def test_no_filter_keeps_every_row_and_an_empty_status_list_filters_nothing(a):
     mt, mk = masks(a, target_status=[], task_status="")
     assert mt.all() and mk.all() and len(mt) == len(a.targets) and len(mk) == len(a.tasks)

@@ -97,6 +97,7 @@ def served(plan, sample_progress, tmp_path_factory):
         stop(proc)
 
 
+@pytest.mark.slow
 def test_the_printed_url_carries_a_fresh_random_token(served):
     assert re.fullmatch(r"http://127\.0\.0\.1:\d+/\?token=[A-Za-z0-9_-]{32}", served.url)
     assert served.token in served.url
@@ -106,6 +107,7 @@ def test_the_printed_url_carries_a_fresh_random_token(served):
     assert served.token not in " ".join(served.args)  # not on the command line, where others can list it
 
 
+@pytest.mark.slow
 def test_page_without_the_token_sends_to_the_login_form(served):
     base = served.url.split("?")[0]
     status, headers, _ = _get(base)
@@ -116,23 +118,27 @@ def test_page_without_the_token_sends_to_the_login_form(served):
     assert status in (302, 403) and (status == 403 or "/login" in headers["Location"])
 
 
+@pytest.mark.slow
 def test_page_from_another_host_name_is_refused_even_with_the_token(served):
     port = served.url.split(":")[2].split("/")[0]
     status, _, body = _get(served.url, host=f"evil.example:{port}")
     assert status == 403 and "cchc-x" not in body
 
 
+@pytest.mark.slow
 def test_page_with_the_token_shows_the_dashboard(served):
     status, _, body = _get(served.url)
     assert status == 200 and "cchc-x" in body  # the dashboard's own CSS class: the notebook ran
 
 
+@pytest.mark.slow
 def test_this_computers_own_names_are_let_in(served):
     port = served.url.split(":")[2].split("/")[0]
     status, _, body = _get(served.url, host=f"localhost:{port}")
     assert status == 200 and "cchc-x" in body
 
 
+@pytest.mark.slow
 def test_a_failing_cell_shows_no_traceback_to_the_visitor(tmp_path):
     nb = nbformat.v4.new_notebook()
     nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
@@ -154,6 +160,7 @@ def test_a_failing_cell_shows_no_traceback_to_the_visitor(tmp_path):
     assert "error" in body.lower()  # Voilà still says that something failed
 
 
+@pytest.mark.slow
 def test_jupyterlab_needs_the_token_and_a_local_host_name():
     proc = jupyterlab(port=free_port(), quiet=True)
     try:
@@ -167,6 +174,7 @@ def test_jupyterlab_needs_the_token_and_a_local_host_name():
         stop(proc)
 
 
+@pytest.mark.slow
 def test_every_data_file_of_the_explore_package_is_declared_package_data():
     """An installed package has the template and the styles only if pyproject.toml ships them."""
     import fnmatch

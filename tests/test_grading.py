@@ -59,6 +59,7 @@ def _without_evidence(a, key: str) -> set[str]:
     )
 
 
+@pytest.mark.slow
 def test_second_plan_areas_without_evidence_get_no_score(other):
     areas = other.areas.set_index("area_id")
     flagged = set(areas.index[areas["grading"] == "insufficient_evidence"])
@@ -96,6 +97,7 @@ def test_unit_chart_says_not_graded_and_not_enough_evidence(other):
     assert sum(t.startswith("chưa đủ căn cứ đánh giá") for t in texts) == 3
 
 
+@pytest.mark.slow
 def test_tables_and_sentences_leave_areas_without_evidence_out(shipped):
     a = shipped
     flagged = set(a.areas.loc[a.areas["grading"] == "insufficient_evidence", "area_id"])
@@ -154,6 +156,7 @@ def test_plans_rules_file_may_change_the_evidence_rule(plan_copy, tmp_path):
 # --- the pace rule beside each status ---------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_expected_by_now_is_shown_beside_the_status(plan, tmp_path):
     write(tmp_path, "indicators.csv", "target_id,period,value\nT6.17,2024-Q2,38\n")
     a = _empty(plan, tmp_path, "2024-Q2")

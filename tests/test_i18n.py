@@ -231,6 +231,7 @@ def english(plan, sample_progress):
     return Report(a, lang="en")
 
 
+@pytest.mark.slow
 def test_english_report_sections_hold_no_tool_written_vietnamese(english):
     r = english
     parts = [r.header(), r.summary(), r.direction(), r.results_heading()]

@@ -1,5 +1,7 @@
 """Plan.lint() finds the flaws of the signed document."""
 
+import pytest
+
 from cchc_lib import load_plan
 
 from .conftest import edit_cell
@@ -49,6 +51,7 @@ def test_lint_lists_documented_typo_fixes(plan):
     assert "'Phân đầu' → 'Phấn đấu'" in msgs
 
 
+@pytest.mark.slow
 def test_lint_is_data_driven_not_hard_coded(plan_copy):
     # Moving a deadline after the decision removes that finding; nothing is fixed in code.
     plan = load_plan(plan_copy)

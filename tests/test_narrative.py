@@ -18,6 +18,7 @@ def online_assessment(plan, tmp_path_factory):
     return assess(plan, load_progress(folder, plan), "2024-Q2")
 
 
+@pytest.mark.slow
 def test_target_sentence_states_value_target_and_gap(online_assessment):
     row = online_assessment.targets.set_index("target_id").loc["T2.07"].copy()
     row["target_id"] = "T2.07"
@@ -29,6 +30,7 @@ def test_target_sentence_states_value_target_and_gap(online_assessment):
     assert "42.3%" in en and "below the target of at least 50% (−7.7 percentage points)" in en
 
 
+@pytest.mark.slow
 def test_met_sentence_and_no_data_sentence(online_assessment):
     t = online_assessment.targets.set_index("target_id")
     assert "Đạt" in narrative.target_sentence(t.loc["T6.22"], "vi")  # 42,3% ≥ 30%
@@ -67,6 +69,7 @@ def test_notes_are_taken_for_the_period_and_its_quarters(plan, sample_progress):
     assert set(q2_props) <= set(narrative.proposals(h1))
 
 
+@pytest.mark.slow
 def test_next_period_lists_tasks_falling_due(plan, tmp_path):
     a = assess(plan, load_progress(tmp_path, plan), "2024-Q1")
     items = narrative.next_period(a, "vi")

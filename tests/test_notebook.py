@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 import shutil
 
@@ -45,14 +46,19 @@ def _external_refs(html: str) -> list[str]:
     )
 
 
-def test_html_is_self_contained_and_shows_no_code(q2):
+def test_html_is_self_contained_and_shows_no_code(q2, plan, sample_dir):
     result, _ = q2
     html = result.html.read_text(encoding="utf-8")
     assert _external_refs(html) == []
     assert "<script src" not in html
     assert "injected-parameters" not in html and "report_date =" not in html and "Report.build" not in html
     assert not re.search(r"In\s*(&nbsp;)?\[\d*\]", html)
-    assert "data:image/png;base64," in html and html.count("<figure") == 6
+    # six charts, the task timeline in parts of at most ROWS_PER_PART tasks
+    from cchc_lib.report.charts import ROWS_PER_PART
+
+    tasks = assess(plan, load_progress(sample_dir, plan), "2024-Q2", "nd09").tasks
+    dated = int((~tasks["recurring"].fillna(False).astype(bool) & tasks["deadline"].notna()).sum())
+    assert "data:image/png;base64," in html and html.count("<figure") == 5 + -(-dated // ROWS_PER_PART)
     assert '<html lang="vi"' in html and "viewport" in html and "@media print" in html
 
 
@@ -181,3 +187,83 @@ def test_cli_report_with_broken_input_fails_clearly(plan, sample_dir, tmp_path, 
     assert code == 2
     assert "tasks.csv" in err and "cột 'status'" in err and "Traceback" not in err
     assert not (tmp_path / "r" / "hai-duong-2024").exists()
+
+
+# -- print layout ---------------------------------------------------------------------------
+# The PDF's body area: A4 minus the margins of pdf.css.j2 (top 2,3 cm with the running head,
+# bottom 2 cm with the page number); what lies outside is the running head and the page number.
+_TOP, _BOTTOM = 841.89 - 2.3 / 2.54 * 72, 2.0 / 2.54 * 72
+
+
+def _body_lines(page) -> list[tuple[float, str]]:
+    """(height from the page foot, text) of the body's text lines top to bottom; an image
+    counts as a line at its lower edge (its text is "")."""
+    found: dict[float, list[str]] = {}
+
+    def text(t, cm, tm, _font, _size):
+        y = cm[5] + tm[5] * cm[3] + tm[4] * cm[1]
+        if t.strip() and _BOTTOM - 2 <= y <= _TOP:
+            found.setdefault(round(y), []).append(t.strip())
+
+    def image(op, _args, cm, _tm):
+        if op == b"Do" and _BOTTOM - 2 <= cm[5] <= _TOP:
+            found.setdefault(round(cm[5]), [])
+
+    page.extract_text(visitor_text=text, visitor_operand_before=image)
+    return [(y, " ".join(found[y])) for y in sorted(found, reverse=True)]
+
+
+def _headings(html: str, tags: str = "h2|h3|h4") -> list[str]:
+    found = re.findall(rf"<({tags})[^>]*>(.*?)</\1>", html, re.S)
+    return [" ".join(re.sub(r"<[^>]+>", " ", h).split()) for _, h in found]
+
+
+def test_pdf_has_no_heading_at_a_page_foot_and_no_half_empty_page(q2):
+    """A page's last body line is never (the end of) a heading; every page is at least 40 %
+    filled (lowest text or image against the body height), except the last page and a page
+    whose next page opens a section (an h2): a section may end where it ends."""
+    from pypdf import PdfReader
+
+    result, _ = q2
+    html = result.html.read_text(encoding="utf-8")
+    headings, sections = _headings(html), _headings(html, "h2")
+    pages = [_body_lines(p) for p in PdfReader(result.pdf).pages]
+    for n, lines in enumerate(pages, 1):
+        last = lines[-1][1] if lines else ""
+        assert not (len(last) >= 6 and any(h.endswith(last) for h in headings)), (
+            f"trang {n} kết thúc bằng đề mục {last!r}"
+        )
+        if n == len(pages):
+            continue
+        following = next((t for _, t in pages[n] if t), "")
+        opens_section = any(following and h.startswith(following[:40]) for h in sections)
+        fill = (_TOP - lines[-1][0]) / (_TOP - _BOTTOM) if lines else 0
+        assert fill >= 0.4 or opens_section, f"trang {n} chỉ đầy {fill:.0%}"
+
+
+def test_annex_pdf_is_marked_and_named_in_the_main_pdf(q2):
+    from pypdf import PdfReader
+
+    result, _ = q2
+    annex = PdfReader(result.annex["pdf"])
+    assert all("DỮ LIỆU MẪU" in p.extract_text() for p in annex.pages)
+    assert "A. Toàn bộ chỉ tiêu" in annex.pages[0].extract_text() + annex.pages[1].extract_text()
+    main = "".join(p.extract_text() for p in PdfReader(result.pdf).pages).replace("\n", "")
+    assert result.annex["pdf"].name in main and "A. Toàn bộ chỉ tiêu" not in main
+
+
+def test_no_published_file_names_a_machine_path(q2, sample_dir):
+    """HTML, appendix, PDF text, sidecar, notebook and index name inputs relative to the data root."""
+    from pypdf import PdfReader
+
+    from tests.test_source_names import machine_paths
+
+    result, out = q2
+    files = [result.html, result.sidecar, result.notebook, result.index, *result.annex.values()]
+    texts = [p.read_text(encoding="utf-8") for p in files if p.suffix != ".pdf"]
+    texts += ["\n".join(page.extract_text() for page in PdfReader(p).pages) for p in (result.pdf,)]
+    for text in texts:
+        assert machine_paths(text, sample_dir, out) == []
+    assert json.loads(result.sidecar.read_text(encoding="utf-8"))["parameters"]["data"] == "/".join(
+        sample_dir.parts[-2:]
+    )

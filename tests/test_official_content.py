@@ -47,6 +47,7 @@ def _section(doc, heading_start: str) -> list:
     return out
 
 
+@pytest.mark.slow
 def test_outline_follows_the_ministry_in_both_languages(h1):
     vi, en = build(h1, "vi"), build(h1, "en")
     assert _texts(vi, "h1") == [
@@ -68,6 +69,7 @@ def test_outline_follows_the_ministry_in_both_languages(h1):
     assert [a.label for a in vi.annexes] == ["Phụ lục I", "Phụ lục II"]
 
 
+@pytest.mark.slow
 def test_direction_area_is_section_one_and_the_other_areas_are_section_two_in_plan_order(h1, plan):
     direction = plan.meta["direction_area"]
     doc = build(h1, "vi")
@@ -83,6 +85,7 @@ def test_direction_area_is_section_one_and_the_other_areas_are_section_two_in_pl
 
 @pytest.mark.parametrize("lang", ["vi", "en"])
 @pytest.mark.parametrize("period", OFFICIAL)
+@pytest.mark.slow
 def test_no_sentence_is_repeated_and_no_bare_code_is_printed(assessments, plan, period, lang):
     doc = build(assessments[period], lang)
     sentences = doc.body_sentences()
@@ -158,17 +161,20 @@ def _counts_checked(a, lang: str) -> int:
     return checked + 1
 
 
+@pytest.mark.slow
 def test_every_count_in_the_text_agrees_with_the_assessment(assessments):
     """Each sentence that states a count is parsed and compared with the assessment tables."""
     assert sum(_counts_checked(a, "vi") for a in assessments.values()) >= 4 * 8
 
 
 @pytest.mark.parametrize("lang", ["vi", "en"])
+@pytest.mark.slow
 def test_counts_agree_under_calendar_quarters_and_in_english(plan, sample_progress, lang):
     for period in ("2024-Q1", "2024-Q3"):
         assert _counts_checked(assess(plan, sample_progress, period, cutoff="calendar"), lang) >= 8
 
 
+@pytest.mark.slow
 def test_overdue_task_names_unit_deadline_reason_and_who_finishes_it_next_period(h1):
     doc = build(h1, "vi")
     s2 = "\n".join(b.text for b in _section(doc, "II.")) + "\n".join(b.text for b in _section(doc, "I."))
@@ -185,6 +191,7 @@ def test_overdue_task_names_unit_deadline_reason_and_who_finishes_it_next_period
         assert plan_next.startswith(prose.sentence_case(unit)) and nxt in plan_next
 
 
+@pytest.mark.slow
 def test_a_deadline_before_the_plan_is_not_headlined_as_days_overdue(h1):
     decided = pd.Timestamp(h1.plan.meta["decision_date"])
     odd = h1.tasks[(h1.tasks["status"] == "overdue") & (h1.tasks["deadline"] <= decided)]
@@ -195,6 +202,7 @@ def test_a_deadline_before_the_plan_is_not_headlined_as_days_overdue(h1):
         assert "trước ngày ban hành Kế hoạch" in line and "chậm" not in line
 
 
+@pytest.mark.slow
 def test_completed_task_names_its_evidence(h1):
     text = "\n".join(b.text for b in build(h1, "vi").blocks)
     done = h1.tasks[h1.tasks["status"].isin(["done_on_time", "done_late"]) & h1.tasks["evidence"].notna()]
@@ -204,6 +212,7 @@ def test_completed_task_names_its_evidence(h1):
         assert prose.clean(r["evidence"]) in line and fmt.date_short(r["completed_on"]) in line
 
 
+@pytest.mark.slow
 def test_the_index_estimate_never_meets_its_own_target(h1):
     doc = build(h1, "vi")
     rating = h1.targets[h1.targets["kpi"].fillna("") == "rating"]
@@ -214,6 +223,7 @@ def test_the_index_estimate_never_meets_its_own_target(h1):
     assert "ước tính nội bộ" in line and ": đạt" not in line
 
 
+@pytest.mark.slow
 def test_section_notes_go_to_their_section_and_an_empty_section_says_so_once(h1):
     notes = pd.DataFrame(
         {
@@ -242,12 +252,14 @@ def test_official_periods_and_the_explicit_exception():
         check_official_period(parse_period(p), anyway=True)
 
 
+@pytest.mark.slow
 def test_date_line_is_blank_by_default_and_filled_with_leading_zeros(h1):
     assert build(h1, "vi").date_line == "Hải Dương, ngày      tháng      năm 2024"
     assert build(h1, "vi", report_date="2024-02-05").date_line == "Hải Dương, ngày 05 tháng 02 năm 2024"
     assert build(h1, "vi", report_date="2024-06-18").date_line == "Hải Dương, ngày 18 tháng 6 năm 2024"
 
 
+@pytest.mark.slow
 def test_header_signature_and_recipients_come_from_the_plan_or_a_parameter(h1, plan):
     doc = build(h1, "vi")
     report = plan.meta["report"]
@@ -260,6 +272,7 @@ def test_header_signature_and_recipients_come_from_the_plan_or_a_parameter(h1, p
 
 
 @pytest.mark.parametrize("lang,other", [("en", "vi"), ("vi", "en")])
+@pytest.mark.slow
 def test_no_tool_phrase_of_the_other_language(assessments, lang, other):
     for a in assessments.values():
         doc = build(a, lang)

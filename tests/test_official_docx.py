@@ -30,6 +30,7 @@ def _near(length, mm: float) -> bool:
     return abs(length - Mm(mm)) < Mm(0.5)
 
 
+@pytest.mark.slow
 def test_page_is_a4_portrait_with_the_decree_margins(docs):
     s = docs["vi"].sections[0]
     assert _near(s.page_width, 210) and _near(s.page_height, 297)
@@ -37,6 +38,7 @@ def test_page_is_a4_portrait_with_the_decree_margins(docs):
     assert Mm(30) - Mm(0.5) <= s.left_margin <= Mm(35) and Mm(15) - Mm(0.5) <= s.right_margin <= Mm(20)
 
 
+@pytest.mark.slow
 def test_styles_are_times_new_roman_13_to_14_justified_with_first_line_indent(docs):
     st = docs["vi"].styles
     normal = st["Normal"]
@@ -67,6 +69,7 @@ def test_header_table_holds_issuer_number_national_title_and_date(docs, plan):
     assert "Kính gửi:" in texts
 
 
+@pytest.mark.slow
 def test_section_headings_are_real_word_headings(docs):
     h1 = [p.text for p in docs["vi"].paragraphs if p.style.name == "Heading 1"]
     assert [t.split(". ")[0] for t in h1] == ["I", "II", "III", "IV", "V"]
@@ -131,6 +134,7 @@ def test_annexes_are_landscape_tables_with_the_one_stop_results(docs, h1):
     assert table.style.name == "Table Grid"
 
 
+@pytest.mark.slow
 def test_the_same_assessment_gives_the_same_file(h1):
     doc = build(h1, "vi")
     assert write_docx(doc) == write_docx(doc)

@@ -31,6 +31,7 @@ def _pages(data: bytes) -> list:
     return PdfReader(io.BytesIO(data)).pages
 
 
+@pytest.mark.slow
 def test_every_page_is_a4_portrait_or_a_landscape_annex(pdfs):
     pages = _pages(pdfs["vi"])
     sizes = [tuple(round(float(x), 1) for x in (p.mediabox.width, p.mediabox.height)) for p in pages]
@@ -39,6 +40,7 @@ def test_every_page_is_a4_portrait_or_a_landscape_annex(pdfs):
     assert (841.9, 595.3) in sizes  # the one-stop annex
 
 
+@pytest.mark.slow
 def test_fonts_are_embedded_and_serif(pdfs):
     names = set()
     for page in _pages(pdfs["vi"]):
@@ -65,6 +67,7 @@ def _top_margin_texts(page) -> list[str]:
     return found
 
 
+@pytest.mark.slow
 def test_sample_mark_on_every_page_and_page_numbers_from_page_two(pdfs):
     pages = _pages(pdfs["vi"])
     assert len(pages) > 2
@@ -75,6 +78,7 @@ def test_sample_mark_on_every_page_and_page_numbers_from_page_two(pdfs):
         assert (str(i) in top) == (i > 1), (i, top)
 
 
+@pytest.mark.slow
 def test_no_absolute_path_in_pdf_or_html(h1, pdfs, tmp_path):
     html = render_html(build(h1, "vi"))
     for data in (pdfs["vi"], pdfs["en"], html.encode("utf-8")):
@@ -84,6 +88,7 @@ def test_no_absolute_path_in_pdf_or_html(h1, pdfs, tmp_path):
     assert not re.search(r"(?:[A-Za-z]:\\|/(?:home|tmp|work|usr)/)", text)
 
 
+@pytest.mark.slow
 def test_html_is_self_contained_and_escaped(h1):
     html = render_html(build(h1, "vi"))
     assert "<script" not in html and "http://" not in html and "https://" not in html and "@font-face" not in html
@@ -92,6 +97,7 @@ def test_html_is_self_contained_and_escaped(h1):
 
 
 @pytest.mark.parametrize("lang,other", [("en", "vi"), ("vi", "en")])
+@pytest.mark.slow
 def test_no_tool_phrase_of_the_other_language_in_the_pdf(h1, pdfs, lang, other):
     doc = build(h1, lang)
     text = "\n".join(p.extract_text() for p in _pages(pdfs[lang]))

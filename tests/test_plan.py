@@ -10,6 +10,7 @@ from cchc_lib import load_plan
 from cchc_lib.plan.model import Plan
 
 
+@pytest.mark.slow
 def test_plan_loads_by_id_and_by_path(plan):
     by_id = load_plan("hai-duong-2024")
     assert isinstance(by_id, Plan)

@@ -144,6 +144,7 @@ def seed_draft():
     return draft_from_file(SEED)
 
 
+@pytest.mark.slow
 def test_import_of_the_seed_text_reproduces_the_curated_plan(seed_draft):
     _assert_reproduces(seed_draft.tables)
 
@@ -213,6 +214,7 @@ def seed_as_docx(path: Path) -> Path:
     return path
 
 
+@pytest.mark.slow
 def test_import_of_the_seed_as_word_gives_the_same_result(tmp_path, seed_draft):
     path = seed_as_docx(tmp_path / "quyet-dinh.docx")
     xml = zipfile.ZipFile(path).read("word/document.xml").decode()
@@ -253,6 +255,7 @@ def seed_as_pdf(path: Path) -> Path:
     return path
 
 
+@pytest.mark.slow
 def test_import_from_a_pdf_reads_sections_i_and_ii_and_says_the_annex_table_is_missing(tmp_path):
     draft = draft_from_file(seed_as_pdf(tmp_path / "quyet-dinh.pdf"))
     result = compare(load_plan("hai-duong-2024"), draft.tables)
@@ -334,6 +337,7 @@ def decision_from_plan(plan) -> str:
 
 
 @pytest.mark.parametrize("plan_dir", PLANS, ids=[p.name for p in PLANS])
+@pytest.mark.slow
 def test_a_decision_written_from_any_plan_is_read_back(plan_dir, tmp_path):
     plan = load_plan(plan_dir)
     path = tmp_path / "quyet-dinh.txt"
@@ -354,6 +358,7 @@ def test_a_decision_written_from_any_plan_is_read_back(plan_dir, tmp_path):
 # --- the draft: builds as it is, says where each row came from and what to check ----------
 
 
+@pytest.mark.slow
 def test_the_seed_draft_builds_as_it_is(tmp_path):
     out = import_decision(SEED, tmp_path / "nhap.xlsx")
     folder = build_plan(out.path, "nhap-2024", tmp_path / "plans")
@@ -368,6 +373,7 @@ def _row(draft, table: str, key: str, value: str) -> pd.Series:
     return df[df[key] == value].iloc[0]
 
 
+@pytest.mark.slow
 def test_every_row_carries_its_source_location(seed_draft):
     for name in ("areas", "objectives", "targets", "tasks", "units"):
         assert seed_draft.tables[name][SOURCE_COL].str.match(r"dòng \d+").all(), name
@@ -440,6 +446,7 @@ def test_a_bullet_without_a_number_is_one_non_measurable_target_and_trên_is_fla
     assert any("“trên”" in f for f in above.flags)
 
 
+@pytest.mark.slow
 def test_cli_import_writes_a_workbook_and_refuses_other_formats(tmp_path, capsys):
     assert main(["plan", "import", str(SEED), "--out", str(tmp_path / "nhap.xlsx")]) == 0
     assert "cần kiểm tra" in capsys.readouterr().out

@@ -78,6 +78,7 @@ def sample(data_root):
     return data_root / "progress" / OTHER / "sample"
 
 
+@pytest.mark.slow
 def test_the_fictional_plan_is_shaped_differently(data_root):
     p = load_plan(OTHER)
     assert list(p.areas["area_id"]) == [f"III.{i}" for i in range(1, 7)] and p.direction_area == "III.6"
@@ -91,18 +92,21 @@ def test_the_fictional_plan_is_shaped_differently(data_root):
     assert p.tasks["task_id"].str.startswith("PL").sum() >= 10  # a Phụ lục
 
 
+@pytest.mark.slow
 def test_validate_runs_on_it(data_root, capsys):
     assert main(["validate", "--plan", OTHER]) == 0
     out = capsys.readouterr().out
     assert "Minh Phong" in out and "III.6" in out and _leaks(out, SHIPPED_MARKS) == []
 
 
+@pytest.mark.slow
 def test_generated_sample_is_the_committed_one(sample):
     committed = REPO / "data" / "progress" / OTHER / "sample"
     for f in sorted(committed.iterdir()):
         assert (sample / f.name).read_bytes() == f.read_bytes(), f.name
 
 
+@pytest.mark.slow
 def test_sample_notes_follow_the_areas_themes(sample, data_root):
     p = load_plan(OTHER)
     notes = load_progress(sample, p).notes
@@ -115,6 +119,7 @@ def test_sample_notes_follow_the_areas_themes(sample, data_root):
     assert "huyện" in text and _leaks(text, SHIPPED_MARKS) == []
 
 
+@pytest.mark.slow
 def test_templates_for_every_quarter(sample, tmp_path):
     for q in PERIODS[:4]:
         assert main(["template", "--plan", OTHER, "--period", q, "--out", str(tmp_path)]) == 0
@@ -122,6 +127,7 @@ def test_templates_for_every_quarter(sample, tmp_path):
 
 
 @pytest.mark.parametrize("period", PERIODS)
+@pytest.mark.slow
 def test_assess_every_period_without_the_other_plans_words(sample, period, capsys):
     assert main(["assess", "--plan", OTHER, "--period", period]) == 0
     out = capsys.readouterr().out
@@ -129,6 +135,7 @@ def test_assess_every_period_without_the_other_plans_words(sample, period, capsy
     assert _leaks(out, SHIPPED_MARKS) == []
 
 
+@pytest.mark.slow
 def test_verdicts_follow_the_plans_own_objectives(sample, data_root):
     p = load_plan(OTHER)
     a = assess(p, load_progress(sample, p), "2025")
@@ -147,6 +154,7 @@ def test_verdicts_follow_the_plans_own_objectives(sample, data_root):
     assert q2.loc["T3.2.09", "status"] == "not_due"
 
 
+@pytest.mark.slow
 def test_period_of_another_year_is_refused(sample, capsys):
     assert main(["assess", "--plan", OTHER, "--period", "2024-Q2"]) == 2
     err = capsys.readouterr().err
@@ -159,6 +167,7 @@ def test_plan_is_required_when_several_exist(sample, capsys):
     assert "--plan" in err and SHIPPED in err and OTHER in err
 
 
+@pytest.mark.slow
 def test_plan_is_inferred_from_a_progress_folder(sample, capsys):
     assert main(["assess", "--data", str(sample), "--period", "2025-Q2"]) == 0
     assert "Minh Phong" in capsys.readouterr().out

@@ -83,6 +83,7 @@ PLANS = sorted(p for p in PLAN_DIR.parent.iterdir() if (p / "meta.toml").exists(
 
 
 @pytest.mark.parametrize("plan_dir", PLANS, ids=[p.name for p in PLANS])
+@pytest.mark.slow
 def test_export_then_build_gives_the_same_plan(plan_dir, tmp_path):
     xlsx = export_plan(str(plan_dir), tmp_path / "ke-hoach.xlsx")
     folder = build_plan(xlsx, plan_dir.name, tmp_path / "plans")
@@ -95,6 +96,7 @@ def test_export_then_build_gives_the_same_plan(plan_dir, tmp_path):
         )
 
 
+@pytest.mark.slow
 def test_plan_rules_and_extra_meta_keys_survive_the_round_trip(tmp_path):
     src = tmp_path / "src" / "hai-duong-2024"
     shutil.copytree(PLAN_DIR, src)
@@ -109,6 +111,7 @@ def test_plan_rules_and_extra_meta_keys_survive_the_round_trip(tmp_path):
     _same_plan(load_plan(src), load_plan(folder))
 
 
+@pytest.mark.slow
 def test_a_missing_sheet_is_named(exported, tmp_path):
     wb = load_workbook(exported)
     del wb["Chỉ tiêu"]
@@ -116,35 +119,41 @@ def test_a_missing_sheet_is_named(exported, tmp_path):
     assert "thiếu trang tính 'Chỉ tiêu'" in _errors(exported, tmp_path)
 
 
+@pytest.mark.slow
 def test_an_unknown_unit_names_sheet_row_and_header(exported, tmp_path):
     _set(exported, "Phụ lục", 3, "Cơ quan chủ trì", "Ban Không Có Thật")
     msg = _errors(exported, tmp_path)
     assert "[trang Phụ lục], dòng 3, cột 'Cơ quan chủ trì'" in msg and "Ban Không Có Thật" in msg
 
 
+@pytest.mark.slow
 def test_a_duplicate_id_names_both_rows(exported, tmp_path):
     _set(exported, "Chỉ tiêu", 3, "Mã chỉ tiêu", "T1.01")
     msg = _errors(exported, tmp_path)
     assert "[trang Chỉ tiêu]" in msg and "'T1.01' bị trùng ở các dòng 2, 3" in msg and "cột 'Mã chỉ tiêu'" in msg
 
 
+@pytest.mark.slow
 def test_a_duplicate_task_id_across_the_two_task_sheets_is_an_error(exported, tmp_path):
     _set(exported, "Phụ lục", 2, "Mã nhiệm vụ", "NV1.01")
     assert "mã 'NV1.01' đã có ở" in _errors(exported, tmp_path)
 
 
+@pytest.mark.slow
 def test_an_unparseable_deadline_names_the_cell(exported, tmp_path):
     _set(exported, "Phụ lục", 4, "Thời hạn", "sớm nhất có thể")
     msg = _errors(exported, tmp_path)
     assert "[trang Phụ lục], dòng 4, cột 'Thời hạn'" in msg and "không đọc được thời hạn" in msg
 
 
+@pytest.mark.slow
 def test_a_value_that_is_not_a_number_names_the_cell(exported, tmp_path):
     _set(exported, "Chỉ tiêu", 2, "Giá trị", "một trăm")
     msg = _errors(exported, tmp_path)
     assert "[trang Chỉ tiêu], dòng 2, cột 'Giá trị'" in msg and "cần một số" in msg
 
 
+@pytest.mark.slow
 def test_every_problem_is_listed_at_once_and_the_cli_exits_2(exported, tmp_path, capsys):
     _set(exported, "Chỉ tiêu", 2, "Giá trị", "một trăm")
     _set(exported, "Chỉ tiêu", 3, "Mã chỉ tiêu", "T1.01")
@@ -160,6 +169,7 @@ def test_every_problem_is_listed_at_once_and_the_cli_exits_2(exported, tmp_path,
     assert not (tmp_path / "plans" / "ke-hoach-moi").exists()
 
 
+@pytest.mark.slow
 def test_cli_new_export_and_build_write_files(tmp_path, capsys):
     assert main(["plan", "new", "--out", str(tmp_path / "moi.xlsx"), "--year", "2025"]) == 0
     assert (tmp_path / "moi.xlsx").exists()

@@ -41,6 +41,7 @@ def doc_examples() -> dict[str, str]:
     return out
 
 
+@pytest.mark.slow
 def test_docs_examples_load_and_give_hand_computed_verdicts(plan, tmp_path):
     examples = doc_examples()
     assert set(examples) == {"indicators", "tasks", "dossiers"}
@@ -104,6 +105,7 @@ def test_unknown_status_word_lists_the_accepted_words(plan, tmp_path):
     assert "'xong rồi'" in msg
 
 
+@pytest.mark.slow
 def test_completion_date_after_the_period_is_a_warning_saying_where_it_counts(plan, tmp_path):
     write(tmp_path, "tasks.csv", "task_id,period,status,completed_on\nPL2.01,2024-Q1,Hoàn thành,20/03/2024\n")
     progress = load_progress(tmp_path, plan)
@@ -436,6 +438,7 @@ def _kpi_target(plan, kpi: str) -> str:
     return plan.targets[plan.targets["kpi"] == kpi]["target_id"].iloc[0]
 
 
+@pytest.mark.slow
 def test_a_rate_typed_for_a_target_the_dossier_log_measures_is_warned_by_its_header(plan, tmp_path):
     tid = _kpi_target(plan, "online_rate")
     write(tmp_path, "chi-tieu.csv", f"Mã chỉ tiêu,Kỳ báo cáo,Giá trị đạt được\n{tid},2024-Q1,55\n")
@@ -446,6 +449,7 @@ def test_a_rate_typed_for_a_target_the_dossier_log_measures_is_warned_by_its_hea
     assert len(hit) == 1 and "Giá trị đạt được" in hit[0] and "chi-tieu.csv" in hit[0]
 
 
+@pytest.mark.slow
 def test_an_entered_rating_is_used_and_labelled_entered(plan, tmp_path):
     tid = _kpi_target(plan, "rating")
     write(tmp_path, "indicators.csv", f"target_id,period,value\n{tid},2024,3\n")
@@ -453,6 +457,7 @@ def test_an_entered_rating_is_used_and_labelled_entered(plan, tmp_path):
     assert (t["actual"], t["actual_source"], t["status"]) == (3, "entered", "met")
 
 
+@pytest.mark.slow
 def test_an_estimated_rating_is_never_counted_as_meeting_its_target(plan, sample_progress):
     tid = _kpi_target(plan, "rating")
     for period in ("2024-Q2", "2024"):
@@ -462,6 +467,7 @@ def test_an_estimated_rating_is_never_counted_as_meeting_its_target(plan, sample
         assert t["status"] == ("on_track" if t["actual"] >= t["target_value"] else "at_risk")
 
 
+@pytest.mark.slow
 def test_status_counts_add_up_and_the_summary_states_every_part(plan, sample_progress):
     from cchc_lib.assessment.counts import status_counts
     from cchc_lib.report.narrative import summary_paragraph

@@ -208,6 +208,7 @@ def html_vi(site) -> str:
 # -- run_report: files ------------------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_result_paths_sizes_and_timings(site):
     res = site["vi"]
     out_dir = site["out_dir"]
@@ -225,6 +226,7 @@ def test_result_paths_sizes_and_timings(site):
     assert nbformat.read(res.notebook, as_version=4).metadata["cchc"]["commune"] == "xã Hải Dương"
 
 
+@pytest.mark.slow
 def test_sidecar_json(site):
     data = json.loads(site["vi"].sidecar.read_text(encoding="utf-8"))
     assert data["kind"] == "cchc-report"
@@ -344,6 +346,7 @@ def test_pdf_fonts_are_the_bundled_ones(site):
         assert rows and all(" yes yes yes " in row for row in rows)  # embedded, subset, ToUnicode
 
 
+@pytest.mark.slow
 def test_pdf_running_header_on_later_pages(tmp_path):
     body = "".join(f"<h2>Mục {i}</h2>" + "<p>Nội dung báo cáo cải cách hành chính.</p>" * 12 for i in range(1, 8))
     html = finish_html(f'<html lang="vi"><body><!--cchc:toc--><main>{body}</main></body></html>')
@@ -367,10 +370,12 @@ def test_pdf_bytes_do_not_depend_on_the_clock(monkeypatch):
     assert "SOURCE_DATE_EPOCH" not in os.environ  # set only while the PDF is written
 
 
+@pytest.mark.slow
 def test_pdf_support_check_passes_where_weasyprint_works():
     check_pdf_support()  # this machine makes the PDFs of the tests above
 
 
+@pytest.mark.slow
 def test_pdf_support_check_finds_a_machine_without_fonts(tmp_path, monkeypatch):
     # fontconfig that knows no font: WeasyPrint would crash the report's process
     conf = tmp_path / "fonts.conf"
@@ -402,6 +407,7 @@ def _snapshot(folder: Path) -> dict[str, str]:
     }
 
 
+@pytest.mark.slow
 def test_failing_cell_keeps_previous_report(site):
     before = _snapshot(site["reports"])
     with pytest.raises(ReportError) as info:
@@ -428,6 +434,7 @@ def test_failing_cell_keeps_previous_report(site):
     assert not [p for p in site["out_dir"].parent.iterdir() if p.name.startswith(".staging")]
 
 
+@pytest.mark.slow
 def test_export_failure_keeps_previous_report(site, monkeypatch):
     def broken(*args, **kwargs):
         raise RuntimeError("WeasyPrint hỏng")
@@ -507,6 +514,7 @@ def test_index_escapes_sorts_and_skips(tmp_path):
 # -- nbconvert entry points -------------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_nbconvert_entry_points(site, tmp_path):
     executed = tmp_path / "executed.ipynb"
     shutil.copy(site["vi"].notebook, executed)

@@ -59,3 +59,31 @@ def test_batch_runner_makes_the_documents_the_choice_names(monkeypatch, tmp_path
         made.clear()
         _default_runner(Job("p", str(tmp_path), str(tmp_path), period, only=only, official_anyway=anyway))
         assert made == expected, (period, only, anyway)
+
+
+def test_batch_jobs_carry_only_and_anyway_into_the_content_hash(tmp_path):
+    from cchc_lib.city.batch import content_hash, jobs_for
+
+    plan = tmp_path / "plans" / "xa-mot-2024"
+    plan.mkdir(parents=True)
+    [both] = jobs_for(tmp_path, [plan], ["2024-Q2"])
+    [anyway] = jobs_for(tmp_path, [plan], ["2024-Q2"], only="both", official_anyway=True)
+    [assessment] = jobs_for(tmp_path, [plan], ["2024-Q2"], only="assessment")
+    assert (both.only, both.official_anyway, anyway.official_anyway, assessment.only) == (
+        "both",
+        False,
+        True,
+        "assessment",
+    )
+    assert len({content_hash(j, "code") for j in (both, anyway, assessment)}) == 3  # a rerun with other options redoes
+
+
+def test_cli_batch_refuses_only_official_for_an_internal_period_before_any_report(tmp_path, capsys):
+    pytest.importorskip("distributed")
+    from cchc_lib.cli import main
+
+    (tmp_path / "data" / "plans").mkdir(parents=True)
+    args = ["batch", "--root", str(tmp_path / "data"), "--periods", "2024-Q1,2024-Q2", "--only", "official"]
+    assert main(args) == 2
+    err = capsys.readouterr().err
+    assert "Quý II/2024" in err and "--official-anyway" in err and "Traceback" not in err

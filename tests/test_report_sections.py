@@ -33,6 +33,7 @@ def _all_html(r: Report) -> str:
     return "\n".join(p.data for p in parts)
 
 
+@pytest.mark.slow
 def test_report_follows_the_usual_outline(report):
     html = _all_html(report)
     for heading in [
@@ -55,6 +56,7 @@ def test_report_follows_the_usual_outline(report):
     assert re.search(r'<h2 id="muc-3">III\. Đánh giá chung</h2>', html)
 
 
+@pytest.mark.slow
 def test_header_states_window_decision_sources_date_and_sample_banner(report):
     h = report.header().data
     assert "DỮ LIỆU MẪU" in h

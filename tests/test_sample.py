@@ -80,6 +80,7 @@ def test_meta_marks_sample(sample_dir: Path, plan):
 # --- loads cleanly ---------------------------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_loads_without_errors(progress):
     assert progress.is_sample
     assert not [w for w in progress.warnings if w.severity == "error"]

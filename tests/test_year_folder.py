@@ -194,6 +194,7 @@ def check_year(office, made: dict) -> None:
     assert made["2024-Q1"]["ytd"] == made["2024-Q1 revised"]["ytd"]  # … and nothing else about it
 
 
+@pytest.mark.slow
 def test_the_documented_year_assessed_quarter_by_quarter(office, capsys):
     made = play_year(office, capsys, report=False)
     check_year(office, made)
@@ -248,6 +249,7 @@ def test_the_documented_year_reported_and_regenerated(office, capsys):
 # --- defaults that cannot betray ------------------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_data_defaults_to_the_plans_year_folder_and_the_sample_only_with_a_notice(office, capsys):
     code, out, err = run(capsys, f"cchc assess --plan {PLAN} --period 2024-Q1")
     assert code == 0 and "DỮ LIỆU MẪU" in err and f"{FOLDER}" in err
@@ -257,6 +259,7 @@ def test_data_defaults_to_the_plans_year_folder_and_the_sample_only_with_a_notic
     assert code == 0 and "DỮ LIỆU MẪU" not in out + err
 
 
+@pytest.mark.slow
 def test_a_period_outside_the_plan_year_is_exit_2(office, capsys):
     for cmd in ("assess", "template"):
         code, out, err = run(capsys, f"cchc {cmd} --plan {PLAN} --period 2023-Q1 --data sample")
@@ -270,6 +273,7 @@ def test_data_naming_a_file_is_exit_2_with_a_message(office, capsys):
     assert code == 2 and "--data" in err and "'x.csv' là một tệp, không phải thư mục" in err
 
 
+@pytest.mark.slow
 def test_a_csv_renamed_xlsx_in_the_folder_is_exit_2_naming_it(office, capsys):
     (office / FOLDER).mkdir(parents=True)
     (office / FOLDER / "so-lieu.xlsx").write_text("task_id,period\n")
@@ -280,6 +284,7 @@ def test_a_csv_renamed_xlsx_in_the_folder_is_exit_2_naming_it(office, capsys):
 # --- one workflow, said the same everywhere ---------------------------------------------------
 
 
+@pytest.mark.slow
 def test_readme_docs_help_and_the_workbook_give_the_same_commands(office, capsys, plan):
     readme = (REPO_ROOT / "README.md").read_text(encoding="utf-8")
     each_quarter = readme[readme.index("## Each quarter") : readme.index("## Commands")]

@@ -89,7 +89,10 @@ def jobs_for(
     lang: str = "vi",
     formats: Sequence[str] = ("html", "pdf"),
     out: str | Path = "reports",
+    only: str = "both",
+    official_anyway: bool = False,
 ) -> list[Job]:
+    """One job per (plan, period); ``only`` and ``official_anyway`` as ``cchc report`` takes them."""
     root = Path(root)
     return [
         Job(
@@ -101,6 +104,8 @@ def jobs_for(
             lang=lang,
             formats=tuple(formats),
             out=str(Path(out).resolve()),
+            only=only,
+            official_anyway=official_anyway,
         )
         for p in plans
         for period in periods

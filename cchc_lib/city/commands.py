@@ -51,16 +51,29 @@ def cmd_sample_city(args: argparse.Namespace) -> int:
 def cmd_batch(args: argparse.Namespace) -> int:
     from cchc_lib.city.batch import find_plans, jobs_for, run_batch, summary
     from cchc_lib.core.periods import parse_period
+    from cchc_lib.report.choice import documents_for
 
     _need_city_extra()
     root = check_root(args.root)
     periods = [parse_period(p).code for p in _list(args.periods)]
     if not periods:
         raise DataError(Issue("--periods", "cần ít nhất một kỳ, ví dụ 2024-Q1,2024-H1"))
+    for period in periods:  # --only official for an internal period is refused before any report starts
+        documents_for(period, args.only, args.official_anyway, args.lang)
     plans = find_plans(root, _list(args.plans) or None)
     if not plans:
         raise DataError(Issue(str(root / "plans"), f"không có kế hoạch nào khớp với '{args.plans or '*'}'"))
-    jobs = jobs_for(root, plans, periods, cutoff=args.cutoff, lang=args.lang, formats=_list(args.formats), out=args.out)
+    jobs = jobs_for(
+        root,
+        plans,
+        periods,
+        cutoff=args.cutoff,
+        lang=args.lang,
+        formats=_list(args.formats),
+        out=args.out,
+        only=args.only,
+        official_anyway=args.official_anyway,
+    )
     print(f"Lập {len(jobs)} báo cáo ({len(plans)} xã × {len(periods)} kỳ) trên Dask…", flush=True)
     table = run_batch(jobs, scheduler=args.scheduler, workers=args.workers, force=args.force)
     print(summary(table))
@@ -110,6 +123,17 @@ def register(sub) -> None:
     b.add_argument("--scheduler", help="địa chỉ cụm Dask có sẵn, ví dụ tcp://host:8786; mặc định: cụm cục bộ")
     b.add_argument("--workers", type=int, help="số tiến trình của cụm cục bộ (mặc định 2)")
     b.add_argument("--force", action="store_true", help="lập lại cả báo cáo có đầu vào không đổi")
+    b.add_argument(
+        "--only",
+        default="both",
+        choices=["both", "official", "assessment"],
+        help="như cchc report: chỉ báo cáo chính thức (official) hoặc báo cáo đánh giá (assessment); mặc định cả hai",
+    )
+    b.add_argument(
+        "--official-anyway",
+        action="store_true",
+        help="như cchc report: lập báo cáo chính thức cả cho quý II, quý IV, 6 tháng cuối năm",
+    )
     b.add_argument("--cutoff", default="nd09", choices=["nd09", "calendar"], help="mốc số liệu (mặc định nd09)")
     b.add_argument("--lang", default="vi", choices=["vi", "en"], help="ngôn ngữ (mặc định vi)")
     b.set_defaults(func=cmd_batch)

@@ -88,3 +88,44 @@ def choose_plan(plan: str | os.PathLike | None, data: str | os.PathLike | None =
         return known[0]
     listed = ", ".join(known) or "(chưa có kế hoạch nào trong data/plans/)"
     raise PlanChoiceError(f"cần chọn kế hoạch bằng --plan <mã kế hoạch>; các kế hoạch có sẵn: {listed}")
+
+
+def shown_name(path: str | os.PathLike) -> str:
+    """A file or folder as a report names it: relative to the data root (``progress/<plan-id>/
+    2024/q2.xlsx``), else to the working folder, else its folder and name.
+
+    Never the absolute path of the machine that made the report: a report is sent on and
+    read elsewhere, and the path says nothing there (and tells who made it, where)."""
+    p = Path(path)
+    if not p.is_absolute():
+        p = Path.cwd() / p
+    p = p.resolve()
+    cwd = Path.cwd()
+    for root in (data_root(), cwd) if cwd != Path(cwd.anchor) else (data_root(),):
+        try:
+            rel = p.relative_to(Path(root).resolve())
+        except ValueError:
+            continue
+        if rel.parts:
+            return rel.as_posix()
+    return Path(p.parent.name, p.name).as_posix() if p.parent.name else p.name
+
+
+def shown_label(label: str) -> str:
+    """``shown_name`` of a source label as the loaders write it: a path, perhaps followed by
+    `` [trang <sheet>]``; a label that names no path (``—``, a sheet alone) is kept."""
+    text = str(label)
+    head, sep, sheet = text.partition(" [")
+    looks_like_path = "/" in head or "\\" in head or Path(head).suffix != ""
+    if not head or not looks_like_path:
+        return text
+    return shown_name(head) + (sep + sheet if sep else "")
+
+
+def shown_params(params: dict) -> dict:
+    """Report parameters with every absolute path replaced by its ``shown_name``."""
+    out = {}
+    for key, value in params.items():
+        absolute = isinstance(value, str | os.PathLike) and value and Path(value).is_absolute()
+        out[key] = shown_name(value) if absolute else value
+    return out

@@ -9,8 +9,17 @@ from __future__ import annotations
 
 import pandas as pd
 
+from cchc_lib import i18n
+from cchc_lib.core.paths import shown_label
 from cchc_lib.i18n import fmt
 from cchc_lib.report import methodology, tables
+
+
+def source_name(label: str, lang: str) -> str:
+    """A source as the appendix names it: relative to the data root, its sheet in ``lang``."""
+    name = shown_label(label)
+    head, sep, sheet = name.partition(" [trang ")
+    return f"{head} [{i18n.t('source.sheet', lang, sheet=sheet[:-1])}]" if sep and sheet.endswith("]") else name
 
 
 def inputs_frame(a, t: dict, lang: str) -> pd.DataFrame:
@@ -22,7 +31,7 @@ def inputs_frame(a, t: dict, lang: str) -> pd.DataFrame:
     rows = [
         [
             t["kind"].get(r.kind, r.kind),
-            r.file,
+            source_name(r.file, lang),
             n(r.rows_read),
             n(r.rows_merged),
             n(r.rows_used),
@@ -39,7 +48,7 @@ def warnings_frame(a, t: dict) -> pd.DataFrame:
     rows = [
         [
             t["severity"].get(r.severity, r.severity),
-            r.file,
+            shown_label(r.file),
             "" if pd.isna(r.row) else int(r.row),
             r.column or "",
             r.message,

@@ -348,9 +348,20 @@ class Report:
         from cchc_lib.report import charts
 
         fn = getattr(charts, name)
-        chart = fn(self.history, self.lang) if name == "area_heatmap" else fn(self.a, self.lang)
-        png = base64.b64encode(chart.to_png()).decode("ascii")
-        return _html(self.render("figure.html.j2", png=png, title=chart.title, caption=chart.caption))
+        if name == "area_heatmap":
+            drawn = [fn(self.history, self.lang)]
+        elif hasattr(charts, f"{name}_parts"):  # a long chart prints in page-sized parts
+            drawn = getattr(charts, f"{name}_parts")(self.a, self.lang)
+        else:
+            drawn = [fn(self.a, self.lang)]
+        return _html(
+            "".join(
+                self.render(
+                    "figure.html.j2", png=base64.b64encode(c.to_png()).decode("ascii"), title=c.title, caption=c.caption
+                )
+                for c in drawn
+            )
+        )
 
 
 NOTEBOOK = "quarterly_assessment.ipynb"

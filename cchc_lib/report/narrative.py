@@ -247,13 +247,17 @@ def scored_areas(a) -> pd.DataFrame:
 
 
 def strengths(a, lang: str = "vi") -> list[str]:
-    out, c, k = [], status_counts(a.targets), task_counts(a.tasks)
+    out, c, k = [], status_counts(a.targets), task_counts(a.tasks, a.window.end)
     if c.met:
         met = measurable(a.targets)
         names = "; ".join(indicator(r, lang) for _, r in met[met["status"] == "met"].head(4).iterrows())
         out.append(P(lang, "strength_target", n=fmt.number(c.met, 0, lang), names=names))
     ontime = k.of("done_on_time")
-    if ontime:
+    if ontime and k.done_ahead:  # says why it exceeds the summary's "due and done"
+        end = fmt.date_short(a.window.end, lang)
+        n, ahead = fmt.number(ontime, 0, lang), fmt.number(k.done_ahead, 0, lang)
+        out.append(P(lang, "strength_tasks_ahead", n=n, ahead=ahead, end=end))
+    elif ontime:
         out.append(P(lang, "strength_tasks", n=fmt.number(ontime, 0, lang)))
     areas = scored_areas(a)
     if len(areas):

@@ -24,6 +24,7 @@ from typing import Any
 
 import nbformat
 
+from cchc_lib.core.paths import shown_params
 from cchc_lib.i18n import fmt
 from cchc_lib.report import annex as annexes
 from cchc_lib.report import kernel
@@ -154,7 +155,7 @@ def run_report(
             _export(job, nb)
             job.step = "sidecar"
             sizes = {k: p.stat().st_size for k, p in job.staged.items()}
-            data = sidecar(stem, job.params, hdr, record, formats, job.staged, sizes)
+            data = sidecar(stem, shown_params(job.params), hdr, record, formats, job.staged, sizes)
             job.staged["sidecar"] = staging / f"{stem}.json"
             job.staged["sidecar"].write_text(json.dumps(data, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
             final = _commit(job)
@@ -182,6 +183,22 @@ def run_report(
 # -- stages -------------------------------------------------------------------------------
 
 
+def _without_machine_paths(nb, job: _Job) -> None:
+    """The published notebook names its inputs as the report does (``core.paths.shown_name``):
+    papermill records the absolute paths it ran with in the injected cell and its metadata."""
+    shown = shown_params(job.params)
+    swaps = {str(v): str(shown[k]) for k, v in job.params.items() if shown[k] != v}
+    for cell in nb.cells:
+        if "injected-parameters" in _tags(cell):
+            for old, new in swaps.items():
+                cell.source = cell.source.replace(repr(old), repr(new)).replace(f'"{old}"', f'"{new}"')
+    pm = nb.metadata.get("papermill")
+    if pm is not None:
+        pm["parameters"] = shown_params(dict(pm.get("parameters") or {}))
+        pm["input_path"] = job.notebook.name
+        pm["output_path"] = f"{job.stem}.ipynb"
+
+
 def _execute(job: _Job, *, progress: bool, kernel_name: str, cwd, start_timeout: int):
     """1. Run the notebook with papermill in a private kernel; the executed notebook."""
     import papermill
@@ -207,6 +224,7 @@ def _execute(job: _Job, *, progress: bool, kernel_name: str, cwd, start_timeout:
             raise _kernel_error(job, exc, kernel.kernel_log_tail(runtime)) from exc
     nb = nbformat.read(job.executed, as_version=4)
     nb.metadata["cchc"] = dict(job.header)
+    _without_machine_paths(nb, job)
     nbformat.write(nb, job.executed)
     job.staged["notebook"] = job.executed
     job.seconds["execute"] = time.perf_counter() - t

@@ -169,14 +169,16 @@ def unit_table(a, lang: str = "vi") -> pd.DataFrame:
     rows = []
     for _, r in a.units.sort_values(["score", "unit_id"], ascending=[False, True], na_position="last").iterrows():
         code, _ = rating_for(r["score"], a.rules)
+        c = status_counts(a.targets[a.targets["lead_unit_id"] == r["unit_id"]])
+        k = task_counts(a.tasks[a.tasks["lead_unit_id"] == r["unit_id"]]).by_status
         rows.append(
             {
                 h["unit"]: a.plan.unit_name(r["unit_id"], lang),
                 h["level"]: h["commune"] if r["level"] == "commune" else h["city"],
                 h["score"]: score_cell(r, lang),
                 h["rating"]: vocab.rating(code, lang) if code else fmt.DASH,
-                h["targets_line"]: f"{r['t_met']} / {r['t_at_risk']} / {r['t_missed']}",
-                h["tasks_line"]: f"{r['k_done_on_time']} / {r['k_done_late']} / {r['k_overdue']}",
+                h["targets_line"]: f"{c.met} / {c.at_risk} / {c.missed}",
+                h["tasks_line"]: f"{k['done_on_time']} / {k['done_late']} / {k['overdue']}",
                 "_rating": code,
             }
         )

@@ -20,7 +20,7 @@ from cchc_lib.i18n import fmt
 from .base import DPI, FONT, LABEL_CHARS, MONTHLY_KPIS, ROW_HEIGHT, WIDTH, Chart, set_theme
 from .scores import _history_from, area_heatmap, unit_scorecard
 from .status import actual_vs_target, status_by_area
-from .timeline import task_timeline
+from .timeline import ROWS_PER_PART, task_timeline, task_timeline_parts
 from .tthc import tthc_by_month
 
 __all__ = [
@@ -28,6 +28,7 @@ __all__ = [
     "FONT",
     "LABEL_CHARS",
     "MONTHLY_KPIS",
+    "ROWS_PER_PART",
     "ROW_HEIGHT",
     "WIDTH",
     "Chart",
@@ -37,6 +38,7 @@ __all__ = [
     "set_theme",
     "status_by_area",
     "task_timeline",
+    "task_timeline_parts",
     "tthc_by_month",
     "unit_scorecard",
 ]

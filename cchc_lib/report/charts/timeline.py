@@ -29,11 +29,24 @@ from .base import (
     _truncate,
 )
 
+# A longer timeline is drawn in parts of at most this many rows: one part printed across the
+# text width stays under the printed figure height (print.css), with its labels at ~7 pt.
+ROWS_PER_PART = 16
+
 # --- 4. task timeline -----------------------------------------------------------------------
 
 
 def task_timeline(a, lang: str = "vi", number: int | None = None) -> Chart:
     """Deadline, completion and lateness of every task with a deadline, against the cut-off day."""
+    return task_timeline_parts(a, lang, number, max_rows=None)[0]
+
+
+def task_timeline_parts(
+    a, lang: str = "vi", number: int | None = None, max_rows: int | None = ROWS_PER_PART
+) -> list[Chart]:
+    """The task timeline in parts of at most ``max_rows`` tasks (None: one chart), all on
+    the same time axis and legend, so a long plan prints legibly page by page. The first
+    part carries the caption with every count; the others say they continue it."""
     lang = fmt.check_lang(lang)
     plabel = periods.label(a.period, lang)
     title = i18n.t("charts.tasks_title", lang, plabel=plabel)
@@ -41,27 +54,43 @@ def task_timeline(a, lang: str = "vi", number: int | None = None) -> Chart:
     if not t.empty:
         t = t[~t["recurring"].fillna(False).astype(bool) & t["deadline"].notna()].reset_index(drop=True)
     if t.empty:
-        return _empty_chart(title, "charts.tasks_empty", number, lang)
-
+        return [_empty_chart(title, "charts.tasks_empty", number, lang)]
     n = len(t)
-    fig = _new_figure(2.0 + ROW_HEIGHT * n)
-    ax = fig.add_subplot()
-    end = pd.Timestamp(a.window.end)
-    deadline = pd.to_datetime(t["deadline"])
-    done = pd.to_datetime(t["completed_on"]) if "completed_on" in t else pd.Series(pd.NaT, index=t.index)
-    colors = [vocab.STATUS_COLORS.get(s, "#999999") for s in t["status"]]
-    _timeline_marks(ax, t, end, deadline, done, colors, lang)
-    _timeline_axes(ax, t, a.period.year, end, pd.concat([deadline, done]).dropna(), lang)
-    _timeline_legend(fig, t, lang)
-    _title(fig, title)
-
+    parts = 1 if not max_rows or n <= max_rows else -(-n // max_rows)
+    size = -(-n // parts)
     counts = t["status"].value_counts()
     phrase = _counts_phrase(counts, vocab.TASK_ORDER, vocab.task_status, "task", lang)
-    cut = fmt.date_short(_as_date(end), lang)
+    cut = fmt.date_short(_as_date(a.window.end), lang)
     body = i18n.t(
         "charts.tasks_caption", lang, n_tasks=fmt.counted(n, "task", lang), plabel=plabel, phrase=phrase, cut=cut
     )
-    return Chart(fig, title, _caption(number, lang, body))
+    charts = []
+    for k in range(parts):
+        name = title if parts == 1 else i18n.t("charts.part_title", lang, title=title, part=k + 1, parts=parts)
+        text = body if k == 0 else i18n.t("charts.part_caption", lang, title=title, part=k + 1, parts=parts)
+        fig = _timeline_figure(a, t, k * size, min(n, (k + 1) * size), name, lang)
+        charts.append(Chart(fig, name, _caption(number, lang, text)))
+    return charts
+
+
+def _timeline_figure(a, t: pd.DataFrame, first: int, stop: int, title: str, lang: str):
+    """Rows ``first`` to ``stop`` of the timeline, on the axis and legend of all of them."""
+    end = pd.Timestamp(a.window.end)
+    deadline = pd.to_datetime(t["deadline"])
+    done = pd.to_datetime(t["completed_on"]) if "completed_on" in t else pd.Series(pd.NaT, index=t.index)
+    dates = pd.concat([deadline, done]).dropna()
+    part = t.iloc[first:stop].reset_index(drop=True)
+    fig = _new_figure(2.0 + ROW_HEIGHT * len(part))
+    ax = fig.add_subplot()
+    colors = [vocab.STATUS_COLORS.get(s, "#999999") for s in part["status"]]
+    keep = slice(first, stop)
+    _timeline_marks(
+        ax, part, end, deadline.iloc[keep].reset_index(drop=True), done.iloc[keep].reset_index(drop=True), colors, lang
+    )
+    _timeline_axes(ax, part, a.period.year, end, dates, lang)
+    _timeline_legend(fig, t, lang)
+    _title(fig, title)
+    return fig
 
 
 def _timeline_marks(ax, t: pd.DataFrame, end, deadline: pd.Series, done: pd.Series, colors: list, lang: str) -> None:

@@ -32,12 +32,15 @@ def _scored(a) -> pd.DataFrame:
 def section_assessment(a, lang: str) -> list[Block]:
     w, n = words(lang), (lambda x: fmt.number(x, 0, lang))
     out = [Block("h1", w["s3"]), Block("h2", f"1. {w['s3_1']}")]
-    t, k, c, tc = measurable(a.targets), a.tasks, status_counts(a.targets), task_counts(a.tasks)
+    t, k, c, tc = measurable(a.targets), a.tasks, status_counts(a.targets), task_counts(a.tasks, a.window.end)
     good: list[str] = []
     if c.met:
         names = [prose.mid(prose.indicator(r, lang)) for _, r in t[t["status"] == "met"].iterrows()]
         good.append(w["strength_targets"].format(n=n(c.met), names=_names(names, lang)))
-    if tc.of("done_on_time"):
+    if tc.of("done_on_time") and tc.done_ahead:  # says why it exceeds the tasks due and done
+        end = fmt.date_short(a.window.end, lang)
+        good.append(w["strength_tasks_ahead"].format(n=n(tc.of("done_on_time")), ahead=n(tc.done_ahead), end=end))
+    elif tc.of("done_on_time"):
         good.append(w["strength_tasks"].format(n=n(tc.of("done_on_time"))))
     if tc.of("recurring_reported"):
         good.append(w["strength_recurring"].format(n=n(tc.of("recurring_reported"))))
