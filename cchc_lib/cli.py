@@ -11,7 +11,7 @@ import sys
 import traceback
 
 from cchc_lib.commands.options import OptionError
-from cchc_lib.core.errors import DataError
+from cchc_lib.core.errors import DataError, visible
 from cchc_lib.core.paths import PlanChoiceError
 from cchc_lib.core.periods import PeriodError
 from cchc_lib.i18n.fmt import FormatError
@@ -43,8 +43,8 @@ def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
         return args.func(args)
-    except USER_ERRORS as exc:
-        print(str(exc), file=sys.stderr)
+    except USER_ERRORS as exc:  # every message may quote what was typed: no raw control characters
+        print(visible(str(exc)), file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         print("Đã dừng theo yêu cầu.", file=sys.stderr)
@@ -53,7 +53,7 @@ def main(argv: list[str] | None = None) -> int:
         if args.debug:
             traceback.print_exc()
         print(
-            f"Lỗi không mong đợi: {type(exc).__name__}: {exc}\n"
+            f"Lỗi không mong đợi: {type(exc).__name__}: {visible(str(exc))}\n"
             "Chạy lại với 'cchc --debug …' để xem chi tiết và gửi cho người phát triển.",
             file=sys.stderr,
         )

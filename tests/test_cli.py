@@ -90,6 +90,14 @@ def test_a_mistyped_period_is_a_clear_error(tmp_path, capsys):
     assert "2024-Q5" in err and "2024-Q2" in err and "Traceback" not in err
 
 
+def test_control_characters_typed_in_an_option_are_never_echoed_raw(tmp_path, capsys):
+    period = "2024-Q\x012\x1b[31m\x9b"
+    assert cli.main(["assess", "--plan", "hai-duong-2024", "--period", period, "--data", str(tmp_path)]) == 2
+    err = capsys.readouterr().err
+    assert "2024-Q\\x012\\x1b[31m\\x9b" in err
+    assert not any(ch in err for ch in "\x01\x1b\x9b")
+
+
 @pytest.mark.slow
 def test_report_only_official_writes_docx_and_html_and_the_index_lists_it(tmp_path, capsys):
     sample = tmp_path / "sample"
@@ -302,6 +310,27 @@ def test_a_plan_rules_file_with_text_for_a_number_names_the_key(tmp_path, plan_w
     assert cli.main(["report", "--plan", str(plan), "--period", "2024-Q2", "--out", str(tmp_path / "r")]) == 2
     err = capsys.readouterr().err
     assert "rules.toml" in err and "'targets.rate_margin_pp' phải là một số" in err and "'5,0'" in err
+
+
+@pytest.mark.parametrize("rules", ["[targets]\nrate_margin_pp = 5,0\n", '[targets]\nrate_margin_pp = "5,0"\n'])
+def test_validate_does_not_call_a_plan_valid_while_its_rules_file_is_broken(plan_with_rules, capsys, rules):
+    assert cli.main(["validate", "--plan", str(plan_with_rules(rules))]) == 2
+    captured = capsys.readouterr()
+    assert "rules.toml" in captured.err and "Traceback" not in captured.err
+    assert "hợp lệ." not in captured.out
+
+
+def test_explore_refuses_a_broken_rules_file_before_a_kernel_starts(plan_with_rules, monkeypatch, capsys):
+    from cchc_lib.explore import serve
+
+    def no_kernel(*args, **kwargs):
+        raise AssertionError("a kernel was started for a plan with a broken rules.toml")
+
+    monkeypatch.setattr(serve, "explore_command", no_kernel)
+    plan = plan_with_rules("[targets]\nrate_margin_pp = 5,0\n")
+    assert cli.main(["explore", "--plan", str(plan), "--no-browser"]) == 2
+    err = capsys.readouterr().err
+    assert "rules.toml" in err and "TOML" in err and "Traceback" not in err
 
 
 @pytest.mark.parametrize(

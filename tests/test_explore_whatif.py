@@ -125,3 +125,19 @@ def test_what_if_choices_are_the_measurable_targets_except_the_rating(a):
     want = t.loc[t["measurable"] & t["kpi"].fillna("").ne("rating"), "target_id"].tolist()
     assert what_if_choices(t)["target_id"].tolist() == want
     assert "T7.03" not in want and "T1.03" not in want
+
+
+@pytest.mark.slow
+def test_what_if_says_when_a_value_gives_an_area_its_first_evidence(plan, tmp_path):
+    from cchc_lib.explore.panes import _score
+    from cchc_lib.progress.loader import load_progress
+
+    empty = assess(plan, load_progress(tmp_path, plan), PERIOD, "nd09")  # nothing reported: II.3 has no evidence
+    res = what_if(empty, "T3.01", 100)
+    assert res["area_grading"]["II.3"] == ("insufficient_evidence", "scored")
+    assert np.isnan(res["area_score_before"]) and res["area_score_after"] == pytest.approx(
+        res["areas_after"].set_index("area_id").at["II.3", "score"]
+    )
+    before, after = res["areas"]["II.3"]
+    assert _score(before, "insufficient_evidence", "vi") == "Chưa đủ căn cứ đánh giá"
+    assert _score(after, "scored", "en") == f"{after:.1f}"

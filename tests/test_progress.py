@@ -4,6 +4,7 @@ the examples of docs/progress-data.md load as a new user would write them."""
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 import pandas as pd
 import pytest
@@ -270,6 +271,17 @@ def test_links_and_folders_that_look_like_inputs_are_reported(plan, tmp_path):
     msg = error(plan, tmp_path)
     assert "tasks.csv: là một thư mục chứ không phải tệp số liệu" in msg
     assert "ho-so.csv: liên kết trỏ đến tệp không còn tồn tại" in msg
+
+
+def test_a_link_is_named_by_its_own_path_relative_to_the_working_folder(tmp_path, monkeypatch):
+    from cchc_lib.core.errors import display_path
+
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "nam").mkdir()
+    (tmp_path / "nam" / "ho-so.csv").symlink_to(tmp_path / "gone.csv")
+    (tmp_path / "nam" / "tasks.csv").symlink_to("/")
+    assert display_path(tmp_path / "nam" / "ho-so.csv") == str(Path("nam", "ho-so.csv"))
+    assert display_path(tmp_path / "nam" / "tasks.csv") == str(Path("nam", "tasks.csv"))
 
 
 def test_a_hidden_sheet_is_skipped_with_a_warning(plan, tmp_path):

@@ -227,6 +227,38 @@ def test_a_value_under_a_merged_header_names_the_cell(tmp_path):
     assert "dấu phẩy" not in msg
 
 
+def test_a_merged_title_row_above_the_column_names_is_named_as_such(tmp_path):
+    p = tmp_path / "x.xlsx"
+    wb = Workbook()
+    ws = wb.active
+    ws.append(["BÁO CÁO TIẾN ĐỘ QUÝ II"])
+    ws.merge_cells("A1:C1")
+    ws.append(["task_id", "period", "status"])
+    ws.append(["NV1.01", "2024-Q2", "Hoàn thành"])
+    wb.save(p)
+    with pytest.raises(DataError) as info:
+        read_excel(p)
+    msg = str(info.value)
+    assert "dòng 1" in msg and "dòng tên bảng" in msg and "xóa dòng này" in msg and "BÁO CÁO TIẾN ĐỘ QUÝ II" in msg
+    assert "dấu phẩy" not in msg and "không có tiêu đề" not in msg
+
+
+@pytest.mark.parametrize("title", ["BÁO CÁO NHIỆM VỤ", "BÁO CÁO NHIỆM VỤ,,"])
+def test_a_title_line_above_a_csv_header_is_named_as_such(tmp_path, title):
+    p = tmp_path / "tasks.csv"
+    p.write_text(f"{title}\ntask_id,period,status\nNV1.01,2024-Q2,Hoàn thành\n", encoding="utf-8")
+    with pytest.raises(DataError) as info:
+        read_csv(p)
+    msg = str(info.value)
+    assert "dòng 1" in msg and "dòng tên bảng" in msg and "dấu phẩy" not in msg
+
+
+def test_a_one_column_file_is_not_taken_for_a_title(tmp_path):
+    p = tmp_path / "ids.csv"
+    p.write_text("task_id\nNV1.01\nNV1.02\n", encoding="utf-8")
+    assert list(read_csv(p)["task_id"]) == ["NV1.01", "NV1.02"]
+
+
 def test_a_year_0024_date_is_refused_with_its_row(tmp_path, plan):
     from cchc_lib.progress.loader import load_progress
 

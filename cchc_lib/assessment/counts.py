@@ -14,17 +14,11 @@ from dataclasses import asdict, dataclass
 
 import pandas as pd
 
-MEASURABLE_STATUSES = ("met", "on_track", "at_risk", "missed", "not_due", "no_data")
-TASK_STATUSES = (
-    "done_on_time",
-    "done_late",
-    "in_progress",
-    "overdue",
-    "not_due",
-    "recurring_reported",
-    "recurring_missing",
-    "cancelled",
-)
+from cchc_lib.assessment.targets import TARGET_STATUSES
+from cchc_lib.assessment.tasks import TASK_STATUSES
+
+# the statuses a measurable target can have (the engine's own list, less "not measurable")
+MEASURABLE_STATUSES = tuple(s for s in TARGET_STATUSES if s != "not_measurable")
 DONE = ("done_on_time", "done_late")
 
 

@@ -35,15 +35,7 @@ __all__ = ["CITY_KPIS", "kpis_dask", "kpis_duckdb", "kpis_pandas"]
 
 # The dossier KPIs as (numerator count, denominator count); the counts are computed once
 # per commune by each engine and the rates derived by one function (`_finish`).
-CITY_KPIS: dict[str, tuple[str, str]] = {
-    "online_rate": ("received_online", "received"),
-    "on_time_rate": ("returned_on_time", "returned_or_overdue"),
-    "overdue_pending": ("pending_overdue", "pending"),
-    "dossier_digitization_rate": ("received_digitized", "received_digitizable"),
-    "result_digitization_rate": ("returned_digitized", "returned_digitizable"),
-    "satisfaction_rate": ("satisfied", "rated"),
-    "land_satisfaction_rate": ("land_satisfied", "land_rated"),
-}
+CITY_KPIS: dict[str, tuple[str, str]] = dict(tthc.DOSSIER_SPEC)  # the commune's own definitions
 
 
 def _finish(counts: pd.DataFrame) -> pd.DataFrame:

@@ -7,6 +7,7 @@ import argparse
 from cchc_lib.commands.options import (
     OptionError,
     check_data_folder,
+    check_plan_rules,
     chosen_plan,
     data_arg,
     period_args,
@@ -23,6 +24,7 @@ def cmd_explore(args: argparse.Namespace) -> int:
     resolve_plan(args)
     check_data_folder(args.data, args.plan)
     plan = chosen_plan(args)
+    check_plan_rules(args.plan)  # before a kernel starts, not in the dashboard's first cell
     period = args.period or f"{plan.year}-Q1"  # the year's first quarter; the page switches periods itself
     plan.check_period(period)
     return explore_command(

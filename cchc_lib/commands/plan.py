@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 
 from cchc_lib.commands.options import (
+    check_plan_rules,
     chosen_plan,
     plan_arg,
 )
@@ -24,6 +25,7 @@ SEVERITY_VI = {"error": "LỖI", "warning": "CẢNH BÁO", "info": "GHI CHÚ"}
 
 def cmd_validate(args: argparse.Namespace) -> int:
     plan = chosen_plan(args)
+    check_plan_rules(args.plan)  # "hợp lệ" covers the plan's own rules.toml too
     m = plan.meta
     print(f"Kế hoạch: {m['title']}")
     print(

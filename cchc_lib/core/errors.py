@@ -13,7 +13,7 @@ from pathlib import Path
 
 MAX_SHOWN = 30  # a longer list is cut, with the number left out stated
 
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 
 
 def visible(text: str) -> str:
@@ -70,8 +70,8 @@ class DataError(Exception):
 def display_path(path: Path | str) -> str:
     """A path as the analyst knows it: relative to the working folder when possible."""
     p = Path(path)
-    try:
-        return str(p.resolve().relative_to(Path.cwd().resolve()))
+    try:  # the link itself, not where it points (a dangling link is named as the analyst sees it)
+        return str((p.parent.resolve() / p.name).relative_to(Path.cwd().resolve()))
     except ValueError:
         return str(p)
 

@@ -63,6 +63,24 @@ def _row_problems(rownum, cells, width, header, file, delimiter, cell_name) -> l
     return out
 
 
+def _refuse_title_row(header: list[str], rows: list[tuple[int, list[str]]], file: str) -> None:
+    """A table title (often merged across) above the column names reads as a one-cell header;
+    saying so beats a list of missing columns or a hint about stray commas."""
+    titled = [h for h in header if h]
+    if len(titled) != 1 or not header[0]:
+        return
+    if any(any(c.strip() for c in cells[1:]) for _, cells in rows):
+        raise DataError(
+            Issue(
+                file,
+                "dòng này chỉ có một ô chữ trong khi các dòng dưới có nhiều cột: có vẻ đây là dòng tên bảng "
+                "(thường gộp ô) nằm trên dòng tên cột; xóa dòng này để dòng tên cột là dòng 1",
+                row=1,
+                value=header[0],
+            )
+        )
+
+
 def _frame(
     header: list[str],
     rows: list[tuple[int, list[str]]],
@@ -79,6 +97,7 @@ def _frame(
     if not any(header):
         raise DataError(Issue(file, "dòng đầu tiên phải là dòng tiêu đề cột, nhưng đang trống", row=1))
     cell_name = cell_name or (lambda i, row: f"ở cột thứ {i + 1}")
+    _refuse_title_row(header, rows, file)
     width = len(header)
     issues = []
     dup = sorted({h for h in header if h and header.count(h) > 1})

@@ -89,6 +89,13 @@ class ChartPane:
         self.timings["chart"] = time.perf_counter() - t0
 
 
+def _score(score, grading, lang: str) -> str:
+    """A what-if score, or the engine's reason for none (not enough evidence, not graded)."""
+    if grading in ("insufficient_evidence", "not_graded"):
+        return tables.H[lang][grading]
+    return fmt.number(score, 1, lang)
+
+
 class WhatIfPane:
     """The what-if panel: a target, an assumed value, and what changes."""
 
@@ -148,19 +155,21 @@ class WhatIfPane:
                 )
             )
         for aid, (b, af) in res["areas"].items():
+            g = res["area_grading"][aid]
             rows.append(
                 (
                     t["wi_area_row"].format(area=f"{aid} {self.plan.area_name(aid, lang)}"),
-                    fmt.number(b, 1, lang),
-                    fmt.number(af, 1, lang),
+                    _score(b, g[0], lang),
+                    _score(af, g[1], lang),
                 )
             )
         if pd.notna(res["unit_id"]):
+            g = res["unit_grading"]
             rows.append(
                 (
                     t["wi_unit_row"].format(unit=self.plan.unit_name(res["unit_id"], lang)),
-                    fmt.number(res["unit_score_before"], 1, lang),
-                    fmt.number(res["unit_score_after"], 1, lang),
+                    _score(res["unit_score_before"], g[0], lang),
+                    _score(res["unit_score_after"], g[1], lang),
                 )
             )
         rows.append(

@@ -71,6 +71,10 @@ def what_if(a: Assessment, target_id: str, value: float, linked: bool = True) ->
     area_ids = list(dict.fromkeys(old_t.loc[ids, "area_id"]))
     old_area, new_area = a.areas.set_index("area_id")["score"], b.areas.set_index("area_id")["score"]
     old_unit, new_unit = a.units.set_index("unit_id")["score"], b.units.set_index("unit_id")["score"]
+    grading = {  # why a score is missing (not enough evidence, not graded), before and after
+        "areas": (a.areas.set_index("area_id")["grading"], b.areas.set_index("area_id")["grading"]),
+        "units": (a.units.set_index("unit_id")["grading"], b.units.set_index("unit_id")["grading"]),
+    }
     area_id, unit_id = row["area_id"], row["lead_unit_id"]
     return {
         "target_id": target_id,
@@ -88,6 +92,8 @@ def what_if(a: Assessment, target_id: str, value: float, linked: bool = True) ->
         "unit_id": unit_id,
         "unit_score_before": old_unit.get(unit_id, np.nan),
         "unit_score_after": new_unit.get(unit_id, np.nan),
+        "area_grading": {aid: tuple(g.get(aid) for g in grading["areas"]) for aid in area_ids},
+        "unit_grading": tuple(g.get(unit_id) for g in grading["units"]),
         "score_before": a.overall["score"],
         "score_after": b.overall["score"],
         "rating_before": a.overall["rating"],

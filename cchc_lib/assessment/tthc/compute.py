@@ -23,7 +23,7 @@ from cchc_lib.assessment.tthc.arrays import (
     _value,
 )
 from cchc_lib.assessment.tthc.config import load_config
-from cchc_lib.assessment.tthc.definitions import _DOSSIER_SPEC, _FEEDBACK_SPEC, KPI_UNITS, NO_FIELD
+from cchc_lib.assessment.tthc.definitions import DOSSIER_SPEC, FEEDBACK_SPEC, KPI_UNITS, NO_FIELD
 from cchc_lib.core.periods import Window
 
 
@@ -36,8 +36,8 @@ def _frame(rows: list[dict], columns: list[str]) -> pd.DataFrame:
 
 
 def _kpis(d: _Dossiers, f: _Feedback, win: Window) -> pd.DataFrame:
-    rows = _overall_rows(_DOSSIER_SPEC, _dossier_flags(d, win), d.n > 0)
-    rows += _overall_rows(_FEEDBACK_SPEC, _feedback_flags(f, win), f.n > 0)
+    rows = _overall_rows(DOSSIER_SPEC, _dossier_flags(d, win), d.n > 0)
+    rows += _overall_rows(FEEDBACK_SPEC, _feedback_flags(f, win), f.n > 0)
     df = _frame(rows, ["kpi", "value", "numerator", "denominator", "unit"])
     return df.set_index("kpi")
 
@@ -76,7 +76,7 @@ def _kpis_by_field(d: _Dossiers, win: Window) -> pd.DataFrame:
     )
     rows = []
     for i in order:
-        for kpi, (num_flag, den_flag) in _DOSSIER_SPEC.items():
+        for kpi, (num_flag, den_flag) in DOSSIER_SPEC.items():
             if kpi == "land_satisfaction_rate" and not d.field_is_land[i]:
                 continue  # the land target concerns land fields only
             num, den = int(counts[num_flag][i]), int(counts[den_flag][i])
@@ -149,8 +149,8 @@ def _kpis_by_month(d: _Dossiers, f: _Feedback, win: Window) -> pd.DataFrame:
             "end": pd.Timestamp(end),
             "partial": partial,
         }
-        for row in _overall_rows(_DOSSIER_SPEC, _dossier_flags(d, sub), d.n > 0) + _overall_rows(
-            _FEEDBACK_SPEC, _feedback_flags(f, sub), f.n > 0
+        for row in _overall_rows(DOSSIER_SPEC, _dossier_flags(d, sub), d.n > 0) + _overall_rows(
+            FEEDBACK_SPEC, _feedback_flags(f, sub), f.n > 0
         ):
             rows.append({**head, **row})
     df = _frame(rows, _BY_MONTH_COLUMNS)

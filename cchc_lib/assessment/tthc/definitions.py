@@ -38,7 +38,7 @@ NO_FIELD = "(chưa ghi lĩnh vực)"  # label for dossiers whose field is missin
 # KPI name → (numerator flag, denominator flag); flags are built by _dossier_flags /
 # _feedback_flags. overdue_pending is a count: its "denominator" is every dossier still
 # pending at the end of the window, so a reader sees "12 of 40 pending are overdue".
-_DOSSIER_SPEC: dict[str, tuple[str, str]] = {
+DOSSIER_SPEC: dict[str, tuple[str, str]] = {
     "online_rate": ("received_online", "received"),
     "on_time_rate": ("returned_on_time", "returned_or_overdue"),
     "overdue_pending": ("pending_overdue", "pending"),
@@ -47,7 +47,7 @@ _DOSSIER_SPEC: dict[str, tuple[str, str]] = {
     "satisfaction_rate": ("satisfied", "rated"),
     "land_satisfaction_rate": ("land_satisfied", "land_rated"),
 }
-_FEEDBACK_SPEC: dict[str, tuple[str, str]] = {
+FEEDBACK_SPEC: dict[str, tuple[str, str]] = {
     "feedback_resolved_rate": ("received_resolved", "received"),
     "feedback_on_time_rate": ("resolved_on_time", "resolved_or_overdue"),
 }

@@ -107,7 +107,7 @@ def overdue_sentence(row, plan, a, lang: str) -> str:
         "end": fmt.date_short(a.window.end, lang),
         "reason": reason(row, lang),
     }
-    if row["deadline"] <= pd.Timestamp(plan.meta["decision_date"]):
+    if row["deadline_before_plan"]:  # the engine's flag, from the plan review (one source)
         return w["overdue_odd"].format(**kw)
     return w["overdue"].format(days=fmt.number(row["days_late"], 0, lang), **kw)
 
