@@ -90,6 +90,23 @@ def test_a_mistyped_period_is_a_clear_error(tmp_path, capsys):
     assert "2024-Q5" in err and "2024-Q2" in err and "Traceback" not in err
 
 
+@pytest.mark.parametrize("period", ["2023-Q1", "2025", "2023-H1"])
+def test_report_for_a_period_outside_the_plans_year_is_exit_2_before_any_run(
+    tmp_path, no_run, monkeypatch, capsys, period
+):
+    from cchc_lib.report import official
+
+    def no_official(*args, **kwargs):
+        raise AssertionError("the official report was started for a period of another year")
+
+    monkeypatch.setattr(official, "produce_official", no_official)
+    out = tmp_path / "reports"
+    assert cli.main(["report", "--plan", "hai-duong-2024", "--period", period, "--out", str(out)]) == 2
+    err = capsys.readouterr().err
+    assert f"kỳ {period} nằm ngoài năm của kế hoạch hai-duong-2024" in err and "Traceback" not in err
+    assert no_run.calls == [] and not any(out.rglob("*.*"))
+
+
 def test_control_characters_typed_in_an_option_are_never_echoed_raw(tmp_path, capsys):
     period = "2024-Q\x012\x1b[31m\x9b"
     assert cli.main(["assess", "--plan", "hai-duong-2024", "--period", period, "--data", str(tmp_path)]) == 2
