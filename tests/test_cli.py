@@ -130,6 +130,38 @@ def test_command_line_mistakes_are_said_in_vietnamese_with_exit_2(capsys, argv, 
     assert "error:" not in err and "invalid" not in err and "required" not in err
 
 
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["sample-data", "--plan", "hai-duong-2024", "--out"],
+        ["sample-city", "--year", "2024", "--out"],
+        ["city", "--period", "2024-Q2", "--root", str(PLAN_DIR.parent.parent), "--out"],
+    ],
+    ids=["sample-data", "sample-city", "city"],
+)
+def test_out_naming_a_file_is_refused_by_every_writing_command(tmp_path, capsys, argv):
+    afile = tmp_path / "afile"
+    afile.write_text("x", encoding="utf-8")
+    assert cli.main([*argv, str(afile)]) == 2
+    err = capsys.readouterr().err
+    assert "--out" in err and "là một tệp, không phải thư mục" in err and "Lỗi không mong đợi" not in err
+    assert afile.read_text(encoding="utf-8") == "x"
+
+
+@pytest.mark.slow
+def test_a_template_into_a_folder_without_write_permission_names_the_folder_not_excel(tmp_path, monkeypatch, capsys):
+    from pathlib import Path as P
+
+    def refuse(self, data):
+        raise PermissionError(13, "Permission denied")
+
+    monkeypatch.setattr(P, "write_bytes", refuse)
+    argv = ["template", "--plan", "hai-duong-2024", "--period", "2024-Q2", "--data", "sample"]
+    assert cli.main([*argv, "--out", str(tmp_path / "t.xlsx")]) == 2
+    err = capsys.readouterr().err
+    assert "không có quyền ghi vào thư mục" in err and "--out" in err and "Excel" not in err
+
+
 def test_control_characters_typed_in_an_option_are_never_echoed_raw(tmp_path, capsys):
     period = "2024-Q\x012\x1b[31m\x9b"
     assert cli.main(["assess", "--plan", "hai-duong-2024", "--period", period, "--data", str(tmp_path)]) == 2

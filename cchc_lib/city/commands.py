@@ -6,6 +6,7 @@ import argparse
 import sys
 from pathlib import Path
 
+from cchc_lib.commands.options import check_output_folder
 from cchc_lib.core.errors import DataError, Issue
 
 
@@ -40,6 +41,7 @@ def check_root(text: str) -> Path:
 def cmd_sample_city(args: argparse.Namespace) -> int:
     from cchc_lib.city.sample import write_sample_city
 
+    check_output_folder(args.out)
     out = write_sample_city(args.out, communes=args.communes, year=args.year, seed=args.seed)
     print(f"Đã ghi THÀNH PHỐ MẪU ({args.communes} xã, năm {args.year}, seed {args.seed}) vào: {out}")
     print(f"  kế hoạch: {out / 'plans'}")
@@ -55,6 +57,7 @@ def cmd_batch(args: argparse.Namespace) -> int:
 
     _need_city_extra()
     root = check_root(args.root)
+    check_output_folder(args.out)
     periods = [parse_period(p).code for p in _list(args.periods)]
     if not periods:
         raise DataError(Issue("--periods", "cần ít nhất một kỳ, ví dụ 2024-Q1,2024-H1"))
@@ -85,6 +88,7 @@ def cmd_city(args: argparse.Namespace) -> int:
     from cchc_lib.report.render import ReportError
 
     root = check_root(args.root)
+    check_output_folder(args.out)
     try:
         result, excel = produce_city(
             root,

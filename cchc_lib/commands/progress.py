@@ -6,6 +6,7 @@ import argparse
 
 from cchc_lib.commands.options import (
     check_data_folder,
+    check_output_folder,
     chosen_plan,
     plan_arg,
     resolve_plan,
@@ -16,6 +17,8 @@ def cmd_sample_data(args: argparse.Namespace) -> int:
     from cchc_lib.progress.sample import default_sample_dir, write_sample
 
     plan = chosen_plan(args)
+    if args.out:
+        check_output_folder(args.out)
     seed = plan.year if args.seed is None else args.seed
     out = write_sample(plan, args.out or default_sample_dir(plan), seed=seed)
     print(f"Đã ghi DỮ LIỆU MẪU (seed {seed}) cho kế hoạch {plan.plan_id} vào: {out}")

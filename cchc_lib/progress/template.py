@@ -398,6 +398,15 @@ def write_template(plan, period: Period | str, out: str | os.PathLike, progress:
     tmp = path.with_name(f".{path.name}.tmp")
     try:
         tmp.write_bytes(data)
+    except PermissionError:  # the folder itself refuses: Excel has nothing to do with it
+        raise DataError(
+            Issue(
+                display_path(path),
+                "không ghi được tệp: không có quyền ghi vào thư mục này; chọn thư mục khác bằng --out "
+                "hoặc nhờ người quản trị máy cấp quyền ghi",
+            )
+        ) from None
+    try:
         os.replace(tmp, path)
     except PermissionError:
         tmp.unlink(missing_ok=True)
