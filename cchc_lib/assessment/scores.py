@@ -26,15 +26,26 @@ def _points(table: dict, status: str) -> float:
     return np.nan if v == "skip" else float(v)
 
 
+def _evidence_masks(t_status, k_status, recurring, rules: dict) -> tuple[np.ndarray, np.ndarray]:
+    """Per row: is this target measured, is this task dated and due (the rule of ``evidence``)."""
+    standing = bool(rules["grading"]["standing_duties_count"])
+    kinds = DATED_RESULTS + (STANDING_RESULTS if standing else ())
+    measured = np.array([x in MEASURED for x in t_status], dtype=bool)
+    dated = np.array([x in kinds for x in k_status], dtype=bool) & (~np.asarray(recurring, dtype=bool) | standing)
+    return measured, dated
+
+
 def evidence(targets: pd.DataFrame, tasks: pd.DataFrame, rules: dict) -> tuple[int, int]:
     """(measured targets, dated tasks due) among the given rows: what a score may rest on.
 
     Standing duties count only when the rules say so (``grading.standing_duties_count``)."""
-    g = rules["grading"]
-    n_targets = int(targets["status"].isin(MEASURED).sum())
-    kinds = DATED_RESULTS + (STANDING_RESULTS if g["standing_duties_count"] else ())
-    dated = tasks["status"].isin(kinds) & (~tasks["recurring"] | bool(g["standing_duties_count"]))
-    return n_targets, int(dated.sum())
+    measured, dated = _evidence_masks(
+        targets["status"].to_numpy(dtype=object, na_value=None),
+        tasks["status"].to_numpy(dtype=object, na_value=None),
+        tasks["recurring"].to_numpy(dtype=bool),
+        rules,
+    )
+    return int(measured.sum()), int(dated.sum())
 
 
 def grading(n_evidence: int, graded: bool, rules: dict) -> str:
@@ -55,25 +66,36 @@ def _score_block(
 ) -> pd.DataFrame:
     """One row per area (or unit): its score, grading, evidence and status counts.
 
-    ``graded`` says, per id, whether the commune grades it at all (units); default all."""
+    ``graded`` says, per id, whether the commune grades it at all (units); default all.
+    Columns are turned into numpy arrays once, so each id costs a few array masks
+    instead of pandas selections (the report assesses several periods per run)."""
     s = rules["scores"]
-    tp = targets["status"].map(lambda x: _points(s["target_points"], x))
-    kp = tasks["status"].map(lambda x: _points(s["task_points"], x))
-    kw = np.where(tasks["recurring"], s["task_weights"]["recurring"], s["task_weights"]["deadline"]).astype(float)
-    kw = pd.Series(kw, index=tasks.index)
+    t_status = targets["status"].to_numpy(dtype=object, na_value=None)
+    k_status = tasks["status"].to_numpy(dtype=object, na_value=None)
+    tp = np.array([_points(s["target_points"], x) for x in t_status], dtype=float)
+    kp = np.array([_points(s["task_points"], x) for x in k_status], dtype=float)
+    recurring = tasks["recurring"].to_numpy(dtype=bool)
+    kw = np.where(recurring, s["task_weights"]["recurring"], s["task_weights"]["deadline"]).astype(float)
+    t_keys = targets[key].to_numpy(dtype=object, na_value=None)
+    k_keys = tasks[key].to_numpy(dtype=object, na_value=None)
+    t_is = {st: t_status == st for st in TARGET_STATUSES}
+    k_is = {st: k_status == st for st in TASK_STATUSES}
+    t_measured, k_dated = _evidence_masks(t_status, k_status, recurring, rules)
+    measurable = targets["measurable"].to_numpy(dtype=bool)
     rows = []
     for ident in ids:
-        tm, km = targets[key] == ident, tasks[key] == ident
-        t_pts, k_pts = tp[tm].dropna(), kp[km].dropna()
+        tm, km = t_keys == ident, k_keys == ident
+        t_pts, k_sel = tp[tm], km & ~np.isnan(kp)
+        t_pts = t_pts[~np.isnan(t_pts)]
         t_score = t_pts.mean() if len(t_pts) else np.nan
-        k_score = float(np.average(k_pts, weights=kw[k_pts.index])) if len(k_pts) else np.nan
+        k_score = float(np.average(kp[k_sel], weights=kw[k_sel])) if k_sel.any() else np.nan
         w = [(a, b) for a, b in [(s["weights"]["targets"], t_score), (s["weights"]["tasks"], k_score)] if pd.notna(b)]
         score = sum(a * b for a, b in w) / sum(a for a, _ in w) if w else np.nan
-        ev_t, ev_k = evidence(targets[tm], tasks[km], rules)
+        ev_t, ev_k = int(t_measured[tm].sum()), int(k_dated[km].sum())
         grade = grading(ev_t + ev_k, True if graded is None else graded.get(ident, True), rules)
         if grade != "scored":  # no score, and no part-score a chart or sentence could pick up
             score = t_score = k_score = np.nan
-        measurable = targets[tm & targets["measurable"]]
+        mm = tm & measurable
         row = {
             id_name: ident,
             "score": score,
@@ -83,13 +105,13 @@ def _score_block(
             "targets": int(tm.sum()),
             "tasks": int(km.sum()),
             "targets_scored": len(t_pts),
-            "tasks_scored": len(k_pts),
+            "tasks_scored": int(k_sel.sum()),
             "evidence_targets": ev_t,
             "evidence_tasks": ev_k,
-            "data_coverage": (measurable["status"] != "no_data").mean() if len(measurable) else np.nan,
+            "data_coverage": (~t_is["no_data"][mm]).mean() if mm.any() else np.nan,
         }
-        row.update({f"t_{st}": int((targets.loc[tm, "status"] == st).sum()) for st in TARGET_STATUSES})
-        row.update({f"k_{st}": int((tasks.loc[km, "status"] == st).sum()) for st in TASK_STATUSES})
+        row.update({f"t_{st}": int(t_is[st][tm].sum()) for st in TARGET_STATUSES})
+        row.update({f"k_{st}": int(k_is[st][km].sum()) for st in TASK_STATUSES})
         rows.append(row)
     out = pd.DataFrame(rows, columns=None if rows else [id_name, "score", "grading"])
     if "grading" in out:

@@ -85,14 +85,18 @@ def _projection(history: pd.DataFrame, year_end: pd.Timestamp) -> pd.Series:
     A level that climbs 9 points a quarter from 35% will not reach 80% by December even if
     it is above a pro-rated share of the target today; the pace is what tells.
     """
-    out = {}
-    for tid, g in history.groupby("target_id"):
-        if len(g) < 2:
-            continue
-        (v0, t0), (v1, t1) = g.iloc[0][["value", "at"]], g.iloc[-1][["value", "at"]]
-        if t1 > t0:
-            out[tid] = v1 + (v1 - v0) * (year_end - t1).days / (t1 - t0).days
-    return pd.Series(out, dtype="float64")
+    h = history.dropna(subset=["target_id"])
+    first = h.drop_duplicates("target_id", keep="first").set_index("target_id")
+    last = h.drop_duplicates("target_id", keep="last").set_index("target_id")
+    first = first.loc[last.index]
+    v0, v1 = first["value"].to_numpy(dtype="float64"), last["value"].to_numpy(dtype="float64")
+    t0, t1 = pd.to_datetime(first["at"]), pd.to_datetime(last["at"])
+    keep = (t1 > t0).to_numpy(dtype=bool)
+    ahead = (pd.Timestamp(year_end) - t1).dt.days.to_numpy()
+    span = (t1 - t0).dt.days.to_numpy()
+    with np.errstate(divide="ignore", invalid="ignore"):
+        proj = v1 + (v1 - v0) * ahead / span
+    return pd.Series(dict(zip(last.index[keep], proj[keep].tolist())), dtype="float64")
 
 
 def _judge(actual, target, comparator, basis, expected, projected, final, rules, unit=None) -> str:
@@ -231,11 +235,12 @@ def _gap_and_trend(t: pd.DataFrame) -> None:
 
 def _conflicts(t: pd.DataFrame) -> None:
     """Same KPI, different thresholds: each target is assessed, and names the others."""
-    t["conflict_with"] = pd.Series(pd.NA, index=t.index, dtype="string")
+    names: dict = {}
     for _kpi, g in t[t["measurable"] & t["kpi"].notna()].groupby("kpi"):
         if g[["comparator", "target_value"]].drop_duplicates().shape[0] > 1:
-            for i in g.index:
-                t.at[i, "conflict_with"] = ", ".join(x for x in g["target_id"] if x != t.at[i, "target_id"])
+            ids = list(g["target_id"])
+            names.update({i: ", ".join(x for x in ids if x != me) for i, me in zip(g.index, ids)})
+    t["conflict_with"] = pd.Series(names, index=t.index, dtype="string")
 
 
 def _ignored_entries(t: pd.DataFrame, progress: Progress) -> list[Issue]:
@@ -261,16 +266,18 @@ def _ignored_entries(t: pd.DataFrame, progress: Progress) -> list[Issue]:
     return out
 
 
-def assess_targets(
+def target_base(
     plan: Plan,
     progress: Progress,
     ctx: Context,
     rules: dict,
-    rating_level: float | None,
     land_fields=None,
     overrides: dict[str, float] | None = None,
-) -> tuple[pd.DataFrame, list[Issue]]:
-    """Every target with its actual, expected-by-now level, projection, status, gap and trend."""
+) -> tuple[pd.DataFrame, pd.Series]:
+    """Everything about the targets that does not depend on the estimated rating: actuals,
+    what-ifs, previous actuals and pace. The engine judges the targets twice (without, then
+    with the composite's rating), so it computes this once; returns the table and which
+    rows are the tool's own rating estimate."""
     overrides = overrides or {}
     t = plan.targets.copy()
     t["basis"] = _target_basis(t, rules)
@@ -281,9 +288,6 @@ def assess_targets(
     # An entered rating (the province's published result) is used as entered; otherwise the
     # tool's own estimate is shown, labelled so, and never certifies its own target.
     estimated = is_rating & ~t["actual_source"].eq("entered").fillna(False)
-    if rating_level is not None:
-        t.loc[estimated, "actual"] = rating_level
-        t.loc[estimated, "actual_source"] = "estimate"
     # Previous period, same kind, same year: the trend.
     prev = previous(ctx.period)
     if prev is not None and prev.year == ctx.period.year:
@@ -292,6 +296,17 @@ def assess_targets(
         prev_acts = pd.Series(np.nan, index=t.index)
     t["previous_actual"] = prev_acts.where(~is_rating)
     _pace(t, progress, ctx, overrides, entered_like)
+    return t, estimated
+
+
+def judge_targets(
+    base: tuple[pd.DataFrame, pd.Series], progress: Progress, ctx: Context, rules: dict, rating_level: float | None
+) -> tuple[pd.DataFrame, list[Issue]]:
+    """Status, gap, trend and conflicts of the targets of ``target_base``, given the rating."""
+    t, estimated = base[0].copy(), base[1]
+    if rating_level is not None:
+        t.loc[estimated, "actual"] = rating_level
+        t.loc[estimated, "actual_source"] = "estimate"
     t["status"] = _statuses(t, rules, ctx.final)
     # the tool's own estimate of the rating never meets its own target (only an entered one can)
     est = estimated & t["actual_source"].eq("estimate").fillna(False)
@@ -300,3 +315,17 @@ def assess_targets(
     _conflicts(t)
     t["status"] = t["status"].astype("string")
     return t, _ignored_entries(t, progress)
+
+
+def assess_targets(
+    plan: Plan,
+    progress: Progress,
+    ctx: Context,
+    rules: dict,
+    rating_level: float | None,
+    land_fields=None,
+    overrides: dict[str, float] | None = None,
+) -> tuple[pd.DataFrame, list[Issue]]:
+    """Every target with its actual, expected-by-now level, projection, status, gap and trend."""
+    base = target_base(plan, progress, ctx, rules, land_fields, overrides)
+    return judge_targets(base, progress, ctx, rules, rating_level)

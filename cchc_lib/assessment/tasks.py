@@ -39,7 +39,11 @@ def assess_tasks(plan: Plan, progress: Progress, ctx: Context, rules: dict) -> p
         upd = upd.copy()
         upd["_end"] = upd["period"].map(ctx.end_of)
         upd = upd[upd["_end"] <= end].sort_values(["task_id", "_end"])
+        upd.attrs = {}  # a private copy: no file metadata to deep-copy on every selection below
+    by_task = dict(tuple(upd.groupby("task_id", sort=False))) if not upd.empty else {}
     t = plan.tasks.copy()
+    rows = t.copy(deep=False)
+    rows.attrs = {}  # iterated row by row; the table itself keeps the plan's metadata
     out = {
         c: []
         for c in (
@@ -53,8 +57,8 @@ def assess_tasks(plan: Plan, progress: Progress, ctx: Context, rules: dict) -> p
             "update_note",
         )
     }
-    for _, task in t.iterrows():
-        mine = upd[upd["task_id"] == task["task_id"]] if not upd.empty else upd
+    for _, task in rows.iterrows():
+        mine = by_task.get(task["task_id"], upd.iloc[:0])
         last = mine.iloc[-1] if len(mine) else None
         done = mine[(mine["status"] == "done")] if len(mine) else mine
         done_on = pd.NaT

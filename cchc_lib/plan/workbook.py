@@ -24,6 +24,7 @@ from cchc_lib.core import paths
 from cchc_lib.core.errors import DataError, Issue, display_path
 from cchc_lib.core.readers import read_csv
 from cchc_lib.core.schemas import norm_key, parse_bool_series, parse_number_series
+from cchc_lib.core.spreadsheet import keep_as_text
 from cchc_lib.plan import layout, model
 from cchc_lib.plan.layout import COLUMNS, SHEETS, Sheet
 
@@ -34,8 +35,7 @@ MAX_ROWS = 1000  # rows covered by drop-downs
 
 def _put(ws, row: int, col: int, value) -> None:
     cell = ws.cell(row=row, column=col, value=value)
-    if isinstance(value, str) and value.startswith("="):
-        cell.data_type = "s"  # "=" is a comparator, not a formula
+    keep_as_text(cell)  # "=" is a comparator and plan text may start with "=", "+", "-", "@": never a formula
     if isinstance(value, dt.date):
         cell.number_format = "dd/mm/yyyy"
 

@@ -145,12 +145,16 @@ def check_indicators(df: pd.DataFrame, plan, file: str):
     entered = df["value"].notna() | df["numerator"].notna() | df["denominator"].notna()
     not_entered = int((~entered & df["target_id"].notna()).sum())
     df = df[entered].copy()
-    targets = plan.targets.set_index("target_id")
-    for row, r in df.iterrows():
-        if r["target_id"] not in targets.index:
+    targets = {
+        tid: (unit if pd.notna(unit) else None, bool(m))
+        for tid, unit, m in zip(plan.targets["target_id"], plan.targets["unit"], plan.targets["measurable"])
+    }
+    rows = df[["target_id", "numerator", "denominator", "value"]].copy()
+    rows.attrs = {}  # read row by row: the file's metadata need not be copied into each row
+    for row, r in rows.iterrows():
+        if r["target_id"] not in targets:
             continue  # already reported by the id check
-        t = targets.loc[r["target_id"]]
-        unit = t["unit"] if pd.notna(t["unit"]) else None
+        unit, measurable = targets[r["target_id"]]
         problem, val = _ratio_problem(r["numerator"], r["denominator"], r["value"], unit, file, row)
         if problem is not None:
             errors.append(problem)
@@ -160,7 +164,7 @@ def check_indicators(df: pd.DataFrame, plan, file: str):
             continue
         for issue in _value_problems(val, unit, pd.notna(r["denominator"]), file, row):
             (warnings if issue.severity == "warning" else errors).append(issue)
-        if not t["measurable"]:
+        if not measurable:
             warnings.append(
                 Issue(
                     file,

@@ -10,9 +10,11 @@ header and a PAGE field); annexes in sections of their own (landscape for wide t
 from __future__ import annotations
 
 import io
+import weakref
 
 from docx import Document
 from docx.enum.section import WD_ORIENT, WD_SECTION
+from docx.enum.style import WD_STYLE_TYPE
 from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml import OxmlElement
@@ -82,8 +84,22 @@ def _page(section, landscape: bool = False) -> None:
     section.header_distance = Mm(10)
 
 
+_STYLE_IDS: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+
+
+def _style(paragraph, name: str):
+    """``paragraph.style = name`` with the style id looked up once per document: python-docx
+    scans every style of the document on each assignment, hundreds of times per report."""
+    part = paragraph.part
+    ids = _STYLE_IDS.setdefault(part, {})
+    if name not in ids:
+        ids[name] = part.get_style_id(name, WD_STYLE_TYPE.PARAGRAPH)
+    paragraph._p.style = ids[name]
+    return paragraph
+
+
 def _para(container, text: str = "", style: str = "Normal", *, bold=None, italic=None, size=None, align=None):
-    p = container.add_paragraph(style=style)
+    p = _style(container.add_paragraph(), style)
     if text:
         _font(p.add_run(text), size, bold, italic)
     if align is not None:
@@ -142,7 +158,7 @@ def _page_field(paragraph) -> None:
 def _headers(section, doc_: Official) -> None:
     section.different_first_page_header_footer = True
     p = section.header.paragraphs[0]
-    p.style = "CCHC Form"
+    _style(p, "CCHC Form")
     _page_field(p)
     if doc_.sample:
         for hdr in (section.header, section.first_page_header):
@@ -193,14 +209,14 @@ def _table(container, t: Table, width_cm: float) -> None:
             for rr in range(r, r + cell.rowspan):
                 for cc in range(c, c + cell.colspan):
                     taken.add((rr, cc))
-            merged.paragraphs[0].style = "CCHC Table"
+            _style(merged.paragraphs[0], "CCHC Table")
             _font(merged.paragraphs[0].add_run(cell.text), bold=True)
             c += cell.colspan
+    grid = table._cells  # what table.cell(r, c) reads, built once (python-docx rebuilds it per call)
     for i, row in enumerate(t.rows):
         bold = t.total_row and i == len(t.rows) - 1
         for j, text in enumerate(row):
-            p = table.cell(len(t.header) + i, j).paragraphs[0]
-            p.style = "CCHC Table"
+            p = _style(grid[(len(t.header) + i) * ncols + j].paragraphs[0], "CCHC Table")
             p.paragraph_format.alignment = ALIGN[t.align[j]]
             _font(p.add_run(text), bold=bold or None)
     for row in table.rows:
@@ -216,16 +232,16 @@ def _table(container, t: Table, width_cm: float) -> None:
 def _blocks(doc, blocks: list[Block], width_cm: float) -> None:
     for b in blocks:
         if b.kind == "h1":
-            doc.add_paragraph(b.text, style="Heading 1")
+            _style(doc.add_paragraph(b.text), "Heading 1")
         elif b.kind in ("h2", "h3"):
-            doc.add_paragraph(b.text, style="Heading 2")
+            _style(doc.add_paragraph(b.text), "Heading 2")
         elif b.kind == "item":
-            doc.add_paragraph(f"- {b.text}", style="Normal")
+            _style(doc.add_paragraph(f"- {b.text}"), "Normal")
         elif b.kind == "table" and b.table is not None:
             _table(doc, b.table, width_cm)
             _para(doc, "", "CCHC Table")
         else:
-            doc.add_paragraph(b.text, style="Normal")
+            _style(doc.add_paragraph(b.text), "Normal")
 
 
 def _closing(doc, d: Official) -> None:
