@@ -11,6 +11,7 @@ import sys
 import traceback
 
 from cchc_lib.commands.options import OptionError
+from cchc_lib.commands.parser import Parser
 from cchc_lib.core.errors import DataError, visible
 from cchc_lib.core.paths import PlanChoiceError
 from cchc_lib.core.periods import PeriodError
@@ -26,9 +27,7 @@ def build_parser() -> argparse.ArgumentParser:
     from cchc_lib.city.commands import register as city
     from cchc_lib.commands import explore, plan, progress, report
 
-    p = argparse.ArgumentParser(
-        prog="cchc", description="Đánh giá thực hiện kế hoạch cải cách hành chính (CCHC) cấp xã."
-    )
+    p = Parser(prog="cchc", description="Đánh giá thực hiện kế hoạch cải cách hành chính (CCHC) cấp xã.")
     p.add_argument("--debug", action="store_true", help="hiện đầy đủ traceback khi có lỗi không mong đợi")
     sub = p.add_subparsers(dest="command", required=True)
     for register in (plan.register, progress.register, report.register, explore.register, city):

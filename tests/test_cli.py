@@ -107,6 +107,29 @@ def test_report_for_a_period_outside_the_plans_year_is_exit_2_before_any_run(
     assert no_run.calls == [] and not any(out.rglob("*.*"))
 
 
+@pytest.mark.parametrize(
+    "argv, says",
+    [
+        (["assess", "--plan", "hai-duong-2024"], "thiếu tùy chọn bắt buộc: --period"),
+        (
+            ["assess", "--period", "2024-Q2", "--cutoff", "zz"],
+            "tùy chọn --cutoff: không có giá trị 'zz'. Các giá trị có: nd09",
+        ),
+        (["explore", "--port", "abc"], "tùy chọn --port: 'abc' không phải số nguyên"),
+        (["assess", "--period"], "tùy chọn --period: cần một giá trị"),
+        (["assess", "--period", "2024-Q2", "--bogus"], "không hiểu phần này của lệnh: --bogus"),
+        (["frobnicate"], "lệnh: không có giá trị 'frobnicate'"),
+    ],
+    ids=["missing", "choice", "not-a-number", "no-value", "unknown", "command"],
+)
+def test_command_line_mistakes_are_said_in_vietnamese_with_exit_2(capsys, argv, says):
+    with pytest.raises(SystemExit) as info:
+        cli.main(argv)
+    err = capsys.readouterr().err
+    assert info.value.code == 2 and says in err and " lỗi: " in err
+    assert "error:" not in err and "invalid" not in err and "required" not in err
+
+
 def test_control_characters_typed_in_an_option_are_never_echoed_raw(tmp_path, capsys):
     period = "2024-Q\x012\x1b[31m\x9b"
     assert cli.main(["assess", "--plan", "hai-duong-2024", "--period", period, "--data", str(tmp_path)]) == 2
