@@ -267,3 +267,81 @@ def test_no_published_file_names_a_machine_path(q2, sample_dir):
     assert json.loads(result.sidecar.read_text(encoding="utf-8"))["parameters"]["data"] == "/".join(
         sample_dir.parts[-2:]
     )
+
+
+def _vi_tool_phrases() -> set[str]:
+    """Every fixed Vietnamese phrase of the catalogue (two words or more, with a Vietnamese
+    letter, placeholders removed): none may reach an English document."""
+    from cchc_lib.i18n.catalog import catalogue
+    from tests.official_helpers import _PLACEHOLDER, _VI_LETTERS, _strings
+
+    out = set()
+    for s in _strings(dict(catalogue("vi"))):
+        for part in _PLACEHOLDER.split(s):
+            part = " ".join(part.split()).strip(" .,;:()“”-—")
+            if len(part.split()) >= 2 and _VI_LETTERS.search(part):
+                out.add(part)
+    return out
+
+
+def _user_strings(plan, progress) -> list[str]:
+    """Every text the plan and the analyst gave (squashed, lower case): it stays Vietnamese."""
+    from tests.official_helpers import squash
+
+    vals = {str(v) for v in plan.meta.values() if isinstance(v, str)}
+    for df in (plan.targets, plan.tasks, plan.areas, plan.units, progress.tasks, progress.notes, progress.indicators):
+        for c in df.columns:
+            vals |= {v for v in df[c].dropna() if isinstance(v, str) and len(v) > 3}
+    return sorted({squash(v).lower() for v in vals}, key=len, reverse=True)
+
+
+def _tool_text(html: str, user: list[str]) -> str:
+    """The document's text, cell by cell, without the user's words (a cell cut short with
+    "…" that starts one of them is the user's too)."""
+    import html as htmllib
+
+    from tests.official_helpers import squash
+
+    html = re.sub(r"<(script|style)[^>]*>.*?</\1>", " ", html, flags=re.S)
+    rest = []
+    for cell in re.split(r"<[^>]+>", html):
+        s = squash(htmllib.unescape(cell)).lower()
+        if not s or (s.endswith("…") and any(s.rstrip("…") in u for u in user)):
+            continue
+        for u in user:
+            s = s.replace(u, "|")
+        rest.append(s)
+    return "\n".join(rest)
+
+
+def test_english_assessment_and_annex_hold_no_vietnamese_tool_phrase(plan, sample_dir, tmp_path):
+    """Read as an English reader would: the report and its annex (HTML, and the PDF made from
+    it) carry the plan's and the analyst's own words, in Vietnamese, but no phrase the tool
+    writes — the plan review's findings included."""
+    from pypdf import PdfReader
+
+    from tests.official_helpers import squash
+
+    result = produce(
+        "hai-duong-2024",
+        str(sample_dir),
+        "2024-Q2",
+        "nd09",
+        "en",
+        ("html", "pdf"),
+        tmp_path,
+        "2024-06-20",
+        progress_bar=False,
+    )
+    user = _user_strings(plan, load_progress(sample_dir, plan))
+    phrases = _vi_tool_phrases()
+    assert len(phrases) > 200  # the catalogue is read, not an empty set
+    for html in (result.html, result.annex["html"]):
+        text = _tool_text(html.read_text(encoding="utf-8"), user)
+        assert [p for p in phrases if squash(p).lower() in text] == [], html.name
+    findings = {squash(m).lower() for m in plan.lint("vi")["message"]}
+    for pdf in (result.pdf, result.annex["pdf"]):
+        pages = [page.extract_text() for page in PdfReader(pdf).pages]
+        assert all("SAMPLE DATA" in p and "DỮ LIỆU MẪU" not in p for p in pages), pdf.name
+        text = squash("".join(pages)).lower()
+        assert [f for f in findings if f[:40] in text] == [], pdf.name

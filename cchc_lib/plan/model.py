@@ -296,11 +296,12 @@ class Plan:
         name = row.iloc[0]["name_en" if lang == "en" else "name"]
         return str(name) if pd.notna(name) and name else str(row.iloc[0]["name"])
 
-    def lint(self) -> pd.DataFrame:
-        """Findings about the plan document itself (conflicts, odd deadlines, numbering)."""
+    def lint(self, lang: str = "vi") -> pd.DataFrame:
+        """Findings about the plan document itself (conflicts, odd deadlines, numbering),
+        worded in ``lang``."""
         from cchc_lib.plan.lint import lint_plan
 
-        return lint_plan(self)
+        return lint_plan(self, lang)
 
     def summary(self) -> pd.DataFrame:
         """Targets and tasks per area: what ``cchc validate`` prints."""

@@ -58,11 +58,11 @@ def warnings_frame(a, t: dict) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=t["warn_cols"])
 
 
-def lint_frame(plan, t: dict) -> pd.DataFrame:
+def lint_frame(plan, t: dict, lang: str = "vi") -> pd.DataFrame:
     """The plan review's findings (deadlines before the plan, city-scope rows, conflicts…)."""
     rows = [
         [t["severity"].get(r.severity, r.severity), r.message, ", ".join(map(str, r.refs))]
-        for r in plan.lint().itertuples()
+        for r in plan.lint(lang).itertuples()
     ]
     return pd.DataFrame(rows, columns=t["lint_cols"])
 
@@ -96,7 +96,7 @@ def subsections(a, t: dict, lang: str) -> list[dict]:
             "heading": t["a4"],
             "anchor": "pl-ra-soat",
             "intro": t["lint_intro"],
-            "html": tables.to_html(lint_frame(a.plan, t)),
+            "html": tables.to_html(lint_frame(a.plan, t, lang)),
         },
         {"heading": t["a5"], "anchor": "pl-phuong-phap", "bullets": methodology.method_lines(a.rules, lang)},
     ]
