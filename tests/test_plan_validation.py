@@ -174,6 +174,7 @@ def test_cli_validate_refuses_a_plan_id_that_differs_from_its_folder(plan_copy, 
     assert "meta.toml" in err and "xa-khac-2024" in err and plan_copy.name in err and "Traceback" not in err
 
 
+@pytest.mark.slow
 def test_cli_report_refuses_a_plan_id_that_differs_from_its_folder_before_any_run(
     plan_copy, tmp_path, monkeypatch, capsys
 ):

@@ -345,7 +345,7 @@ def _check_plan_id(meta: dict, folder: Path) -> None:
         from cchc_lib.i18n import t
 
         message = t("plan_check.id_mismatch", "vi", plan_id=meta["plan_id"], folder=folder.name)
-        raise DataError(Issue(display_path(folder / "meta.toml"), message, column="plan_id"))
+        raise DataError(Issue(display_path(folder / "meta.toml"), message))  # a TOML key, not a column
 
 
 def _load(folder: Path, name: str, spec: TableSpec, extra=None) -> pd.DataFrame:
