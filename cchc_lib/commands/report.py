@@ -57,9 +57,10 @@ def cmd_report(args: argparse.Namespace) -> int:
             print(str(exc), file=sys.stderr)
             return 3
         for kind, path in result.files().items():
-            print(f"  {kind:8} {path}  ({human_size(result.sizes.get(kind, path.stat().st_size), args.lang)})")
+            shown = kind.replace("annex_", "phụ lục ")  # the appendix file's formats
+            print(f"  {shown:12} {path}  ({human_size(result.sizes.get(kind, path.stat().st_size), args.lang)})")
         if result.index is not None:
-            print(f"  mục lục  {result.index}")
+            print(f"  {'mục lục':12} {result.index}")
     if docs.official:
         print(f"Đang lập báo cáo chính thức {args.period} ({args.lang})…", flush=True)
         off = produce_official(
