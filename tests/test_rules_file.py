@@ -49,3 +49,17 @@ def test_a_file_not_saved_as_utf8_is_named(tmp_path):
     path.write_bytes(b"# quy t\xe1c\n")  # Windows-1258 bytes, not UTF-8
     with pytest.raises(DataError, match="rules.toml: tệp phải lưu theo bảng mã UTF-8"):
         load_rules(path=path)
+
+
+@pytest.mark.parametrize("name", ["rules.toml", "meta.toml"])
+def test_a_toml_file_that_does_not_parse_is_told_in_vietnamese_with_its_line_and_column(plan_copy, name, capsys):
+    """tomllib explains in English; the analyst reads the line, the column and how TOML is
+    written, in Vietnamese, and nothing of tomllib's words."""
+    from cchc_lib.cli import main
+
+    path = plan_copy / name
+    path.write_text(path.read_text(encoding="utf-8") + "\nkhóa không hợp lệ\n", encoding="utf-8")
+    assert main(["validate", "--plan", str(plan_copy)]) == 2
+    err = capsys.readouterr().err
+    assert name in err and "không đúng cú pháp TOML, ký tự thứ" in err and "dòng " in err
+    assert "(at line" not in err and "Invalid" not in err and "Expected" not in err and "Traceback" not in err

@@ -13,10 +13,9 @@ import tomllib
 from pathlib import Path
 from typing import Any
 
-from cchc_lib.core.errors import DataError, Issue, display_path
+from cchc_lib.core.errors import DataError, Issue, display_path, toml_issue
 
 SKIP = "skip"  # the one text allowed where points are numbers: "left out of the score"
-_WHERE = re.compile(r"\(at line (\d+), column (\d+)\)")
 
 
 def read_rules_file(path: Path, defaults: dict) -> dict:
@@ -31,16 +30,7 @@ def read_rules_file(path: Path, defaults: dict) -> dict:
     try:
         rules = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
-        where = _WHERE.search(str(exc))
-        detail = _WHERE.sub("", str(exc)).strip()
-        raise DataError(
-            Issue(
-                name,
-                "không đúng cú pháp TOML (mỗi dòng dạng khóa = giá trị; chữ đặt trong ngoặc kép; số viết "
-                f"với dấu chấm thập phân, ví dụ 5.0; chi tiết: {detail})",
-                row=int(where.group(1)) if where else None,
-            )
-        ) from None
+        raise DataError(toml_issue(name, exc)) from None
     issues: list[Issue] = []
     _check_kinds(defaults, rules, name, "", issues)
     if issues:

@@ -49,6 +49,22 @@ class Issue:
         return visible(text)
 
 
+_TOML_WHERE = re.compile(r"\(at line (\d+), column (\d+)\)")
+
+
+def toml_issue(file: str, exc: Exception) -> Issue:
+    """A TOML file that does not parse: its line and column and how TOML is written, in
+    Vietnamese (tomllib's own explanation is English, so it is left out)."""
+    where = _TOML_WHERE.search(str(exc))
+    col = f", ký tự thứ {where.group(2)}" if where else ""
+    return Issue(
+        file,
+        f"không đúng cú pháp TOML{col} (mỗi dòng dạng khóa = giá trị; chữ đặt trong ngoặc kép; số viết "
+        "với dấu chấm thập phân, ví dụ 5.0; tiêu đề nhóm trong ngoặc vuông, ví dụ [scores])",
+        row=int(where.group(1)) if where else None,
+    )
+
+
 class DataError(Exception):
     """Input files that cannot be used as they are. ``issues`` lists every problem."""
 

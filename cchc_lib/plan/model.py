@@ -17,7 +17,7 @@ import pandas as pd
 from pydantic import BaseModel, ConfigDict, ValidationError
 
 from cchc_lib.core import paths
-from cchc_lib.core.errors import DataError, Issue, display_path
+from cchc_lib.core.errors import DataError, Issue, display_path, toml_issue
 from cchc_lib.core.readers import read_csv
 from cchc_lib.core.schemas import Field, TableSpec, accepts, choice_map, element_check, isin_check, load_table, norm_key
 from cchc_lib.plan.deadlines import DeadlineError, is_recurring, parse_deadline
@@ -327,7 +327,7 @@ def _read_meta(path: Path) -> dict:
     try:
         raw = tomllib.loads(decode_utf8(path.read_bytes(), file))
     except tomllib.TOMLDecodeError as exc:
-        raise DataError(Issue(file, f"không đọc được TOML: {exc}")) from None
+        raise DataError(toml_issue(file, exc)) from None
     try:
         return PlanMeta(**raw).model_dump()
     except ValidationError as exc:

@@ -20,7 +20,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from cchc_lib.core.errors import DataError, Issue, display_path
+from cchc_lib.core.errors import DataError, Issue, display_path, toml_issue
 from cchc_lib.core.readers import EXCEL_SUFFIXES, excel_sheet_states, read_table
 from cchc_lib.core.schemas import load_table_collecting, norm_key
 from cchc_lib.progress.combine import combine
@@ -244,8 +244,10 @@ def _read_meta(folder: Path) -> dict:
         return {}
     try:
         return tomllib.loads(path.read_text(encoding="utf-8-sig"))
-    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
-        raise DataError(Issue(display_path(path), f"không đọc được TOML: {exc}")) from None
+    except UnicodeDecodeError:
+        raise DataError(Issue(display_path(path), "tệp phải lưu theo bảng mã UTF-8")) from None
+    except tomllib.TOMLDecodeError as exc:
+        raise DataError(toml_issue(display_path(path), exc)) from None
 
 
 # --- the folder ---------------------------------------------------------------------------
