@@ -197,7 +197,7 @@ def _review(a, r, lang: str) -> dict:
 
 
 def overdue_sentence(a, r, lang: str) -> str:
-    """'PL1.02 quá hạn 20 ngày (hạn …): …', or, for a deadline before the plan was issued, the
+    """'<task> quá hạn 20 ngày (hạn …): …', or, for a deadline before the plan was issued, the
     deadline to confirm with the issuer; a row worded for the whole city says so."""
     text = shorten(r["text"])
     if r.get("deadline_before_plan", False):
