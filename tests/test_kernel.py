@@ -160,7 +160,10 @@ def test_an_interrupted_run_leaves_no_kernel_and_no_runtime_folder(sample_dir, t
     tmp.mkdir()
     out = tmp_path / "out"
     args = ["--plan", str(PLAN_DIR), "--period", "2024-Q2", "--data", str(sample_dir), "--formats", "html"]
-    proc = _cli([*args, "--out", str(out)], tmp)
+    # A child inherits an ignored SIGINT across exec (another test's library may have set
+    # SIG_IGN in this pytest process; a shell does so for background jobs): give the run the
+    # terminal's default, as a user pressing Ctrl-C has it.
+    proc = _cli([*args, "--out", str(out)], tmp, preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
     deadline = time.monotonic() + 300
     runtime = None
     while time.monotonic() < deadline and proc.poll() is None:
