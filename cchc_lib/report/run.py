@@ -207,10 +207,13 @@ def _execute(job: _Job, *, progress: bool, kernel_name: str, cwd, start_timeout:
     t = time.perf_counter()
     with kernel.private_runtime() as runtime, _quiet_papermill():
         try:
-            papermill.execute_notebook(
+            # no save after every cell: papermill rewrote the whole growing notebook (charts
+            # included) twice per cell; it still writes it once at the end and on a failed cell
+            nb = papermill.execute_notebook(
                 str(job.notebook),
                 str(job.executed),
                 parameters=job.params,
+                request_save_on_cell_execute=False,
                 progress_bar=progress,
                 kernel_name=kernel_name,
                 cwd=str(Path(cwd).resolve() if cwd else job.notebook.parent),
@@ -222,7 +225,6 @@ def _execute(job: _Job, *, progress: bool, kernel_name: str, cwd, start_timeout:
             raise _execution_error(exc, stem=job.stem, notebook=job.notebook, kept=kept, out_dir=job.out_dir) from exc
         except Exception as exc:
             raise _kernel_error(job, exc, kernel.kernel_log_tail(runtime)) from exc
-    nb = nbformat.read(job.executed, as_version=4)
     nb.metadata["cchc"] = dict(job.header)
     _without_machine_paths(nb, job)
     nbformat.write(nb, job.executed)
