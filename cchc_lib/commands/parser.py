@@ -15,7 +15,13 @@ import sys
 from cchc_lib.core.errors import visible
 from cchc_lib.i18n import t
 
-LANG = "vi"  # the CLI speaks Vietnamese before any --lang is parsed
+LANG = "vi"  # the CLI speaks Vietnamese (--lang chooses the reports' language only)
+
+
+def say(key: str, **fields) -> str:
+    """A command-line message (catalogue section ``[cli]``) in the CLI's language."""
+    return t(f"cli.{key}", LANG, **fields)
+
 
 _SHAPES = (
     ("required", re.compile(r"the following arguments are required: (?P<names>.+)")),
