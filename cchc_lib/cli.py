@@ -35,6 +35,22 @@ def build_parser() -> argparse.ArgumentParser:
     return p
 
 
+def failure(exc: BaseException, debug: bool = False) -> tuple[str, int]:
+    """(message, exit code) for an exception that ended a command (also one of two documents
+    that ``cchc report`` makes at once, when the other failed too)."""
+    if isinstance(exc, USER_ERRORS):  # every message may quote what was typed: no raw control characters
+        return visible(str(exc)), 2
+    if isinstance(exc, KeyboardInterrupt):
+        return "Đã dừng theo yêu cầu.", 130
+    if debug:  # a bug, not bad input: short message, details on request
+        traceback.print_exception(exc)
+    return (
+        f"Lỗi không mong đợi: {type(exc).__name__}: {visible(str(exc))}\n"
+        "Chạy lại với 'cchc --debug …' để xem chi tiết và gửi cho người phát triển.",
+        1,
+    )
+
+
 def main(argv: list[str] | None = None) -> int:
     for stream in (sys.stdout, sys.stderr):
         if hasattr(stream, "reconfigure"):
@@ -42,21 +58,10 @@ def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
         return args.func(args)
-    except USER_ERRORS as exc:  # every message may quote what was typed: no raw control characters
-        print(visible(str(exc)), file=sys.stderr)
-        return 2
-    except KeyboardInterrupt:
-        print("Đã dừng theo yêu cầu.", file=sys.stderr)
-        return 130
-    except Exception as exc:  # a bug, not bad input: short message, details on request
-        if args.debug:
-            traceback.print_exc()
-        print(
-            f"Lỗi không mong đợi: {type(exc).__name__}: {visible(str(exc))}\n"
-            "Chạy lại với 'cchc --debug …' để xem chi tiết và gửi cho người phát triển.",
-            file=sys.stderr,
-        )
-        return 1
+    except (Exception, KeyboardInterrupt) as exc:
+        message, code = failure(exc, args.debug)
+        print(message, file=sys.stderr)
+        return code
 
 
 if __name__ == "__main__":
