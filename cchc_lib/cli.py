@@ -11,7 +11,7 @@ import sys
 import traceback
 
 from cchc_lib.commands.options import OptionError
-from cchc_lib.commands.parser import Parser
+from cchc_lib.commands.parser import Parser, say
 from cchc_lib.core.errors import DataError, visible
 from cchc_lib.core.paths import PlanChoiceError
 from cchc_lib.core.periods import PeriodError
@@ -27,8 +27,8 @@ def build_parser() -> argparse.ArgumentParser:
     from cchc_lib.city.commands import register as city
     from cchc_lib.commands import explore, plan, progress, report
 
-    p = Parser(prog="cchc", description="Đánh giá thực hiện kế hoạch cải cách hành chính (CCHC) cấp xã.")
-    p.add_argument("--debug", action="store_true", help="hiện đầy đủ traceback khi có lỗi không mong đợi")
+    p = Parser(prog="cchc", description=say("help.description"))
+    p.add_argument("--debug", action="store_true", help=say("help.debug"))
     sub = p.add_subparsers(dest="command", required=True)
     for register in (plan.register, progress.register, report.register, explore.register, city):
         register(sub)
@@ -41,14 +41,10 @@ def failure(exc: BaseException, debug: bool = False) -> tuple[str, int]:
     if isinstance(exc, USER_ERRORS):  # every message may quote what was typed: no raw control characters
         return visible(str(exc)), 2
     if isinstance(exc, KeyboardInterrupt):
-        return "Đã dừng theo yêu cầu.", 130
+        return say("interrupted"), 130
     if debug:  # a bug, not bad input: short message, details on request
         traceback.print_exception(exc)
-    return (
-        f"Lỗi không mong đợi: {type(exc).__name__}: {visible(str(exc))}\n"
-        "Chạy lại với 'cchc --debug …' để xem chi tiết và gửi cho người phát triển.",
-        1,
-    )
+    return say("unexpected", kind=type(exc).__name__, message=visible(str(exc))), 1
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -131,6 +131,24 @@ def test_command_line_mistakes_are_said_in_vietnamese_with_exit_2(capsys, argv, 
     assert "error:" not in err and "invalid" not in err and "required" not in err
 
 
+@pytest.mark.parametrize("argv", [["--help"], ["template", "--help"], ["report", "-h"]], ids=["cchc", "raw", "report"])
+def test_help_headings_are_vietnamese(capsys, argv):
+    """argparse's own headings ("usage:", "options:") come from the catalogue, in every subcommand."""
+    with pytest.raises(SystemExit) as info:
+        cli.main(argv)
+    out = capsys.readouterr().out
+    assert info.value.code == 0 and out.startswith("cách dùng: cchc")
+    assert "\ntùy chọn:\n" in out and "hiện hướng dẫn này rồi thoát" in out
+    assert [w for w in ("usage:", "options:", "positional arguments:", "show this help") if w in out] == []
+
+
+def test_a_mistake_shows_the_usage_line_in_vietnamese(capsys):
+    with pytest.raises(SystemExit):
+        cli.main(["assess", "--bogus"])
+    err = capsys.readouterr().err
+    assert err.startswith("cách dùng: cchc assess") and "usage:" not in err
+
+
 @pytest.mark.parametrize(
     "argv",
     [

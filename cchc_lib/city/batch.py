@@ -28,7 +28,7 @@ from pathlib import Path
 
 import pandas as pd
 
-__all__ = ["Job", "JobResult", "content_hash", "find_plans", "jobs_for", "run_batch", "run_job"]
+__all__ = ["Job", "JobResult", "content_hash", "find_plans", "jobs_for", "largest_first", "run_batch", "run_job"]
 
 STAMP = ".cchc-batch.json"  # beside a report: the hash of what produced it
 
@@ -218,6 +218,26 @@ def run_job(job: Job, code: str, force: bool = False, runner: Callable[[Job], ob
 # ---------------------------------------------------------------------------- the batch
 
 
+def _folder_bytes(folder: str) -> int:
+    try:
+        return sum(p.stat().st_size for p in Path(folder).rglob("*") if p.is_file())
+    except OSError:
+        return 0
+
+
+def largest_first(jobs: Sequence[Job]) -> list[tuple[int, Job]]:
+    """``(index, job)`` with the biggest inputs first (plan + progress folder bytes).
+
+    Starting the longest reports first
+    keeps one worker from running a long report alone at the end while the other waits
+    (the classic longest-processing-time-first rule). The index keeps the caller's order
+    for the final table; equal sizes keep it too.
+    """
+    sizes = {d: _folder_bytes(d) for j in jobs for d in (j.plan_dir, j.data_dir)}
+    indexed = list(enumerate(jobs))
+    return sorted(indexed, key=lambda ij: (-(sizes[ij[1].plan_dir] + sizes[ij[1].data_dir]), ij[0]))
+
+
 def _client(scheduler: str | None, workers: int | None):
     from distributed import Client, LocalCluster
 
@@ -245,9 +265,19 @@ def run_batch(
     client, cluster = _client(scheduler, workers)
     results: list[JobResult] = []
     try:
-        futures = [
-            client.submit(run_job, job, code, force, runner, key=f"cchc-{job.plan_id}-{job.period}-{i}", pure=False)
-            for i, job in enumerate(jobs)
+        ordered = largest_first(jobs)
+        futures = [  # Dask's own order is not the submission order: say it with priorities
+            client.submit(
+                run_job,
+                job,
+                code,
+                force,
+                runner,
+                key=f"cchc-{job.plan_id}-{job.period}-{i}",
+                pure=False,
+                priority=len(ordered) - rank,
+            )
+            for rank, (i, job) in enumerate(ordered)
         ]
         for n, future in enumerate(as_completed(futures), start=1):
             r: JobResult = future.result()

@@ -15,6 +15,7 @@ from cchc_lib.commands.options import (
     resolve_plan,
     start_pdf_check,
 )
+from cchc_lib.commands.parser import say
 
 
 def _load_inputs(args):
@@ -61,9 +62,9 @@ def cmd_report(args: argparse.Namespace) -> int:
     if pdf_check is not None:
         pdf_check.result()
     if docs.assessment:
-        print(f"Đang lập báo cáo đánh giá {args.period} ({args.lang}, mốc {args.cutoff})…", flush=True)
+        print(say("making_assessment", period=args.period, language=args.lang, cutoff=args.cutoff), flush=True)
     if docs.official:
-        print(f"Đang lập báo cáo chính thức {args.period} ({args.lang})…", flush=True)
+        print(say("making_official", period=args.period, language=args.lang), flush=True)
     if not docs.assessment:
         _show_official(_produce_official(args, formats, report_date, inputs), args)
         return 0
@@ -99,10 +100,10 @@ def _assessment(args, formats, report_date, inputs) -> int:
         print(str(exc), file=sys.stderr)
         return 3
     for kind, path in result.files().items():
-        shown = kind.replace("annex_", "phụ lục ")  # the appendix file's formats
+        shown = kind.replace("annex_", say("annex") + " ")  # the appendix file's formats
         print(f"  {shown:12} {path}  ({human_size(result.sizes.get(kind, path.stat().st_size), args.lang)})")
     if result.index is not None:
-        print(f"  {'mục lục':12} {result.index}")
+        print(f"  {say('index'):12} {result.index}")
     return 0
 
 
@@ -169,49 +170,43 @@ def register(sub) -> None:
     """Add ``assess`` and ``report`` to the ``cchc`` parser."""
     from cchc_lib.report.formats import FORMATS
 
-    a = sub.add_parser("assess", help="đánh giá một kỳ và in tóm tắt ra màn hình")
+    a = sub.add_parser("assess", help=say("help.assess"))
     plan_arg(a)
     data_arg(a)
     period_args(a)
     a.set_defaults(func=cmd_assess)
 
-    r = sub.add_parser(
-        "report", help="lập báo cáo chính thức (DOCX, PDF, HTML) và báo cáo đánh giá (notebook → HTML, PDF) cho một kỳ"
-    )
+    r = sub.add_parser("report", help=say("help.report"))
     plan_arg(r)
     data_arg(r)
     period_args(r)
     r.add_argument(
         "--formats",
         default=",".join(FORMATS),
-        help=f"định dạng xuất, cách nhau bằng dấu phẩy: {', '.join(FORMATS)} (mặc định {','.join(FORMATS)})",
+        help=say("help.formats", formats=", ".join(FORMATS), default=",".join(FORMATS)),
     )
-    r.add_argument("--out", default="reports", help="thư mục gốc chứa báo cáo (mặc định reports/)")
+    r.add_argument("--out", default="reports", help=say("help.reports_out"))
     r.add_argument(
         "--report-date",
-        help="ngày ký dd/mm/yyyy hoặc yyyy-mm-dd: điền dòng ngày tháng của báo cáo chính thức (mặc định để trống) "
-        "và ngày lập của báo cáo đánh giá (mặc định hôm nay)",
+        help=say("help.report_date"),
     )
     r.add_argument(
         "--only",
         default="both",
         choices=["both", "official", "assessment"],
-        help="chỉ lập báo cáo chính thức (official) hoặc báo cáo đánh giá (assessment); mặc định cả hai",
+        help=say("help.only"),
     )
     r.add_argument(
         "--appendices",
         default="separate",
         choices=["separate", "inline", "none"],
-        help="phụ lục của báo cáo đánh giá: tệp riêng <tên>_phu-luc.html/.pdf (separate, mặc định), "
-        "ngay trong báo cáo (inline) hoặc bỏ (none)",
+        help=say("help.appendices"),
     )
     r.add_argument(
         "--official-anyway",
         action="store_true",
-        help="lập báo cáo chính thức cả cho quý II, quý IV, 6 tháng cuối năm (kỳ báo cáo nội bộ)",
+        help=say("help.official_anyway"),
     )
-    r.add_argument(
-        "--recipients", help="'Kính gửi' của báo cáo chính thức, cách nhau bằng ';' (mặc định theo kế hoạch)"
-    )
-    r.add_argument("--quiet", action="store_true", help="không hiện thanh tiến trình")
+    r.add_argument("--recipients", help=say("help.recipients"))
+    r.add_argument("--quiet", action="store_true", help=say("help.quiet"))
     r.set_defaults(func=cmd_report)

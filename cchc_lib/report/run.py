@@ -149,7 +149,7 @@ def run_report(
     if not notebook.is_file():
         raise ReportError(f"Không tìm thấy notebook: {notebook}", stem=stem, step="execute", out_dir=out_dir)
 
-    out_dir.parent.mkdir(parents=True, exist_ok=True)
+    made = _make_dirs(out_dir.parent)
     # same filesystem as out_dir, so the final os.replace is a rename
     staging = Path(tempfile.mkdtemp(prefix=f".staging-{stem}-{os.getpid()}-", dir=out_dir.parent))
     job = _Job(notebook, out_dir, stem, formats, hdr, dict(parameters or {}), staging, appendices, parallel)
@@ -169,6 +169,7 @@ def run_report(
             raise _export_error(job, exc) from exc
         finally:
             shutil.rmtree(staging, ignore_errors=True)
+            _remove_if_empty(made)  # a run stopped before publishing leaves no empty folders
         root = Path(reports_root).resolve() if reports_root else out_dir.parent.parent
         index = write_index(root)
     job.seconds["total"] = time.perf_counter() - t_start
@@ -182,6 +183,19 @@ def run_report(
         seconds=job.seconds,
         annex={k[len("annex_") :]: p for k, p in final.items() if k.startswith("annex_")},
     )
+
+
+def _make_dirs(folder: Path) -> list[Path]:
+    """``mkdir -p`` that returns the folders it created, deepest last."""
+    missing = [d for d in (folder, *folder.parents) if not d.exists()][::-1]
+    folder.mkdir(parents=True, exist_ok=True)
+    return missing
+
+
+def _remove_if_empty(folders: list[Path]) -> None:
+    for d in reversed(folders):
+        with contextlib.suppress(OSError):  # not empty (published or another run's files): kept
+            d.rmdir()
 
 
 # -- stages -------------------------------------------------------------------------------
@@ -211,10 +225,13 @@ def _execute(job: _Job, *, progress: bool, kernel_name: str, cwd, start_timeout:
     t = time.perf_counter()
     with kernel.private_runtime() as runtime, _quiet_papermill():
         try:
-            papermill.execute_notebook(
+            # no save after every cell: papermill rewrote the whole growing notebook (charts
+            # included) twice per cell; it still writes it once at the end and on a failed cell
+            nb = papermill.execute_notebook(
                 str(job.notebook),
                 str(job.executed),
                 parameters=job.params,
+                request_save_on_cell_execute=False,
                 progress_bar=progress,
                 kernel_name=kernel_name,
                 cwd=str(Path(cwd).resolve() if cwd else job.notebook.parent),
@@ -226,7 +243,6 @@ def _execute(job: _Job, *, progress: bool, kernel_name: str, cwd, start_timeout:
             raise _execution_error(exc, stem=job.stem, notebook=job.notebook, kept=kept, out_dir=job.out_dir) from exc
         except Exception as exc:
             raise _kernel_error(job, exc, kernel.kernel_log_tail(runtime)) from exc
-    nb = nbformat.read(job.executed, as_version=4)
     nb.metadata["cchc"] = dict(job.header)
     _without_machine_paths(nb, job)
     nbformat.write(nb, job.executed)
