@@ -266,8 +266,15 @@ class Plan:
         per = parse_period(period)
         if per.year != self.year:
             raise PeriodError(
-                f"kỳ {per.code} nằm ngoài năm của kế hoạch {self.plan_id} (năm {self.year}); "
-                f"chọn một kỳ của năm {self.year} hoặc kế hoạch của năm {per.year} (--plan)"
+                str(
+                    Msg.of(
+                        "period_outside_plan",
+                        period=per.code,
+                        plan=self.plan_id,
+                        year=str(self.year),
+                        other=str(per.year),
+                    )
+                )
             )
         return per
 
