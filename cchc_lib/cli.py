@@ -11,7 +11,7 @@ import sys
 import traceback
 
 from cchc_lib.commands.options import OptionError
-from cchc_lib.commands.parser import Parser
+from cchc_lib.commands.parser import Parser, say
 from cchc_lib.core.errors import DataError, visible
 from cchc_lib.core.paths import PlanChoiceError
 from cchc_lib.core.periods import PeriodError
@@ -27,12 +27,24 @@ def build_parser() -> argparse.ArgumentParser:
     from cchc_lib.city.commands import register as city
     from cchc_lib.commands import explore, plan, progress, report
 
-    p = Parser(prog="cchc", description="Đánh giá thực hiện kế hoạch cải cách hành chính (CCHC) cấp xã.")
-    p.add_argument("--debug", action="store_true", help="hiện đầy đủ traceback khi có lỗi không mong đợi")
+    p = Parser(prog="cchc", description=say("help.description"))
+    p.add_argument("--debug", action="store_true", help=say("help.debug"))
     sub = p.add_subparsers(dest="command", required=True)
     for register in (plan.register, progress.register, report.register, explore.register, city):
         register(sub)
     return p
+
+
+def failure(exc: BaseException, debug: bool = False) -> tuple[str, int]:
+    """(message, exit code) for an exception that ended a command (also one of two documents
+    that ``cchc report`` makes at once, when the other failed too)."""
+    if isinstance(exc, USER_ERRORS):  # every message may quote what was typed: no raw control characters
+        return visible(str(exc)), 2
+    if isinstance(exc, KeyboardInterrupt):
+        return say("interrupted"), 130
+    if debug:  # a bug, not bad input: short message, details on request
+        traceback.print_exception(exc)
+    return say("unexpected", kind=type(exc).__name__, message=visible(str(exc))), 1
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -42,21 +54,10 @@ def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
         return args.func(args)
-    except USER_ERRORS as exc:  # every message may quote what was typed: no raw control characters
-        print(visible(str(exc)), file=sys.stderr)
-        return 2
-    except KeyboardInterrupt:
-        print("Đã dừng theo yêu cầu.", file=sys.stderr)
-        return 130
-    except Exception as exc:  # a bug, not bad input: short message, details on request
-        if args.debug:
-            traceback.print_exc()
-        print(
-            f"Lỗi không mong đợi: {type(exc).__name__}: {visible(str(exc))}\n"
-            "Chạy lại với 'cchc --debug …' để xem chi tiết và gửi cho người phát triển.",
-            file=sys.stderr,
-        )
-        return 1
+    except (Exception, KeyboardInterrupt) as exc:
+        message, code = failure(exc, args.debug)
+        print(message, file=sys.stderr)
+        return code
 
 
 if __name__ == "__main__":

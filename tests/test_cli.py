@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from cchc_lib import cli
+from cchc_lib.commands import report as report_cmd
 from cchc_lib.report import document, pdf
 
 from .conftest import PLAN_DIR
@@ -130,6 +131,24 @@ def test_command_line_mistakes_are_said_in_vietnamese_with_exit_2(capsys, argv, 
     assert "error:" not in err and "invalid" not in err and "required" not in err
 
 
+@pytest.mark.parametrize("argv", [["--help"], ["template", "--help"], ["report", "-h"]], ids=["cchc", "raw", "report"])
+def test_help_headings_are_vietnamese(capsys, argv):
+    """argparse's own headings ("usage:", "options:") come from the catalogue, in every subcommand."""
+    with pytest.raises(SystemExit) as info:
+        cli.main(argv)
+    out = capsys.readouterr().out
+    assert info.value.code == 0 and out.startswith("cách dùng: cchc")
+    assert "\ntùy chọn:\n" in out and "hiện hướng dẫn này rồi thoát" in out
+    assert [w for w in ("usage:", "options:", "positional arguments:", "show this help") if w in out] == []
+
+
+def test_a_mistake_shows_the_usage_line_in_vietnamese(capsys):
+    with pytest.raises(SystemExit):
+        cli.main(["assess", "--bogus"])
+    err = capsys.readouterr().err
+    assert err.startswith("cách dùng: cchc assess") and "usage:" not in err
+
+
 @pytest.mark.parametrize(
     "argv",
     [
@@ -243,12 +262,16 @@ def no_run(monkeypatch):
 
     def produce(*args, **kwargs):
         calls.append(args)
-        if not getattr(produce, "allowed", False):
+        if not produce.allowed:
             raise AssertionError("the report run started although an argument was wrong")
         return _Produced()
 
     monkeypatch.setattr(document, "produce", produce)
     monkeypatch.setattr(pdf, "probe_pdf_support", lambda timeout=120: (0, ""))
+    # a run that is allowed needs no loaded inputs (the fake run ignores them): keeps the test fast
+    real_load = report_cmd._load_inputs
+    monkeypatch.setattr(report_cmd, "_load_inputs", lambda args: None if produce.allowed else real_load(args))
+    produce.allowed = False
     produce.calls = calls
     return produce
 

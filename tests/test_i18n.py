@@ -250,3 +250,53 @@ def test_english_charts_hold_no_tool_written_vietnamese(english):
         texts += [chart.title, chart.caption]
         texts += [t.get_text() for t in chart.figure.findobj(lambda o: hasattr(o, "get_text"))]
     assert _untyped(vietnamese_words(" ".join(texts)), _typed_words(english.a)) == set()
+
+
+# --- every key the code asks for is in both catalogues ---------------------------------------------
+
+_KEYED = {"t", "tr", "lookup", "table", "word"}  # catalogue functions whose first argument is a key
+
+
+def _asked_keys(tree: ast.AST) -> list[tuple[int, str, bool]]:
+    """(line, key, whole) for each literal key: whole=False when only the f-string's head is known."""
+    found = []
+    for node in ast.walk(tree):
+        if not isinstance(node, ast.Call) or not node.args:
+            continue
+        f, arg = node.func, node.args[0]
+        if isinstance(f, ast.Name) and f.id in _KEYED:
+            prefix = ""
+        elif isinstance(f, ast.Name) and f.id == "say":  # commands.parser.say: the [cli] section
+            prefix = "cli."
+        elif isinstance(f, ast.Attribute) and isinstance(f.value, ast.Name) and f.value.id in {"i18n", "catalog"}:
+            prefix = "" if f.attr in _KEYED else None
+        elif isinstance(f, ast.Attribute) and f.attr == "of" and isinstance(f.value, ast.Name) and f.value.id == "Msg":
+            prefix = "input."
+        else:
+            prefix = None
+        if prefix is None:
+            continue
+        if isinstance(arg, ast.Constant) and isinstance(arg.value, str):
+            found.append((node.lineno, prefix + arg.value, True))
+        elif isinstance(arg, ast.JoinedStr) and arg.values and isinstance(arg.values[0], ast.Constant):
+            head = prefix + arg.values[0].value
+            if "." in head:
+                found.append((node.lineno, head.rsplit(".", 1)[0], False))
+    return found
+
+
+def test_every_key_the_code_asks_for_is_in_both_catalogues():
+    missing = []
+    for path in sorted(PACKAGE.rglob("*.py")):
+        for line, key, whole in _asked_keys(ast.parse(path.read_text(encoding="utf-8"))):
+            for lang, flat in (("vi", VI), ("en", EN)):
+                ok = key in flat if whole else any(k.startswith(key + ".") for k in flat)
+                ok = ok or any(k.startswith(key + ".") for k in flat)  # a section (table, word)
+                if not ok:
+                    missing.append(f"{path.relative_to(PACKAGE)}:{line}: {lang}.toml has no '{key}'")
+    assert missing == []
+
+
+def test_the_key_scan_sees_message_keys():
+    code = 'Msg.of("a.b", x=1); t("c.d", lang); word(f"e.{x}", 1); say("f")'
+    assert {k for _, k, _ in _asked_keys(ast.parse(code))} == {"input.a.b", "c.d", "e", "cli.f"}

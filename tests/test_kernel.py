@@ -181,6 +181,8 @@ def test_an_interrupted_run_leaves_no_kernel_and_no_runtime_folder(sample_dir, t
     time.sleep(0.5)  # a killed kernel may take a moment to leave the process table
     assert _kernels_using(runtime) == []
     assert not list(out.rglob(".staging-*"))
+    assert not out.exists() or list(out.iterdir()) == []  # no empty reports/<plan>/ folder left behind
+    assert not (out / "hai-duong-2024").exists()
 
 
 def test_a_kernel_that_cannot_start_is_one_message(tmp_path, monkeypatch, capfd, caplog):

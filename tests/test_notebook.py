@@ -218,13 +218,12 @@ def _headings(html: str, tags: str = "h2|h3|h4") -> list[str]:
     return [" ".join(re.sub(r"<[^>]+>", " ", h).split()) for _, h in found]
 
 
-def test_pdf_has_no_heading_at_a_page_foot_and_no_half_empty_page(q2):
+def assert_print_layout(result) -> None:
     """A page's last body line is never (the end of) a heading; every page is at least 40 %
     filled (lowest text or image against the body height), except the last page and a page
     whose next page opens a section (an h2): a section may end where it ends."""
     from pypdf import PdfReader
 
-    result, _ = q2
     html = result.html.read_text(encoding="utf-8")
     headings, sections = _headings(html), _headings(html, "h2")
     pages = [_body_lines(p) for p in PdfReader(result.pdf).pages]
@@ -239,6 +238,18 @@ def test_pdf_has_no_heading_at_a_page_foot_and_no_half_empty_page(q2):
         opens_section = any(following and h.startswith(following[:40]) for h in sections)
         fill = (_TOP - lines[-1][0]) / (_TOP - _BOTTOM) if lines else 0
         assert fill >= 0.4 or opens_section, f"trang {n} chỉ đầy {fill:.0%}"
+
+
+def test_pdf_has_no_heading_at_a_page_foot_and_no_half_empty_page(q2):
+    assert_print_layout(q2[0])
+
+
+def test_the_year_report_in_print_has_no_orphan_heading_and_no_half_empty_page(sample_dir, tmp_path):
+    """The longest document (the whole year: every target judged, every task due)."""
+    result = produce(
+        "hai-duong-2024", str(sample_dir), "2024", "calendar", "vi", ("html", "pdf"), tmp_path, "", progress_bar=False
+    )
+    assert_print_layout(result)
 
 
 def test_annex_pdf_is_marked_and_named_in_the_main_pdf(q2):
@@ -345,3 +356,4 @@ def test_english_assessment_and_annex_hold_no_vietnamese_tool_phrase(plan, sampl
         assert all("SAMPLE DATA" in p and "DỮ LIỆU MẪU" not in p for p in pages), pdf.name
         text = squash("".join(pages)).lower()
         assert [f for f in findings if f[:40] in text] == [], pdf.name
+    assert_print_layout(result)  # English words are longer: the page breaks are checked again

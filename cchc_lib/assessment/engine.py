@@ -32,7 +32,7 @@ from cchc_lib.assessment.targets import (
     target_base,
 )
 from cchc_lib.assessment.tasks import TASK_STATUSES, assess_tasks
-from cchc_lib.core.errors import Issue
+from cchc_lib.core.errors import Issue, Msg
 from cchc_lib.core.periods import (
     Period,
     PeriodError,
@@ -41,7 +41,6 @@ from cchc_lib.core.periods import (
     parse_period,
     quarters_until,
 )
-from cchc_lib.i18n.fmt import percent
 
 if TYPE_CHECKING:
     from cchc_lib.plan.model import Plan
@@ -146,12 +145,13 @@ def _warnings_frame(issues: list[Issue]) -> pd.DataFrame:
                 "file": i.file,
                 "row": i.row,
                 "column": i.column,
-                "message": i.expected,
+                "message": i.message(),
                 "text": str(i),
+                "issue": i,  # worded again in the reader's language (Issue.message / Issue.text)
             }
             for i in issues
         ],
-        columns=["severity", "file", "row", "column", "message", "text"],
+        columns=["severity", "file", "row", "column", "message", "text", "issue"],
     )
 
 
@@ -218,8 +218,7 @@ def assess(
         issues.append(
             Issue(
                 "",
-                f"dưới {percent(100 * rules['rating']['min_coverage'], 0)} số chỉ tiêu, nhiệm vụ có số liệu để chấm "
-                "điểm; xếp loại ước tính không đáng tin cậy",
+                Msg.of("assessment.low_coverage", share=float(round(100 * rules["rating"]["min_coverage"]))),
                 severity="warning",
             )
         )

@@ -13,7 +13,7 @@ import pandas as pd
 
 from cchc_lib.assessment import tthc
 from cchc_lib.assessment.context import Context
-from cchc_lib.core.errors import Issue
+from cchc_lib.core.errors import Issue, Msg
 from cchc_lib.core.periods import Period, Window, previous, quarters_until
 
 if TYPE_CHECKING:
@@ -252,12 +252,11 @@ def _ignored_entries(t: pd.DataFrame, progress: Progress) -> list[Issue]:
     ignored = progress.indicators[progress.indicators["target_id"].isin(from_records)]
     out = []
     for _, r in ignored.iterrows():
-        log = "sổ hồ sơ một cửa" if source[r["target_id"]] == "dossiers" else "sổ phản ánh, kiến nghị"
+        log = Msg.of(f"log.{source[r['target_id']]}")
         out.append(
             Issue(
                 str(r["source_file"]),
-                f"giá trị nhập tay của chỉ tiêu {r['target_id']} ({r['period']}) không dùng: "
-                f"chỉ tiêu này được tính từ {log}",
+                Msg.of("assessment.entry_ignored", target=r["target_id"], period=r["period"], log=log),
                 row=int(r["source_row"]),
                 column=progress.header("indicators", str(r["source_file"]), "value"),
                 severity="warning",

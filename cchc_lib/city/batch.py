@@ -28,7 +28,7 @@ from pathlib import Path
 
 import pandas as pd
 
-__all__ = ["Job", "JobResult", "content_hash", "find_plans", "jobs_for", "run_batch", "run_job"]
+__all__ = ["Job", "JobResult", "content_hash", "find_plans", "jobs_for", "largest_first", "run_batch", "run_job"]
 
 STAMP = ".cchc-batch.json"  # beside a report: the hash of what produced it
 
@@ -183,7 +183,8 @@ def _write_stamp(job: Job, digest: str) -> None:
 
 
 def _default_runner(job: Job) -> None:
-    """Make the documents ``cchc report`` makes for the period (``report.choice.documents_for``)."""
+    """Make the documents ``cchc report`` makes for the period (``report.choice.documents_for``),
+    one after the other on one core: the batch already runs one job per core."""
     from cchc_lib.report.choice import documents_for
     from cchc_lib.report.document import produce
     from cchc_lib.report.official import produce_official
@@ -192,7 +193,7 @@ def _default_runner(job: Job) -> None:
     formats = tuple(f for f in job.formats if f != "docx")
     args = (job.plan_dir, job.data_dir, job.period, job.cutoff, job.lang)
     if docs.assessment:
-        produce(*args, formats, job.out, "", progress_bar=False)
+        produce(*args, formats, job.out, "", progress_bar=False, parallel=False)
     if docs.official:
         produce_official(*args, (*formats, "docx"), job.out, anyway=job.official_anyway)
 
@@ -215,6 +216,26 @@ def run_job(job: Job, code: str, force: bool = False, runner: Callable[[Job], ob
 
 
 # ---------------------------------------------------------------------------- the batch
+
+
+def _folder_bytes(folder: str) -> int:
+    try:
+        return sum(p.stat().st_size for p in Path(folder).rglob("*") if p.is_file())
+    except OSError:
+        return 0
+
+
+def largest_first(jobs: Sequence[Job]) -> list[tuple[int, Job]]:
+    """``(index, job)`` with the biggest inputs first (plan + progress folder bytes).
+
+    Starting the longest reports first
+    keeps one worker from running a long report alone at the end while the other waits
+    (the classic longest-processing-time-first rule). The index keeps the caller's order
+    for the final table; equal sizes keep it too.
+    """
+    sizes = {d: _folder_bytes(d) for j in jobs for d in (j.plan_dir, j.data_dir)}
+    indexed = list(enumerate(jobs))
+    return sorted(indexed, key=lambda ij: (-(sizes[ij[1].plan_dir] + sizes[ij[1].data_dir]), ij[0]))
 
 
 def _client(scheduler: str | None, workers: int | None):
@@ -244,9 +265,19 @@ def run_batch(
     client, cluster = _client(scheduler, workers)
     results: list[JobResult] = []
     try:
-        futures = [
-            client.submit(run_job, job, code, force, runner, key=f"cchc-{job.plan_id}-{job.period}-{i}", pure=False)
-            for i, job in enumerate(jobs)
+        ordered = largest_first(jobs)
+        futures = [  # Dask's own order is not the submission order: say it with priorities
+            client.submit(
+                run_job,
+                job,
+                code,
+                force,
+                runner,
+                key=f"cchc-{job.plan_id}-{job.period}-{i}",
+                pure=False,
+                priority=len(ordered) - rank,
+            )
+            for rank, (i, job) in enumerate(ordered)
         ]
         for n, future in enumerate(as_completed(futures), start=1):
             r: JobResult = future.result()

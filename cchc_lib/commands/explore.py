@@ -14,6 +14,7 @@ from cchc_lib.commands.options import (
     plan_arg,
     resolve_plan,
 )
+from cchc_lib.commands.parser import say
 
 
 def cmd_explore(args: argparse.Namespace) -> int:
@@ -65,17 +66,15 @@ def _explore_city(args: argparse.Namespace) -> int:
 
 def register(sub) -> None:
     """Add ``explore`` to the ``cchc`` parser."""
-    e = sub.add_parser("explore", help="mở bảng điều khiển tương tác (JupyterLab, hoặc trang riêng với --serve)")
+    e = sub.add_parser("explore", help=say("help.explore"))
     plan_arg(e)
     data_arg(e)
     period_args(e, required=False)
-    e.add_argument("--serve", action="store_true", help="phục vụ riêng bảng điều khiển (Voilà), không hiện mã")
-    e.add_argument("--port", type=int, help="cổng (mặc định 8866 cho --serve)")
-    e.add_argument("--host", default="127.0.0.1", help="địa chỉ lắng nghe (mặc định 127.0.0.1: chỉ máy này)")
-    e.add_argument("--no-browser", action="store_true", help="không tự mở trình duyệt")
-    e.add_argument(
-        "--city", action="store_true", help="bảng của thành phố: xếp hạng các xã, chọn một xã để xem chi tiết"
-    )
-    e.add_argument("--root", default="data", help="với --city: thư mục dữ liệu chứa plans/ và progress/")
-    e.add_argument("--plans", help="với --city: mã kế hoạch hoặc mẫu, cách nhau bằng dấu phẩy; mặc định: tất cả")
+    e.add_argument("--serve", action="store_true", help=say("help.serve"))
+    e.add_argument("--port", type=int, help=say("help.port"))
+    e.add_argument("--host", default="127.0.0.1", help=say("help.host"))
+    e.add_argument("--no-browser", action="store_true", help=say("help.no_browser"))
+    e.add_argument("--city", action="store_true", help=say("help.city"))
+    e.add_argument("--root", default="data", help=say("help.city_root"))
+    e.add_argument("--plans", help=say("help.city_plans"))
     e.set_defaults(func=cmd_explore)

@@ -10,7 +10,9 @@ import os
 from datetime import datetime
 from pathlib import Path
 
+from cchc_lib.commands.parser import LANG
 from cchc_lib.core.paths import choose_plan
+from cchc_lib.i18n import t
 
 
 class OptionError(Exception):
@@ -43,12 +45,9 @@ def check_formats(text: str) -> tuple[str, ...]:
     choices = ", ".join(FORMATS)
     if unknown:
         names = ", ".join(f"'{shown(u)}'" for u in unknown)
-        raise OptionError(
-            f"Tùy chọn --formats: không có định dạng {names}. Các định dạng có: {choices} "
-            "(cách nhau bằng dấu phẩy, ví dụ --formats html,pdf)."
-        )
+        raise OptionError(t("cli.formats_unknown", LANG, names=names, choices=choices))
     if not known:
-        raise OptionError(f"Tùy chọn --formats: chưa chọn định dạng nào. Các định dạng có: {choices}.")
+        raise OptionError(t("cli.formats_none", LANG, choices=choices))
     return known
 
 
@@ -63,46 +62,36 @@ def check_report_date(text: str | None) -> str:
             continue
         if 1900 <= day.year <= 2100:
             return day.isoformat()
-    raise OptionError(
-        f"Tùy chọn --report-date: '{shown(text)}' không phải một ngày có thật. "
-        "Ghi theo dạng dd/mm/yyyy hoặc yyyy-mm-dd, ví dụ 20/06/2024 hoặc 2024-06-20."
-    )
+    raise OptionError(t("cli.report_date", LANG, value=shown(text)))
 
 
 def check_output_folder(text: str, option: str = "--out") -> Path:
     """A folder the run can write into: made here if missing (as the run would), writable."""
     path = Path(text).expanduser()
     if path.exists() and not path.is_dir():
-        raise OptionError(
-            f"Tùy chọn {option}: '{shown(text)}' là một tệp, không phải thư mục. "
-            f"Hãy chỉ một thư mục (chưa có thì sẽ được tạo), ví dụ {option} reports."
-        )
+        raise OptionError(t("cli.out_is_file", LANG, option=option, value=shown(text)))
     try:
         path.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
-        raise OptionError(
-            f"Tùy chọn {option}: không tạo được thư mục '{shown(text)}' ({_reason(exc)}). Hãy chọn thư mục khác."
-        ) from None
+        raise OptionError(t("cli.out_not_made", LANG, option=option, value=shown(text), reason=_reason(exc))) from None
     if not os.access(path, os.W_OK | os.X_OK):
-        raise OptionError(
-            f"Tùy chọn {option}: không có quyền ghi vào thư mục '{shown(text)}'. "
-            f"Hãy chọn thư mục khác bằng {option}, hoặc nhờ người quản trị máy cấp quyền ghi."
-        )
+        raise OptionError(t("cli.out_not_writable", LANG, option=option, value=shown(text)))
     return path
 
 
 def _reason(exc: OSError) -> str:
     import errno
 
-    words = {
-        errno.EACCES: "không có quyền ghi",
-        errno.EPERM: "không có quyền ghi",
-        errno.EROFS: "ổ đĩa chỉ cho đọc",
-        errno.ENOTDIR: "một phần của đường dẫn là tệp, không phải thư mục",
-        errno.ENOENT: "đường dẫn không tồn tại",
-        errno.ENOSPC: "ổ đĩa đã đầy",
+    names = {
+        errno.EACCES: "denied",
+        errno.EPERM: "denied",
+        errno.EROFS: "read_only",
+        errno.ENOTDIR: "not_dir",
+        errno.ENOENT: "no_path",
+        errno.ENOSPC: "full",
     }
-    return words.get(exc.errno, exc.strerror or str(exc))
+    name = names.get(exc.errno)
+    return t(f"cli.os_reason.{name}", LANG) if name else exc.strerror or str(exc)
 
 
 def check_data_folder(data: str | None, plan: str) -> None:
@@ -113,10 +102,7 @@ def check_data_folder(data: str | None, plan: str) -> None:
         return
     folder = progress_dir(data, plan_dir(plan).name)
     if folder.is_file():
-        raise OptionError(
-            f"Tùy chọn --data: '{shown(data)}' là một tệp, không phải thư mục. Hãy chỉ thư mục chứa các tệp "
-            "số liệu tiến độ (ví dụ thư mục có tệp tasks.csv hoặc tệp Excel nhập liệu), không chỉ một tệp."
-        )
+        raise OptionError(t("cli.data_is_file", LANG, value=shown(data)))
 
 
 def check_plan_rules(plan: str) -> None:
@@ -130,32 +116,36 @@ def check_plan_rules(plan: str) -> None:
 
 
 def check_report_args(args: argparse.Namespace) -> tuple[tuple[str, ...], str]:
-    """Everything ``cchc report`` can check before a kernel starts: (formats, report date)."""
-    from cchc_lib.report.pdf import check_pdf_support
-
+    """What ``cchc report`` checks first, before loading anything: (formats, report date).
+    Whether this machine can make PDFs is checked by :func:`start_pdf_check`."""
     formats = check_formats(args.formats)
     report_date = check_report_date(args.report_date)
     check_output_folder(args.out)
     check_data_folder(args.data, args.plan)
     check_plan_rules(args.plan)
-    if "pdf" in formats:
-        check_pdf_support()
     return formats, report_date
 
 
+def _pdf_check(cancel=None) -> None:
+    from cchc_lib.report.pdf import check_pdf_support
+
+    check_pdf_support()
+
+
+def start_pdf_check(formats: tuple[str, ...]):
+    """The PDF check (a child process writes a one-line PDF: a second or two) started in a
+    thread, so that it runs while the inputs load; ``.result()`` raises ``PdfSupportError``
+    (None when no PDF is asked for)."""
+    from cchc_lib.report.background import Background
+
+    return Background(_pdf_check) if "pdf" in formats else None
+
+
 def plan_arg(p: argparse.ArgumentParser) -> None:
-    p.add_argument(
-        "--plan",
-        help="mã kế hoạch (thư mục trong data/plans/) hoặc đường dẫn thư mục; bắt buộc khi có nhiều kế hoạch, "
-        "trừ khi --data là một thư mục trong data/progress/<mã kế hoạch>/",
-    )
+    p.add_argument("--plan", help=t("cli.help.plan", LANG))
 
 
-DATA_HELP = (
-    "thư mục số liệu tiến độ: đường dẫn, hoặc tên thư mục trong data/progress/<mã kế hoạch>/. "
-    "Mặc định: thư mục của năm kế hoạch (data/progress/<mã kế hoạch>/<năm>/); nếu chưa có thì dùng "
-    "dữ liệu mẫu và in lưu ý. 'sample' = DỮ LIỆU MẪU"
-)
+DATA_HELP = t("cli.help.data", LANG)
 
 
 def data_arg(p: argparse.ArgumentParser) -> None:
@@ -165,8 +155,8 @@ def data_arg(p: argparse.ArgumentParser) -> None:
 def period_args(p: argparse.ArgumentParser, required: bool = True) -> None:
     """--period, --cutoff, --lang: the same three choices for assess, report and explore."""
     if required:
-        p.add_argument("--period", required=True, help="kỳ báo cáo trong năm kế hoạch: <năm>-Q2, <năm>-H1 hoặc <năm>")
+        p.add_argument("--period", required=True, help=t("cli.help.period", LANG))
     else:
-        p.add_argument("--period", help="kỳ mở đầu (mặc định quý I của năm kế hoạch)")
-    p.add_argument("--cutoff", default="nd09", choices=["nd09", "calendar"], help="mốc số liệu (mặc định nd09)")
-    p.add_argument("--lang", default="vi", choices=["vi", "en"], help="ngôn ngữ (mặc định vi)")
+        p.add_argument("--period", help=t("cli.help.first_period", LANG))
+    p.add_argument("--cutoff", default="nd09", choices=["nd09", "calendar"], help=t("cli.help.cutoff", LANG))
+    p.add_argument("--lang", default="vi", choices=["vi", "en"], help=t("cli.help.lang", LANG))

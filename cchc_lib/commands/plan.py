@@ -9,6 +9,9 @@ from cchc_lib.commands.options import (
     chosen_plan,
     plan_arg,
 )
+from cchc_lib.commands.parser import LANG, say
+from cchc_lib.i18n import lookup
+from cchc_lib.i18n.fmt import date_short
 
 
 def _table(rows: list[list[str]], header: list[str]) -> str:
@@ -20,28 +23,26 @@ def _table(rows: list[list[str]], header: list[str]) -> str:
     return "\n".join([line(header), "  ".join("-" * w for w in widths), *map(line, rows)])
 
 
-SEVERITY_VI = {"error": "LỖI", "warning": "CẢNH BÁO", "info": "GHI CHÚ"}
-
-
 def cmd_validate(args: argparse.Namespace) -> int:
     plan = chosen_plan(args)
     check_plan_rules(args.plan)  # "hợp lệ" covers the plan's own rules.toml too
     m = plan.meta
-    print(f"Kế hoạch: {m['title']}")
-    print(
-        f"Quyết định số {m['decision_number']} ngày {m['decision_date']:%d/%m/%Y} — {m.get('issuer') or m['commune']}"
-    )
-    print(f"Thư mục: {plan.path}\n")
+    print(say("plan.title", title=m["title"]))
+    date = date_short(m["decision_date"], LANG)
+    print(say("plan.decision", number=m["decision_number"], date=date, issuer=m.get("issuer") or m["commune"]))
+    print(say("plan.folder", folder=plan.path) + "\n")
     s = plan.summary()
     rows = [[r.area_id, r.name, r.targets, r.measurable, r.tasks_section_ii, r.tasks_annex] for r in s.itertuples()]
-    rows.append(["", "Tổng cộng", s.targets.sum(), s.measurable.sum(), s.tasks_section_ii.sum(), s.tasks_annex.sum()])
-    print(_table(rows, ["Mục", "Lĩnh vực", "Chỉ tiêu", "Đo được", "Nhiệm vụ", "Nhiệm vụ (Phụ lục)"]))
-    print(f"\nMục tiêu chung: {len(plan.objectives)}; đơn vị: {len(plan.units)} ({', '.join(plan.units['name'])})")
+    total = [s.targets.sum(), s.measurable.sum(), s.tasks_section_ii.sum(), s.tasks_annex.sum()]
+    rows.append(["", say("plan.total"), *total])
+    print(_table(rows, list(lookup("cli.plan.columns", LANG))))
+    units = ", ".join(plan.units["name"])
+    print("\n" + say("plan.objectives_units", objectives=len(plan.objectives), units=len(plan.units), names=units))
     findings = plan.lint()
-    print(f"\nRà soát văn bản kế hoạch: {len(findings)} phát hiện")
+    print("\n" + say("plan.findings", n=len(findings)))
     for f in findings.itertuples():
-        print(f"  [{SEVERITY_VI.get(f.severity, f.severity)}] {f.message}")
-    print("\nDữ liệu kế hoạch hợp lệ.")
+        print(f"  [{lookup('cli.severity', LANG).get(f.severity, f.severity)}] {f.message}")
+    print("\n" + say("plan.valid"))
     return 0
 
 
@@ -49,10 +50,7 @@ def cmd_plan_new(args: argparse.Namespace) -> int:
     from cchc_lib.plan.workbook import new_workbook
 
     out = new_workbook(args.out, year=args.year)
-    print(
-        f"Đã ghi sổ nhập kế hoạch (trống): {out}\nĐiền các trang theo trang 'Hướng dẫn', rồi chạy: "
-        f"cchc plan build {out} --id <mã-kế-hoạch>"
-    )
+    print(say("plan.new_written", out=out))
     return 0
 
 
@@ -62,14 +60,12 @@ def cmd_plan_build(args: argparse.Namespace) -> int:
 
     folder = build_plan(args.workbook, args.id, args.out)
     plan = load_plan(folder)
-    print(f"Đã dựng kế hoạch {plan.plan_id} vào: {folder}")
-    print(
-        f"  {len(plan.areas)} lĩnh vực, {len(plan.targets)} chỉ tiêu, {len(plan.tasks)} nhiệm vụ, "
-        f"{len(plan.units)} đơn vị, {len(plan.objectives)} mục tiêu chung"
-    )
+    print(say("plan.built", plan=plan.plan_id, folder=folder))
+    counts = {k: len(getattr(plan, k)) for k in ("areas", "targets", "tasks", "units", "objectives")}
+    print(say("plan.built_counts", **counts))
     findings = plan.lint()
     if len(findings):
-        print(f"Rà soát văn bản kế hoạch: {len(findings)} phát hiện (xem 'cchc validate --plan {folder}')")
+        print(say("plan.built_findings", n=len(findings), folder=folder))
     return 0
 
 
@@ -77,7 +73,7 @@ def cmd_plan_export(args: argparse.Namespace) -> int:
     from cchc_lib.plan.workbook import export_plan
 
     out = export_plan(args.plan_id, args.out)
-    print(f"Đã xuất kế hoạch {args.plan_id} ra sổ: {out}")
+    print(say("plan.exported", plan=args.plan_id, out=out))
     return 0
 
 
@@ -85,37 +81,34 @@ def cmd_plan_import(args: argparse.Namespace) -> int:
     from cchc_lib.plan.importer import import_decision
 
     draft = import_decision(args.decision, args.out)
-    print(f"Đã đọc quyết định {args.decision} và ghi bản nháp sổ kế hoạch: {draft.path}")
+    print(say("plan.imported", decision=args.decision, out=draft.path))
     print(f"  {draft.counts()}")
-    print(
-        f"  {draft.flagged} dòng cần kiểm tra (cột 'Cần kiểm tra', tô vàng). Xem lại trong Excel, rồi chạy: "
-        f"cchc plan build {draft.path} --id <mã-kế-hoạch>"
-    )
+    print(say("plan.imported_flagged", n=draft.flagged, out=draft.path))
     return 0
 
 
 def register(sub) -> None:
     """Add ``validate`` and the ``plan`` family to the ``cchc`` parser."""
-    v = sub.add_parser("validate", help="kiểm tra dữ liệu kế hoạch và in tóm tắt, các phát hiện rà soát")
+    v = sub.add_parser("validate", help=say("help.validate"))
     plan_arg(v)
     v.set_defaults(func=cmd_validate)
 
-    pl = sub.add_parser("plan", help="nhập kế hoạch: sổ Excel mới, dựng, xuất, đọc từ quyết định")
+    pl = sub.add_parser("plan", help=say("help.plan_family"))
     psub = pl.add_subparsers(dest="plan_command", required=True)
-    pn = psub.add_parser("new", help="ghi sổ Excel trống để nhập một kế hoạch")
-    pn.add_argument("--out", required=True, help="tệp .xlsx sẽ ghi")
-    pn.add_argument("--year", type=int, help="năm kế hoạch (cho danh sách thời hạn; mặc định năm nay)")
+    pn = psub.add_parser("new", help=say("help.plan_new"))
+    pn.add_argument("--out", required=True, help=say("help.xlsx_out"))
+    pn.add_argument("--year", type=int, help=say("help.plan_year"))
     pn.set_defaults(func=cmd_plan_new)
-    pb = psub.add_parser("build", help="kiểm tra sổ Excel và ghi thư mục kế hoạch data/plans/<mã>/")
-    pb.add_argument("workbook", help="sổ kế hoạch .xlsx")
-    pb.add_argument("--id", required=True, help="mã kế hoạch, ví dụ <xã>-<năm> (tên thư mục)")
-    pb.add_argument("--out", help="thư mục chứa các kế hoạch (mặc định data/plans/)")
+    pb = psub.add_parser("build", help=say("help.plan_build"))
+    pb.add_argument("workbook", help=say("help.workbook"))
+    pb.add_argument("--id", required=True, help=say("help.plan_id"))
+    pb.add_argument("--out", help=say("help.plans_out"))
     pb.set_defaults(func=cmd_plan_build)
-    pe = psub.add_parser("export", help="xuất một kế hoạch có sẵn ra sổ Excel để sửa")
-    pe.add_argument("plan_id", help="mã kế hoạch hoặc đường dẫn thư mục kế hoạch")
-    pe.add_argument("--out", required=True, help="tệp .xlsx sẽ ghi")
+    pe = psub.add_parser("export", help=say("help.plan_export"))
+    pe.add_argument("plan_id", help=say("help.plan_folder"))
+    pe.add_argument("--out", required=True, help=say("help.xlsx_out"))
     pe.set_defaults(func=cmd_plan_export)
-    pi = psub.add_parser("import", help="đọc quyết định ban hành kế hoạch (.docx, .txt, .pdf) thành sổ Excel nháp")
-    pi.add_argument("decision", help="tệp quyết định: .docx, .txt hoặc .pdf có lớp chữ")
-    pi.add_argument("--out", required=True, help="tệp .xlsx sẽ ghi")
+    pi = psub.add_parser("import", help=say("help.plan_import"))
+    pi.add_argument("decision", help=say("help.decision"))
+    pi.add_argument("--out", required=True, help=say("help.xlsx_out"))
     pi.set_defaults(func=cmd_plan_import)

@@ -11,6 +11,7 @@ from cchc_lib.commands.options import (
     plan_arg,
     resolve_plan,
 )
+from cchc_lib.commands.parser import say
 
 
 def cmd_sample_data(args: argparse.Namespace) -> int:
@@ -21,7 +22,7 @@ def cmd_sample_data(args: argparse.Namespace) -> int:
         check_output_folder(args.out)
     seed = plan.year if args.seed is None else args.seed
     out = write_sample(plan, args.out or default_sample_dir(plan), seed=seed)
-    print(f"Đã ghi DỮ LIỆU MẪU (seed {seed}) cho kế hoạch {plan.plan_id} vào: {out}")
+    print(say("sample_written", seed=seed, plan=plan.plan_id, out=out))
     return 0
 
 
@@ -38,38 +39,37 @@ def cmd_template(args: argparse.Namespace) -> int:
     data = progress_dir(args.data, plan.plan_id) if args.data else year_folder(plan)
     if not data.exists():
         # The first quarter: nothing to carry over yet (the folder is made by --out).
-        print(f"Chưa có số liệu các kỳ trước ({data}): mẫu nhập liệu không có phần chuyển sang.")
+        print(say("no_earlier_data", folder=data))
         data = None
     progress = load_progress(data, plan) if data else None
     out = write_template(plan, args.period, args.out or ".", progress=progress)
-    print(f"Đã ghi mẫu nhập liệu: {out}")
+    print(say("template_written", out=out))
     if progress is not None:
-        print(f"  (tình trạng và số liệu các kỳ trước lấy từ {progress.path})")
+        print(say("template_carried", folder=progress.path))
     return 0
 
 
 def register(sub) -> None:
     """Add ``sample-data`` and ``template`` to the ``cchc`` parser."""
-    sd = sub.add_parser("sample-data", help="ghi bộ DỮ LIỆU MẪU (tổng hợp, cố định theo seed) cho một năm")
+    sd = sub.add_parser("sample-data", help=say("help.sample_data"))
     plan_arg(sd)
-    sd.add_argument("--out", help="thư mục ghi (mặc định data/progress/<mã kế hoạch>/sample)")
-    sd.add_argument("--seed", type=int, help="hạt giống ngẫu nhiên (mặc định: năm của kế hoạch)")
+    sd.add_argument("--out", help=say("help.sample_out"))
+    sd.add_argument("--seed", type=int, help=say("help.seed"))
     sd.set_defaults(func=cmd_sample_data)
 
     from cchc_lib.progress.workflow import help_epilog
 
     t = sub.add_parser(
         "template",
-        help="ghi tệp Excel mẫu nhập số liệu cho một kỳ",
+        help=say("help.template"),
         epilog=help_epilog(),
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     plan_arg(t)
-    t.add_argument("--period", required=True, help="kỳ báo cáo trong năm kế hoạch, ví dụ <năm>-Q2")
+    t.add_argument("--period", required=True, help=say("help.template_period"))
     t.add_argument(
         "--data",
-        help="số liệu các kỳ trước (thư mục tiến độ) để ghi phần đã chuyển sang từ kỳ trước; "
-        "mặc định thư mục của năm kế hoạch nếu đã có",
+        help=say("help.template_data"),
     )
-    t.add_argument("--out", help="thư mục hoặc tệp .xlsx (mặc định thư mục hiện tại)")
+    t.add_argument("--out", help=say("help.template_out"))
     t.set_defaults(func=cmd_template)

@@ -18,7 +18,7 @@ import pandas as pd
 import pandera.pandas as pa
 from pandera.errors import SchemaErrors
 
-from cchc_lib.core.errors import DataError, Issue
+from cchc_lib.core.errors import DataError, Issue, Msg
 
 TRUE_WORDS = {"true", "có", "co", "yes", "y", "x", "1", "đúng", "dung", "rồi", "đã"}
 FALSE_WORDS = {"false", "không", "khong", "no", "n", "0", "sai", "chưa"}
@@ -82,10 +82,7 @@ _NUMBER_RX = r"[+-]?(?:\d+(?:[.,]\d+)?|[.,]\d+)%?"
 # number means one thing in Vietnamese and another in English, so it is refused with the
 # form to write instead (an Excel number cell never reaches this: see readers._cell_text).
 _GROUPED_RX = r"[+-]?[1-9]\d{0,2}(?:[.,]\d{3})+(?:[.,]\d+)?%?"
-GROUPED_HINT = (
-    "số có dấu phân cách hàng nghìn không được dùng vì dễ đọc nhầm: ghi 1250 (không ghi 1.250 hay 1,250), "
-    "ghi 1250,5 (không ghi 1.250,5 hay 1,250.5)"
-)
+GROUPED_HINT = Msg.of("grouped").token()
 
 
 def _squeeze(s: pd.Series) -> pd.Series:
@@ -138,12 +135,8 @@ def parse_date_series(s: pd.Series) -> pd.Series:
 
 # --- field specs -------------------------------------------------------------------------
 
-EXPECT = {
-    "number": "cần một số (ví dụ 90 hoặc 12,5; không dùng dấu phân cách hàng nghìn)",
-    "integer": "cần một số nguyên (ví dụ 3)",
-    "bool": "cần true/false (hoặc có/không)",
-    "date": "cần một ngày dạng dd/mm/yyyy (ví dụ 14/06/2024) hoặc yyyy-mm-dd, năm có 4 chữ số (1900–2100)",
-}
+# What a cell of each kind must hold, as pandera check messages (``Msg.token``).
+EXPECT = {kind: Msg.of(f"expect.{kind}").token() for kind in ("number", "integer", "bool", "date")}
 
 
 @dataclass(frozen=True)
@@ -212,9 +205,12 @@ def accepts(parser: Callable, error: type[Exception] = ValueError) -> Callable[[
     return ok
 
 
-def element_check(fn: Callable[[str], bool], error: str) -> pa.Check:
-    """A check run cell by cell: for small tables and lookups that have no vector form."""
-    return pa.Check(lambda s: s.map(fn).astype(bool), error=error)
+def element_check(fn: Callable[[str], bool], error: str | Msg) -> pa.Check:
+    """A check run cell by cell: for small tables and lookups that have no vector form.
+
+    A ``Msg`` error travels through pandera as its token and is worded when shown."""
+    text = error.token() if isinstance(error, Msg) else error
+    return pa.Check(lambda s: s.map(fn).astype(bool), error=text)
 
 
 def _column(f: Field, extra: list[pa.Check]) -> pa.Column:
@@ -237,14 +233,14 @@ def _column(f: Field, extra: list[pa.Check]) -> pa.Column:
     if f.kind == "choice" and f.choices:
         shown = ", ".join(f.shown or dict.fromkeys(f.choices.values()))
         checks.append(
-            pa.Check(lambda s: norm_text(s).isin(list(f.choices)), error=f"cần một trong các giá trị: {shown}")
+            pa.Check(lambda s: norm_text(s).isin(list(f.choices)), error=Msg.of("one_of", words=shown).token())
         )
     if f.pattern:
         pattern = f.pattern
         checks.append(
             pa.Check(
                 lambda s: s.astype("string").str.fullmatch(pattern).fillna(False).astype(bool),
-                error=f"không đúng dạng mã ({f.pattern_hint or f.pattern})",
+                error=Msg.of("pattern", hint=f.pattern_hint or f.pattern).token(),
             )
         )
     return pa.Column(None, checks=checks, nullable=f.nullable, unique=f.unique, required=f.required)
@@ -259,21 +255,22 @@ def _issues_from(errors: SchemaErrors, df: pd.DataFrame, file: str) -> list[Issu
         col, check, value, row = rec.column, str(rec.check), rec.failure_case, rec.index
         row = None if row is None or pd.isna(row) else int(row)
         if check == "column_in_dataframe":
-            issues.append(Issue(file, f"thiếu cột bắt buộc '{value}' (xem docs để biết các cột cần có)", row=1))
+            issues.append(Issue(file, Msg.of("missing_column", column=str(value)), row=1))
         elif check == "not_nullable":
-            issues.append(Issue(file, "ô bắt buộc, không được để trống", row=row, column=col))
+            issues.append(Issue(file, Msg.of("required_cell"), row=row, column=col))
         elif check == "field_uniqueness":
             dups.setdefault((col, str(value)), []).append(row)
         elif check.startswith("dtype(") or check.startswith("coerce_dtype("):
             continue
         else:
-            issues.append(Issue(file, check, row=row, column=col, value=None if value is None else str(value)))
+            shown = None if value is None else str(value)
+            issues.append(Issue(file, Msg.from_token(check) or check, row=row, column=col, value=shown))
     for (col, value), rows in dups.items():
         rows = sorted(r for r in rows if r is not None)
         issues.append(
             Issue(
                 file,
-                f"giá trị '{value}' bị trùng ở các dòng {', '.join(map(str, rows))}; mỗi mã chỉ được xuất hiện một lần",
+                Msg.of("duplicate_id", value=value, rows=", ".join(map(str, rows))),
                 row=rows[0] if rows else None,
                 column=col,
             )
@@ -359,16 +356,16 @@ def load_table_collecting(
     file = raw.attrs.get("file", spec.name)
     df = blank_to_none(rename_headers(raw, spec))
     issues = text_issues(df, spec, file, extra)
-    if any(i.row == 1 and i.expected.startswith("thiếu cột") for i in issues):
+    if any(isinstance(i.expected, Msg) and i.expected.key == "missing_column" for i in issues):
         raise DataError(issues)
     return convert(df, spec), issues
 
 
-def isin_check(allowed: list[str], what: str, where: str) -> pa.Check:
-    """Reference to another table: the message lists a few valid values."""
+def isin_check(allowed: list[str], what: Msg, where: str) -> pa.Check:
+    """Reference to another table (``what``: an ``input.ref.*`` message); lists a few valid values."""
     allowed_set = set(allowed)
     sample = ", ".join(allowed[:8]) + (", …" if len(allowed) > 8 else "")
-    return element_check(lambda t: t in allowed_set, f"cần một {what} có trong {where} ({sample})")
+    return element_check(lambda t: t in allowed_set, Msg.of("not_in", what=what, where=where, sample=sample))
 
 
 def choice_map(canonical: dict[str, tuple[str, ...]]) -> dict[str, str]:

@@ -18,7 +18,7 @@ import pandas as pd
 from openpyxl import load_workbook
 from pydantic import ValidationError
 
-from cchc_lib.core.errors import DataError, Issue, display_path
+from cchc_lib.core.errors import DataError, Issue, Msg, display_path
 from cchc_lib.core.readers import read_excel
 from cchc_lib.core.schemas import accepts, element_check, isin_check, load_table
 from cchc_lib.plan import layout, model
@@ -149,7 +149,7 @@ def _tables(path: Path, present: set[str], issues: list[Issue]) -> dict[str, pd.
     unit_check = {"lead_unit": [directory.check()]} if directory else {}
     areas = _load(raw.get("Lĩnh vực"), spec["Lĩnh vực"], issues, unit_check)
     area_ids = list(areas["area_id"]) if areas is not None else None
-    in_areas = {"area_id": [isin_check(area_ids, "mã lĩnh vực", "trang Lĩnh vực")]} if area_ids is not None else {}
+    in_areas = {"area_id": [isin_check(area_ids, Msg.of("ref.area"), "trang Lĩnh vực")]} if area_ids is not None else {}
     targets = _load(raw.get("Chỉ tiêu"), spec["Chỉ tiêu"], issues, {**in_areas, **unit_check})
     if targets is not None:
         _measurable(targets, issues)
@@ -163,7 +163,7 @@ def _tables(path: Path, present: set[str], issues: list[Issue]) -> dict[str, pd.
     tasks = [_load(raw.get(t), spec[t], issues, task_checks) for t in ("Nhiệm vụ", "Phụ lục")]
     _cross_duplicates([t for t in tasks if t is not None], issues)
     t_check = (
-        {"target_id": [isin_check(list(targets["target_id"]), "mã chỉ tiêu", "trang Chỉ tiêu")]}
+        {"target_id": [isin_check(list(targets["target_id"]), Msg.of("ref.target"), "trang Chỉ tiêu")]}
         if (targets is not None)
         else {}
     )

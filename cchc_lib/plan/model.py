@@ -17,7 +17,7 @@ import pandas as pd
 from pydantic import BaseModel, ConfigDict, ValidationError
 
 from cchc_lib.core import paths
-from cchc_lib.core.errors import DataError, Issue, display_path, toml_issue
+from cchc_lib.core.errors import DataError, Issue, Msg, display_path, toml_issue
 from cchc_lib.core.readers import read_csv
 from cchc_lib.core.schemas import Field, TableSpec, accepts, choice_map, element_check, isin_check, load_table, norm_key
 from cchc_lib.plan.deadlines import DeadlineError, is_recurring, parse_deadline
@@ -266,8 +266,15 @@ class Plan:
         per = parse_period(period)
         if per.year != self.year:
             raise PeriodError(
-                f"kỳ {per.code} nằm ngoài năm của kế hoạch {self.plan_id} (năm {self.year}); "
-                f"chọn một kỳ của năm {self.year} hoặc kế hoạch của năm {per.year} (--plan)"
+                str(
+                    Msg.of(
+                        "period_outside_plan",
+                        period=per.code,
+                        plan=self.plan_id,
+                        year=str(self.year),
+                        other=str(per.year),
+                    )
+                )
             )
         return per
 
@@ -385,7 +392,7 @@ def load_plan(ref: str | os.PathLike) -> Plan:
     directory = UnitDirectory(units, display_path(folder / "units.csv"))
     areas = _load(folder, "areas", AREAS, {"lead_unit": [directory.check()]})
     area_ids = list(areas["area_id"])
-    in_areas = isin_check(area_ids, "mã lĩnh vực", "areas.csv")
+    in_areas = isin_check(area_ids, Msg.of("ref.area"), "areas.csv")
     if meta.get("direction_area") and meta["direction_area"] not in area_ids:
         raise DataError(
             Issue(
@@ -416,7 +423,7 @@ def load_plan(ref: str | os.PathLike) -> Plan:
     )
     target_ids = list(targets["target_id"])
     objectives = _load(
-        folder, "objectives", OBJECTIVES, {"target_id": [isin_check(target_ids, "mã chỉ tiêu", "targets.csv")]}
+        folder, "objectives", OBJECTIVES, {"target_id": [isin_check(target_ids, Msg.of("ref.target"), "targets.csv")]}
     )
     corr_path = folder / "corrections.csv"
     corrections = (

@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from cchc_lib.core.errors import Issue
+from cchc_lib.core.errors import Issue, Msg
 from cchc_lib.progress.specs import KEYS, SPECS, header_of
 
 # Log columns that say what the record is (must agree) and how it ended (latest wins).
@@ -35,37 +35,37 @@ DONE = {"dossiers": "returned_date", "feedback": "resolved_date"}
 MAX_CONFLICTS = 200
 
 
-def _shown(value) -> str:
+def _shown(value):
+    """A cell for a message: a date or number is worded in the reader's format when shown."""
     if value is None or (not isinstance(value, str) and pd.isna(value)):
-        return "trống"
+        return Msg.of("empty")
     if isinstance(value, pd.Timestamp):
-        return f"{value:%d/%m/%Y}"
-    if isinstance(value, float):
-        return f"{value:g}".replace(".", ",")
+        return value.date()
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return float(value)
     return str(value)
 
 
-def _place(r) -> str:
-    return f"{r['source_file']} dòng {int(r['source_row'])}"
+def _place(r) -> Msg:
+    return Msg.of("place", file=str(r["source_file"]), row=str(int(r["source_row"])))
 
 
-def _conflict(kind: str, what: str, col: str, a, b, headers: dict) -> Issue:
+def _conflict(kind: str, what: Msg, col: str, a, b, headers: dict) -> Issue:
     head = header_of(kind, col, headers.get(a["source_file"]))
     return Issue(
         a["source_file"],
-        f"{what} được ghi ở hai nơi với nội dung khác nhau ở cột '{head}': {_place(a)} ghi "
-        f"'{_shown(a[col])}', còn {_place(b)} ghi '{_shown(b[col])}'. Sửa để hai nơi giống nhau "
-        "hoặc chỉ giữ một dòng (số liệu đã báo cáo kỳ trước sửa ngay trong tệp của kỳ đó)",
+        Msg.of(
+            "conflict", what=what, column=head, a=_place(a), a_value=_shown(a[col]), b=_place(b), b_value=_shown(b[col])
+        ),
         row=int(a["source_row"]),
         column=head,
     )
 
 
-def _key_text(kind: str, key: tuple) -> str:
-    names = {"target_id": "chỉ tiêu", "task_id": "nhiệm vụ", "period": "kỳ", "area_id": "lĩnh vực"}
-    parts = [f"{names.get(k, k)} {v if v != '' else '(chung)'}" for k, v in zip(KEYS[kind], key)]
-    text = ", ".join(parts)
-    return text[:1].upper() + text[1:]
+def _key_text(kind: str, key: tuple) -> Msg:
+    """The fact two sources disagree on ("Target …, period …"); an empty area is a general note."""
+    values = {k: (v if v != "" else Msg.of("general")) for k, v in zip(KEYS[kind], key)}
+    return Msg.of(f"record.{kind}", **values)
 
 
 def _same(a, b) -> bool:
@@ -109,14 +109,13 @@ def combine_log(kind: str, df: pd.DataFrame, headers: dict) -> tuple[pd.DataFram
     d = d.sort_values([id_col, "_done", "_order"], ascending=[True, False, True], kind="stable")
     errors: list[Issue] = []
     g = d.groupby(id_col, sort=False)
-    noun = "Hồ sơ" if kind == "dossiers" else "Phản ánh, kiến nghị"
     for col in (*IDENTITY[kind], *OUTCOME[kind]):
         counts = g[col].nunique(dropna=True)
         for ident in counts.index[counts > 1][: MAX_CONFLICTS - len(errors)]:
             rows = d[d[id_col] == ident]
             values = rows[col].dropna()
             a, b = rows.loc[values.index[0]], rows.loc[values[values != values.iloc[0]].index[0]]
-            errors.append(_conflict(kind, f"{noun} mã {ident}", col, a, b, headers))
+            errors.append(_conflict(kind, Msg.of(f"record.{kind}", id=str(ident)), col, a, b, headers))
     if errors:
         return df, errors, pd.Series(dtype="int64")
     best = g.first()  # first non-missing value of each column, the finished record first

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from cchc_lib.core import paths
+from cchc_lib.core.errors import Msg
 from cchc_lib.core.periods import Period, check_cutoff
 from cchc_lib.i18n.fmt import check_lang
 from cchc_lib.plan.model import Plan, load_plan
@@ -60,10 +61,7 @@ def resolve_data(plan: Plan, data: str | os.PathLike | None) -> tuple[str | os.P
         folder = year_folder(plan)
         if folder.is_dir():
             return folder, None
-        notice = (
-            f"LƯU Ý: chưa có số liệu thật của năm {plan.year} (thư mục {folder} chưa có) — "
-            "đang dùng DỮ LIỆU MẪU để minh họa. Tạo mẫu nhập liệu bằng 'cchc template' rồi lưu vào thư mục đó."
-        )
+        notice = str(Msg.of("sample_notice", year=str(plan.year), folder=folder))
         return ensure_sample(plan), notice
     if str(data) == SAMPLE:
         return ensure_sample(plan), None

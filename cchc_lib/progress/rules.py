@@ -10,20 +10,14 @@ from __future__ import annotations
 
 import pandas as pd
 
-from cchc_lib.core.errors import Issue
-from cchc_lib.core.periods import PeriodError, label, parse_period, periods_in_year, window
+from cchc_lib.core.errors import Issue, Msg
+from cchc_lib.core.periods import Period, PeriodError, parse_period, periods_in_year, window
 from cchc_lib.core.schemas import accepts, element_check, isin_check
-from cchc_lib.progress.specs import PERIOD_HINT
 
-CUTOFF_WORDS = {"nd09": "theo mốc Nghị định 09/2019/NĐ-CP", "calendar": "theo quý dương lịch"}
+CUTOFFS = ("nd09", "calendar")  # worded by the catalogue's input.cutoff.<name>
 MAX_LISTED = 50  # per vectorised check of a large log; the rest is counted
 
 _period_ok = accepts(parse_period, PeriodError)
-
-
-def vn(x: float) -> str:
-    """A typed number as the analyst writes it: decimal comma, no grouping (``0,425``)."""
-    return f"{x:g}".replace(".", ",")
 
 
 def canonical_period(df: pd.DataFrame) -> pd.DataFrame:
@@ -41,10 +35,10 @@ def canonical_period(df: pd.DataFrame) -> pd.DataFrame:
 
 def period_checks(year: int) -> list:
     return [
-        element_check(_period_ok, PERIOD_HINT),
+        element_check(_period_ok, Msg.of("period_hint", year=str(year))),
         element_check(
             lambda t: not _period_ok(t) or parse_period(t).year == year,
-            f"kỳ báo cáo phải thuộc năm kế hoạch {year}; số liệu năm khác để trong thư mục của năm đó",
+            Msg.of("period_year", year=str(year)),
         ),
     ]
 
@@ -53,12 +47,12 @@ def extra_checks(kind: str, plan) -> dict:
     """Checks against the plan's own tables (ids, year)."""
     period = {"period": period_checks(plan.year)}
     if kind == "indicators":
-        return {"target_id": [isin_check(list(plan.targets["target_id"]), "mã chỉ tiêu", "targets.csv")], **period}
+        ids = list(plan.targets["target_id"])
+        return {"target_id": [isin_check(ids, Msg.of("ref.target"), "targets.csv")], **period}
     if kind == "tasks":
-        return {"task_id": [isin_check(list(plan.tasks["task_id"]), "mã nhiệm vụ", "tasks.csv")], **period}
+        return {"task_id": [isin_check(list(plan.tasks["task_id"]), Msg.of("ref.task"), "tasks.csv")], **period}
     if kind == "notes":
-        what = "mã lĩnh vực (để trống nếu là nhận xét chung)"
-        return {"area_id": [isin_check(list(plan.areas["area_id"]), what, "areas.csv")], **period}
+        return {"area_id": [isin_check(list(plan.areas["area_id"]), Msg.of("ref.note_area"), "areas.csv")], **period}
     return {}
 
 
@@ -72,7 +66,7 @@ def duplicates(df: pd.DataFrame, keys: list[str], file: str) -> list[Issue]:
         out.append(
             Issue(
                 file,
-                f"trùng {' + '.join(keys)} ({shown}) ở các dòng {rows}; mỗi kỳ chỉ nhập một dòng",
+                Msg.of("duplicate_key", keys=" + ".join(keys), values=shown, rows=rows),
                 row=int(group.index[0]),
                 column=keys[0],
             )
@@ -86,21 +80,19 @@ def duplicates(df: pd.DataFrame, keys: list[str], file: str) -> list[Issue]:
 def _ratio_problem(num, den, val, unit, file, row) -> tuple[Issue | None, float]:
     """Numerator/denominator entered: (error or None, the value they give)."""
     if pd.isna(num) != pd.isna(den):
-        return Issue(
-            file, "tử số và mẫu số phải nhập cùng nhau", row=row, column="denominator" if pd.isna(den) else "numerator"
-        ), val
+        column = "denominator" if pd.isna(den) else "numerator"
+        return Issue(file, Msg.of("ratio_together"), row=row, column=column), val
     if pd.isna(den):
         return None, val
     if den <= 0:
-        return Issue(file, "mẫu số phải lớn hơn 0", row=row, column="denominator", value=vn(den)), val
+        return Issue(file, Msg.of("denominator_positive"), row=row, column="denominator", value=float(den)), val
     if num < 0 or num > den:
-        return Issue(file, f"tử số phải từ 0 đến mẫu số ({vn(den)})", row=row, column="numerator", value=vn(num)), val
+        msg = Msg.of("numerator_range", den=float(den))
+        return Issue(file, msg, row=row, column="numerator", value=float(num)), val
     ratio = 100 * num / den if unit == "percent" else num
     if pd.notna(val) and abs(val - ratio) > 0.05:
-        msg = f"giá trị không khớp với tử số/mẫu số ({ratio:.2f}); xóa một trong hai hoặc sửa cho khớp".replace(
-            ".", ","
-        )
-        return Issue(file, msg, row=row, column="value", value=vn(val)), val
+        msg = Msg.of("ratio_mismatch", ratio=round(float(ratio), 2))
+        return Issue(file, msg, row=row, column="value", value=float(val)), val
     return None, ratio
 
 
@@ -111,11 +103,10 @@ def _value_problems(val, unit, has_den, file, row) -> list[Issue]:
         out.append(
             Issue(
                 file,
-                f"tỷ lệ {vn(val)}% rất nhỏ: nếu là {vn(val * 100)}% hãy ghi {vn(val * 100)} "
-                "(tỷ lệ phần trăm ghi theo thang 0–100)",
+                Msg.of("percent_tiny", value=float(val), percent=float(val * 100)),
                 row=row,
                 column="value",
-                value=vn(val),
+                value=float(val),
                 severity="warning",
             )
         )
@@ -123,20 +114,16 @@ def _value_problems(val, unit, has_den, file, row) -> list[Issue]:
         out.append(
             Issue(
                 file,
-                "tỷ lệ phần trăm phải từ 0 đến 100 (ghi 42,5 chứ không ghi 0,425)",
+                Msg.of("percent_range", right=42.5, wrong=0.425),
                 row=row,
                 column="value",
-                value=vn(val),
+                value=float(val),
             )
         )
     elif unit == "rating" and val not in (1, 2, 3, 4):
-        out.append(
-            Issue(
-                file, "xếp loại ghi bằng số: 1 yếu, 2 trung bình, 3 khá, 4 tốt", row=row, column="value", value=vn(val)
-            )
-        )
+        out.append(Issue(file, Msg.of("rating_number"), row=row, column="value", value=float(val)))
     elif val < 0:
-        out.append(Issue(file, "giá trị không được âm", row=row, column="value", value=vn(val)))
+        out.append(Issue(file, Msg.of("negative"), row=row, column="value", value=float(val)))
     return out
 
 
@@ -168,8 +155,7 @@ def check_indicators(df: pd.DataFrame, plan, file: str):
             warnings.append(
                 Issue(
                     file,
-                    f"chỉ tiêu {r['target_id']} không định lượng trong kế hoạch; giá trị được giữ để tham khảo, "
-                    "không dùng để xếp loại",
+                    Msg.of("not_measurable", target=r["target_id"]),
                     row=row,
                     column="value",
                     severity="warning",
@@ -182,32 +168,33 @@ def check_indicators(df: pd.DataFrame, plan, file: str):
 # --- tasks -------------------------------------------------------------------------------
 
 
-def _counting_period(day: pd.Timestamp, year: int, cutoff: str) -> str | None:
+def _counting_period(day: pd.Timestamp, year: int, cutoff: str) -> Period | None:
     for p in periods_in_year(year):
         if p.kind == "quarter":
             w = window(p, cutoff)
             if pd.Timestamp(w.start) <= day <= pd.Timestamp(w.end):
-                return label(p)
+                return p
     return None
 
 
 def _late_completion(done_on: pd.Timestamp, period: str, year: int, file: str, row: int) -> Issue | None:
     """A completion date after the end of the period it is reported for: where it will count."""
     parts = []
-    for cutoff, words in CUTOFF_WORDS.items():
-        end = pd.Timestamp(window(period, cutoff).end)
-        if done_on > end:
+    for cutoff in CUTOFFS:
+        end = window(period, cutoff).end
+        if done_on > pd.Timestamp(end):
             later = _counting_period(done_on, year, cutoff)
-            where = f"được tính hoàn thành từ {later}" if later else "không được tính trong năm kế hoạch"
-            parts.append(f"{words} kỳ {label(period)} kết thúc ngày {end:%d/%m/%Y}, nên nhiệm vụ {where}")
+            counts = Msg.of("counts_from", period=later) if later else Msg.of("counts_not_in_year")
+            cut = Msg.of(f"cutoff.{cutoff}")
+            parts.append(Msg.of("period_ended", cutoff=cut, period=parse_period(period), end=end, counts=counts))
     if not parts:
         return None
     return Issue(
         file,
-        f"ngày hoàn thành sau ngày cuối kỳ báo cáo: {'; '.join(parts)} (trong kỳ này vẫn là 'Đang thực hiện')",
+        Msg.of("late_completion", parts=parts),
         row=row,
         column="completed_on",
-        value=f"{done_on:%d/%m/%Y}",
+        value=done_on.date(),
         severity="warning",
     )
 
@@ -219,7 +206,7 @@ def check_tasks(df: pd.DataFrame, plan, file: str):
     df = df[entered].copy()
     tasks = plan.tasks.set_index("task_id")
     year_start = pd.Timestamp(window(f"{plan.year}-Q1", "nd09").start)
-    year_end = max(pd.Timestamp(window(str(plan.year), c).end) for c in CUTOFF_WORDS)
+    year_end = max(pd.Timestamp(window(str(plan.year), c).end) for c in CUTOFFS)
     for row, r in df.iterrows():
         if r["task_id"] not in tasks.index or pd.isna(r["period"]):
             continue  # already reported
@@ -229,7 +216,7 @@ def check_tasks(df: pd.DataFrame, plan, file: str):
                 errors.append(
                     Issue(
                         file,
-                        "cần tình trạng: Chưa thực hiện, Đang thực hiện, Hoàn thành hoặc Không thực hiện",
+                        Msg.of("status_needed"),
                         row=row,
                         column="status",
                     )
@@ -238,7 +225,7 @@ def check_tasks(df: pd.DataFrame, plan, file: str):
             warnings.append(
                 Issue(
                     file,
-                    "có ngày hoàn thành nhưng tình trạng không phải 'Hoàn thành'; ngày này không được dùng",
+                    Msg.of("date_without_done"),
                     row=row,
                     column="completed_on",
                     severity="warning",
@@ -248,24 +235,22 @@ def check_tasks(df: pd.DataFrame, plan, file: str):
             errors.append(
                 Issue(
                     file,
-                    "nhiệm vụ có thời hạn đã 'Hoàn thành' cần ngày hoàn thành (để xét đúng hạn hay trễ hạn)",
+                    Msg.of("done_needs_date"),
                     row=row,
                     column="completed_on",
                 )
             )
         if pd.notna(done_on):
-            day = f"{done_on:%d/%m/%Y}"
+            day, year = done_on.date(), str(plan.year)
             if done_on > year_end:
                 errors.append(
-                    Issue(
-                        file, f"ngày hoàn thành sau năm kế hoạch {plan.year}", row=row, column="completed_on", value=day
-                    )
+                    Issue(file, Msg.of("done_after_year", year=year), row=row, column="completed_on", value=day)
                 )
             elif done_on < year_start:
                 errors.append(
                     Issue(
                         file,
-                        f"ngày hoàn thành trước năm kế hoạch {plan.year}",
+                        Msg.of("done_before_year", year=year),
                         row=row,
                         column="completed_on",
                         value=day,
@@ -281,36 +266,36 @@ def check_tasks(df: pd.DataFrame, plan, file: str):
 
 
 def date_order(df: pd.DataFrame, file: str, start_col: str, checks: list[tuple[str, str]]) -> list[Issue]:
-    """Vectorised order checks (a million rows): ``later`` must not precede ``start_col``."""
+    """Vectorised order checks (a million rows): ``later`` must not precede ``start_col``.
+
+    ``checks`` pairs a column with the catalogue key (``input.date_name.*``) naming it."""
     errors = []
-    for later, what in checks:
+    for later, name in checks:
+        what = Msg.of(f"date_name.{name}")
         bad = df[later].notna() & df[start_col].notna() & (df[later] < df[start_col])
         for row in df.index[bad][:MAX_LISTED]:
             errors.append(
                 Issue(
                     file,
-                    f"{what} trước ngày tiếp nhận ({df.at[row, start_col]:%d/%m/%Y})",
+                    Msg.of("before_received", what=what, received=df.at[row, start_col].date()),
                     row=int(row),
                     column=later,
-                    value=f"{df.at[row, later]:%d/%m/%Y}",
+                    value=df.at[row, later].date(),
                 )
             )
         if bad.sum() > MAX_LISTED:
-            errors.append(
-                Issue(
-                    file, f"… và {int(bad.sum()) - MAX_LISTED} dòng khác có {what} trước ngày tiếp nhận", column=later
-                )
-            )
+            more = Msg.of("before_received_more", n=int(bad.sum()) - MAX_LISTED, what=what)
+            errors.append(Issue(file, more, column=later))
     return errors
 
 
 def check_dossiers(df, plan, file):
-    checks = [("returned_date", "ngày trả kết quả"), ("due_date", "ngày hẹn trả")]
+    checks = [("returned_date", "returned"), ("due_date", "dossier_due")]
     return df, date_order(df, file, "received_date", checks), [], 0
 
 
 def check_feedback(df, plan, file):
-    checks = [("resolved_date", "ngày xử lý xong"), ("due_date", "hạn xử lý")]
+    checks = [("resolved_date", "resolved"), ("due_date", "feedback_due")]
     return df, date_order(df, file, "received_date", checks), [], 0
 
 

@@ -58,8 +58,6 @@ TASK_STATUSES = _choices(STATUS_WORDS, STATUS_SYNONYMS)
 CHANNELS = _choices(CHANNEL_WORDS, CHANNEL_SYNONYMS)
 RATINGS = _choices(RATING_WORDS, RATING_SYNONYMS)
 
-PERIOD_HINT = "cần kỳ báo cáo dạng 2024-Q2, 2024-H1, 2024 hoặc 'Quý II/2024'"
-
 
 def _shown(words: dict) -> tuple[str, ...]:
     return tuple(words["vi"].values())

@@ -36,8 +36,8 @@ import pandas as pd
 from openpyxl import Workbook
 from openpyxl.utils import get_column_letter
 
-from cchc_lib.core.errors import DataError, Issue, display_path
-from cchc_lib.core.periods import Period, PeriodError, label, parse_period, periods_in_year, window
+from cchc_lib.core.errors import DataError, Issue, Msg, display_path
+from cchc_lib.core.periods import Period, label, periods_in_year, window
 from cchc_lib.i18n import fmt
 from cchc_lib.progress.loader import Progress
 from cchc_lib.progress.specs import STATUS_WORDS, kind_of
@@ -311,12 +311,7 @@ def _target_path(plan, period: Period, out: str | os.PathLike) -> Path:
         out.parent.mkdir(parents=True, exist_ok=True)
         return out
     if out.suffix:
-        raise DataError(
-            Issue(
-                display_path(out),
-                "tệp mẫu nhập liệu phải có đuôi .xlsx (hoặc chỉ định một thư mục để dùng tên mặc định)",
-            )
-        )
+        raise DataError(Issue(display_path(out), Msg.of("template.suffix")))
     out.mkdir(parents=True, exist_ok=True)
     return out / template_name(plan, period)
 
@@ -357,12 +352,7 @@ def write_template(plan, period: Period | str, out: str | os.PathLike, progress:
     """
     if kind_of(INSTRUCTIONS_SHEET) is not None:  # the loader would read the prose as data
         raise RuntimeError(f"tên trang '{INSTRUCTIONS_SHEET}' trùng tên một loại dữ liệu trong progress.KIND_NAMES")
-    period = parse_period(period)
-    if period.year != plan.year:
-        raise PeriodError(
-            f"Kỳ báo cáo {period.code} không thuộc năm kế hoạch {plan.year}: "
-            f"chọn một kỳ của năm {plan.year}, ví dụ {plan.year}-Q2"
-        )
+    period = plan.check_period(period)  # one wording for a period outside the plan's year
     path = _target_path(plan, period, out)
     period_codes = [p.code for p in periods_in_year(plan.year)]
 
@@ -399,18 +389,10 @@ def write_template(plan, period: Period | str, out: str | os.PathLike, progress:
     try:
         tmp.write_bytes(data)
     except PermissionError:  # the folder itself refuses: Excel has nothing to do with it
-        raise DataError(
-            Issue(
-                display_path(path),
-                "không ghi được tệp: không có quyền ghi vào thư mục này; chọn thư mục khác bằng --out "
-                "hoặc nhờ người quản trị máy cấp quyền ghi",
-            )
-        ) from None
+        raise DataError(Issue(display_path(path), Msg.of("template.write_denied"))) from None
     try:
         os.replace(tmp, path)
     except PermissionError:
         tmp.unlink(missing_ok=True)
-        raise DataError(
-            Issue(display_path(path), "không ghi được tệp: tệp có thể đang mở trong Excel; đóng tệp rồi chạy lại")
-        ) from None
+        raise DataError(Issue(display_path(path), Msg.of("template.write_locked"))) from None
     return path

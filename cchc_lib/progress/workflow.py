@@ -7,11 +7,10 @@ say different things again.
 
 from __future__ import annotations
 
-STEPS = (
-    "mẫu nhập liệu của kỳ (đã ghi sẵn phần chuyển sang từ các kỳ trước), lưu vào thư mục của năm",
-    "kiểm tra và xem đánh giá trên màn hình",
-    "lập báo cáo",
-)
+from cchc_lib.i18n import lookup, t
+
+LANG = "vi"  # the workbook and the CLI are Vietnamese
+STEPS = lookup("cli.workflow.steps", LANG)  # what each of ``commands`` does, in order
 
 
 def folder(plan_id: str, year: int | str) -> str:
@@ -28,10 +27,9 @@ def commands(plan_id: str, year: int | str, period: str) -> list[str]:
 
 
 def help_epilog() -> str:
-    lines = [
-        "Mỗi quý (một thư mục cho cả năm: các tệp của từng quý để cạnh nhau, chương trình tự gộp):",
-    ]
-    for step, command in zip(STEPS, commands("<mã-kế-hoạch>", "<năm>", "<kỳ>")):
+    lines = [t("cli.workflow.heading", LANG)]
+    names = lookup("cli.workflow.placeholders", LANG)  # plan id, year, period
+    for step, command in zip(STEPS, commands(*names)):
         lines.append(f"  {command}")
         lines.append(f"      → {step}")
     return "\n".join(lines)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from cchc_lib import i18n
+from cchc_lib.core.errors import sheet_label
 from cchc_lib.core.paths import shown_label
 from cchc_lib.i18n import fmt
 from cchc_lib.report import methodology, tables
@@ -17,9 +17,7 @@ from cchc_lib.report import methodology, tables
 
 def source_name(label: str, lang: str) -> str:
     """A source as the appendix names it: relative to the data root, its sheet in ``lang``."""
-    name = shown_label(label)
-    head, sep, sheet = name.partition(" [trang ")
-    return f"{head} [{i18n.t('source.sheet', lang, sheet=sheet[:-1])}]" if sep and sheet.endswith("]") else name
+    return sheet_label(shown_label(label), lang)
 
 
 def inputs_frame(a, t: dict, lang: str) -> pd.DataFrame:
@@ -44,14 +42,15 @@ def inputs_frame(a, t: dict, lang: str) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=t["inputs_cols"])
 
 
-def warnings_frame(a, t: dict) -> pd.DataFrame:
+def warnings_frame(a, t: dict, lang: str = "vi") -> pd.DataFrame:
+    """The data warnings (loader and assessment), each worded in ``lang`` from its catalogue key."""
     rows = [
         [
             t["severity"].get(r.severity, r.severity),
-            shown_label(r.file),
+            source_name(r.file, lang) if r.file else "",
             "" if pd.isna(r.row) else int(r.row),
             r.column or "",
-            r.message,
+            r.issue.message(lang),
         ]
         for r in a.warnings.itertuples()
     ]
@@ -74,7 +73,7 @@ def subsections(a, t: dict, lang: str) -> list[dict]:
         + "<p><strong>"
         + t["warnings"]
         + "</strong></p>"
-        + tables.to_html(warnings_frame(a, t), empty=t["no_warnings"])
+        + tables.to_html(warnings_frame(a, t, lang), empty=t["no_warnings"])
     )
     return [
         {

@@ -381,7 +381,7 @@ def text_summary(a, lang: str = "vi") -> str:
     if len(a.warnings):
         lines.append("")
         lines.append(P(lang, "text_warnings", n=len(a.warnings)))
-        lines += [f"  - {w}" for w in a.warnings["text"].head(10)]
+        lines += [f"  - {w.text(lang)}" for w in a.warnings["issue"].head(10)]
         if len(a.warnings) > 10:
             lines.append("  …")
     if a.is_sample:
