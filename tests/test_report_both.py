@@ -200,3 +200,60 @@ def test_a_child_that_fails_says_what_it_wrote_last(tmp_path, monkeypatch):
     child = pdf.start_pdf(PAGE, tmp_path / "a.pdf")
     with pytest.raises(RuntimeError, match="WeasyPrint hỏng"):
         child.wait()
+
+
+@pytest.mark.notebook
+def test_one_cchc_report_call_publishes_both_documents_and_the_index_lists_them(tmp_path, capsys):
+    out = tmp_path / "r"
+    args = ["report", "--plan", "hai-duong-2024", "--period", "2024-Q1", "--data", "sample", "--out", str(out)]
+    assert cli.main([*args, "--quiet"]) == 0
+    folder = out / "hai-duong-2024" / "2024-Q1"
+    names = {p.name for p in folder.iterdir()}
+    official_stem = "bao-cao-chinh-thuc_hai-duong-2024_2024-Q1_nd09_vi"
+    assessment_stem = "bao-cao-cchc_hai-duong-2024_2024-Q1_nd09_vi_du-lieu-mau"
+    assert {f"{official_stem}.{k}" for k in ("docx", "html", "pdf", "json")} <= names
+    assert {f"{assessment_stem}{s}" for s in (".ipynb", ".html", ".pdf", ".json", "_phu-luc.pdf")} <= names
+    assert not [n for n in names if n.startswith(".") or n.endswith(".tmp")]  # nothing half-written
+    assert not list(out.rglob(".staging-*"))
+    index = (out / "index.html").read_text(encoding="utf-8")
+    assert f"{official_stem}.docx" in index and f"{assessment_stem}.pdf" in index
+    said = capsys.readouterr().out
+    assert f"{official_stem}.pdf" in said and f"{assessment_stem}_phu-luc.pdf" in said
+
+
+def _notebook_with_an_appendix(path: Path) -> Path:
+    import nbformat
+    from nbformat.v4 import new_code_cell, new_notebook
+
+    show = "from IPython.display import HTML, display\ndisplay(HTML({!r}))"
+    cells = [
+        new_code_cell(show.format("<h2>I. Kết quả</h2><p>Đạt 3/4 chỉ tiêu.</p>")),
+        new_code_cell(show.format(PAGE), metadata={"tags": ["appendix"]}),
+    ]
+    nbformat.write(
+        new_notebook(
+            cells=cells, metadata={"kernelspec": {"name": "python3", "display_name": "Python 3", "language": "python"}}
+        ),
+        path,
+    )
+    return path
+
+
+@pytest.mark.notebook
+def test_the_appendix_pdf_made_beside_the_main_one_is_published_with_it_or_not_at_all(tmp_path, monkeypatch):
+    from cchc_lib.report.run import run_report
+
+    nb = _notebook_with_an_appendix(tmp_path / "t.ipynb")
+    out = tmp_path / "r" / "p" / "q"
+    header = {"lang": "vi", "commune": "xã A", "period_label": "Quý I/2024"}
+    kw = {"stem": "t", "header": header, "progress": False}
+    done = run_report(nb, {}, out, **kw)
+    assert done.annex["pdf"].name == "t_phu-luc.pdf" and done.pdf.is_file()
+    before = {p.name: p.read_bytes() for p in out.iterdir() if p.is_file()}
+    assert {"t.pdf", "t_phu-luc.pdf", "t_phu-luc.html"} <= set(before)
+    monkeypatch.setattr(pdf, "_CHILD", "import sys; sys.exit('WeasyPrint hỏng')")
+    with pytest.raises(ReportError) as info:
+        run_report(nb, {}, out, **kw)
+    assert info.value.step == "pdf" and "WeasyPrint hỏng" in str(info.value)
+    assert {p.name: p.read_bytes() for p in out.iterdir() if p.is_file()} == before  # nothing replaced
+    assert not list(out.parent.glob(".staging-*"))
