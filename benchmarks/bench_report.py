@@ -7,15 +7,19 @@ OURS   ``run.run_report`` on notebooks/quarterly_assessment.ipynb with the param
        papermill execution, HTML export, WeasyPrint PDF, sidecar JSON, index page.
 OFFICIAL  the official report of the same period from the same inputs: load, assess,
        content, DOCX, HTML and PDF (``report.official.write_official``), in this process.
-BOTH   OURS + OFFICIAL: what ``cchc report`` does for one period (goal: <= 4 x FLOOR).
+BOTH   ``cchc report`` for the same period with ``--official-anyway`` (both documents, every
+       format), timed as one call: what a user waits for. The official report is made in a
+       thread while the notebook runs and the appendix PDF beside the main one, so BOTH is
+       less than OURS + OFFICIAL (goal: BOTH <= 4 x FLOOR).
 FLOOR  the same ``run_report`` call on a notebook that only imports the libraries the
        report uses (cchc_lib, pandas, seaborn, matplotlib) with the same parameters
        cell: kernel start-up, imports, the export machinery on an almost empty page.
 
 Each is run ``--repeat`` times (best run kept, by total time), alternating so that
-both see the same machine state. Printed: seconds per step (execute, html, pdf,
-total), file sizes, PDF pages when poppler's ``pdfinfo`` is installed, and the ratio
-OURS / FLOOR. Goal: ratio <= 2. Timings are printed, never asserted.
+all see the same machine state. ``--sequential`` times OURS with the appendix PDF made
+after the main one in this process (``run_report(parallel=False)``, as ``cchc batch`` does).
+Printed: seconds per step (execute, html, pdf, total), file sizes, PDF pages when
+poppler's ``pdfinfo`` is installed, and the ratio OURS / FLOOR. Goal: ratio <= 2. Timings are printed, never asserted.
 
 Without the report notebook (written elsewhere) the script says so and stops; pass
 ``--notebook`` to time another notebook with the same parameters.
@@ -24,6 +28,8 @@ Without the report notebook (written elsewhere) the script says so and stops; pa
 from __future__ import annotations
 
 import argparse
+import contextlib
+import io
 import re
 import shutil
 import subprocess
@@ -79,9 +85,35 @@ def pdf_pages(path: Path) -> str:
     return m.group(1) if m else "?"
 
 
-def run(notebook: Path, root: Path, stem: str):
+def run(notebook: Path, root: Path, stem: str, parallel: bool = True):
     out_dir = root / "reports" / "hai-duong-2024" / "2024-Q2"
-    return run_report(notebook, PARAMETERS, out_dir, stem=stem, header=HEADER, progress=False, record={"sample": True})
+    return run_report(
+        notebook,
+        PARAMETERS,
+        out_dir,
+        stem=stem,
+        header=HEADER,
+        progress=False,
+        record={"sample": True},
+        parallel=parallel,
+    )
+
+
+def run_both(root: Path) -> float:
+    """Wall time of ``cchc report`` making both documents for PARAMETERS (one call, as typed)."""
+    from cchc_lib import cli
+
+    p = PARAMETERS
+    argv = ["report", "--plan", p["plan"], "--data", p["data"], "--period", p["period"], "--cutoff", p["cutoff"]]
+    argv += ["--lang", p["lang"], "--official-anyway", "--quiet", "--out", str(root / "reports")]
+    said = io.StringIO()
+    t = time.perf_counter()
+    with contextlib.redirect_stdout(said):
+        code = cli.main(argv)
+    wall = time.perf_counter() - t
+    if code != 0:
+        raise SystemExit(f"cchc report failed (exit {code}):\n{said.getvalue()}")
+    return wall
 
 
 def run_official(root: Path) -> tuple[float, dict[str, float], dict[str, int]]:
@@ -105,6 +137,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--repeat", type=int, default=3)
     ap.add_argument("--notebook", type=Path, default=NOTEBOOK)
     ap.add_argument("--keep", type=Path, help="keep the outputs in this folder (default: temporary)")
+    ap.add_argument("--sequential", action="store_true", help="OURS without the appendix PDF in a child process")
     args = ap.parse_args(argv)
 
     if not args.notebook.is_file():
@@ -119,7 +152,7 @@ def main(argv: list[str] | None = None) -> int:
     floor_nb = floor_notebook(root / "floor.ipynb")
     best: dict[str, object] = {}
     pages: dict[str, str] = {}
-    runs: dict[str, list[float]] = {"OURS": [], "FLOOR": []}
+    runs: dict[str, list[float]] = {"OURS": [], "FLOOR": [], "BOTH": []}
     official: tuple[float, dict[str, float], dict[str, int]] | None = None
     try:
         for i in range(args.repeat):
@@ -129,13 +162,15 @@ def main(argv: list[str] | None = None) -> int:
                 official = got
             for name, nb, stem in (("FLOOR", floor_nb, "floor"), ("OURS", args.notebook, "report")):
                 t = time.perf_counter()
-                res = run(nb, root / name.lower(), stem)
+                res = run(nb, root / name.lower(), stem, parallel=not args.sequential)
                 wall = time.perf_counter() - t
                 runs[name].append(wall)
                 print(f"  run {i + 1} {name:<5} {wall:6.2f} s", flush=True)
                 if name not in best or res.seconds["total"] < best[name].seconds["total"]:
                     best[name] = res
                     pages[name] = pdf_pages(res.pdf)
+            runs["BOTH"].append(run_both(root / "both"))
+            print(f"  run {i + 1} BOTH  {runs['BOTH'][-1]:6.2f} s", flush=True)
     finally:
         if args.keep is None:
             shutil.rmtree(root, ignore_errors=True)
@@ -165,9 +200,12 @@ def main(argv: list[str] | None = None) -> int:
         + "); "
         + ", ".join(f"{k.upper()} {human_size(v, 'en')}" for k, v in sizes.items())
     )
-    both = ours["total"] + total
+    both = min(runs["BOTH"])
     verdict = "meets" if both <= 4 * floor["total"] else "misses"
-    print(f"BOTH = OURS + OFFICIAL = {both:.2f} s; BOTH / FLOOR = {both / floor['total']:.2f} (goal <= 4: {verdict})")
+    print(
+        f"BOTH (cchc report, one call) = {both:.2f} s (OURS + OFFICIAL one after the other would be "
+        f"{ours['total'] + total:.2f} s); BOTH / FLOOR = {both / floor['total']:.2f} (goal <= 4: {verdict})"
+    )
     return 0
 
 

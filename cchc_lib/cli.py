@@ -35,6 +35,18 @@ def build_parser() -> argparse.ArgumentParser:
     return p
 
 
+def failure(exc: BaseException, debug: bool = False) -> tuple[str, int]:
+    """(message, exit code) for an exception that ended a command (also one of two documents
+    that ``cchc report`` makes at once, when the other failed too)."""
+    if isinstance(exc, USER_ERRORS):  # every message may quote what was typed: no raw control characters
+        return visible(str(exc)), 2
+    if isinstance(exc, KeyboardInterrupt):
+        return say("interrupted"), 130
+    if debug:  # a bug, not bad input: short message, details on request
+        traceback.print_exception(exc)
+    return say("unexpected", kind=type(exc).__name__, message=visible(str(exc))), 1
+
+
 def main(argv: list[str] | None = None) -> int:
     for stream in (sys.stdout, sys.stderr):
         if hasattr(stream, "reconfigure"):
@@ -42,17 +54,10 @@ def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
         return args.func(args)
-    except USER_ERRORS as exc:  # every message may quote what was typed: no raw control characters
-        print(visible(str(exc)), file=sys.stderr)
-        return 2
-    except KeyboardInterrupt:
-        print(say("interrupted"), file=sys.stderr)
-        return 130
-    except Exception as exc:  # a bug, not bad input: short message, details on request
-        if args.debug:
-            traceback.print_exc()
-        print(say("unexpected", kind=type(exc).__name__, message=visible(str(exc))), file=sys.stderr)
-        return 1
+    except (Exception, KeyboardInterrupt) as exc:
+        message, code = failure(exc, args.debug)
+        print(message, file=sys.stderr)
+        return code
 
 
 if __name__ == "__main__":

@@ -7,6 +7,7 @@ from the sample data, so the tests hold when the sample generator changes.
 from __future__ import annotations
 
 import dataclasses
+import io
 import re
 import warnings
 
@@ -18,6 +19,7 @@ import pytest
 from matplotlib.colors import to_hex
 from matplotlib.figure import Figure
 from matplotlib.text import Text
+from PIL import Image
 
 from cchc_lib.assessment.engine import assess, rating_for
 from cchc_lib.assessment.tthc import KPI_LABELS
@@ -170,6 +172,51 @@ def test_png_bytes_file_and_notebook_display(vi, tmp_path):
     assert chart._repr_png_().startswith(PNG_MAGIC)
     formatters = pytest.importorskip("IPython.core.formatters")
     assert formatters.PNGFormatter()(chart).startswith(PNG_MAGIC)  # what display(chart) embeds
+
+
+def content_outside(chart: charts.Chart, dpi: float = charts.DPI) -> list[str]:
+    """Sides of the picture that some drawn artist sticks out of, measured as ``to_png`` draws
+    it (what a crop to the tight box would have kept is cut off the PNG)."""
+    chart.to_png(dpi=dpi)
+    fig = chart.figure
+    kept = fig.dpi
+    fig.set_dpi(dpi)
+    try:
+        box = fig.get_tightbbox(fig.canvas.get_renderer()).transformed(fig.dpi_scale_trans)
+    finally:
+        fig.set_dpi(kept)
+    width, height = fig.get_size_inches() * dpi
+    slack = 0.5  # pixels
+    sides = {"left": box.x0 < -slack, "bottom": box.y0 < -slack, "right": box.x1 > width + slack}
+    sides["top"] = box.y1 > height + slack
+    return [side for side, out in sides.items() if out]
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("lang", ["vi", "en"])
+def test_png_is_the_whole_figure_with_nothing_cut_off(a, history, empty, lang):
+    """One draw of the figure as laid out (no tight crop): every label lies inside the
+    picture on the first draw (fresh charts: a report draws each once), its pixel size is
+    its size times the dpi, and the figure keeps its own dpi for the notebook."""
+    fresh = charts.all_charts(a, history, lang) + [charts.status_by_area(empty, lang)]
+    for chart in fresh:
+        fig = chart.figure
+        dpi_before = fig.dpi
+        assert content_outside(chart) == [], chart.title
+        for dpi in (charts.DPI, 96):
+            with Image.open(io.BytesIO(chart.to_png(dpi=dpi))) as img:
+                assert img.mode == "RGB", chart.title
+                assert img.size == (int(fig.get_figwidth() * dpi), int(fig.get_figheight() * dpi)), (chart.title, dpi)
+        assert fig.dpi == dpi_before, chart.title
+
+
+def test_content_outside_sees_a_label_past_the_edge():
+    """The check above can fail: a figure text placed past the right edge is reported."""
+    chart = charts.Chart(Figure(figsize=(4, 2), layout="constrained"), "t", "c")
+    chart.figure.add_subplot().plot([0, 1])
+    assert content_outside(chart, dpi=50) == []
+    chart.figure.text(0.98, 0.5, "Tỷ lệ hồ sơ giải quyết đúng hạn")
+    assert content_outside(chart, dpi=50) == ["right"]
 
 
 @pytest.mark.slow

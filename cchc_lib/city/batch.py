@@ -183,7 +183,8 @@ def _write_stamp(job: Job, digest: str) -> None:
 
 
 def _default_runner(job: Job) -> None:
-    """Make the documents ``cchc report`` makes for the period (``report.choice.documents_for``)."""
+    """Make the documents ``cchc report`` makes for the period (``report.choice.documents_for``),
+    one after the other on one core: the batch already runs one job per core."""
     from cchc_lib.report.choice import documents_for
     from cchc_lib.report.document import produce
     from cchc_lib.report.official import produce_official
@@ -192,7 +193,7 @@ def _default_runner(job: Job) -> None:
     formats = tuple(f for f in job.formats if f != "docx")
     args = (job.plan_dir, job.data_dir, job.period, job.cutoff, job.lang)
     if docs.assessment:
-        produce(*args, formats, job.out, "", progress_bar=False)
+        produce(*args, formats, job.out, "", progress_bar=False, parallel=False)
     if docs.official:
         produce_official(*args, (*formats, "docx"), job.out, anyway=job.official_anyway)
 

@@ -116,17 +116,29 @@ def check_plan_rules(plan: str) -> None:
 
 
 def check_report_args(args: argparse.Namespace) -> tuple[tuple[str, ...], str]:
-    """Everything ``cchc report`` can check before a kernel starts: (formats, report date)."""
-    from cchc_lib.report.pdf import check_pdf_support
-
+    """What ``cchc report`` checks first, before loading anything: (formats, report date).
+    Whether this machine can make PDFs is checked by :func:`start_pdf_check`."""
     formats = check_formats(args.formats)
     report_date = check_report_date(args.report_date)
     check_output_folder(args.out)
     check_data_folder(args.data, args.plan)
     check_plan_rules(args.plan)
-    if "pdf" in formats:
-        check_pdf_support()
     return formats, report_date
+
+
+def _pdf_check(cancel=None) -> None:
+    from cchc_lib.report.pdf import check_pdf_support
+
+    check_pdf_support()
+
+
+def start_pdf_check(formats: tuple[str, ...]):
+    """The PDF check (a child process writes a one-line PDF: a second or two) started in a
+    thread, so that it runs while the inputs load; ``.result()`` raises ``PdfSupportError``
+    (None when no PDF is asked for)."""
+    from cchc_lib.report.background import Background
+
+    return Background(_pdf_check) if "pdf" in formats else None
 
 
 def plan_arg(p: argparse.ArgumentParser) -> None:

@@ -13,6 +13,7 @@ from cchc_lib.commands.options import (
     period_args,
     plan_arg,
     resolve_plan,
+    start_pdf_check,
 )
 from cchc_lib.commands.parser import say
 
@@ -39,52 +40,118 @@ def cmd_assess(args: argparse.Namespace) -> int:
 
 
 def cmd_report(args: argparse.Namespace) -> int:
+    """Both documents at once when both are asked for: the official report in a thread
+    (:mod:`cchc_lib.report.background`) while the assessment's notebook runs.
+
+    Each is published on its own (atomically) when it succeeds, whatever the other does:
+    the official report does not depend on the notebook, and a correct document is not
+    held back. The exit code is the first failure's, in the order assessment (3), official
+    (2 bad input, 1 a bug); the other one's message is printed too."""
+    from cchc_lib.report import kernel
+    from cchc_lib.report.background import Background
     from cchc_lib.report.choice import documents_for
-    from cchc_lib.report.index import human_size
-    from cchc_lib.report.official import produce_official
-    from cchc_lib.report.run import ReportError
 
     resolve_plan(args)
     formats, report_date = check_report_args(args)
     period = chosen_plan(args).check_period(args.period)  # a period of another year is refused
     docs = documents_for(period, args.only, args.official_anyway, args.lang)
+    pdf_check = start_pdf_check(formats)
     if docs.note:
         print(docs.note)
+    inputs = _load_inputs(args)  # once for both: a data error is one message, before any run
+    if pdf_check is not None:
+        pdf_check.result()
     if docs.assessment:
         print(say("making_assessment", period=args.period, language=args.lang, cutoff=args.cutoff), flush=True)
-        try:
-            result = _produce_assessment(args, formats, report_date)
-        except ReportError as exc:
-            print(str(exc), file=sys.stderr)
-            return 3
-        for kind, path in result.files().items():
-            shown = kind.replace("annex_", say("annex") + " ")  # the appendix file's formats
-            print(f"  {shown:12} {path}  ({human_size(result.sizes.get(kind, path.stat().st_size), args.lang)})")
-        if result.index is not None:
-            print(f"  {say('index'):12} {result.index}")
     if docs.official:
         print(say("making_official", period=args.period, language=args.lang), flush=True)
-        off = produce_official(
-            args.plan,
-            args.data,
-            args.period,
-            args.cutoff,
-            args.lang,
-            (*formats, "docx"),
-            args.out,
-            report_date,
-            args.recipients,
-            anyway=args.official_anyway,
-        )
-        for kind, path in off.files.items():
-            print(f"  {kind:8} {path}  ({human_size(path.stat().st_size, args.lang)})")
+    if not docs.assessment:
+        _show_official(_produce_official(args, formats, report_date, inputs), args)
+        return 0
+    with kernel.terminate_as_interrupt():  # SIGTERM stops the thread too, as Ctrl-C does
+        official = Background(_produce_official, args, formats, report_date, inputs) if docs.official else None
+        try:
+            code = _assessment(args, formats, report_date, inputs)
+        except KeyboardInterrupt:
+            if official is not None:
+                official.stop()  # nothing is published after Ctrl-C
+            raise
+        except Exception:
+            if official is not None:
+                _finish_official(official, args, 1)  # published or its message; then this bug
+            raise
+        if official is None:
+            return code
+        try:
+            return _finish_official(official, args, code)
+        except KeyboardInterrupt:
+            official.stop()
+            raise
+
+
+def _assessment(args, formats, report_date, inputs) -> int:
+    """Make the assessment and list its files; 3 and the run's message when it failed."""
+    from cchc_lib.report.index import human_size
+    from cchc_lib.report.run import ReportError
+
+    try:
+        result = _produce_assessment(args, formats, report_date, inputs)
+    except ReportError as exc:
+        print(str(exc), file=sys.stderr)
+        return 3
+    for kind, path in result.files().items():
+        shown = kind.replace("annex_", say("annex") + " ")  # the appendix file's formats
+        print(f"  {shown:12} {path}  ({human_size(result.sizes.get(kind, path.stat().st_size), args.lang)})")
+    if result.index is not None:
+        print(f"  {say('index'):12} {result.index}")
     return 0
 
 
-def _produce_assessment(args, formats, report_date):
-    from cchc_lib.report.document import produce as produce_assessment
+def _finish_official(official, args, code: int) -> int:
+    """Wait for the official report; its failure is the exit code unless the assessment failed first."""
+    from cchc_lib.cli import failure
 
-    return produce_assessment(
+    try:
+        result = official.result()
+    except Exception as exc:
+        if code == 0:
+            raise  # reported by cchc's main as when it runs alone
+        print(failure(exc, getattr(args, "debug", False))[0], file=sys.stderr)
+        return code
+    _show_official(result, args)
+    return code
+
+
+def _show_official(result, args) -> None:
+    from cchc_lib.report.index import human_size
+
+    for kind, path in result.files.items():
+        print(f"  {kind:8} {path}  ({human_size(path.stat().st_size, args.lang)})")
+
+
+def _produce_official(args, formats, report_date, inputs, cancel=None):
+    from cchc_lib.report import official
+
+    return official.produce_official(
+        args.plan,
+        args.data,
+        args.period,
+        args.cutoff,
+        args.lang,
+        (*formats, "docx"),
+        args.out,
+        report_date,
+        args.recipients,
+        anyway=args.official_anyway,
+        inputs=inputs,
+        cancel=cancel,
+    )
+
+
+def _produce_assessment(args, formats, report_date, inputs):
+    from cchc_lib.report import document
+
+    return document.produce(
         args.plan,
         args.data,
         args.period,
@@ -95,6 +162,7 @@ def _produce_assessment(args, formats, report_date):
         report_date,
         progress_bar=not args.quiet,
         appendices=args.appendices,
+        inputs=inputs,
     )
 
 

@@ -384,13 +384,17 @@ def produce(
     report_date: str = "",
     progress_bar: bool = True,
     appendices: str = "separate",
+    *,
+    inputs=None,
+    parallel: bool = True,
 ):
     """Validate the inputs, then run the notebook with papermill and export it (``cchc report``).
 
-    Inputs are loaded once here first so that a data error is reported in plain words
-    before a kernel starts; the notebook then loads them again itself, as it must when it
-    is run by hand in JupyterLab. ``appendices``: ``separate`` (their own file, the default),
-    ``inline`` or ``none`` (:mod:`cchc_lib.report.annex`).
+    Inputs are loaded once here first (or given as ``inputs``, already loaded from the same
+    arguments) so that a data error is reported in plain words before a kernel starts; the
+    notebook then loads them again itself, as it must when it is run by hand in JupyterLab.
+    ``appendices``: ``separate`` (their own file, the default), ``inline`` or ``none``
+    (:mod:`cchc_lib.report.annex`). ``parallel``: see :func:`cchc_lib.report.run.run_report`.
     """
     import sys
     from pathlib import Path
@@ -398,9 +402,10 @@ def produce(
     from cchc_lib.progress.inputs import load_inputs
     from cchc_lib.report.render import run_report
 
-    inputs = load_inputs(plan, data, period, cutoff, lang)
-    if inputs.notice:
-        print(inputs.notice, file=sys.stderr, flush=True)
+    if inputs is None:
+        inputs = load_inputs(plan, data, period, cutoff, lang)
+        if inputs.notice:
+            print(inputs.notice, file=sys.stderr, flush=True)
     p, progress, per, sample = inputs.plan, inputs.progress, inputs.period, inputs.sample
     out_root = Path(out).resolve()
     out_dir = out_root / p.plan_id / per.code
@@ -443,4 +448,5 @@ def produce(
         reports_root=out_root,
         cwd=notebook_path().parent,
         appendices=appendices,
+        parallel=parallel,
     )

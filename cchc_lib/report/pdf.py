@@ -93,6 +93,12 @@ def _fixed_font_timestamps():
             os.environ.pop("SOURCE_DATE_EPOCH", None)
 
 
+def _sources(html: str, lang: str, running_head: str, base_url) -> dict[str, str]:
+    """What WeasyPrint is given for one PDF: the base URL and the PDF stylesheet."""
+    base = Path(base_url) if base_url else TEMPLATES
+    return {"base_url": base.resolve().as_uri() + "/", "css": pdf_css(lang, running_head)}
+
+
 def html_to_pdf(
     html: str, *, lang: str = "vi", running_head: str = "", base_url: str | os.PathLike | None = None
 ) -> bytes:
@@ -104,11 +110,82 @@ def html_to_pdf(
     import weasyprint
 
     fetcher = _offline_fetcher()
-    base = Path(base_url) if base_url else TEMPLATES
-    document = weasyprint.HTML(string=html, base_url=base.resolve().as_uri() + "/", url_fetcher=fetcher)
-    stylesheet = weasyprint.CSS(string=pdf_css(lang, running_head), url_fetcher=fetcher)
+    src = _sources(html, lang, running_head, base_url)
+    document = weasyprint.HTML(string=html, base_url=src["base_url"], url_fetcher=fetcher)
+    stylesheet = weasyprint.CSS(string=src["css"], url_fetcher=fetcher)
     with _fixed_font_timestamps():
         return document.write_pdf(stylesheets=[stylesheet])
+
+
+# -- a PDF made in a child process, beside the one made here ------------------------------------
+
+# WeasyPrint holds the GIL for most of its work, so two PDFs in two threads take longer than
+# one after the other; a second process makes the appendices' PDF on the other core while
+# this one makes the report's. The child imports WeasyPrint only (not cchc_lib and pandas:
+# half the start-up) and does exactly what html_to_pdf does, so the bytes are the same.
+# "-P": the child's working folder never shadows a library module.
+_CHILD = """\
+import json, sys
+import weasyprint
+job = json.loads(open(sys.argv[1], encoding="utf-8").read())
+fetch = weasyprint.URLFetcher(allowed_protocols=("file", "data"))
+html = open(job["html"], encoding="utf-8").read()
+css = weasyprint.CSS(string=job["css"], url_fetcher=fetch)
+pdf = weasyprint.HTML(string=html, base_url=job["base_url"], url_fetcher=fetch).write_pdf(stylesheets=[css])
+open(job["pdf"], "wb").write(pdf)
+"""
+
+
+class PdfChild:
+    """A PDF being made by a child process (:func:`start_pdf`); ``wait()`` or ``stop()`` it."""
+
+    def __init__(self, proc, pdf: Path, log: Path):
+        self.proc, self.pdf, self.log = proc, pdf, log
+
+    def wait(self) -> Path:
+        """The PDF once written; RuntimeError with the child's last words when it failed."""
+        code = self.proc.wait()
+        if code != 0 or not self.pdf.is_file():
+            said = self.log.read_text(encoding="utf-8", errors="replace").strip().splitlines()
+            raise RuntimeError(f"WeasyPrint (tiến trình con, mã thoát {code}): {said[-1] if said else '—'}")
+        return self.pdf
+
+    def stop(self) -> None:
+        """Kill a child still running (the run failed or was interrupted); no-op once it ended."""
+        if self.proc.poll() is None:
+            self.proc.kill()
+        self.proc.wait()
+
+
+def start_pdf(
+    html: str, pdf: Path, *, lang: str = "vi", running_head: str = "", base_url: str | os.PathLike | None = None
+) -> PdfChild:
+    """Start writing ``pdf`` from ``html`` in a child process; the HTML, job and log files are
+    kept beside ``pdf`` (a staging folder, removed with it)."""
+    import json
+    import subprocess
+    import sys
+
+    pdf = Path(pdf)
+    pdf.parent.mkdir(parents=True, exist_ok=True)
+    job = {"html": str(pdf.with_suffix(".src.html")), "pdf": str(pdf), **_sources(html, lang, running_head, base_url)}
+    Path(job["html"]).write_text(html, encoding="utf-8")
+    spec = pdf.with_suffix(".job.json")
+    spec.write_text(json.dumps(job, ensure_ascii=False), encoding="utf-8")
+    log = pdf.with_suffix(".log")
+    env = dict(os.environ)
+    if not env.get("SOURCE_DATE_EPOCH"):  # as _fixed_font_timestamps does here
+        env["SOURCE_DATE_EPOCH"] = FONT_TIMESTAMP
+    with open(log, "wb") as err:  # the child keeps its own copy of the descriptor
+        proc = subprocess.Popen(
+            [sys.executable, "-P", "-c", _CHILD, str(spec)],
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.DEVNULL,
+            stderr=err,
+            cwd=str(pdf.parent),
+            env=env,
+        )
+    return PdfChild(proc, pdf, log)
 
 
 # -- can this machine make PDFs? ---------------------------------------------------------------

@@ -31,7 +31,7 @@ from cchc_lib.report import kernel
 from cchc_lib.report.exporters import CchcHTMLExporter
 from cchc_lib.report.formats import WORDS, check_formats
 from cchc_lib.report.index import FAILED_DIR, sidecar, write_index
-from cchc_lib.report.pdf import html_to_pdf
+from cchc_lib.report.pdf import html_to_pdf, start_pdf
 
 
 class ReportError(RuntimeError):
@@ -87,6 +87,7 @@ class _Job:
     params: dict[str, Any]
     staging: Path
     appendices: str = annexes.DEFAULT_MODE
+    parallel: bool = True
     step: str = "execute"
     staged: dict[str, Path] = field(default_factory=dict)
     seconds: dict[str, float] = field(default_factory=dict)
@@ -111,6 +112,7 @@ def run_report(
     cwd: str | os.PathLike | None = None,
     start_timeout: int = 60,
     appendices: str = annexes.DEFAULT_MODE,
+    parallel: bool = True,
 ) -> ReportResult:
     """Execute ``notebook`` with ``parameters`` and write ``out_dir/<stem>.{ipynb,html,pdf,json}``.
 
@@ -125,7 +127,9 @@ def run_report(
 
     ``appendices``: where the cells tagged ``appendix`` go (:mod:`.annex`): ``separate``
     (their own file ``<stem>_phu-luc.{html,pdf}``, published together with the main one),
-    ``inline`` or ``none``.
+    ``inline`` or ``none``. ``parallel``: the appendices' PDF is made by a child process
+    while this one makes the main PDF (two cores); False keeps the run to one core, for a
+    batch that already runs one report per core.
 
     ``reports_root`` (default ``out_dir.parent.parent``, i.e. ``reports/`` for
     ``reports/<plan-id>/<period>/``) gets a fresh ``index.html``.
@@ -148,7 +152,7 @@ def run_report(
     made = _make_dirs(out_dir.parent)
     # same filesystem as out_dir, so the final os.replace is a rename
     staging = Path(tempfile.mkdtemp(prefix=f".staging-{stem}-{os.getpid()}-", dir=out_dir.parent))
-    job = _Job(notebook, out_dir, stem, formats, hdr, dict(parameters or {}), staging, appendices)
+    job = _Job(notebook, out_dir, stem, formats, hdr, dict(parameters or {}), staging, appendices, parallel)
     with kernel.terminate_as_interrupt():
         try:
             nb = _execute(job, progress=progress, kernel_name=kernel_name, cwd=cwd, start_timeout=start_timeout)
@@ -261,22 +265,35 @@ def _quiet_papermill():
 
 def _export(job: _Job, nb) -> None:
     """2. HTML, then 3. PDF made from the same HTML; the appendices' own file the same way.
-    The main document names the annex file: linked in the HTML, named in the PDF."""
+    The main document names the annex file: linked in the HTML, named in the PDF. With
+    ``job.parallel`` the annex goes first and its PDF is made in a child process meanwhile."""
     lang = job.header["lang"]
     main, annex = annexes.split(nb, job.appendices, lang=lang, title=job.header["title"])
-    swap = None
-    if annex is not None and job.formats:
-        name = annexes.annex_stem(job.stem, lang)
-        linked = annexes.note_html(name, job.formats, lang, links=True)
-        swap = (linked, annexes.note_html(name, job.formats, lang, links=False))
-        main = annexes.with_note(main, linked)
-    _export_one(job, main, job.stem, "", swap)
-    if annex is not None and job.formats:
+    if annex is None or not job.formats:
+        _export_one(job, main, job.stem, "", None)
+        return
+    name = annexes.annex_stem(job.stem, lang)
+    linked = annexes.note_html(name, job.formats, lang, links=True)
+    swap = (linked, annexes.note_html(name, job.formats, lang, links=False))
+    main = annexes.with_note(main, linked)
+    if not (job.parallel and "pdf" in job.formats):
+        _export_one(job, main, job.stem, "", swap)
         _export_one(job, annex, name, "annex_", None)
+        return
+    child = _export_one(job, annex, name, "annex_", None, background=True)
+    try:
+        _export_one(job, main, job.stem, "", swap)
+        job.step = "pdf"
+        t = time.perf_counter()
+        job.staged["annex_pdf"] = child.wait()
+        job.seconds["pdf"] = job.seconds.get("pdf", 0.0) + time.perf_counter() - t  # the wait beyond the main PDF
+    finally:
+        child.stop()
 
 
-def _export_one(job: _Job, nb, stem: str, key: str, swap: tuple[str, str] | None) -> None:
-    """One document: ``<stem>.html`` and/or ``<stem>.pdf`` staged under ``<key>html``/``<key>pdf``."""
+def _export_one(job: _Job, nb, stem: str, key: str, swap: tuple[str, str] | None, background: bool = False):
+    """One document: ``<stem>.html`` and/or ``<stem>.pdf`` staged under ``<key>html``/``<key>pdf``;
+    ``background``: the PDF is started in a child process, whose handle is returned."""
     job.step = "html"
     t = time.perf_counter()
     html, resources = CchcHTMLExporter().from_notebook_node(
@@ -291,10 +308,14 @@ def _export_one(job: _Job, nb, stem: str, key: str, swap: tuple[str, str] | None
         t = time.perf_counter()
         used = resources["cchc_header"]
         source = html.replace(*swap) if swap else html
-        pdf = html_to_pdf(source, lang=used["lang"], running_head=used["running_head"], base_url=job.notebook.parent)
+        kw = {"lang": used["lang"], "running_head": used["running_head"], "base_url": job.notebook.parent}
+        if background:
+            return start_pdf(source, job.staging / "pdf" / f"{stem}.pdf", **kw)
+        pdf = html_to_pdf(source, **kw)
         job.staged[f"{key}pdf"] = job.staging / f"{stem}.pdf"
         job.staged[f"{key}pdf"].write_bytes(pdf)
         job.seconds["pdf"] = job.seconds.get("pdf", 0.0) + time.perf_counter() - t
+    return None
 
 
 def _commit(job: _Job) -> dict[str, Path]:

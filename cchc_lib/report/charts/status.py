@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 from matplotlib.ticker import FixedLocator, FuncFormatter, MaxNLocator
+from matplotlib.transforms import ScaledTranslation
 
 from cchc_lib import i18n
 from cchc_lib.core import periods
@@ -239,14 +240,19 @@ def _draw_actual(ax, rows: pd.DataFrame, hi: float, marks: list, notes: list) ->
 def _actual_right_edge(ax, rows: pd.DataFrame, lang: str) -> None:
     """The measured value column and the area brackets at the right edge."""
     y = np.arange(len(rows))
-    trans = ax.get_yaxis_transform()
+
+    def right(points: float):  # x: that many points right of the axes; y: the row
+        return ax.get_yaxis_transform() + ScaledTranslation(points / 72, 0, ax.figure.dpi_scale_trans)
+
+    # Fixed distances from the axes, not fractions of its width: the layout then knows how
+    # much room the column and the brackets take, and nothing ends up past the picture's edge.
     for yi, v in zip(y, rows["actual"]):
-        ax.text(1.015, yi, fmt.percent(v, 1, lang), transform=trans, ha="left", va="center", fontsize=8, color=_INK)
+        ax.text(1.0, yi, fmt.percent(v, 1, lang), transform=right(5), ha="left", va="center", fontsize=8, color=_INK)
     ax.annotate(
         i18n.t("charts.actual_axis", lang),
-        (1.015, 1.0),
+        (1.0, 1.0),
         xycoords="axes fraction",
-        xytext=(0, 3),
+        xytext=(5, 3),
         textcoords="offset points",
         ha="left",
         va="bottom",
@@ -257,9 +263,9 @@ def _actual_right_edge(ax, rows: pd.DataFrame, lang: str) -> None:
     for area_id, (first, last) in bounds.items():
         if first > 0:
             ax.axhline(first - 0.5, color="#CCCCCC", linewidth=0.8, zorder=0)
-        ax.plot([1.135, 1.135], [first - 0.3, last + 0.3], transform=trans, color=_MUTED, linewidth=1, clip_on=False)
+        ax.plot([1.0, 1.0], [first - 0.3, last + 0.3], transform=right(42), color=_MUTED, linewidth=1, clip_on=False)
         ax.text(
-            1.15, (first + last) / 2, str(area_id), transform=trans, ha="left", va="center", fontsize=8, color=_MUTED
+            1.0, (first + last) / 2, str(area_id), transform=right(47), ha="left", va="center", fontsize=8, color=_MUTED
         )
 
 

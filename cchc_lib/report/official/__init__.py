@@ -17,10 +17,28 @@ from pathlib import Path
 from cchc_lib.report.official.content import build
 from cchc_lib.report.official.sections import check_official_period, is_official_period
 
-__all__ = ["OfficialResult", "build", "check_official_period", "is_official_period", "stem_for", "write_official"]
+__all__ = [
+    "Cancelled",
+    "OfficialResult",
+    "build",
+    "check_official_period",
+    "is_official_period",
+    "stem_for",
+    "write_official",
+]
 
 FORMATS = ("docx", "html", "pdf")
 DOCUMENT = "official"
+
+
+class Cancelled(Exception):
+    """The run was stopped (Ctrl-C in ``cchc report``) before the files were written."""
+
+
+def _check(cancel) -> None:
+    """Stop between steps once ``cancel`` (a ``threading.Event``) is set: nothing is published."""
+    if cancel is not None and cancel.is_set():
+        raise Cancelled
 
 
 @dataclass
@@ -49,11 +67,14 @@ def write_official(
     report_date: dt.date | str | None = None,
     recipients: list[str] | str | None = None,
     record: dict | None = None,
+    cancel=None,
 ) -> OfficialResult:
     """Write ``<stem>.docx/.html/.pdf`` and ``<stem>.json`` for ``a`` into ``out_dir``.
 
     The DOCX is always written (it is the document the office edits and signs);
-    HTML and PDF when listed in ``formats``."""
+    HTML and PDF when listed in ``formats``. ``cancel``: an Event checked between steps
+    (the report then runs beside the assessment in a thread that Ctrl-C must stop);
+    once set, :class:`Cancelled` is raised and no file is written."""
     from cchc_lib.report.official.docx import write_docx
     from cchc_lib.report.official.html import render_html, render_pdf
 
@@ -69,6 +90,7 @@ def write_official(
     t = time.perf_counter()
     data["docx"] = write_docx(doc)
     seconds["docx"] = time.perf_counter() - t
+    _check(cancel)
     if wanted & {"html", "pdf"}:
         t = time.perf_counter()
         html = render_html(doc)
@@ -79,6 +101,7 @@ def write_official(
             t = time.perf_counter()
             data["pdf"] = render_pdf(doc)
             seconds["pdf"] = time.perf_counter() - t
+    _check(cancel)
     files = {}
     for kind in FORMATS:
         if kind in data:
@@ -120,11 +143,16 @@ def produce_official(
     report_date: str | None = None,
     recipients: str | None = None,
     anyway: bool = False,
+    *,
+    inputs=None,
+    cancel=None,
 ) -> OfficialResult:
     """``cchc report --only official``: load, assess once, write, refresh the index.
 
     Raises ``PeriodError`` for Quý II/IV and the second half unless ``anyway`` (these
-    reports are internal; config/official.toml)."""
+    reports are internal; config/official.toml). ``inputs``: the same arguments already
+    loaded by ``progress.inputs.load_inputs`` (``cchc report`` loads once for both
+    documents); ``cancel``: see :func:`write_official`."""
     import sys
 
     from cchc_lib.assessment.engine import assess
@@ -133,11 +161,13 @@ def produce_official(
     from cchc_lib.report.index import write_index
 
     check_official_period(parse_period(period), anyway)
-    inputs = load_inputs(plan, data, period, cutoff, lang)  # the one loader: defaults and checks
-    if inputs.notice:
-        print(inputs.notice, file=sys.stderr, flush=True)
+    if inputs is None:
+        inputs = load_inputs(plan, data, period, cutoff, lang)  # the one loader: defaults and checks
+        if inputs.notice:
+            print(inputs.notice, file=sys.stderr, flush=True)
     p, per = inputs.plan, inputs.period
     a = assess(p, inputs.progress, per, inputs.cutoff)
+    _check(cancel)
     root = Path(out).resolve()
     result = write_official(
         a,
@@ -147,6 +177,7 @@ def produce_official(
         report_date=report_date or None,
         recipients=recipients,
         record={"period_label": label(per, lang)},
+        cancel=cancel,
     )
     write_index(root)
     return result
