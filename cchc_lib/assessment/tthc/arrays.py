@@ -179,11 +179,17 @@ def _day(d: date) -> np.datetime64:
     return np.datetime64(d, "D")
 
 
+def _within(days: np.ndarray, win: Window) -> np.ndarray:
+    """``Window.mask`` on day numbers: the same answer (``_days`` keeps each record's own
+    day, the wall clock for a timezone) without a pandas comparison per window."""
+    return (days >= _day(win.start)) & (days <= _day(win.end))
+
+
 def _dossier_flags(p: _Dossiers, win: Window) -> dict[str, np.ndarray]:
     """Per-dossier booleans for one window; every KPI is a pair of these, counted."""
     end = _day(win.end)
-    received = win.mask(p.received_s).to_numpy(dtype=bool)
-    returned = win.mask(p.returned_s).to_numpy(dtype=bool)
+    received = _within(p.received, win)
+    returned = _within(p.returned, win)
     # NaT compares False, so "not returned by end" covers pending (NaT) and returned later;
     # a NaT due date is never "past due" and never "late".
     pending = (p.received <= end) & ~(p.returned <= end)
@@ -220,8 +226,8 @@ def _dossier_flags(p: _Dossiers, win: Window) -> dict[str, np.ndarray]:
 
 def _feedback_flags(p: _Feedback, win: Window) -> dict[str, np.ndarray]:
     end = _day(win.end)
-    received = win.mask(p.received_s).to_numpy(dtype=bool)
-    resolved = win.mask(p.resolved_s).to_numpy(dtype=bool)
+    received = _within(p.received, win)
+    resolved = _within(p.resolved, win)
     pending_overdue = (p.received <= end) & ~(p.resolved <= end) & (p.due < end)
     return {
         "received": received,
