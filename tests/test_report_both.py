@@ -257,3 +257,18 @@ def test_the_appendix_pdf_made_beside_the_main_one_is_published_with_it_or_not_a
     assert info.value.step == "pdf" and "WeasyPrint hỏng" in str(info.value)
     assert {p.name: p.read_bytes() for p in out.iterdir() if p.is_file()} == before  # nothing replaced
     assert not list(out.parent.glob(".staging-*"))
+
+
+@pytest.mark.slow
+def test_weasyprint_is_imported_while_the_kernel_runs():
+    """``preload`` (called before papermill starts) imports WeasyPrint in this process meanwhile."""
+    import subprocess
+    import sys
+
+    code = (
+        "import sys, threading; from cchc_lib.report import pdf; assert 'weasyprint' not in sys.modules; "
+        "pdf.preload(); [t.join() for t in threading.enumerate() if t.name == 'cchc-weasyprint-import']; "
+        "print('weasyprint' in sys.modules)"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert done.stdout.strip() == "True", done.stderr
