@@ -200,3 +200,106 @@ def test_a_child_that_fails_says_what_it_wrote_last(tmp_path, monkeypatch):
     child = pdf.start_pdf(PAGE, tmp_path / "a.pdf")
     with pytest.raises(RuntimeError, match="WeasyPrint hỏng"):
         child.wait()
+
+
+@pytest.mark.notebook
+def test_one_cchc_report_call_publishes_both_documents_and_the_index_lists_them(tmp_path, capsys):
+    out = tmp_path / "r"
+    args = ["report", "--plan", "hai-duong-2024", "--period", "2024-Q1", "--data", "sample", "--out", str(out)]
+    assert cli.main([*args, "--quiet"]) == 0
+    folder = out / "hai-duong-2024" / "2024-Q1"
+    names = {p.name for p in folder.iterdir()}
+    official_stem = "bao-cao-chinh-thuc_hai-duong-2024_2024-Q1_nd09_vi"
+    assessment_stem = "bao-cao-cchc_hai-duong-2024_2024-Q1_nd09_vi_du-lieu-mau"
+    assert {f"{official_stem}.{k}" for k in ("docx", "html", "pdf", "json")} <= names
+    assert {f"{assessment_stem}{s}" for s in (".ipynb", ".html", ".pdf", ".json", "_phu-luc.pdf")} <= names
+    assert not [n for n in names if n.startswith(".") or n.endswith(".tmp")]  # nothing half-written
+    assert not list(out.rglob(".staging-*"))
+    index = (out / "index.html").read_text(encoding="utf-8")
+    assert f"{official_stem}.docx" in index and f"{assessment_stem}.pdf" in index
+    said = capsys.readouterr().out
+    assert f"{official_stem}.pdf" in said and f"{assessment_stem}_phu-luc.pdf" in said
+
+
+def _notebook_with_an_appendix(path: Path) -> Path:
+    import nbformat
+    from nbformat.v4 import new_code_cell, new_notebook
+
+    show = "from IPython.display import HTML, display\ndisplay(HTML({!r}))"
+    cells = [
+        new_code_cell(show.format("<h2>I. Kết quả</h2><p>Đạt 3/4 chỉ tiêu.</p>")),
+        new_code_cell(show.format(PAGE), metadata={"tags": ["appendix"]}),
+    ]
+    nbformat.write(
+        new_notebook(
+            cells=cells, metadata={"kernelspec": {"name": "python3", "display_name": "Python 3", "language": "python"}}
+        ),
+        path,
+    )
+    return path
+
+
+@pytest.mark.notebook
+def test_the_appendix_pdf_made_beside_the_main_one_is_published_with_it_or_not_at_all(tmp_path, monkeypatch):
+    from cchc_lib.report.run import run_report
+
+    nb = _notebook_with_an_appendix(tmp_path / "t.ipynb")
+    out = tmp_path / "r" / "p" / "q"
+    header = {"lang": "vi", "commune": "xã A", "period_label": "Quý I/2024"}
+    kw = {"stem": "t", "header": header, "progress": False}
+    done = run_report(nb, {}, out, **kw)
+    assert done.annex["pdf"].name == "t_phu-luc.pdf" and done.pdf.is_file()
+    before = {p.name: p.read_bytes() for p in out.iterdir() if p.is_file()}
+    assert {"t.pdf", "t_phu-luc.pdf", "t_phu-luc.html"} <= set(before)
+    monkeypatch.setattr(pdf, "_CHILD", "import sys; sys.exit('WeasyPrint hỏng')")
+    with pytest.raises(ReportError) as info:
+        run_report(nb, {}, out, **kw)
+    assert info.value.step == "pdf" and "WeasyPrint hỏng" in str(info.value)
+    assert {p.name: p.read_bytes() for p in out.iterdir() if p.is_file()} == before  # nothing replaced
+    assert not list(out.parent.glob(".staging-*"))
+
+
+@pytest.mark.slow
+def test_weasyprint_is_imported_while_the_kernel_runs():
+    """``preload`` (called before papermill starts) imports WeasyPrint in this process meanwhile."""
+    import subprocess
+    import sys
+
+    code = (
+        "import sys, threading; from cchc_lib.report import pdf; assert 'weasyprint' not in sys.modules; "
+        "pdf.preload(); [t.join() for t in threading.enumerate() if t.name == 'cchc-weasyprint-import']; "
+        "print('weasyprint' in sys.modules)"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert done.stdout.strip() == "True", done.stderr
+
+
+@pytest.mark.notebook
+def test_ctrl_c_while_both_documents_are_made_leaves_no_kernel_and_no_half_written_file(tmp_path):
+    import signal
+    import time
+
+    from cchc_lib.report import kernel
+
+    from .test_kernel import _cli, _kernels_using
+
+    tmp, out = tmp_path / "tmp", tmp_path / "out"
+    tmp.mkdir()
+    args = ["--plan", str(PLAN_DIR), "--period", "2024-Q1", "--data", "sample", "--out", str(out)]
+    proc = _cli(args, tmp, preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
+    deadline, runtime = time.monotonic() + 300, None
+    while time.monotonic() < deadline and proc.poll() is None and runtime is None:
+        found = [p for p in tmp.glob(f"{kernel.RUNTIME_PREFIX}*") if (p / "kernel.json").exists()]
+        runtime = found[0] if found and _kernels_using(found[0]) else None
+        time.sleep(0.2)
+    assert runtime is not None, proc.communicate()[1]
+    proc.send_signal(signal.SIGINT)
+    _, err = proc.communicate(timeout=120)
+    assert proc.returncode == 130 and "Traceback" not in err, err
+    time.sleep(0.5)
+    assert _kernels_using(runtime) == [] and not list(out.rglob(".staging-*"))
+    names = {p.name for p in out.rglob("*") if p.is_file()}
+    assert not [n for n in names if n.endswith(".tmp")]
+    assert not [n for n in names if n.startswith("bao-cao-cchc_")]  # the assessment was stopped
+    official_files = {n for n in names if n.startswith("bao-cao-chinh-thuc_")}
+    assert not official_files or {n.rsplit(".", 1)[1] for n in official_files} == {"docx", "html", "pdf", "json"}

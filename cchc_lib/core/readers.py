@@ -126,9 +126,6 @@ def _frame(
     return df
 
 
-_BLANK_LINE = re.compile(rb"\n[ \t\r]*\n")
-
-
 def _sniff_delimiter(header: str) -> str:
     """Comma, or the semicolon/tab a Vietnamese-locale Excel writes: the separator that
     occurs most in the header line outside quotes (a header like "Văn bản, sản phẩm"
@@ -150,54 +147,101 @@ def _content_end(data: bytes) -> int:
     return end
 
 
-def _read_csv_fast(data: bytes, start: int, delimiter: str, file: str) -> pd.DataFrame | None:
-    """pyarrow's parser: a million-row dossier log in about a second.
+def _quotes_close_on_each_line(data: bytes, start: int, end: int) -> bool:
+    """No quoted cell runs on past a line break (a note over several lines, or an unclosed
+    quote swallowing the rows after it): quotes pair up, and no pair holds a line break.
+    Then every line break ends a record and pyarrow may split the file anywhere."""
+    import numpy as np
 
-    pyarrow also checks that every cell is valid UTF-8. Row numbers are record positions,
-    exact unless the file has blank lines (which pyarrow skips silently); such files, and
-    any file pyarrow rejects, go through the slower ``csv`` path, which numbers every
-    record and explains malformed rows and bad bytes.
+    b = np.frombuffer(data, dtype=np.uint8, count=end - start, offset=start)
+    step = 1 << 22  # in blocks: no temporary as large as the file
+    quotes = np.concatenate([np.flatnonzero(b[i : i + step] == ord('"')) + i for i in range(0, len(b), step)])
+    if len(quotes) % 2:
+        return False
+    opens, closes = quotes[0::2] + 1, quotes[1::2]
+    lengths = closes - opens
+    firsts = np.cumsum(lengths) - lengths
+    inside = b[np.repeat(opens - firsts, lengths) + np.arange(int(lengths.sum()))]
+    return not ((inside == ord("\n")) | (inside == ord("\r"))).any()  # pyarrow ends a record at either
+
+
+def header_cells(line: bytes, delimiter: str) -> list[str] | None:
+    """The first line's cells as the ``csv`` module reads them; None if it cannot."""
+    try:
+        return next(csv.reader(io.StringIO(line.rstrip(b"\r").decode("utf-8")), delimiter=delimiter))
+    except (StopIteration, UnicodeDecodeError, csv.Error):
+        return None
+
+
+def arrow_csv(data: bytes, start: int, delimiter: str, coded: frozenset[str] = frozenset()):
+    """A well-formed CSV as an Arrow table of text columns (pyarrow, all cores), or None.
+
+    Columns are named by the stripped header; a column without a header is dropped when
+    all its cells are empty; those named in ``coded`` come dictionary-encoded (columns of
+    few distinct values: dates, words). Empty lines are records of empty cells (as in the
+    ``csv`` module), so row numbers stay record positions. Anything else odd — rows of
+    another length, bad UTF-8, duplicated headers, a line break inside a cell (or an
+    unclosed quote swallowing rows), a giant cell — gives None: the ``csv`` path explains it.
     """
     import pyarrow as pa
+    import pyarrow.compute as pc
     import pyarrow.csv as pacsv
 
-    if _BLANK_LINE.search(data, start, _content_end(data)):
+    dictionary = pa.dictionary(pa.int32(), pa.string())
+    end = _content_end(data)  # trailing blank lines are no records
+    if data.find(b'"', start, end) >= 0 and not _quotes_close_on_each_line(data, start, end):
+        return None
+    nl = data.find(b"\n", start, end)
+    header = header_cells(data[start : nl if nl >= 0 else end], delimiter)
+    if header is None:
         return None
     try:
-        nl = data.find(b"\n", start)
-        first = data[start : nl if nl >= 0 else len(data)]
-        header = next(csv.reader(io.StringIO(first.rstrip(b"\r").decode("utf-8")), delimiter=delimiter))
         table = pacsv.read_csv(
-            pa.BufferReader(pa.py_buffer(data).slice(start)),
-            parse_options=pacsv.ParseOptions(delimiter=delimiter, newlines_in_values=True),
+            pa.BufferReader(pa.py_buffer(data).slice(start, end - start)),
+            read_options=pacsv.ReadOptions(use_threads=True),
+            parse_options=pacsv.ParseOptions(delimiter=delimiter, newlines_in_values=False, ignore_empty_lines=False),
             convert_options=pacsv.ConvertOptions(
-                column_types={h: pa.string() for h in header},
+                column_types={h: dictionary if h.strip() in coded else pa.string() for h in header},
                 strings_can_be_null=False,
                 quoted_strings_can_be_null=False,
             ),
         )
-    except (pa.ArrowInvalid, StopIteration, UnicodeDecodeError):
+    except pa.ArrowInvalid:
         return None
-    if table.num_columns != len(header) or len(set(header)) != len(header):
+    names = [h.strip() for h in header]
+    if not all(t in (pa.string(), dictionary) for t in table.schema.types):
+        return None  # pyarrow read the header otherwise than the csv module
+    if table.num_columns != len(header) or len(set(header)) != len(header) or len(set(names)) != len(names):
+        return None
+    keep = []
+    for i, name in enumerate(names):
+        cells = table.column(i)
+        if cells.type == dictionary:  # the checks below concern the values
+            cells = pa.chunked_array([c.dictionary for c in cells.chunks], pa.string())
+        too_long = (pc.max(pc.binary_length(cells)).as_py() or 0) > MAX_CELL_CHARS  # bytes ≥ characters
+        if too_long and (pc.max(pc.utf8_length(cells)).as_py() or 0) > MAX_CELL_CHARS:
+            return None
+        if name:
+            keep.append(i)
+        elif pc.any(pc.not_equal(pc.utf8_trim_whitespace(cells), "")).as_py():
+            return None  # values under no header: the csv path names each cell
+    return table.select(keep).rename_columns([names[i] for i in keep])
+
+
+def _read_csv_fast(data: bytes, start: int, delimiter: str, file: str) -> pd.DataFrame | None:
+    """pyarrow's parser (``arrow_csv``) to a text frame: a million-row log in about a second."""
+    table = arrow_csv(data, start, delimiter)
+    if table is None:
         return None
     df = table.to_pandas()
-    df.columns = [h.strip() for h in header]
-    # Line breaks inside cells (a quoted note, or an unclosed quote swallowing rows) and
-    # values under an empty header need the record-by-record checks of the slow path.
-    for i, col in enumerate(df.columns):
-        cells = df.iloc[:, i]
-        if (
-            cells.str.contains("\n", regex=False).any()
-            or (col == "" and cells.str.strip().ne("").any())
-            or cells.str.len().max() > MAX_CELL_CHARS
-        ):
-            return None
     df.index = pd.RangeIndex(2, 2 + len(df), name="row")
-    df = df.loc[:, [h != "" for h in df.columns]]
-    # Rows whose cells are all empty (",,,,") are skipped and counted, as in the slow path.
+    # Rows whose cells are all empty (",,,,", or an empty line) are skipped and counted, as
+    # in the slow path; a column with a value on every row settles it at once.
     blank = pd.Series(True, index=df.index)
     for col in df.columns:
         blank &= df[col].str.len().eq(0) | df[col].str.isspace()
+        if not blank.any():
+            break
     if blank.any():
         df = df.loc[~blank]
     df.attrs["file"] = file
@@ -226,16 +270,32 @@ def read_bytes(path: Path) -> bytes:
         ) from None
 
 
-def read_csv(path: Path | str, lenient: bool = False) -> pd.DataFrame:
-    """Read a CSV (UTF-8, with or without BOM) as text cells indexed by spreadsheet row."""
+def _mapped(path: Path):
+    """The file's bytes mapped into memory, not copied (a 100 MB log is read by pyarrow's
+    threads straight from the page cache). Errors (empty file, permission) go to the caller."""
+    import mmap
+
+    with open(path, "rb") as f:
+        return mmap.mmap(f.fileno(), 0, access=mmap.ACCESS_READ)
+
+
+def csv_source(path: Path | str, mapped: bool = False) -> tuple[bytes, int, str, str]:
+    """(bytes, offset after the BOM, delimiter, file name for messages); an unreadable or
+    empty file raises its message (``mapped``: an ``mmap`` instead of bytes, and OSError
+    or ValueError instead of the message)."""
     path = Path(path)
     file = display_path(path)
-    data = read_bytes(path)
+    data = _mapped(path) if mapped else read_bytes(path)
     if not re.search(rb"[^\s\xef\xbb\xbf]", data):  # stops at the first visible byte
         raise DataError(Issue(file, "tệp rỗng: cần ít nhất dòng tiêu đề cột"))
-    start = 3 if data.startswith(b"\xef\xbb\xbf") else 0
+    start = 3 if data[:3] == b"\xef\xbb\xbf" else 0
     head = data[start : start + 65536].split(b"\n", 1)[0].decode("utf-8", errors="replace")
-    delimiter = _sniff_delimiter(head)
+    return data, start, _sniff_delimiter(head), file
+
+
+def read_csv(path: Path | str, lenient: bool = False) -> pd.DataFrame:
+    """Read a CSV (UTF-8, with or without BOM) as text cells indexed by spreadsheet row."""
+    data, start, delimiter, file = csv_source(path)
     fast = _read_csv_fast(data, start, delimiter, file)
     if fast is not None:
         return fast

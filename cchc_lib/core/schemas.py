@@ -314,25 +314,27 @@ def blank_to_none(df: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
+def convert_column(f: Field, s: pd.Series) -> pd.Series:
+    """One validated text column (or a column of None for an absent field) typed."""
+    if f.kind in ("number", "integer"):
+        out = parse_number_series(s)
+        return out.astype("int64") if f.kind == "integer" and not out.isna().any() else out
+    if f.kind == "bool":
+        return parse_bool_series(s).fillna(False).astype(bool)
+    if f.kind == "date":
+        return parse_date_series(s)
+    if f.kind == "choice" and f.choices:
+        return choice_series(s, f.choices)
+    return s.astype("string")
+
+
 def convert(df: pd.DataFrame, spec: TableSpec) -> pd.DataFrame:
     """Typed columns from validated text: numbers float64, flags bool, dates datetime64."""
     out = df.copy()
     for f in spec.fields:
         if f.name not in out.columns:
             out[f.name] = pd.Series(None, index=out.index, dtype=object)
-        s = out[f.name]
-        if f.kind in ("number", "integer"):
-            out[f.name] = parse_number_series(s)
-            if f.kind == "integer" and not out[f.name].isna().any():
-                out[f.name] = out[f.name].astype("int64")
-        elif f.kind == "bool":
-            out[f.name] = parse_bool_series(s).fillna(False).astype(bool)
-        elif f.kind == "date":
-            out[f.name] = parse_date_series(s)
-        elif f.kind == "choice" and f.choices:
-            out[f.name] = choice_series(s, f.choices)
-        else:
-            out[f.name] = s.astype("string")
+        out[f.name] = convert_column(f, out[f.name])
     out.attrs.update(df.attrs)
     return out
 

@@ -21,6 +21,7 @@ from pathlib import Path
 import pandas as pd
 
 from cchc_lib.core.errors import DataError, Issue, display_path, toml_issue
+from cchc_lib.core.fast_csv import typed_csv
 from cchc_lib.core.readers import EXCEL_SUFFIXES, excel_sheet_states, read_table
 from cchc_lib.core.schemas import load_table_collecting, norm_key
 from cchc_lib.progress.combine import combine
@@ -196,12 +197,21 @@ def load_kind(kind: str, source: Source | Path | str, plan=None) -> tuple[pd.Dat
     """
     if not isinstance(source, Source):
         source = Source(kind, Path(source))
-    raw = read_table(source.path, source.sheet, lenient=True)  # shape problems join the others below
-    file = raw.attrs.get("file", source.label)
-    if raw.empty and len(raw.columns) == 0:
-        raise DataError(Issue(file, "không có dòng tiêu đề cột"))
-    df, errors = load_table_collecting(raw, SPECS[kind], extra_checks(kind, plan) if plan is not None else {})
-    errors = list(raw.attrs.get("row_issues", [])) + errors
+    extra = extra_checks(kind, plan) if plan is not None else {}
+    # A clean CSV log is checked and typed on Arrow; anything amiss takes the general path,
+    # which words every problem with its row and column (core/fast_csv.py).
+    fast = typed_csv(source.path, SPECS[kind]) if not extra and source.sheet is None else None
+    if fast is not None:
+        df, columns = fast
+        errors, file, rows_read, blank_rows = [], df.attrs["file"], len(df), 0
+    else:
+        raw = read_table(source.path, source.sheet, lenient=True)  # shape problems join the others below
+        file = raw.attrs.get("file", source.label)
+        if raw.empty and len(raw.columns) == 0:
+            raise DataError(Issue(file, "không có dòng tiêu đề cột"))
+        df, errors = load_table_collecting(raw, SPECS[kind], extra)
+        errors = list(raw.attrs.get("row_issues", [])) + errors
+        columns, rows_read, blank_rows = list(raw.columns), len(raw), int(raw.attrs.get("blank_rows", 0))
     headers = {k: v for k, v in df.attrs.get("header_map", {}).items()}
     shown_to_id = {v: k for k, v in headers.items()}
     df.attrs["reported"] = {(i.row, shown_to_id.get(i.column, i.column)) for i in errors}
@@ -218,15 +228,15 @@ def load_kind(kind: str, source: Source | Path | str, plan=None) -> tuple[pd.Dat
     counts = {
         "kind": kind,
         "file": file,
-        "rows_read": len(raw),
+        "rows_read": rows_read,
         "rows_used": len(df),
         "rows_not_entered": not_entered,
-        "blank_rows": int(raw.attrs.get("blank_rows", 0)),
+        "blank_rows": blank_rows,
     }
     df.attrs = {
         "file": file,
         "header_map": headers,
-        "extra_columns": [c for c in raw.columns if c not in headers.values()],
+        "extra_columns": [c for c in columns if c not in headers.values()],
     }
     df = df.reset_index(names="source_row")
     df.insert(0, "source_file", pd.Series(file, index=df.index, dtype="string"))
