@@ -290,6 +290,27 @@ def test_dates_are_compared_by_day():
     assert (out.loc["on_time_rate", "numerator"], out.loc["on_time_rate", "denominator"]) == (1, 1)
 
 
+def test_windows_count_days_on_each_records_own_wall_clock():
+    # Z1 stamped 00:30 in Hanoi on Q2's first day (still 14/03 in UTC): in Q2 by its own
+    # clock, as Window.mask says; Z2 23:30 on the day before: not. The counts equal those
+    # of the same log without a timezone.
+    rows = [
+        ("Z1", "Hộ tịch", "15/03/2024", "20/03/2024", None, "online", True, True, None),
+        ("Z2", "Hộ tịch", "14/03/2024", "20/03/2024", "15/03/2024", "direct", True, True, S),
+    ]
+    naive = dossier_frame(rows)
+    naive["received_date"] += pd.Series(pd.to_timedelta(["0h30m", "23h30m"]))
+    aware = naive.copy()
+    for col in ("received_date", "due_date", "returned_date"):
+        aware[col] = aware[col].dt.tz_localize("Asia/Ho_Chi_Minh")
+    assert Q2.mask(aware["received_date"]).tolist() == [True, False]
+    a, b = tthc.assess_tthc(aware, None, Q2, YTD), tthc.assess_tthc(naive, None, Q2, YTD)
+    assert (a.overall.loc["online_rate", "numerator"], a.overall.loc["online_rate", "denominator"]) == (1, 1)
+    assert a.overall.loc["satisfaction_rate", "numerator"] == 1  # returned 15/03, first day of Q2
+    pd.testing.assert_frame_equal(a.overall, b.overall)
+    pd.testing.assert_frame_equal(a.by_month, b.by_month)
+
+
 def test_empty_frames_give_nan_with_denominator_zero(dossiers, feedback):
     out = tthc.kpis(dossiers.iloc[:0], feedback.iloc[:0], Q2)
     assert out["value"].isna().all()  # overdue_pending too: no log is not "0 overdue"

@@ -13,6 +13,7 @@ exactly the messages it always got.
 from __future__ import annotations
 
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import suppress
 from pathlib import Path
 
 import numpy as np
@@ -115,6 +116,18 @@ def _mapping(headers: list[str], spec: TableSpec) -> tuple[list[str], dict[str, 
     return names, header_map
 
 
+def _arrow_table(data, start: int, delimiter: str, spec: TableSpec):
+    """The file as Arrow (``readers.arrow_csv``), the spec's coded columns dictionary-encoded."""
+    nl = data.find(b"\n", start)
+    header = readers.header_cells(data[start : nl if nl >= 0 else len(data)], delimiter) or []
+    mapping = _mapping([h.strip() for h in header if h.strip()], spec)
+    if mapping is None:
+        return None
+    kinds = {f.name: f.kind for f in spec.fields}
+    coded = frozenset(h for name, h in mapping[1].items() if kinds[name] != "text")
+    return readers.arrow_csv(data, start, delimiter, coded)
+
+
 def typed_csv(path: Path | str, spec: TableSpec) -> tuple[pd.DataFrame, list[str]] | None:
     """(typed table indexed by spreadsheet row, the file's column headers), or None.
 
@@ -129,23 +142,20 @@ def typed_csv(path: Path | str, spec: TableSpec) -> tuple[pd.DataFrame, list[str
     if any(f.kind not in FAST_KINDS or f.pattern or (f.unique and f.kind != "text") for f in spec.fields):
         return None
     try:
-        data, start, delimiter, file = readers.csv_source(path)
-    except DataError:
-        return None  # the general path raises the same message
-    nl = data.find(b"\n", start)
-    header = readers.header_cells(data[start : nl if nl >= 0 else len(data)], delimiter) or []
-    mapping = _mapping([h.strip() for h in header if h.strip()], spec)
-    if mapping is None:
-        return None
-    fields = {f.name: f for f in spec.fields if f.name in mapping[1]}
-    coded = frozenset(mapping[1][n] for n, f in fields.items() if f.kind != "text")
-    table = readers.arrow_csv(data, start, delimiter, coded)
-    del data
+        data, start, delimiter, file = readers.csv_source(path, mapped=True)
+    except (DataError, OSError, ValueError):
+        return None  # the general path raises the message that fits
+    try:
+        table = _arrow_table(data, start, delimiter, spec)
+    finally:
+        with suppress(BufferError):  # a view still held elsewhere: the mapping closes when freed
+            data.close()
     if table is None or table.num_rows == 0:
         return None
     names, header_map = _mapping(table.column_names, spec) or (None, None)
     if names is None:
         return None
+    fields = {f.name: f for f in spec.fields if f.name in header_map}
     index = pd.RangeIndex(2, 2 + table.num_rows, name="row")
     cols: dict[str, pd.Series] = {}
     # Ids first: their uniqueness (a hash of every id) is counted on a second core meanwhile.

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import logging
 import os
+import threading
 from collections.abc import Iterable, Mapping
 from contextlib import contextmanager
 from datetime import date, datetime
@@ -44,6 +45,9 @@ def human_size(n: int, lang: str = "vi") -> str:
         value /= 1024
         i += 1
     return f"{fmt.number(value, 1, lang)} {units[i]}"
+
+
+_THREADS = threading.Lock()  # one writer per process; _index_lock orders processes (POSIX)
 
 
 def atomic_write(path: Path, data: bytes | str) -> None:
@@ -181,7 +185,7 @@ def write_index(reports_root: str | os.PathLike) -> Path:
     """
     root = Path(reports_root).resolve()
     root.mkdir(parents=True, exist_ok=True)
-    with _index_lock(root):
+    with _THREADS, _index_lock(root):  # the two documents of cchc report finish in two threads
         return _write_index(root)
 
 

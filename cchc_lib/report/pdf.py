@@ -7,6 +7,7 @@ text prints and copies the same on every machine; fetching is limited to ``file:
 
 from __future__ import annotations
 
+import contextlib
 import os
 import threading
 from contextlib import contextmanager
@@ -62,6 +63,17 @@ def pdf_css(lang: str = "vi", running_head: str = "") -> str:
         running_head=css_string(running_head) if running_head else "none",
         page_label=WORDS[lang]["page"],
     )
+
+
+def _import_weasyprint() -> None:
+    with contextlib.suppress(Exception):  # the PDF step imports it again and says what is wrong
+        import weasyprint  # noqa: F401
+
+
+def preload() -> None:
+    """Import WeasyPrint in a background thread (about half a second of CPU) while this
+    process only waits for the notebook's kernel, so the PDF step after it does not pay it."""
+    threading.Thread(target=_import_weasyprint, name="cchc-weasyprint-import", daemon=True).start()
 
 
 def _offline_fetcher():
@@ -147,7 +159,9 @@ class PdfChild:
         code = self.proc.wait()
         if code != 0 or not self.pdf.is_file():
             said = self.log.read_text(encoding="utf-8", errors="replace").strip().splitlines()
-            raise RuntimeError(f"WeasyPrint (tiến trình con, mã thoát {code}): {said[-1] if said else '—'}")
+            from cchc_lib.i18n import t
+
+            raise RuntimeError(t("pdf.child_failed", "vi", code=code, said=said[-1] if said else "—"))
         return self.pdf
 
     def stop(self) -> None:

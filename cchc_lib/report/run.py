@@ -31,7 +31,7 @@ from cchc_lib.report import kernel
 from cchc_lib.report.exporters import CchcHTMLExporter
 from cchc_lib.report.formats import WORDS, check_formats
 from cchc_lib.report.index import FAILED_DIR, sidecar, write_index
-from cchc_lib.report.pdf import html_to_pdf, start_pdf
+from cchc_lib.report.pdf import html_to_pdf, preload, start_pdf
 
 
 class ReportError(RuntimeError):
@@ -223,6 +223,8 @@ def _execute(job: _Job, *, progress: bool, kernel_name: str, cwd, start_timeout:
     from papermill.exceptions import PapermillExecutionError
 
     t = time.perf_counter()
+    if "pdf" in job.formats:
+        preload()
     with kernel.private_runtime() as runtime, _quiet_papermill():
         try:
             # no save after every cell: papermill rewrote the whole growing notebook (charts

@@ -56,15 +56,23 @@ def _flag(series: pd.Series) -> np.ndarray:
     return series.to_numpy(dtype=bool, na_value=False)
 
 
-def _words(series: pd.Series, allowed: tuple[str, ...], what: str) -> None:
-    """Fail on a word outside the canonical vocabulary instead of miscounting it."""
-    bad = series.notna().to_numpy() & ~series.isin(allowed).to_numpy(dtype=bool, na_value=False)
-    if bad.any():
-        examples = ", ".join(repr(v) for v in pd.unique(series[bad])[:5])
+def _word_masks(series: pd.Series, allowed: tuple[str, ...], what: str, words: tuple[str, ...]) -> dict:
+    """One pass over a word column: fail on a word outside the canonical vocabulary instead
+    of miscounting it; a mask per word of ``words``, and ``"any"`` (an accepted word)."""
+    codes, uniques = pd.factorize(series)
+    uniques = list(uniques)  # the distinct words, in order of first appearance
+    bad = [u for u in uniques if u not in allowed]
+    if bad:
+        examples = ", ".join(repr(v) for v in bad[:5])
         raise TthcInputError(
             f"Cột '{series.name}' của bảng {what} có giá trị ngoài {allowed}: {examples}. "
             "Hãy đọc tệp bằng bộ nạp dữ liệu (cchc_lib.progress.loader) để chuẩn hóa các từ."
         )
+
+    def mask(hit: list[bool]) -> np.ndarray:
+        return np.array([*hit, False])[codes]  # code -1 (missing) takes the last: False
+
+    return {"any": mask([True] * len(uniques)), **{w: mask([u == w for u in uniques]) for w in words}}
 
 
 def _eq(series: pd.Series, word: str) -> np.ndarray:
@@ -94,11 +102,10 @@ class _Dossiers:
 
 def _prepare_dossiers(df: pd.DataFrame, land_fields: str | Iterable[str] | None) -> _Dossiers:
     _check_columns(df, DOSSIER_COLUMNS, "hồ sơ")
-    _words(df["channel"], CHANNELS, "hồ sơ")
+    channel = _word_masks(df["channel"], CHANNELS, "hồ sơ", ("online",))
     n = len(df)
     rating = df["rating"] if "rating" in df.columns else pd.Series(pd.NA, index=df.index, dtype="string")
-    _words(rating, RATINGS, "hồ sơ")
-    rated = rating.isin(RATINGS).to_numpy(dtype=bool, na_value=False)
+    rating = _word_masks(rating, RATINGS, "hồ sơ", ("satisfied",))
 
     # Fields: factorise once, then merge spellings that differ only in case, composition or
     # spacing ("Đất đai" / "đất đai "), so by_field and the land flag agree.
@@ -132,11 +139,11 @@ def _prepare_dossiers(df: pd.DataFrame, land_fields: str | Iterable[str] | None)
         received=_days(df["received_date"]),
         due=_days(df["due_date"]),
         returned=_days(df["returned_date"]),
-        online=_eq(df["channel"], "online"),
+        online=channel["online"],
         dossier_dig=optional_flag("dossier_digitized"),
         result_dig=optional_flag("result_digitized"),
-        rated=rated,
-        satisfied=_eq(rating, "satisfied"),
+        rated=rating["any"],
+        satisfied=rating["satisfied"],
         land=field_is_land[field_codes] if n else np.zeros(0, dtype=bool),
         field_codes=field_codes,
         field_names=tuple(names),
@@ -179,11 +186,17 @@ def _day(d: date) -> np.datetime64:
     return np.datetime64(d, "D")
 
 
+def _within(days: np.ndarray, win: Window) -> np.ndarray:
+    """``Window.mask`` on day numbers: the same answer (``_days`` keeps each record's own
+    day, the wall clock for a timezone) without a pandas comparison per window."""
+    return (days >= _day(win.start)) & (days <= _day(win.end))
+
+
 def _dossier_flags(p: _Dossiers, win: Window) -> dict[str, np.ndarray]:
     """Per-dossier booleans for one window; every KPI is a pair of these, counted."""
     end = _day(win.end)
-    received = win.mask(p.received_s).to_numpy(dtype=bool)
-    returned = win.mask(p.returned_s).to_numpy(dtype=bool)
+    received = _within(p.received, win)
+    returned = _within(p.returned, win)
     # NaT compares False, so "not returned by end" covers pending (NaT) and returned later;
     # a NaT due date is never "past due" and never "late".
     pending = (p.received <= end) & ~(p.returned <= end)
@@ -220,8 +233,8 @@ def _dossier_flags(p: _Dossiers, win: Window) -> dict[str, np.ndarray]:
 
 def _feedback_flags(p: _Feedback, win: Window) -> dict[str, np.ndarray]:
     end = _day(win.end)
-    received = win.mask(p.received_s).to_numpy(dtype=bool)
-    resolved = win.mask(p.resolved_s).to_numpy(dtype=bool)
+    received = _within(p.received, win)
+    resolved = _within(p.resolved, win)
     pending_overdue = (p.received <= end) & ~(p.resolved <= end) & (p.due < end)
     return {
         "received": received,

@@ -35,9 +35,10 @@ def _frame(rows: list[dict], columns: list[str]) -> pd.DataFrame:
     return df
 
 
-def _kpis(d: _Dossiers, f: _Feedback, win: Window) -> pd.DataFrame:
-    rows = _overall_rows(DOSSIER_SPEC, _dossier_flags(d, win), d.n > 0)
-    rows += _overall_rows(FEEDBACK_SPEC, _feedback_flags(f, win), f.n > 0)
+def _kpis(d: _Dossiers, f: _Feedback, win: Window, dflags=None, fflags=None) -> pd.DataFrame:
+    """``dflags``/``fflags``: the window's flags when the caller has them already."""
+    rows = _overall_rows(DOSSIER_SPEC, _dossier_flags(d, win) if dflags is None else dflags, d.n > 0)
+    rows += _overall_rows(FEEDBACK_SPEC, _feedback_flags(f, win) if fflags is None else fflags, f.n > 0)
     df = _frame(rows, ["kpi", "value", "numerator", "denominator", "unit"])
     return df.set_index("kpi")
 
@@ -61,12 +62,13 @@ def kpis(
 _BY_FIELD_COLUMNS = ["field", "kpi", "value", "numerator", "denominator", "unit"]
 
 
-def _kpis_by_field(d: _Dossiers, win: Window) -> pd.DataFrame:
+def _kpis_by_field(d: _Dossiers, win: Window, flags=None) -> pd.DataFrame:
     nf = len(d.field_names)
     if d.n == 0 or nf == 0:
         return _frame([], _BY_FIELD_COLUMNS)
-    flags = _dossier_flags(d, win)
-    counts = {k: np.bincount(d.field_codes[v], minlength=nf) for k, v in flags.items()}
+    flags = _dossier_flags(d, win) if flags is None else flags
+    # One weighted count per flag (no copy of the selected codes); sums of 0/1 are exact.
+    counts = {k: np.bincount(d.field_codes, weights=v, minlength=nf).astype(np.int64) for k, v in flags.items()}
     # Fields with no activity in the window (nothing received, returned or pending) would
     # only add rows of "no data": leave them out. Order: busiest field first.
     activity = counts["received"] + counts["returned"] + counts["pending"]
@@ -224,8 +226,8 @@ def assess_tthc(
         "feedback_pending_end": int(np.count_nonzero(fflags["pending"])),
     }
     return TthcResult(
-        overall=_kpis(d, f, window),
-        by_field=_kpis_by_field(d, window),
+        overall=_kpis(d, f, window, dflags, fflags),
+        by_field=_kpis_by_field(d, window, dflags),
         by_month=_kpis_by_month(d, f, ytd_window),
         window=window,
         counts=counts,
