@@ -272,3 +272,34 @@ def test_weasyprint_is_imported_while_the_kernel_runs():
     )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
     assert done.stdout.strip() == "True", done.stderr
+
+
+@pytest.mark.notebook
+def test_ctrl_c_while_both_documents_are_made_leaves_no_kernel_and_no_half_written_file(tmp_path):
+    import signal
+    import time
+
+    from cchc_lib.report import kernel
+
+    from .test_kernel import _cli, _kernels_using
+
+    tmp, out = tmp_path / "tmp", tmp_path / "out"
+    tmp.mkdir()
+    args = ["--plan", str(PLAN_DIR), "--period", "2024-Q1", "--data", "sample", "--out", str(out)]
+    proc = _cli(args, tmp, preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
+    deadline, runtime = time.monotonic() + 300, None
+    while time.monotonic() < deadline and proc.poll() is None and runtime is None:
+        found = [p for p in tmp.glob(f"{kernel.RUNTIME_PREFIX}*") if (p / "kernel.json").exists()]
+        runtime = found[0] if found and _kernels_using(found[0]) else None
+        time.sleep(0.2)
+    assert runtime is not None, proc.communicate()[1]
+    proc.send_signal(signal.SIGINT)
+    _, err = proc.communicate(timeout=120)
+    assert proc.returncode == 130 and "Traceback" not in err, err
+    time.sleep(0.5)
+    assert _kernels_using(runtime) == [] and not list(out.rglob(".staging-*"))
+    names = {p.name for p in out.rglob("*") if p.is_file()}
+    assert not [n for n in names if n.endswith(".tmp")]
+    assert not [n for n in names if n.startswith("bao-cao-cchc_")]  # the assessment was stopped
+    official_files = {n for n in names if n.startswith("bao-cao-chinh-thuc_")}
+    assert not official_files or {n.rsplit(".", 1)[1] for n in official_files} == {"docx", "html", "pdf", "json"}

@@ -34,50 +34,26 @@ TASK_STATUSES = (
 def assess_tasks(plan: Plan, progress: Progress, ctx: Context, rules: dict) -> pd.DataFrame:
     period, win, end = ctx.period, ctx.win, ctx.end
     inside = [q.code for q in ctx.quarters() if ctx.starts[q.code] >= pd.Timestamp(win.start)]
-    upd = progress.tasks
-    if not upd.empty:
-        upd = upd.copy()
-        upd["_end"] = upd["period"].map(ctx.end_of)
-        upd = upd[upd["_end"] <= end].sort_values(["task_id", "_end"])
-        upd.attrs = {}  # a private copy: no file metadata to deep-copy on every selection below
-    by_task = dict(tuple(upd.groupby("task_id", sort=False))) if not upd.empty else {}
+    need_all = rules["tasks"]["recurring_quarters_required"] == "all"
+    updates = _updates_by_task(progress.tasks, ctx)
     t = plan.tasks.copy()
-    rows = t.copy(deep=False)
-    rows.attrs = {}  # iterated row by row; the table itself keeps the plan's metadata
-    out = {
-        c: []
-        for c in (
-            "status",
-            "days_late",
-            "completed_on",
-            "last_status",
-            "last_period",
-            "evidence",
-            "reports",
-            "update_note",
-        )
-    }
-    for _, task in rows.iterrows():
-        mine = by_task.get(task["task_id"], upd.iloc[:0])
-        last = mine.iloc[-1] if len(mine) else None
-        done = mine[(mine["status"] == "done")] if len(mine) else mine
-        done_on = pd.NaT
-        if len(done):
-            dated = done["completed_on"].dropna()
-            dated = dated[dated <= end]
-            done_on = dated.min() if len(dated) else pd.NaT
+    out = {c: [] for c in _VERDICT_COLUMNS}
+    for task_id, recurring, deadline in zip(t["task_id"], t["recurring"], t["deadline"]):
+        mine = updates.get(task_id, [])
+        last = mine[-1] if mine else None
+        done = [u for u in mine if _is(u["status"], "done")]
+        dated = [u["completed_on"] for u in done if pd.notna(u["completed_on"]) and u["completed_on"] <= end]
+        done_on = min(dated) if dated else pd.NaT
         late = np.nan
-        if task["recurring"]:
-            reported = set(mine["period"]) if len(mine) else set()
+        if recurring:
+            reported = {u["period"] for u in mine}
             have = [q for q in inside if q in reported]
-            need_all = rules["tasks"]["recurring_quarters_required"] == "all"
             ok = period.code in reported or (bool(have) and (len(have) == len(inside) or not need_all))
             status = "recurring_reported" if ok else "recurring_missing"
             reports = f"{len(have)}/{len(inside)}"
         else:
-            deadline = task["deadline"]
             reports = ""
-            if last is not None and last["status"] == "cancelled":
+            if last is not None and _is(last["status"], "cancelled"):
                 status = "cancelled"
             elif pd.notna(done_on):
                 status = "done_on_time" if pd.isna(deadline) or done_on <= deadline else "done_late"
@@ -85,20 +61,24 @@ def assess_tasks(plan: Plan, progress: Progress, ctx: Context, rules: dict) -> p
             elif pd.notna(deadline) and deadline < end:
                 status = "overdue"
                 late = (end - deadline).days
-            elif last is not None and last["status"] in ("in_progress", "done"):
+            elif last is not None and (_is(last["status"], "in_progress") or _is(last["status"], "done")):
                 status = "in_progress"
             else:
                 status = "not_due"
-        out["status"].append(status)
-        out["days_late"].append(late)
-        out["completed_on"].append(done_on)
-        out["last_status"].append(None if last is None else last["status"])
-        out["last_period"].append(None if last is None else last["period"])
         # A finished task keeps the evidence of the update that finished it (no re-entry needed).
-        source = done.iloc[0] if len(done) and pd.notna(done_on) else last
-        out["evidence"].append(None if source is None or pd.isna(source["evidence"]) else source["evidence"])
-        out["reports"].append(reports)
-        out["update_note"].append(None if last is None or pd.isna(last["note"]) else last["note"])
+        source = done[0] if done and pd.notna(done_on) else last
+        verdict = (
+            status,
+            late,
+            done_on,
+            None if last is None else last["status"],
+            None if last is None else last["period"],
+            None if source is None or pd.isna(source["evidence"]) else source["evidence"],
+            reports,
+            None if last is None or pd.isna(last["note"]) else last["note"],
+        )
+        for col, value in zip(_VERDICT_COLUMNS, verdict):
+            out[col].append(value)
     for col, values in out.items():
         t[col] = values
     t["status"] = t["status"].astype("string")
@@ -107,6 +87,38 @@ def assess_tasks(plan: Plan, progress: Progress, ctx: Context, rules: dict) -> p
     t["due_in_window"] = t["deadline"].between(pd.Timestamp(win.start), end)
     _review_flags(plan, t)
     return t
+
+
+_VERDICT_COLUMNS = (
+    "status",
+    "days_late",
+    "completed_on",
+    "last_status",
+    "last_period",
+    "evidence",
+    "reports",
+    "update_note",
+)
+
+
+def _updates_by_task(updates: pd.DataFrame, ctx: Context) -> dict[str, list[dict]]:
+    """Each task's updates up to the period's end, oldest first, as plain records: the loop
+    above reads a few fields per task, which row selections of the table would make slow."""
+    if updates.empty:
+        return {}
+    upd = updates[["task_id", "period", "status", "completed_on", "evidence", "note"]].copy()
+    upd.attrs = {}
+    upd["_end"] = upd["period"].map(ctx.end_of)
+    upd = upd[upd["_end"] <= ctx.end].sort_values(["task_id", "_end"])
+    by_task: dict[str, list[dict]] = {}
+    for record in upd.to_dict("records"):
+        by_task.setdefault(record["task_id"], []).append(record)
+    return by_task
+
+
+def _is(value, code: str) -> bool:
+    """``value == code`` for a status that may be missing (a missing one is no status)."""
+    return isinstance(value, str) and value == code
 
 
 def _review_flags(plan: Plan, t: pd.DataFrame) -> None:

@@ -159,7 +159,9 @@ class PdfChild:
         code = self.proc.wait()
         if code != 0 or not self.pdf.is_file():
             said = self.log.read_text(encoding="utf-8", errors="replace").strip().splitlines()
-            raise RuntimeError(f"WeasyPrint (tiến trình con, mã thoát {code}): {said[-1] if said else '—'}")
+            from cchc_lib.i18n import t
+
+            raise RuntimeError(t("pdf.child_failed", "vi", code=code, said=said[-1] if said else "—"))
         return self.pdf
 
     def stop(self) -> None:
