@@ -20,7 +20,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from cchc_lib.core.errors import DataError, Issue, display_path, toml_issue
+from cchc_lib.core.errors import DataError, Issue, Msg, display_path, toml_issue
 from cchc_lib.core.fast_csv import typed_csv
 from cchc_lib.core.readers import EXCEL_SUFFIXES, excel_sheet_states, read_table
 from cchc_lib.core.schemas import load_table_collecting, norm_key
@@ -100,7 +100,7 @@ class Source:
         return display_path(self.path) + (f" [trang {self.sheet}]" if self.sheet else "")
 
 
-def _warn(where: str, text: str) -> Issue:
+def _warn(where: str, text: Msg) -> Issue:
     return Issue(where, text, severity="warning")
 
 
@@ -108,14 +108,14 @@ def _not_a_file(path: Path) -> Issue | None:
     """Links and folders that look like inputs are reported, never skipped silently."""
     looks = path.suffix.lower() in DATA_SUFFIXES or kind_of_file(path.stem) is not None
     if path.is_symlink() and not path.exists():
-        return Issue(display_path(path), "liên kết trỏ đến tệp không còn tồn tại; xóa liên kết hoặc chép tệp thật vào")
+        return Issue(display_path(path), Msg.of("loader.dangling_link"))
     if path.is_dir():
         if looks:
             return Issue(
                 display_path(path),
-                "là một thư mục chứ không phải tệp số liệu; chỉ đọc các tệp nằm ngay trong thư mục năm",
+                Msg.of("loader.folder_not_file"),
             )
-        return _warn(display_path(path), "thư mục con không được đọc (chỉ đọc các tệp nằm ngay trong thư mục năm)")
+        return _warn(display_path(path), Msg.of("loader.subfolder"))
     return None
 
 
@@ -128,7 +128,7 @@ def _workbook_sources(path: Path) -> tuple[list[Source], list[Issue]]:
             notes.append(
                 _warn(
                     f"{display_path(path)} [trang {s}]",
-                    "trang tính đang ẩn nên không được đọc; bỏ ẩn nếu đây là số liệu cần dùng",
+                    Msg.of("loader.hidden_sheet"),
                 )
             )
     if not any(k for k, _ in named) and (kind := kind_of_file(path.stem)) and named:
@@ -140,8 +140,7 @@ def _workbook_sources(path: Path) -> tuple[list[Source], list[Issue]]:
             notes.append(
                 _warn(
                     f"{display_path(path)} [trang {s}]",
-                    "trang tính không được đọc: tên trang không ứng với loại dữ liệu nào "
-                    f"({', '.join(KINDS)} hoặc tên tiếng Việt)",
+                    Msg.of("loader.unknown_sheet", kinds=", ".join(KINDS)),
                 )
             )
     return sources, notes
@@ -162,7 +161,7 @@ def discover(folder: Path) -> tuple[list[Source], list[Issue]]:
             notes.append(
                 _warn(
                     display_path(path),
-                    "tệp không thuộc loại dữ liệu nào nên không được đọc (chỉ đọc .csv, .xlsx, .parquet)",
+                    Msg.of("loader.unknown_type"),
                 )
             )
         elif suffix in EXCEL_SUFFIXES:
@@ -179,8 +178,7 @@ def discover(folder: Path) -> tuple[list[Source], list[Issue]]:
             notes.append(
                 _warn(
                     display_path(path),
-                    "tên tệp không ứng với loại dữ liệu nào; đặt tên bắt đầu bằng một trong: "
-                    f"{', '.join(KINDS)} (ví dụ tasks-q3{suffix}, ho-so_2024-Q2{suffix})",
+                    Msg.of("loader.unknown_name", kinds=", ".join(KINDS), suffix=suffix),
                 )
             )
     return sources, notes
@@ -208,7 +206,7 @@ def load_kind(kind: str, source: Source | Path | str, plan=None) -> tuple[pd.Dat
         raw = read_table(source.path, source.sheet, lenient=True)  # shape problems join the others below
         file = raw.attrs.get("file", source.label)
         if raw.empty and len(raw.columns) == 0:
-            raise DataError(Issue(file, "không có dòng tiêu đề cột"))
+            raise DataError(Issue(file, Msg.of("loader.no_header")))
         df, errors = load_table_collecting(raw, SPECS[kind], extra)
         errors = list(raw.attrs.get("row_issues", [])) + errors
         columns, rows_read, blank_rows = list(raw.columns), len(raw), int(raw.attrs.get("blank_rows", 0))
@@ -255,7 +253,7 @@ def _read_meta(folder: Path) -> dict:
     try:
         return tomllib.loads(path.read_text(encoding="utf-8-sig"))
     except UnicodeDecodeError:
-        raise DataError(Issue(display_path(path), "tệp phải lưu theo bảng mã UTF-8")) from None
+        raise DataError(Issue(display_path(path), Msg.of("loader.not_utf8"))) from None
     except tomllib.TOMLDecodeError as exc:
         raise DataError(toml_issue(display_path(path), exc)) from None
 
@@ -268,20 +266,19 @@ def _folder(path, plan) -> Path:
 
     folder = paths.progress_dir(path, plan.plan_id)
     if folder.is_file():
-        raise DataError(Issue(display_path(folder), "--data phải là một thư mục số liệu tiến độ, không phải một tệp"))
+        raise DataError(Issue(display_path(folder), Msg.of("loader.data_is_file")))
     if not folder.is_dir():
         raise DataError(
             Issue(
                 display_path(folder),
-                "không tìm thấy thư mục số liệu tiến độ; tạo thư mục này (cchc template … --out <thư mục>) "
-                "hoặc dùng --data sample để chạy với dữ liệu mẫu",
+                Msg.of("loader.no_folder"),
             )
         )
     return folder
 
 
 def _not_entered_note(c: dict) -> Issue:
-    return _warn(c["file"], f"{c['rows_not_entered']} dòng chưa nhập số liệu (chỉ có mã, kỳ) — không dùng")
+    return _warn(c["file"], Msg.of("loader.not_entered", n=c["rows_not_entered"]))
 
 
 def load_progress(path: str | os.PathLike, plan) -> Progress:
@@ -313,7 +310,7 @@ def load_progress(path: str | os.PathLike, plan) -> Progress:
         errors += problems
         merged = merged.add(m, fill_value=0).astype("int64")
     if errors:
-        raise DataError(errors, title="Số liệu tiến độ có lỗi, cần sửa trước khi đánh giá")
+        raise DataError(errors, title=Msg.of("title.progress"))
     for c in counts:
         c["rows_merged"] = int(merged.get(c["file"], 0))
         c["rows_used"] -= c["rows_merged"]
