@@ -7,7 +7,7 @@ from openpyxl import Workbook
 
 from cchc_lib.core.errors import DataError
 from cchc_lib.core.paths import REPO_ROOT
-from cchc_lib.core.readers import MAX_CELL_CHARS, excel_sheets, read_csv, read_excel, read_table
+from cchc_lib.core.readers import MAX_CELL_CHARS, arrow_csv, excel_sheets, read_csv, read_excel, read_table
 
 
 def test_csv_with_and_without_bom_read_the_same(tmp_path):
@@ -19,13 +19,29 @@ def test_csv_with_and_without_bom_read_the_same(tmp_path):
     assert list(read_csv(a).columns) == ["mã", "tên"]
 
 
-def test_row_numbers_count_records_not_physical_lines(tmp_path):
+@pytest.mark.parametrize(
+    "text",
+    ['id,text\n1,"two\nlines"\n\n2,after blank\n', '"id","text"\n"1","two\nlines"\n\n"2","after blank"\n'],
+    ids=["some-quoted", "all-quoted"],
+)
+def test_row_numbers_count_records_not_physical_lines(tmp_path, text):
     p = tmp_path / "x.csv"
-    p.write_text('id,text\n1,"two\nlines"\n\n2,after blank\n', encoding="utf-8")
+    p.write_text(text, encoding="utf-8")
+    assert arrow_csv(p.read_bytes(), 0, ",") is None  # a cell spans two lines: the csv module reads it
     df = read_csv(p)
     assert list(df.index) == [2, 4]
     assert df.loc[2, "text"] == "two\nlines"
     assert df.attrs["blank_rows"] == 1
+
+
+@pytest.mark.parametrize("quote_all", [False, True])
+def test_quoted_cells_on_one_line_each_read_the_same_as_unquoted(tmp_path, quote_all):
+    p = tmp_path / "x.csv"
+    rows = [["id", "text"], ["1", "a, b"], ["2", 'say ""hi""'], ["3", ""]]
+    p.write_text("\n".join(",".join(f'"{c}"' if quote_all or "," in c or '"' in c else c for c in r) for r in rows))
+    assert arrow_csv(p.read_bytes(), 0, ",") is not None  # pyarrow reads it
+    df = read_csv(p)
+    assert df["text"].tolist() == ["a, b", 'say "hi"', ""] and list(df.index) == [2, 3, 4]
 
 
 def test_semicolon_separated_csv_from_a_vietnamese_excel(tmp_path):

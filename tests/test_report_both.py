@@ -8,6 +8,7 @@ code of the first failure, nothing published after Ctrl-C. The slow ones run the
 
 from __future__ import annotations
 
+import os
 import threading
 from pathlib import Path
 
@@ -87,6 +88,32 @@ def test_the_official_report_is_made_while_the_assessment_runs(tmp_path, fakes, 
     assert sorted(fakes.log) == [("assessment", True), ("official", False)]
     out = capsys.readouterr().out
     assert "danh-gia.html" in out and "chinh-thuc.docx" in out
+
+
+def test_a_relative_out_folder_is_fixed_before_the_notebook_changes_the_working_folder(
+    tmp_path, fakes, monkeypatch, capsys
+):
+    """papermill changes the process's working folder while the notebook runs; the official
+    report, made meanwhile, must still write under the --out the user typed."""
+    monkeypatch.chdir(tmp_path)
+    seen = {}
+
+    def assessment():
+        os.chdir(tmp_path / "elsewhere")  # what papermill's chdir(<notebook folder>) does
+        assert fakes.started.wait(WAIT)
+        return _Assessment(tmp_path)
+
+    def made(cancel):
+        fakes.started.set()
+        return _Official(tmp_path)
+
+    (tmp_path / "elsewhere").mkdir()
+    fakes.assessment, fakes.official = assessment, made
+    real = official.produce_official
+    monkeypatch.setattr(official, "produce_official", lambda *a, **k: seen.setdefault("out", a[6]) and real(*a, **k))
+    args = ["report", "--plan", "hai-duong-2024", "--period", "2024-Q1", "--data", "sample", "--out", "r", "--quiet"]
+    assert cli.main(args) == 0
+    assert Path(seen["out"]) == tmp_path.resolve() / "r"
 
 
 def test_an_internal_quarter_makes_the_assessment_only_and_no_thread(tmp_path, fakes, capsys):

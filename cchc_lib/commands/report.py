@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+from pathlib import Path
 
 from cchc_lib.commands.options import (
     check_data_folder,
@@ -53,6 +54,9 @@ def cmd_report(args: argparse.Namespace) -> int:
 
     resolve_plan(args)
     formats, report_date = check_report_args(args)
+    # papermill runs the notebook inside chdir(<notebook folder>) for the whole process: the
+    # official report's thread must not read a relative --out while it is in force
+    args.out = str(Path(args.out).resolve())
     period = chosen_plan(args).check_period(args.period)  # a period of another year is refused
     docs = documents_for(period, args.only, args.official_anyway, args.lang)
     pdf_check = start_pdf_check(formats)

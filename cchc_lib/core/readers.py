@@ -149,14 +149,21 @@ def _quotes_close_on_each_line(data: bytes, start: int, end: int) -> bool:
 
     b = np.frombuffer(data, dtype=np.uint8, count=end - start, offset=start)
     step = 1 << 22  # in blocks: no temporary as large as the file
-    quotes = np.concatenate([np.flatnonzero(b[i : i + step] == ord('"')) + i for i in range(0, len(b), step)])
+
+    def where(hit) -> np.ndarray:
+        return np.concatenate([np.flatnonzero(hit(b[i : i + step])) + i for i in range(0, len(b), step)])
+
+    quotes = where(lambda x: x == ord('"'))
     if len(quotes) % 2:
         return False
     opens, closes = quotes[0::2] + 1, quotes[1::2]
     lengths = closes - opens
+    if lengths.sum() > len(b) // 8:  # mostly quoted: compare with the line breaks' positions
+        breaks = where(lambda x: (x == ord("\n")) | (x == ord("\r")))  # pyarrow ends a record at either
+        return bool((np.searchsorted(breaks, opens) == np.searchsorted(breaks, closes)).all())
     firsts = np.cumsum(lengths) - lengths
     inside = b[np.repeat(opens - firsts, lengths) + np.arange(int(lengths.sum()))]
-    return not ((inside == ord("\n")) | (inside == ord("\r"))).any()  # pyarrow ends a record at either
+    return not ((inside == ord("\n")) | (inside == ord("\r"))).any()
 
 
 def header_cells(line: bytes, delimiter: str) -> list[str] | None:
