@@ -95,7 +95,7 @@ class Msg:
     fields: tuple[tuple[str, Any], ...] = ()
 
     @classmethod
-    def of(cls, key: str, **fields: Any) -> Msg:
+    def of(cls, key: str, /, **fields: Any) -> Msg:
         return cls(key, tuple((k, tuple(v) if isinstance(v, list) else v) for k, v in fields.items()))
 
     def text(self, lang: str = "vi") -> str:
