@@ -45,7 +45,7 @@ def test_appendix_c_words_loader_warnings_in_the_report_language(plan, warned):
     assert len(vi) == len(en) >= 2
     assert any("tỷ lệ 0,425% rất nhỏ: nếu là 42,5% hãy ghi 42,5" in m and "(đang ghi: '0,425')" in m for m in vi)
     assert any("a rate of 0.425% is very small: if it is 42.5%, write 42.5" in m for m in en)
-    assert any("(written: '0.425')" in m for m in en)
+    assert any("(written: '0,425')" in m for m in en)  # the cell quoted as the analyst typed it
     assert any("không thuộc loại dữ liệu nào" in m for m in vi)
     assert all(not vietnamese_words(m) for m in en), en
 
@@ -67,12 +67,14 @@ def test_a_data_error_reads_in_either_language(plan, tmp_path):
 
 
 def test_values_are_written_in_each_language_format():
-    issue = Issue("a.csv", Msg.of("numerator_range", den=1250.5), row=3, column="numerator", value=2000.25)
+    issue = Issue("a.csv", Msg.of("numerator_range", den=1250.5), row=3, column="numerator", value="2000,25")
     vi = "tệp a.csv, dòng 3, cột 'numerator': tử số phải từ 0 đến mẫu số (1250,5) (đang ghi: '2000,25')"
     assert issue.text("vi") == vi
-    assert issue.text("en").endswith("between 0 and the denominator (1250.5) (written: '2000.25')")
-    when = Issue("a.xlsx [trang Nhiệm vụ]", Msg.of("done_after_year", year="2030"), value=date(2031, 2, 3))
-    assert "file a.xlsx [sheet Nhiệm vụ]" in when.text("en") and "'03/02/2031'" in when.text("en")
+    assert issue.text("en").endswith("between 0 and the denominator (1250.5) (written: '2000,25')")
+    late = Msg.of("before_received", what=Msg.of("date_name.returned"), received=date(2031, 2, 3))
+    when = Issue("a.xlsx [trang Nhiệm vụ]", late)
+    assert "file a.xlsx [sheet Nhiệm vụ]" in when.text("en")
+    assert "date returned before the date received (03/02/2031)" in when.text("en")
 
 
 def test_a_message_survives_the_trip_through_pandera():

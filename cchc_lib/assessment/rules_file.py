@@ -13,7 +13,7 @@ import tomllib
 from pathlib import Path
 from typing import Any
 
-from cchc_lib.core.errors import DataError, Issue, display_path, toml_issue
+from cchc_lib.core.errors import DataError, Issue, Msg, display_path, toml_issue
 
 SKIP = "skip"  # the one text allowed where points are numbers: "left out of the score"
 
@@ -24,9 +24,9 @@ def read_rules_file(path: Path, defaults: dict) -> dict:
     try:
         text = path.read_text(encoding="utf-8")
     except UnicodeDecodeError:
-        raise DataError(Issue(name, "tệp phải lưu theo bảng mã UTF-8")) from None
+        raise DataError(Issue(name, Msg.of("loader.not_utf8"))) from None
     except OSError as exc:
-        raise DataError(Issue(name, f"không đọc được tệp ({exc.strerror or exc})")) from None
+        raise DataError(Issue(name, Msg.of("rules.unreadable", reason=str(exc.strerror or exc)))) from None
     try:
         rules = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
@@ -68,13 +68,6 @@ def _expected(default: dict, key: str, prefix: str = "") -> str | None:
     return kinds.pop() if len(kinds) == 1 else None
 
 
-_SAYS = {
-    "number": "phải là một số (ví dụ 5.0: dấu chấm thập phân, không đặt trong ngoặc kép)",
-    "table": "phải là một bảng [..] các khóa con như trong tệp quy tắc mặc định",
-    "list": 'phải là một danh sách trong ngoặc vuông, ví dụ ["a", "b"]',
-}
-
-
 def _check_kinds(default: dict, over: dict, name: str, prefix: str, issues: list[Issue]) -> None:
     skip_allowed = any(isinstance(v, str) and v == SKIP for v in default.values())
     for key, value in over.items():
@@ -85,7 +78,5 @@ def _check_kinds(default: dict, over: dict, name: str, prefix: str, issues: list
             continue
         if want is None or _kind(value) == want or (want == "number" and skip_allowed and value == SKIP):
             continue
-        says = _SAYS[want]
-        if want == "number" and skip_allowed:
-            says = says.replace("một số", f'một số hoặc "{SKIP}" (không tính điểm)', 1)
-        issues.append(Issue(name, f"khóa '{dotted}' {says}", value=str(value)))
+        kind = "number_or_skip" if want == "number" and skip_allowed else want
+        issues.append(Issue(name, Msg.of(f"rules.{kind}", name=dotted, skip=SKIP), value=str(value)))

@@ -95,7 +95,7 @@ class Msg:
     fields: tuple[tuple[str, Any], ...] = ()
 
     @classmethod
-    def of(cls, key: str, **fields: Any) -> Msg:
+    def of(cls, key: str, /, **fields: Any) -> Msg:
         return cls(key, tuple((k, tuple(v) if isinstance(v, list) else v) for k, v in fields.items()))
 
     def text(self, lang: str = "vi") -> str:
@@ -132,7 +132,7 @@ class Issue:
     expected: str | Msg
     row: int | None = None
     column: str | None = None
-    value: Any = None  # as the analyst wrote it (a number or date is shown in the reader's format)
+    value: str | None = None  # the cell as the analyst wrote it, quoted as it is in every language
     severity: str = "error"  # "error" stops loading; "warning" is reported and kept
 
     def location(self, lang: str = "vi") -> str:
@@ -147,8 +147,7 @@ class Issue:
         """What was expected, in ``lang``, with the value as written (no location)."""
         text = worded(self.expected, lang)
         if self.value is not None:
-            value = shown_value(self.value, lang)
-            shown = value if len(value) <= 80 else value[:77] + "…"
+            shown = self.value if len(self.value) <= 80 else self.value[:77] + "…"
             text += t("input.where.value", lang, value=shown)
         return visible(text)
 

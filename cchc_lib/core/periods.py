@@ -65,10 +65,11 @@ _PER_YEAR = {"quarter": 4, "half": 2, "year": 1}
 _MONTHS = {"quarter": 3, "half": 6, "year": 12}
 _ROMAN = ("I", "II", "III", "IV")  # quarter numbers as Vietnamese documents type them
 
-_FORMS_HINT = (
-    "cần dạng 2024-Q2 (quý), 2024-H1 (6 tháng) hoặc 2024 (năm); "
-    "cũng chấp nhận 'Quý II/2024', '6 tháng đầu năm 2024', 'năm 2024'."
-)
+MESSAGES = "vi"  # a period typed wrongly is told on the command line, which speaks Vietnamese
+
+
+def _said(key: str, **fields) -> str:
+    return t(f"input.period.{key}", MESSAGES, **fields)
 
 
 class PeriodError(ValueError):
@@ -91,15 +92,12 @@ class Period:
             if isinstance(value, numbers.Integral) and not isinstance(value, bool):
                 object.__setattr__(self, name, int(value))
         if self.kind not in _PER_YEAR:
-            raise PeriodError(
-                f"Loại kỳ '{self.kind}' không hợp lệ: chỉ chấp nhận "
-                "'quarter' (quý), 'half' (6 tháng) hoặc 'year' (năm)."
-            )
+            raise PeriodError(_said("kind", kind=self.kind))
         if isinstance(self.year, bool) or not isinstance(self.year, int) or not (MIN_YEAR <= self.year <= MAX_YEAR):
-            raise PeriodError(f"Năm '{self.year}' nằm ngoài khoảng {MIN_YEAR}–{MAX_YEAR}: kiểm tra lại năm đã gõ.")
+            raise PeriodError(_said("year", year=self.year, low=MIN_YEAR, high=MAX_YEAR))
         top = _PER_YEAR[self.kind]
         if isinstance(self.number, bool) or not isinstance(self.number, int) or not (1 <= self.number <= top):
-            raise PeriodError(f"Số thứ tự kỳ '{self.number}' không hợp lệ cho loại '{self.kind}': cần từ 1 đến {top}.")
+            raise PeriodError(_said("number", number=self.number, kind=self.kind, top=top))
 
     @property
     def code(self) -> str:
@@ -150,7 +148,7 @@ def parse_period(text: str | int | Period) -> Period:
     if isinstance(text, int) and not isinstance(text, bool):
         text = str(text)
     if not isinstance(text, str):
-        raise PeriodError(f"Kỳ báo cáo '{text}' không hợp lệ: {_FORMS_HINT}")
+        raise PeriodError(_said("invalid", text=text, reason=_said("forms")))
     cleaned = _normalise(text)
     for pattern, kind in _PATTERNS:
         m = pattern.match(cleaned)
@@ -174,19 +172,16 @@ def parse_period(text: str | int | Period) -> Period:
             return Period(year, kind, number)  # type: ignore[arg-type]
         except PeriodError as exc:  # only the year can still be wrong here
             reason = str(exc)
-            raise PeriodError(f"Kỳ báo cáo '{text}' không hợp lệ: {reason[:1].lower()}{reason[1:]}") from None
-    raise PeriodError(f"Kỳ báo cáo '{text}' không hợp lệ: {_FORMS_HINT}")
+            reason = reason[:1].lower() + reason[1:]
+            raise PeriodError(_said("invalid", text=text, reason=reason)) from None
+    raise PeriodError(_said("invalid", text=text, reason=_said("forms")))
 
 
 def check_cutoff(name: str) -> str:
     """Return the canonical cut-off name, or say which ones exist."""
     key = name.strip().lower() if isinstance(name, str) else name
     if key not in CUTOFFS:
-        raise PeriodError(
-            f"Mốc chốt số liệu '{name}' không hợp lệ: chỉ chấp nhận 'nd09' "
-            "(Nghị định 09/2019/NĐ-CP: từ ngày 15 của tháng trước kỳ đến ngày 14 của "
-            "tháng cuối kỳ) hoặc 'calendar' (quý dương lịch)."
-        )
+        raise PeriodError(_said("cutoff", name=name))
     return key
 
 

@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from cchc_lib.core.errors import DataError, Issue, display_path
+from cchc_lib.core.errors import DataError, Issue, Msg, display_path
 
 EXCEL_SUFFIXES = {".xlsx", ".xlsm"}
 
@@ -31,31 +31,26 @@ def decode_utf8(data: bytes, file: str) -> str:
         raise DataError(
             Issue(
                 file,
-                f"tệp không phải mã UTF-8 (byte 0x{data[exc.start]:02X} ở dòng {line}). "
-                "Hãy mở tệp bằng Excel và lưu lại với kiểu 'CSV UTF-8 (Comma delimited)', "
-                "hoặc lưu bằng trình soạn thảo với mã UTF-8.",
+                Msg.of("reader.not_utf8", byte=f"0x{data[exc.start]:02X}", line=str(line)),
             )
         ) from None
 
 
-CSV_HINT = (
-    "nếu một số có dấu phẩy thập phân (42,5) trong tệp phân cách bằng dấu phẩy, hãy đặt nó trong ngoặc kép "
-    '("42,5") hoặc lưu tệp với dấu ; để ngăn cách cột'
-)
+CSV_HINT = Msg.of("reader.csv_hint")
 
 
 def _row_problems(rownum, cells, width, header, file, delimiter, cell_name) -> list[Issue]:
     """What is wrong with one record's shape: too many or too few cells, values under no header."""
     if delimiter is not None and len(cells) != width:
-        return [Issue(file, f"dòng có {len(cells)} ô nhưng dòng tiêu đề có {width} cột; {CSV_HINT}", row=rownum)]
+        shape = Msg.of("reader.row_width", cells=str(len(cells)), width=str(width), hint=CSV_HINT)
+        return [Issue(file, shape, row=rownum)]
     out = []
     for i, value in enumerate(cells):
         if value and (i >= width or not header[i]):
             out.append(
                 Issue(
                     file,
-                    f"ô {cell_name(i, rownum)} có giá trị nhưng cột này không có tiêu đề (tiêu đề gộp ô hoặc bị xóa?); "
-                    "ghi tiêu đề cho cột hoặc chuyển giá trị vào đúng cột",
+                    Msg.of("reader.value_without_header", cell=cell_name(i, rownum)),
                     row=rownum,
                     value=value,
                 )
@@ -73,8 +68,7 @@ def _refuse_title_row(header: list[str], rows: list[tuple[int, list[str]]], file
         raise DataError(
             Issue(
                 file,
-                "dòng này chỉ có một ô chữ trong khi các dòng dưới có nhiều cột: có vẻ đây là dòng tên bảng "
-                "(thường gộp ô) nằm trên dòng tên cột; xóa dòng này để dòng tên cột là dòng 1",
+                Msg.of("reader.title_row"),
                 row=1,
                 value=header[0],
             )
@@ -90,19 +84,19 @@ def _frame(
     lenient: bool = False,
 ) -> pd.DataFrame:
     """Records → text frame. ``delimiter`` is set for CSV (row-length rules), ``cell_name``
-    names a cell for messages (Excel "E5", CSV "cột 5"). ``lenient``: rows with a shape
+    names a cell for messages (Excel "E5", CSV a ``Msg`` "the 5th column"). ``lenient``: rows with a shape
     problem are left out and their problems returned in ``attrs["row_issues"]`` instead of
     raised, so that the caller can check the other rows in the same pass."""
     header = [h.strip() for h in header]
     if not any(header):
-        raise DataError(Issue(file, "dòng đầu tiên phải là dòng tiêu đề cột, nhưng đang trống", row=1))
-    cell_name = cell_name or (lambda i, row: f"ở cột thứ {i + 1}")
+        raise DataError(Issue(file, Msg.of("reader.blank_header"), row=1))
+    cell_name = cell_name or (lambda i, row: Msg.of("reader.nth_column", n=str(i + 1)))
     _refuse_title_row(header, rows, file)
     width = len(header)
     issues = []
     dup = sorted({h for h in header if h and header.count(h) > 1})
     if dup:
-        issues.append(Issue(file, f"tiêu đề cột bị trùng: {', '.join(dup)}", row=1))
+        issues.append(Issue(file, Msg.of("reader.duplicate_headers", names=", ".join(dup)), row=1))
     records, index = [], []
     blank = 0
     for rownum, cells in rows:
@@ -266,15 +260,11 @@ def read_bytes(path: Path) -> bytes:
     try:
         return path.read_bytes()
     except PermissionError:
-        raise DataError(
-            Issue(display_path(path), "không có quyền đọc tệp; cấp quyền đọc (hoặc chép tệp sang thư mục khác)")
-        ) from None
+        raise DataError(Issue(display_path(path), Msg.of("reader.no_read_permission"))) from None
     except IsADirectoryError:
-        raise DataError(Issue(display_path(path), "đây là một thư mục, không phải tệp số liệu")) from None
+        raise DataError(Issue(display_path(path), Msg.of("reader.folder_not_data"))) from None
     except FileNotFoundError:
-        raise DataError(
-            Issue(display_path(path), "không tìm thấy tệp (liên kết trỏ đến tệp không còn tồn tại?)")
-        ) from None
+        raise DataError(Issue(display_path(path), Msg.of("reader.not_found"))) from None
 
 
 def _mapped(path: Path):
@@ -294,7 +284,7 @@ def csv_source(path: Path | str, mapped: bool = False) -> tuple[bytes, int, str,
     file = display_path(path)
     data = _mapped(path) if mapped else read_bytes(path)
     if not re.search(rb"[^\s\xef\xbb\xbf]", data):  # stops at the first visible byte
-        raise DataError(Issue(file, "tệp rỗng: cần ít nhất dòng tiêu đề cột"))
+        raise DataError(Issue(file, Msg.of("reader.empty_file")))
     start = 3 if data[:3] == b"\xef\xbb\xbf" else 0
     head = data[start : start + 65536].split(b"\n", 1)[0].decode("utf-8", errors="replace")
     return data, start, _sniff_delimiter(head), file
@@ -320,17 +310,11 @@ def read_csv(path: Path | str, lenient: bool = False) -> pd.DataFrame:
     except csv.Error as exc:
         record = len(rows) + 2
         if "field larger than field limit" in str(exc):
-            what = (
-                f"một ô dài hơn giới hạn {MAX_CELL_CHARS:,} ký tự".replace(",", ".")
-                + ' — thường do dấu ngoặc kép (") không được đóng nên phần còn lại của tệp bị gộp vào một ô'
-            )
+            what = Msg.of("reader.cell_too_long", limit=MAX_CELL_CHARS)
         elif "unexpected end of data" in str(exc) or "expected after" in str(exc):
-            what = (
-                'dấu ngoặc kép (") mở ở dòng này không được đóng (hoặc đóng sai chỗ) nên các dòng sau bị gộp '
-                "vào một ô; đóng ngoặc kép ngay sau giá trị, hoặc xóa nó"
-            )
+            what = Msg.of("reader.open_quote")
         else:
-            what = "dòng CSV sai dạng (ký tự lạ hoặc dấu ngoặc kép đặt sai chỗ)"
+            what = Msg.of("reader.bad_csv_row")
         raise DataError(Issue(file, what, row=record)) from None
     finally:
         csv.field_size_limit(limit)
@@ -347,7 +331,7 @@ def read_parquet(path: Path | str) -> pd.DataFrame:
     try:
         df = pd.read_parquet(path)
     except Exception as exc:  # pyarrow raises several unrelated types for a bad file
-        raise DataError(Issue(display_path(path), f"không đọc được tệp Parquet: {exc}")) from None
+        raise DataError(Issue(display_path(path), Msg.of("reader.bad_parquet", reason=str(exc)))) from None
     df.index = pd.RangeIndex(2, 2 + len(df), name="row")
     df.attrs["file"] = display_path(path)
     df.attrs["blank_rows"] = 0
@@ -383,21 +367,18 @@ def _open_workbook(path: Path, data_only: bool):
 
     file = display_path(path)
     if path.is_dir():
-        raise DataError(Issue(file, "đây là một thư mục, không phải tệp Excel"))
+        raise DataError(Issue(file, Msg.of("reader.folder_not_excel")))
     try:
         return load_workbook(path, read_only=True, data_only=data_only)
     except PermissionError:
-        raise DataError(
-            Issue(file, "không có quyền đọc tệp; cấp quyền đọc (hoặc chép tệp sang thư mục khác)")
-        ) from None
+        raise DataError(Issue(file, Msg.of("reader.no_read_permission"))) from None
     except FileNotFoundError:
-        raise DataError(Issue(file, "không tìm thấy tệp (liên kết trỏ đến tệp không còn tồn tại?)")) from None
+        raise DataError(Issue(file, Msg.of("reader.not_found"))) from None
     except (BadZipFile, InvalidFileException, OSError, KeyError, ValueError, TypeError):
         raise DataError(
             Issue(
                 file,
-                "tệp không phải bảng tính Excel .xlsx thật (có thể là tệp CSV hoặc tệp nén đổi đuôi, hoặc tệp hỏng); "
-                "mở bằng Excel và lưu lại dạng 'Excel Workbook (.xlsx)', hoặc đổi đuôi cho đúng loại tệp",
+                Msg.of("reader.not_xlsx"),
             )
         ) from None
 
@@ -439,9 +420,9 @@ def _sheet_rows(path: Path, sheet: str | None) -> tuple[str, list[list[object]],
     try:
         visible = [ws for ws in wb.worksheets if ws.sheet_state == "visible"]
         if sheet is not None and sheet not in wb.sheetnames:
-            raise DataError(Issue(file, f"không có trang tính '{sheet}'; các trang có: {', '.join(wb.sheetnames)}"))
+            raise DataError(Issue(file, Msg.of("reader.no_sheet", sheet=sheet, sheets=", ".join(wb.sheetnames))))
         if sheet is None and not visible:
-            raise DataError(Issue(file, "tệp không có trang tính nào đang hiện"))
+            raise DataError(Issue(file, Msg.of("reader.no_visible_sheet")))
         ws = wb[sheet] if sheet is not None else visible[0]
         rows, formulas = [], []
         for r, row in enumerate(ws.iter_rows(), start=1):
@@ -477,8 +458,7 @@ def read_excel(path: Path | str, sheet: str | None = None, lenient: bool = False
                 issues.append(
                     Issue(
                         label,
-                        f"ô {get_column_letter(c)}{r} chứa công thức chưa có giá trị tính sẵn; mở tệp bằng Excel, "
-                        "lưu lại (để Excel tính công thức) hoặc thay công thức bằng giá trị",
+                        Msg.of("reader.formula_without_value", cell=f"{get_column_letter(c)}{r}"),
                         row=r,
                         value=str(rows[r - 1][c - 1]),
                     )
@@ -487,9 +467,9 @@ def read_excel(path: Path | str, sheet: str | None = None, lenient: bool = False
     texts = [[_cell_text(v) for v in values] for values in rows]
     first = next((i for i, cells in enumerate(texts) if any(c.strip() for c in cells)), None)
     if first is None:
-        raise DataError(Issue(label, "trang tính rỗng: cần ít nhất dòng tiêu đề cột"))
+        raise DataError(Issue(label, Msg.of("reader.empty_sheet")))
     if first != 0:
-        raise DataError(Issue(label, "dòng đầu tiên phải là dòng tiêu đề cột, nhưng đang trống", row=1))
+        raise DataError(Issue(label, Msg.of("reader.blank_header"), row=1))
     header = texts[0]
     while header and not header[-1].strip():
         header.pop()

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from cchc_lib.core.errors import Issue, Msg
+from cchc_lib.core.errors import Issue, Msg, typed
 from cchc_lib.core.periods import Period, PeriodError, parse_period, periods_in_year, window
 from cchc_lib.core.schemas import accepts, element_check, isin_check
 
@@ -85,14 +85,14 @@ def _ratio_problem(num, den, val, unit, file, row) -> tuple[Issue | None, float]
     if pd.isna(den):
         return None, val
     if den <= 0:
-        return Issue(file, Msg.of("denominator_positive"), row=row, column="denominator", value=float(den)), val
+        return Issue(file, Msg.of("denominator_positive"), row=row, column="denominator", value=typed(den)), val
     if num < 0 or num > den:
         msg = Msg.of("numerator_range", den=float(den))
-        return Issue(file, msg, row=row, column="numerator", value=float(num)), val
+        return Issue(file, msg, row=row, column="numerator", value=typed(num)), val
     ratio = 100 * num / den if unit == "percent" else num
     if pd.notna(val) and abs(val - ratio) > 0.05:
         msg = Msg.of("ratio_mismatch", ratio=round(float(ratio), 2))
-        return Issue(file, msg, row=row, column="value", value=float(val)), val
+        return Issue(file, msg, row=row, column="value", value=typed(val)), val
     return None, ratio
 
 
@@ -106,7 +106,7 @@ def _value_problems(val, unit, has_den, file, row) -> list[Issue]:
                 Msg.of("percent_tiny", value=float(val), percent=float(val * 100)),
                 row=row,
                 column="value",
-                value=float(val),
+                value=typed(val),
                 severity="warning",
             )
         )
@@ -117,13 +117,13 @@ def _value_problems(val, unit, has_den, file, row) -> list[Issue]:
                 Msg.of("percent_range", right=42.5, wrong=0.425),
                 row=row,
                 column="value",
-                value=float(val),
+                value=typed(val),
             )
         )
     elif unit == "rating" and val not in (1, 2, 3, 4):
-        out.append(Issue(file, Msg.of("rating_number"), row=row, column="value", value=float(val)))
+        out.append(Issue(file, Msg.of("rating_number"), row=row, column="value", value=typed(val)))
     elif val < 0:
-        out.append(Issue(file, Msg.of("negative"), row=row, column="value", value=float(val)))
+        out.append(Issue(file, Msg.of("negative"), row=row, column="value", value=typed(val)))
     return out
 
 
@@ -194,7 +194,7 @@ def _late_completion(done_on: pd.Timestamp, period: str, year: int, file: str, r
         Msg.of("late_completion", parts=parts),
         row=row,
         column="completed_on",
-        value=done_on.date(),
+        value=f"{done_on:%d/%m/%Y}",
         severity="warning",
     )
 
@@ -241,7 +241,7 @@ def check_tasks(df: pd.DataFrame, plan, file: str):
                 )
             )
         if pd.notna(done_on):
-            day, year = done_on.date(), str(plan.year)
+            day, year = f"{done_on:%d/%m/%Y}", str(plan.year)
             if done_on > year_end:
                 errors.append(
                     Issue(file, Msg.of("done_after_year", year=year), row=row, column="completed_on", value=day)
@@ -280,7 +280,7 @@ def date_order(df: pd.DataFrame, file: str, start_col: str, checks: list[tuple[s
                     Msg.of("before_received", what=what, received=df.at[row, start_col].date()),
                     row=int(row),
                     column=later,
-                    value=df.at[row, later].date(),
+                    value=f"{df.at[row, later]:%d/%m/%Y}",
                 )
             )
         if bad.sum() > MAX_LISTED:

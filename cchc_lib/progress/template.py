@@ -37,7 +37,7 @@ from openpyxl import Workbook
 from openpyxl.utils import get_column_letter
 
 from cchc_lib.core.errors import DataError, Issue, Msg, display_path
-from cchc_lib.core.periods import Period, label, periods_in_year, window
+from cchc_lib.core.periods import Period, PeriodError, label, parse_period, periods_in_year, window
 from cchc_lib.i18n import fmt
 from cchc_lib.progress.loader import Progress
 from cchc_lib.progress.specs import STATUS_WORDS, kind_of
@@ -352,7 +352,9 @@ def write_template(plan, period: Period | str, out: str | os.PathLike, progress:
     """
     if kind_of(INSTRUCTIONS_SHEET) is not None:  # the loader would read the prose as data
         raise RuntimeError(f"tên trang '{INSTRUCTIONS_SHEET}' trùng tên một loại dữ liệu trong progress.KIND_NAMES")
-    period = plan.check_period(period)  # one wording for a period outside the plan's year
+    period = parse_period(period)
+    if period.year != plan.year:
+        raise PeriodError(str(Msg.of("template.other_year", period=period.code, year=str(plan.year))))
     path = _target_path(plan, period, out)
     period_codes = [p.code for p in periods_in_year(plan.year)]
 
