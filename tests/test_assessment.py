@@ -8,7 +8,8 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from cchc_lib.assessment.engine import assess, load_rules, rating_for
+from cchc_lib.assessment.engine import area_history, assess, load_rules, rating_for
+from cchc_lib.core.periods import PeriodError, quarters_until
 from cchc_lib.progress.loader import load_progress
 
 DOSSIER_HEADER = (
@@ -373,3 +374,22 @@ def test_area_weights_from_the_plan_move_the_composite(plan_copy, sample_progres
     p2 = load_plan(plan_copy)
     b = assess(p2, load_progress(sample_progress.path, p2), "2024-Q2")
     assert b.overall["score"] < a.overall["score"]
+
+
+@pytest.mark.slow
+def test_area_history_gives_each_quarter_the_scores_of_its_own_assessment(plan, sample_progress):
+    """The heat map's history skips the one-stop tables of the earlier quarters, never their
+    area scores: each quarter's rows are those of a full assessment of that quarter."""
+    period = f"{plan.year}-Q3"
+    by_hand = pd.concat(
+        [
+            assess(plan, sample_progress, q, "calendar").areas[["area_id", "name", "score"]].assign(period=q.code)
+            for q in quarters_until(period)
+        ],
+        ignore_index=True,
+    )
+    pd.testing.assert_frame_equal(area_history(plan, sample_progress, period, "calendar"), by_hand)
+    known = assess(plan, sample_progress, period, "calendar")
+    pd.testing.assert_frame_equal(area_history(plan, sample_progress, period, "calendar", known=known), by_hand)
+    with pytest.raises(PeriodError):
+        area_history(plan, sample_progress, f"{plan.year + 1}-Q2")

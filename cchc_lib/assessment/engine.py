@@ -200,10 +200,7 @@ def assess(
     ctx = Context.of(period, cutoff)
     win, ytd = ctx.win, ctx.ytd
     issues = list(progress.warnings)
-    if period.year != plan.year:
-        raise PeriodError(
-            f"Kỳ báo cáo {period.code} không thuộc năm của kế hoạch ({plan.year}): chọn một kỳ của năm {plan.year}"
-        )
+    _check_year(plan, period)
 
     tasks = assess_tasks(plan, progress, ctx, rules)
     targets, areas, units, overall, w = _scored(plan, progress, ctx, rules, tasks, land, overrides)
@@ -258,6 +255,24 @@ def area_history(
     rows = []
     for q in quarters_until(period):
         same = known is not None and known.period == q and known.cutoff == cutoff
-        a = known if same else assess(plan, progress, q, cutoff, rules)
-        rows.append(a.areas[["area_id", "name", "score"]].assign(period=q.code))
+        areas = known.areas if same else _area_scores(plan, progress, q, cutoff, rules)
+        rows.append(areas[["area_id", "name", "score"]].assign(period=q.code))
     return pd.concat(rows, ignore_index=True) if rows else pd.DataFrame(columns=["area_id", "name", "score", "period"])
+
+
+def _area_scores(plan, progress, period: Period, cutoff: str, rules: dict | None) -> pd.DataFrame:
+    """One quarter's area scores, as ``assess`` computes them, without the one-stop tables
+    and summaries the heat map does not show (they were most of an earlier quarter's cost)."""
+    cutoff = check_cutoff(cutoff)
+    rules = rules or load_rules(plan)
+    _check_year(plan, period)
+    ctx = Context.of(period, cutoff)
+    tasks = assess_tasks(plan, progress, ctx, rules)
+    return _scored(plan, progress, ctx, rules, tasks, tthc.load_config().land_fields, None)[1]
+
+
+def _check_year(plan, period: Period) -> None:
+    if period.year != plan.year:
+        raise PeriodError(
+            f"Kỳ báo cáo {period.code} không thuộc năm của kế hoạch ({plan.year}): chọn một kỳ của năm {plan.year}"
+        )
