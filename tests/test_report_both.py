@@ -330,3 +330,39 @@ def test_ctrl_c_while_both_documents_are_made_leaves_no_kernel_and_no_half_writt
     assert not [n for n in names if n.startswith("bao-cao-cchc_")]  # the assessment was stopped
     official_files = {n for n in names if n.startswith("bao-cao-chinh-thuc_")}
     assert not official_files or {n.rsplit(".", 1)[1] for n in official_files} == {"docx", "html", "pdf", "json"}
+
+
+@pytest.mark.notebook
+def test_the_kernel_runs_in_the_notebooks_folder_and_this_process_never_changes_its_own(tmp_path, monkeypatch):
+    """The official report's thread reads relative paths while the notebook runs: only the
+    kernel starts in the notebook's folder (papermill's ``cwd`` would chdir the process)."""
+    import nbformat
+    from nbformat.v4 import new_code_cell, new_notebook
+
+    from cchc_lib.report.run import run_report
+
+    folder = tmp_path / "nb"
+    folder.mkdir()
+    nb = folder / "t.ipynb"
+    cells = [new_code_cell("import os, time\ntime.sleep(1)\nprint(os.getcwd())")]
+    meta = {"kernelspec": {"name": "python3", "display_name": "Python 3", "language": "python"}}
+    nbformat.write(new_notebook(cells=cells, metadata=meta), nb)
+    monkeypatch.chdir(tmp_path)
+    seen, running = set(), threading.Event()
+
+    def watch():
+        while not running.is_set():
+            seen.add(os.getcwd())
+            running.wait(0.01)
+
+    watcher = threading.Thread(target=watch)
+    watcher.start()
+    try:
+        done = run_report(nb, {}, tmp_path / "r" / "p" / "q", stem="t", formats=("html",), header={"lang": "vi"})
+    finally:
+        running.set()
+        watcher.join()
+    assert seen == {str(tmp_path)}
+    ran = nbformat.read(done.notebook, as_version=4)
+    printed = "".join(o.get("text", "") for c in ran.cells for o in c.get("outputs", []))
+    assert printed.strip() == str(folder.resolve())

@@ -66,8 +66,11 @@ def _use_ipc(runtime: Path) -> bool:
     return os.name == "posix" and len(str(runtime / "kernel-ipc-9")) <= _SOCKET_PATH_MAX
 
 
-def kernel_manager_class(runtime: Path) -> type:
-    """An AsyncKernelManager whose connection file, sockets and log live in ``runtime``."""
+def kernel_manager_class(runtime: Path, cwd: str | os.PathLike | None = None) -> type:
+    """An AsyncKernelManager whose connection file, sockets and log live in ``runtime``, and
+    whose kernel starts in ``cwd``: given to the kernel alone, not by changing this whole
+    process's working folder as papermill's own ``cwd`` does (the official report is made
+    in a thread meanwhile, and relative paths must keep their meaning there)."""
     from jupyter_client.manager import AsyncKernelManager
     from traitlets import default
 
@@ -87,6 +90,8 @@ def kernel_manager_class(runtime: Path) -> type:
             return str(runtime / "kernel-ipc") if self.transport == "ipc" else super()._ip_default()
 
         async def _async_launch_kernel(self, kernel_cmd, **kw):
+            if cwd is not None:
+                kw["cwd"] = str(cwd)
             with open(runtime / LOG_NAME, "ab") as log:  # the child keeps its own copy of the fd
                 kw.setdefault("stdout", log)
                 kw.setdefault("stderr", log)

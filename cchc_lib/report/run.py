@@ -236,9 +236,10 @@ def _execute(job: _Job, *, progress: bool, kernel_name: str, cwd, start_timeout:
                 request_save_on_cell_execute=False,
                 progress_bar=progress,
                 kernel_name=kernel_name,
-                cwd=str(Path(cwd).resolve() if cwd else job.notebook.parent),
                 start_timeout=start_timeout,
-                kernel_manager_class=kernel.kernel_manager_class(runtime),
+                kernel_manager_class=kernel.kernel_manager_class(
+                    runtime, Path(cwd).resolve() if cwd else job.notebook.parent
+                ),
             )
         except PapermillExecutionError as exc:
             kept = _keep(job.executed, job.out_dir, job.stem)
