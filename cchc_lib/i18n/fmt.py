@@ -22,7 +22,7 @@ from typing import Any
 from babel.dates import format_date
 from babel.numbers import format_decimal
 
-from cchc_lib.i18n.catalog import LANGS, lookup
+from cchc_lib.i18n.catalog import LANGS, lookup, t
 
 __all__ = [
     "DASH",
@@ -186,9 +186,10 @@ def date_long(d: date | None, lang: str = "vi") -> str:
     if _checked_date(d, lang) is None:
         return DASH
     if lang == "en":
-        return format_date(d, "d MMMM y", locale=LOCALES[lang])
-    month = f"{d.month:02d}" if d.month <= 2 else str(d.month)
-    return f"ngày {d.day:02d} tháng {month} năm {d.year}"
+        day, month = str(d.day), format_date(d, "MMMM", locale=LOCALES[lang])
+    else:
+        day, month = f"{d.day:02d}", f"{d.month:02d}" if d.month <= 2 else str(d.month)
+    return t("fmt.date_long", lang, day=day, month=month, year=d.year)
 
 
 def _rating_key(x: Any) -> str | int | None:
