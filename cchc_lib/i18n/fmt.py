@@ -22,7 +22,7 @@ from typing import Any
 from babel.dates import format_date
 from babel.numbers import format_decimal
 
-from cchc_lib.i18n.catalog import LANGS, lookup
+from cchc_lib.i18n.catalog import LANGS, lookup, t
 
 __all__ = [
     "DASH",
@@ -45,6 +45,7 @@ __all__ = [
     "value",
 ]
 
+MESSAGES = "vi"  # a value that cannot be formatted is told to the analyst in Vietnamese
 LOCALES = {"vi": "vi_VN", "en": "en_GB"}  # en_GB: day-first dates like the Vietnamese
 DASH = "—"
 MINUS = "\u2212"
@@ -65,9 +66,7 @@ class FormatError(ValueError):
 def check_lang(lang: str) -> str:
     """Return the language code, or say which ones the reports are written in."""
     if lang not in LANGS:
-        raise FormatError(
-            f"Ngôn ngữ '{lang}' không được hỗ trợ: chỉ chấp nhận 'vi' (tiếng Việt) hoặc 'en' (tiếng Anh)."
-        )
+        raise FormatError(t("input.format.lang", MESSAGES, code=lang))
     return lang
 
 
@@ -84,13 +83,13 @@ def is_missing(x: Any) -> bool:
 def _rounded(x: Any, decimals: int) -> Decimal:
     """Round half-up on the decimal digits the user sees (42.25 is 42.25, not 42.2499…)."""
     if isinstance(decimals, bool) or not isinstance(decimals, int) or decimals < 0:
-        raise FormatError(f"Số chữ số thập phân '{decimals}' không hợp lệ: cần số nguyên ≥ 0.")
+        raise FormatError(t("input.format.decimals", MESSAGES, decimals=decimals))
     if isinstance(x, (str, bytes)):
-        raise FormatError(f"Giá trị '{x}' không phải là số: hãy nhập số, ví dụ 42,3 hoặc 90.")
+        raise FormatError(t("input.format.not_number", MESSAGES, value=x))
     try:
         return Decimal(str(x)).quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP)
     except (InvalidOperation, ValueError, TypeError):
-        raise FormatError(f"Giá trị '{x}' không phải là số hữu hạn: không thể định dạng.") from None
+        raise FormatError(t("input.format.not_finite", MESSAGES, value=x)) from None
 
 
 def _format(x: Any, decimals: int, lang: str, plus: bool) -> str:
@@ -166,7 +165,7 @@ def _checked_date(d: Any, lang: str) -> date | None:
     if is_missing(d):
         return None
     if not isinstance(d, date):
-        raise FormatError(f"Giá trị '{d}' không phải là ngày tháng: cần kiểu date/datetime.")
+        raise FormatError(t("input.format.not_date", MESSAGES, value=d))
     return d
 
 
@@ -186,9 +185,10 @@ def date_long(d: date | None, lang: str = "vi") -> str:
     if _checked_date(d, lang) is None:
         return DASH
     if lang == "en":
-        return format_date(d, "d MMMM y", locale=LOCALES[lang])
-    month = f"{d.month:02d}" if d.month <= 2 else str(d.month)
-    return f"ngày {d.day:02d} tháng {month} năm {d.year}"
+        day, month = str(d.day), format_date(d, "MMMM", locale=LOCALES[lang])
+    else:
+        day, month = f"{d.day:02d}", f"{d.month:02d}" if d.month <= 2 else str(d.month)
+    return t("fmt.date_long", lang, day=day, month=month, year=d.year)
 
 
 def _rating_key(x: Any) -> str | int | None:
@@ -213,7 +213,7 @@ def rating_word(x: Any, lang: str = "vi") -> str:
     word = RATING_WORDS[lang].get(_rating_key(x))
     if word is None:
         scale = ", ".join(f"{level} ({RATING_WORDS['vi'][level]})" for _, level in _RATING_SCALE)
-        raise FormatError(f"Mức xếp loại '{x}' không hợp lệ: chỉ chấp nhận {scale} hoặc mã yeu, trung_binh, kha, tot.")
+        raise FormatError(t("input.format.rating", MESSAGES, value=x, scale=scale))
     return word
 
 
