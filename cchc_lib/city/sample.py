@@ -112,9 +112,11 @@ def _vary_targets(df: pd.DataFrame, rng: np.random.Generator) -> pd.DataFrame:
 
 
 def write_sample_city(
-    out: str | Path, communes: int = 40, year: int = 2024, seed: int = 2024, base: str | Path | None = None
+    out: str | Path, *, year: int, communes: int = 40, seed: int = 2024, base: str | Path | None = None
 ) -> Path:
-    """Write a synthetic city of ``communes`` plans with a year of data each under ``out``."""
+    """Write a synthetic city of ``communes`` plans with a year of data each under ``out``.
+
+    ``year`` has no default: the city's year is the caller's choice, never the package's."""
     from cchc_lib.city.citylog import write_city_log
     from cchc_lib.core import paths
     from cchc_lib.plan.model import load_plan
