@@ -6,7 +6,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from cchc_lib.commands.options import check_output_folder
+from cchc_lib.commands.options import check_output_folder, cutoff_lang_args
 from cchc_lib.commands.parser import say
 from cchc_lib.core.errors import DataError, Issue, Msg
 
@@ -102,6 +102,13 @@ def cmd_city(args: argparse.Namespace) -> int:
     return 0
 
 
+def _output_args(p: argparse.ArgumentParser) -> None:
+    """--formats, --out, --cutoff, --lang: what batch and city make and in which language."""
+    p.add_argument("--formats", default="html,pdf", help=say("help.city_formats"))
+    p.add_argument("--out", default="reports", help=say("help.reports_out"))
+    cutoff_lang_args(p)
+
+
 def register(sub) -> None:
     """Add the city's commands to the ``cchc`` parser."""
     sc = sub.add_parser("sample-city", help=say("help.sample_city"))
@@ -115,8 +122,7 @@ def register(sub) -> None:
     b.add_argument("--root", default="data", help=say("help.root"))
     b.add_argument("--plans", help=say("help.batch_plans"))
     b.add_argument("--periods", required=True, help=say("help.periods"))
-    b.add_argument("--formats", default="html,pdf", help=say("help.city_formats"))
-    b.add_argument("--out", default="reports", help=say("help.reports_out"))
+    _output_args(b)
     b.add_argument("--scheduler", help=say("help.scheduler"))
     b.add_argument("--workers", type=int, help=say("help.workers"))
     b.add_argument("--force", action="store_true", help=say("help.force"))
@@ -131,17 +137,12 @@ def register(sub) -> None:
         action="store_true",
         help=say("help.batch_official_anyway"),
     )
-    b.add_argument("--cutoff", default="nd09", choices=["nd09", "calendar"], help=say("help.cutoff"))
-    b.add_argument("--lang", default="vi", choices=["vi", "en"], help=say("help.lang"))
     b.set_defaults(func=cmd_batch)
 
     c = sub.add_parser("city", help=say("help.city_report"))
     c.add_argument("--root", default="data", help=say("help.root"))
     c.add_argument("--plans", help=say("help.city_plans_all"))
     c.add_argument("--period", required=True, help=say("help.city_period"))
-    c.add_argument("--formats", default="html,pdf", help=say("help.city_formats"))
-    c.add_argument("--out", default="reports", help=say("help.reports_out"))
-    c.add_argument("--cutoff", default="nd09", choices=["nd09", "calendar"], help=say("help.cutoff"))
-    c.add_argument("--lang", default="vi", choices=["vi", "en"], help=say("help.lang"))
+    _output_args(c)
     c.add_argument("--quiet", action="store_true", help=say("help.quiet"))
     c.set_defaults(func=cmd_city)

@@ -158,5 +158,10 @@ def period_args(p: argparse.ArgumentParser, required: bool = True) -> None:
         p.add_argument("--period", required=True, help=t("cli.help.period", LANG))
     else:
         p.add_argument("--period", help=t("cli.help.first_period", LANG))
+    cutoff_lang_args(p)
+
+
+def cutoff_lang_args(p: argparse.ArgumentParser) -> None:
+    """--cutoff and --lang, the same for one commune's commands and the city's."""
     p.add_argument("--cutoff", default="nd09", choices=["nd09", "calendar"], help=t("cli.help.cutoff", LANG))
     p.add_argument("--lang", default="vi", choices=["vi", "en"], help=t("cli.help.lang", LANG))

@@ -54,8 +54,8 @@ def cmd_report(args: argparse.Namespace) -> int:
 
     resolve_plan(args)
     formats, report_date = check_report_args(args)
-    # papermill runs the notebook inside chdir(<notebook folder>) for the whole process: the
-    # official report's thread must not read a relative --out while it is in force
+    # one absolute --out for both documents, whatever either one's code does with the
+    # working folder (the kernel itself starts in the notebook's folder)
     args.out = str(Path(args.out).resolve())
     period = chosen_plan(args).check_period(args.period)  # a period of another year is refused
     docs = documents_for(period, args.only, args.official_anyway, args.lang)
