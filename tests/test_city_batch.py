@@ -71,3 +71,19 @@ def test_the_local_cluster_workers_run_without_the_profiler():
     finally:
         client.close()
         cluster.close()
+
+
+@pytest.mark.slow  # starts a Dask cluster
+def test_run_batch_on_a_running_cluster_uses_its_threads_and_leaves_it_running(tmp_path):
+    """``cchc batch --scheduler ADDR``: the reports go to that cluster, at most one per thread."""
+    pytest.importorskip("distributed")
+    from distributed import Client, LocalCluster
+
+    jobs = [_job(tmp_path, name, 10) for name in "abcde"]
+    with LocalCluster(n_workers=1, threads_per_worker=2, processes=False, dashboard_address=None) as cluster:
+        table = batch.run_batch(jobs, scheduler=cluster.scheduler_address, force=True, runner=_record_held, echo=None)
+        assert set(table["status"]) == {"done"}
+        held = [int(n) for n in (tmp_path / "held.txt").read_text(encoding="utf-8").split()]
+        assert len(held) == 5 and max(held) <= 2
+        with Client(cluster.scheduler_address) as client:  # still there for its owner
+            assert sum(client.nthreads().values()) == 2

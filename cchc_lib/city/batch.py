@@ -292,26 +292,42 @@ def run_batch(
     return pd.DataFrame([asdict(r) for r in results], columns=list(JobResult.__dataclass_fields__))
 
 
-_STATUS_VI = {"done": "xong", "skipped": "bỏ qua (không đổi)", "failed": "LỖI"}
+_STATUS_KEY = {"done": "city_batch_done", "skipped": "city_batch_skipped", "failed": "city_batch_failed"}
 
 
 def _progress_line(n: int, total: int, r: JobResult) -> str:
+    from cchc_lib.commands.parser import say
     from cchc_lib.i18n.fmt import number
 
-    line = f"[{n}/{total}] {r.plan_id} {r.period}: {_STATUS_VI[r.status]} ({number(r.seconds, 1)} giây)"
+    status = say(_STATUS_KEY[r.status])
+    line = say(
+        "city_batch_line",
+        n=n,
+        total=total,
+        plan=r.plan_id,
+        period=r.period,
+        status=status,
+        seconds=number(r.seconds, 1),
+    )
     return f"{line} — {r.message}" if r.message else line
 
 
 def summary(table: pd.DataFrame) -> str:
     """The final lines: how many done, skipped, failed, and the failures with their messages."""
+    from cchc_lib.commands.parser import say
     from cchc_lib.i18n.fmt import number
 
     counts = table["status"].value_counts()
-    total = number(float(table["seconds"].sum()), 1) if len(table) else "0"
+    seconds = number(float(table["seconds"].sum()), 1) if len(table) else "0"
     lines = [
-        f"Xong: {counts.get('done', 0)} · bỏ qua (không đổi): {counts.get('skipped', 0)} · "
-        f"lỗi: {counts.get('failed', 0)} · tổng thời gian các báo cáo: {total} giây"
+        say(
+            "city_batch_summary",
+            done=counts.get("done", 0),
+            skipped=counts.get("skipped", 0),
+            failed=counts.get("failed", 0),
+            seconds=seconds,
+        )
     ]
     for r in table[table["status"] == "failed"].itertuples():
-        lines.append(f"  LỖI {r.plan_id} {r.period}: {r.message}")
+        lines.append(say("city_batch_failure", plan=r.plan_id, period=r.period, message=r.message))
     return "\n".join(lines)
