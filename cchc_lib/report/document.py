@@ -387,6 +387,7 @@ def produce(
     *,
     inputs=None,
     parallel: bool = True,
+    early_kernel=None,
 ):
     """Validate the inputs, then run the notebook with papermill and export it (``cchc report``).
 
@@ -394,7 +395,8 @@ def produce(
     arguments) so that a data error is reported in plain words before a kernel starts; the
     notebook then loads them again itself, as it must when it is run by hand in JupyterLab.
     ``appendices``: ``separate`` (their own file, the default), ``inline`` or ``none``
-    (:mod:`cchc_lib.report.annex`). ``parallel``: see :func:`cchc_lib.report.run.run_report`.
+    (:mod:`cchc_lib.report.annex`). ``parallel``, ``early_kernel``: see
+    :func:`cchc_lib.report.run.run_report`.
     """
     import sys
     from pathlib import Path
@@ -449,4 +451,5 @@ def produce(
         cwd=notebook_path().parent,
         appendices=appendices,
         parallel=parallel,
+        early_kernel=early_kernel,
     )
