@@ -259,3 +259,22 @@ def test_an_early_kernel_is_warm_invisible_and_stopped(tmp_path):
     assert [o.get("text") for o in ran.cells[0].outputs] == [f"True {folder}\n"]
     assert process.poll() is not None
     assert not early.runtime.exists()
+
+
+def test_a_transient_parameter_reaches_the_kernel_but_not_the_published_files(tmp_path):
+    """The hand-off's path (``report.handoff``) is for the run only: the kernel gets it, the
+    published notebook shows it empty and the sidecar does not list it."""
+    nb = tmp_path / "t.ipynb"
+    cells = [new_code_cell('handoff = ""', metadata={"tags": ["parameters"]}), new_code_cell("print(handoff)")]
+    meta = {"kernelspec": {"name": "python3", "display_name": "Python 3", "language": "python"}}
+    nbformat.write(new_notebook(cells=cells, metadata=meta), nb)
+    secret = str(tmp_path / "cchc-handoff-x" / "assessment.pickle")
+    result = run_report(
+        nb, {"lang": "vi"}, tmp_path / "r" / "p" / "q", stem="t", formats=("html",), header={"lang": "vi"},
+        progress=False, transient={"handoff": secret},
+    )  # fmt: skip
+    ran = nbformat.read(result.notebook, as_version=4)
+    assert ran.cells[-1].outputs[0]["text"] == secret + "\n"  # the kernel had it
+    assert secret not in ran.cells[1].source and secret not in str(ran.metadata)
+    assert 'handoff = ""' in ran.cells[1].source and ran.metadata.papermill.parameters["handoff"] == ""
+    assert "handoff" not in result.sidecar.read_text(encoding="utf-8")

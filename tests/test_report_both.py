@@ -68,7 +68,8 @@ def fakes(tmp_path, monkeypatch):
     fakes.official = lambda cancel: _Official(tmp_path)
     monkeypatch.setattr(document, "produce", produce)
     monkeypatch.setattr(official, "produce_official", produce_official)
-    monkeypatch.setattr(report_cmd, "_load_inputs", lambda args: None)
+    monkeypatch.setattr(report_cmd, "_load_inputs", lambda args, digest=False: None)
+    monkeypatch.setattr(report_cmd, "_assess", lambda inputs: None)
     monkeypatch.setattr(kernel, "early_kernel", lambda folder: contextlib.nullcontext())  # no real kernel
     monkeypatch.setattr(pdf, "probe_pdf_support", lambda timeout=120: (0, ""))
     return fakes

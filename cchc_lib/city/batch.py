@@ -29,6 +29,8 @@ from pathlib import Path
 
 import pandas as pd
 
+from cchc_lib.core.fingerprint import code_hash, hash_tree
+
 __all__ = ["Job", "JobResult", "content_hash", "find_plans", "jobs_for", "largest_first", "run_batch", "run_job"]
 
 STAMP = ".cchc-batch.json"  # beside a report: the hash of what produced it
@@ -114,34 +116,7 @@ def jobs_for(
 
 
 # ---------------------------------------------------------------------------- content hash
-
-
-def _hash_tree(h: hashlib._Hash, folder: Path, *, suffixes: tuple[str, ...] | None = None) -> None:
-    if not folder.exists():
-        h.update(b"<missing>" + str(folder.name).encode())
-        return
-    for path in sorted(p for p in folder.rglob("*") if p.is_file()):
-        if suffixes and path.suffix not in suffixes:
-            continue
-        if "__pycache__" in path.parts:
-            continue
-        h.update(path.relative_to(folder).as_posix().encode("utf-8") + b"\0")
-        h.update(path.read_bytes())
-
-
-def code_hash() -> str:
-    """A hash of the package's own source, templates, configuration and notebooks."""
-    import cchc_lib
-
-    h = hashlib.sha256()
-    _hash_tree(h, Path(cchc_lib.__file__).parent, suffixes=(".py", ".toml", ".j2", ".css", ".ipynb", ".html"))
-    from cchc_lib.core.paths import notebook
-
-    for name in ("quarterly_assessment.ipynb",):
-        path = notebook(name)
-        if path.exists():
-            h.update(path.read_bytes())
-    return h.hexdigest()
+# the hashes themselves are core.fingerprint's (cchc report's hand-off to its kernel uses them)
 
 
 def content_hash(job: Job, code: str) -> str:
@@ -149,8 +124,8 @@ def content_hash(job: Job, code: str) -> str:
     h = hashlib.sha256()
     h.update(json.dumps({k: v for k, v in asdict(job).items() if k != "out"}, sort_keys=True).encode())
     h.update(code.encode())
-    _hash_tree(h, Path(job.plan_dir))
-    _hash_tree(h, Path(job.data_dir))
+    hash_tree(h, Path(job.plan_dir))
+    hash_tree(h, Path(job.data_dir))
     return h.hexdigest()
 
 

@@ -19,12 +19,12 @@ from cchc_lib.commands.options import (
 from cchc_lib.commands.parser import say
 
 
-def _load_inputs(args):
+def _load_inputs(args, digest: bool = False):
     from cchc_lib.progress.inputs import load_inputs
 
     resolve_plan(args)
     check_data_folder(args.data, args.plan)
-    inputs = load_inputs(resolve_plan(args), args.data, args.period, args.cutoff, args.lang)
+    inputs = load_inputs(resolve_plan(args), args.data, args.period, args.cutoff, args.lang, digest=digest)
     if inputs.notice:
         print(inputs.notice, file=sys.stderr)
     return inputs
@@ -69,6 +69,7 @@ def cmd_report(args: argparse.Namespace) -> int:
 
 def _report(args, formats, report_date, early) -> int:
     """``cchc report`` once the options are checked and the kernel is starting."""
+    from cchc_lib.report import handoff
     from cchc_lib.report.background import Background
     from cchc_lib.report.choice import documents_for
 
@@ -77,7 +78,7 @@ def _report(args, formats, report_date, early) -> int:
     pdf_check = start_pdf_check(formats)
     if docs.note:
         print(docs.note)
-    inputs = _load_inputs(args)  # once for both: a data error is one message, before any run
+    inputs = _load_inputs(args, digest=True)  # once for both: a data error is one message, before any run
     if pdf_check is not None:
         pdf_check.result()
     if docs.assessment:
@@ -87,33 +88,43 @@ def _report(args, formats, report_date, early) -> int:
     if not docs.assessment:
         _show_official(_produce_official(args, formats, report_date, inputs), args)
         return 0
-    official = Background(_produce_official, args, formats, report_date, inputs) if docs.official else None
-    try:
-        code = _assessment(args, formats, report_date, inputs, early)
-    except KeyboardInterrupt:
-        if official is not None:
-            official.stop()  # nothing is published after Ctrl-C
-        raise
-    except Exception:
-        if official is not None:
-            _finish_official(official, args, 1)  # published or its message; then this bug
-        raise
-    if official is None:
-        return code
-    try:
-        return _finish_official(official, args, code)
-    except KeyboardInterrupt:
-        official.stop()
-        raise
+    # assessed once, here, for both documents; the kernel gets it (report.handoff) instead of
+    # loading and assessing the same files again
+    a = _assess(inputs)
+    with handoff.handed_off(inputs, a) as handed:
+        official = Background(_produce_official, args, formats, report_date, inputs, a) if docs.official else None
+        try:
+            code = _assessment(args, formats, report_date, inputs, early, handed)
+        except KeyboardInterrupt:
+            if official is not None:
+                official.stop()  # nothing is published after Ctrl-C
+            raise
+        except Exception:
+            if official is not None:
+                _finish_official(official, args, 1)  # published or its message; then this bug
+            raise
+        if official is None:
+            return code
+        try:
+            return _finish_official(official, args, code)
+        except KeyboardInterrupt:
+            official.stop()
+            raise
 
 
-def _assessment(args, formats, report_date, inputs, early=None) -> int:
+def _assess(inputs):
+    from cchc_lib.assessment.engine import assess
+
+    return assess(inputs.plan, inputs.progress, inputs.period, cutoff=inputs.cutoff)
+
+
+def _assessment(args, formats, report_date, inputs, early=None, handed="") -> int:
     """Make the assessment and list its files; 3 and the run's message when it failed."""
     from cchc_lib.report.index import human_size
     from cchc_lib.report.run import ReportError
 
     try:
-        result = _produce_assessment(args, formats, report_date, inputs, early)
+        result = _produce_assessment(args, formats, report_date, inputs, early, handed)
     except ReportError as exc:
         print(str(exc), file=sys.stderr)
         return 3
@@ -147,7 +158,7 @@ def _show_official(result, args) -> None:
         print(f"  {kind:8} {path}  ({human_size(path.stat().st_size, args.lang)})")
 
 
-def _produce_official(args, formats, report_date, inputs, cancel=None):
+def _produce_official(args, formats, report_date, inputs, assessment=None, cancel=None):
     from cchc_lib.report import official
 
     return official.produce_official(
@@ -162,11 +173,12 @@ def _produce_official(args, formats, report_date, inputs, cancel=None):
         args.recipients,
         anyway=args.official_anyway,
         inputs=inputs,
+        assessment=assessment,
         cancel=cancel,
     )
 
 
-def _produce_assessment(args, formats, report_date, inputs, early=None):
+def _produce_assessment(args, formats, report_date, inputs, early=None, handed=""):
     from cchc_lib.report import document
 
     return document.produce(
@@ -182,6 +194,7 @@ def _produce_assessment(args, formats, report_date, inputs, early=None):
         appendices=args.appendices,
         inputs=inputs,
         early_kernel=early,
+        handoff=handed,
     )
 
 

@@ -88,6 +88,7 @@ class _Job:
     staging: Path
     appendices: str = annexes.DEFAULT_MODE
     parallel: bool = True
+    transient: dict[str, str] = field(default_factory=dict)
     step: str = "execute"
     staged: dict[str, Path] = field(default_factory=dict)
     seconds: dict[str, float] = field(default_factory=dict)
@@ -114,6 +115,7 @@ def run_report(
     appendices: str = annexes.DEFAULT_MODE,
     parallel: bool = True,
     early_kernel=None,
+    transient: Mapping[str, str] | None = None,
 ) -> ReportResult:
     """Execute ``notebook`` with ``parameters`` and write ``out_dir/<stem>.{ipynb,html,pdf,json}``.
 
@@ -132,7 +134,9 @@ def run_report(
     while this one makes the main PDF (two cores); False keeps the run to one core, for a
     batch that already runs one report per core. ``early_kernel``: a
     :class:`.kernel.EarlyKernel` started beforehand in the notebook's folder, used (and
-    stopped) instead of starting a kernel here.
+    stopped) instead of starting a kernel here. ``transient``: string parameters for this
+    run only (a file removed when it ends): given to the kernel, shown empty in the published
+    notebook and left out of the sidecar.
 
     ``reports_root`` (default ``out_dir.parent.parent``, i.e. ``reports/`` for
     ``reports/<plan-id>/<period>/``) gets a fresh ``index.html``.
@@ -156,6 +160,7 @@ def run_report(
     # same filesystem as out_dir, so the final os.replace is a rename
     staging = Path(tempfile.mkdtemp(prefix=f".staging-{stem}-{os.getpid()}-", dir=out_dir.parent))
     job = _Job(notebook, out_dir, stem, formats, hdr, dict(parameters or {}), staging, appendices, parallel)
+    job.transient = {k: str(v) for k, v in (transient or {}).items()}
     with kernel.terminate_as_interrupt():
         try:
             nb = _execute(
@@ -216,13 +221,15 @@ def _without_machine_paths(nb, job: _Job) -> None:
     papermill records the absolute paths it ran with in the injected cell and its metadata."""
     shown = shown_params(job.params)
     swaps = {str(v): str(shown[k]) for k, v in job.params.items() if shown[k] != v}
+    swaps.update({v: "" for v in job.transient.values() if v})
     for cell in nb.cells:
         if "injected-parameters" in _tags(cell):
             for old, new in swaps.items():
                 cell.source = cell.source.replace(repr(old), repr(new)).replace(f'"{old}"', f'"{new}"')
     pm = nb.metadata.get("papermill")
     if pm is not None:
-        pm["parameters"] = shown_params(dict(pm.get("parameters") or {}))
+        given = {k: ("" if k in job.transient else v) for k, v in (pm.get("parameters") or {}).items()}
+        pm["parameters"] = shown_params(given)
         pm["input_path"] = job.notebook.name
         pm["output_path"] = f"{job.stem}.ipynb"
 
@@ -252,7 +259,7 @@ def _execute(job: _Job, *, progress: bool, kernel_name: str, cwd, start_timeout:
             nb = papermill.execute_notebook(
                 str(job.notebook),
                 str(job.executed),
-                parameters=job.params,
+                parameters={**job.params, **job.transient},
                 request_save_on_cell_execute=False,
                 progress_bar=progress,
                 kernel_name=kernel_name,
