@@ -302,12 +302,15 @@ def to_html(
     cl = {c: ' class="text"' if c in text_cols else "" for c in cols}
     head = "".join(f'<th scope="col"{cl[c]}>{html.escape(str(c))}</th>' for c in cols)
     body = []
-    for _, r in df.iterrows():
+    badged = badge_col if code_col in df.columns else None
+    at = {c: i for i, c in enumerate(df.columns)}
+    for row in df.to_numpy():  # the cells as ``iterrows`` would give them, without a Series per row
         cells = []
         for c in cols:
-            v = "" if r[c] is None or (isinstance(r[c], float) and pd.isna(r[c])) else str(r[c])
-            if c == badge_col and code_col in df.columns:
-                cells.append(f"<td{cl[c]}>{badge(r[code_col], v)}</td>")
+            x = row[at[c]]
+            v = "" if x is None or (isinstance(x, float) and pd.isna(x)) else str(x)
+            if c == badged:
+                cells.append(f"<td{cl[c]}>{badge(row[at[code_col]], v)}</td>")
             else:
                 cells.append(f"<td{cl[c]}>{html.escape(v)}</td>")
         body.append("<tr>" + "".join(cells) + "</tr>")
