@@ -181,7 +181,9 @@ def date_short(d: date | None, lang: str = "vi") -> str:
     """'14/06/2024' in both languages (day first, as Vietnamese and British readers expect)."""
     if _checked_date(d, lang) is None:
         return DASH
-    return format_date(d, "dd/MM/yyyy", locale=LOCALES[lang])
+    # Babel's "dd/MM/yyyy" in both locales, written directly: all digits, nothing the locale
+    # changes, and a report prints hundreds of dates
+    return f"{d.day:02d}/{d.month:02d}/{d.year:04d}"
 
 
 def date_long(d: date | None, lang: str = "vi") -> str:
