@@ -40,3 +40,50 @@ def test_run_batch_starts_the_biggest_report_first_and_returns_the_callers_order
     assert (tmp_path / "started.txt").read_text(encoding="utf-8").split() == ["b", "c", "a"]
     assert list(table["plan_id"]) == ["a", "b", "c"]
     assert set(table["status"]) == {"done"}
+
+
+def _record_held(job: batch.Job) -> None:
+    """How many tasks the worker running this report holds (running or queued on it)."""
+    from distributed import get_worker
+
+    (Path(job.out) / job.plan_id / job.period).mkdir(parents=True)  # where a report would be written
+    held = sum(1 for ts in get_worker().state.tasks.values() if ts.state in ("ready", "executing", "constrained"))
+    with open(Path(job.out).parent / "held.txt", "a", encoding="utf-8") as fh:
+        fh.write(f"{held}\n")
+
+
+@pytest.mark.slow  # starts a local Dask cluster
+def test_run_batch_gives_a_worker_one_report_at_a_time(tmp_path):
+    """A report queued behind a busy worker would wait while another worker is free."""
+    pytest.importorskip("distributed")
+    jobs = [_job(tmp_path, name, 10) for name in "abcd"]
+    table = batch.run_batch(jobs, workers=1, force=True, runner=_record_held, echo=None)
+    assert set(table["status"]) == {"done"}
+    assert (tmp_path / "held.txt").read_text(encoding="utf-8").split() == ["1"] * 4
+
+
+def test_the_local_cluster_workers_run_without_the_profiler():
+    pytest.importorskip("distributed")
+    client, cluster = batch._client(None, 1)
+    try:
+        enabled = client.run(lambda: __import__("dask").config.get("distributed.worker.profile.enabled"))
+        assert list(enabled.values()) == [False]
+    finally:
+        client.close()
+        cluster.close()
+
+
+@pytest.mark.slow  # starts a Dask cluster
+def test_run_batch_on_a_running_cluster_uses_its_threads_and_leaves_it_running(tmp_path):
+    """``cchc batch --scheduler ADDR``: the reports go to that cluster, at most one per thread."""
+    pytest.importorskip("distributed")
+    from distributed import Client, LocalCluster
+
+    jobs = [_job(tmp_path, name, 10) for name in "abcde"]
+    with LocalCluster(n_workers=1, threads_per_worker=2, processes=False, dashboard_address=None) as cluster:
+        table = batch.run_batch(jobs, scheduler=cluster.scheduler_address, force=True, runner=_record_held, echo=None)
+        assert set(table["status"]) == {"done"}
+        held = [int(n) for n in (tmp_path / "held.txt").read_text(encoding="utf-8").split()]
+        assert len(held) == 5 and max(held) <= 2
+        with Client(cluster.scheduler_address) as client:  # still there for its owner
+            assert sum(client.nthreads().values()) == 2

@@ -270,7 +270,11 @@ def no_run(monkeypatch):
     monkeypatch.setattr(pdf, "probe_pdf_support", lambda timeout=120: (0, ""))
     # a run that is allowed needs no loaded inputs (the fake run ignores them): keeps the test fast
     real_load = report_cmd._load_inputs
-    monkeypatch.setattr(report_cmd, "_load_inputs", lambda args: None if produce.allowed else real_load(args))
+    monkeypatch.setattr(
+        report_cmd, "_load_inputs", lambda args, digest=False: None if produce.allowed else real_load(args, digest)
+    )
+    real_assess = report_cmd._assess
+    monkeypatch.setattr(report_cmd, "_assess", lambda inputs: None if inputs is None else real_assess(inputs))
     produce.allowed = False
     produce.calls = calls
     return produce

@@ -215,3 +215,66 @@ def test_a_kernel_that_cannot_start_is_one_message(tmp_path, monkeypatch, capfd,
     assert "Traceback" not in capfd.readouterr().err  # the kernel's own output went to its log
     assert not [r for r in caplog.records if r.name.startswith("papermill") and r.levelno >= logging.ERROR]
     assert not list((tmp_path / "r" / "p").glob(".staging-*"))
+
+
+def test_bad_input_found_after_the_early_kernel_started_leaves_no_kernel(sample_dir, tmp_path):
+    """``cchc report`` starts its kernel before loading the inputs: a data error is still exit
+    2 with its message, and the kernel started meanwhile is gone with its runtime folder."""
+    tmp = tmp_path / "tmp"
+    tmp.mkdir()
+    broken = tmp_path / "broken"
+    shutil.copytree(sample_dir, broken)
+    text = (broken / "tasks.csv").read_text(encoding="utf-8-sig").replace("Hoàn thành", "Xong rồi", 1)
+    (broken / "tasks.csv").write_text(text, encoding="utf-8-sig")
+    args = ["--plan", str(PLAN_DIR), "--period", "2024-Q2", "--data", str(broken), "--out", str(tmp_path / "out")]
+    _, err = _cli(args, tmp).communicate(timeout=300)
+    assert "tasks.csv" in err and "cột 'status'" in err and "Traceback" not in err
+    time.sleep(0.5)  # a killed kernel may take a moment to leave the process table
+    assert _kernels_using(tmp) == []
+    assert not list(tmp.glob(f"{kernel.RUNTIME_PREFIX}*"))
+    assert not (tmp_path / "out" / "hai-duong-2024").exists()
+
+
+def test_an_early_kernel_is_warm_invisible_and_stopped(tmp_path):
+    """The kernel handed to papermill has imported the report's libraries before the first
+    cell, runs in its folder, leaves no cell, output or execution count of its own, and is
+    stopped with its runtime folder once the notebook has run."""
+    folder = tmp_path / "nb"
+    folder.mkdir()
+    nb = folder / "t.ipynb"
+    code = "import os, sys\nprint(all(m in sys.modules for m in ('cchc_lib.report.document', 'seaborn')), os.getcwd())"
+    meta = {"kernelspec": {"name": "python3", "display_name": "Python 3", "language": "python"}}
+    nbformat.write(new_notebook(cells=[new_code_cell(code)], metadata=meta), nb)
+    early = kernel.EarlyKernel(folder)
+    process = early.km.provisioner.process
+    try:
+        result = run_report(
+            nb, {}, tmp_path / "r" / "p" / "q", stem="t", formats=(), header={"lang": "vi"}, early_kernel=early
+        )
+    finally:
+        early.close()
+    ran = nbformat.read(result.notebook, as_version=4)
+    assert len(ran.cells) == 1
+    assert ran.cells[0].execution_count == 1
+    assert [o.get("text") for o in ran.cells[0].outputs] == [f"True {folder}\n"]
+    assert process.poll() is not None
+    assert not early.runtime.exists()
+
+
+def test_a_transient_parameter_reaches_the_kernel_but_not_the_published_files(tmp_path):
+    """The hand-off's path (``report.handoff``) is for the run only: the kernel gets it, the
+    published notebook shows it empty and the sidecar does not list it."""
+    nb = tmp_path / "t.ipynb"
+    cells = [new_code_cell('handoff = ""', metadata={"tags": ["parameters"]}), new_code_cell("print(handoff)")]
+    meta = {"kernelspec": {"name": "python3", "display_name": "Python 3", "language": "python"}}
+    nbformat.write(new_notebook(cells=cells, metadata=meta), nb)
+    secret = str(tmp_path / "cchc-handoff-x" / "assessment.pickle")
+    result = run_report(
+        nb, {"lang": "vi"}, tmp_path / "r" / "p" / "q", stem="t", formats=("html",), header={"lang": "vi"},
+        progress=False, transient={"handoff": secret},
+    )  # fmt: skip
+    ran = nbformat.read(result.notebook, as_version=4)
+    assert ran.cells[-1].outputs[0]["text"] == secret + "\n"  # the kernel had it
+    assert secret not in ran.cells[1].source and secret not in str(ran.metadata)
+    assert 'handoff = ""' in ran.cells[1].source and ran.metadata.papermill.parameters["handoff"] == ""
+    assert "handoff" not in result.sidecar.read_text(encoding="utf-8")

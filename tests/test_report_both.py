@@ -8,6 +8,7 @@ code of the first failure, nothing published after Ctrl-C. The slow ones run the
 
 from __future__ import annotations
 
+import contextlib
 import os
 import threading
 from pathlib import Path
@@ -16,7 +17,7 @@ import pytest
 
 from cchc_lib import cli
 from cchc_lib.commands import report as report_cmd
-from cchc_lib.report import document, official, pdf, run
+from cchc_lib.report import document, kernel, official, pdf, run
 from cchc_lib.report.background import Background
 from cchc_lib.report.run import ReportError
 
@@ -67,7 +68,9 @@ def fakes(tmp_path, monkeypatch):
     fakes.official = lambda cancel: _Official(tmp_path)
     monkeypatch.setattr(document, "produce", produce)
     monkeypatch.setattr(official, "produce_official", produce_official)
-    monkeypatch.setattr(report_cmd, "_load_inputs", lambda args: None)
+    monkeypatch.setattr(report_cmd, "_load_inputs", lambda args, digest=False: None)
+    monkeypatch.setattr(report_cmd, "_assess", lambda inputs: None)
+    monkeypatch.setattr(kernel, "early_kernel", lambda folder: contextlib.nullcontext())  # no real kernel
     monkeypatch.setattr(pdf, "probe_pdf_support", lambda timeout=120: (0, ""))
     return fakes
 
@@ -337,8 +340,6 @@ def test_weasyprint_is_imported_while_the_kernel_runs():
 def test_ctrl_c_while_both_documents_are_made_leaves_no_kernel_and_no_half_written_file(tmp_path):
     import signal
     import time
-
-    from cchc_lib.report import kernel
 
     from .test_kernel import _cli, _kernels_using
 

@@ -202,7 +202,7 @@ def _city_name(view: CityView, lang: str) -> str:
     cities = {str(a.plan.meta.get("city", "")) for a in view.assessments.values()} - {""}
     if len(cities) == 1:
         return cities.pop()
-    return "toàn thành phố" if lang == "vi" else "whole city"
+    return i18n.t("city.whole_city", lang)
 
 
 def produce_city(

@@ -19,12 +19,12 @@ from cchc_lib.commands.options import (
 from cchc_lib.commands.parser import say
 
 
-def _load_inputs(args):
+def _load_inputs(args, digest: bool = False):
     from cchc_lib.progress.inputs import load_inputs
 
     resolve_plan(args)
     check_data_folder(args.data, args.plan)
-    inputs = load_inputs(resolve_plan(args), args.data, args.period, args.cutoff, args.lang)
+    inputs = load_inputs(resolve_plan(args), args.data, args.period, args.cutoff, args.lang, digest=digest)
     if inputs.notice:
         print(inputs.notice, file=sys.stderr)
     return inputs
@@ -47,22 +47,38 @@ def cmd_report(args: argparse.Namespace) -> int:
     Each is published on its own (atomically) when it succeeds, whatever the other does:
     the official report does not depend on the notebook, and a correct document is not
     held back. The exit code is the first failure's, in the order assessment (3), official
-    (2 bad input, 1 a bug); the other one's message is printed too."""
+    (2 bad input, 1 a bug); the other one's message is printed too.
+
+    The assessment's kernel is started as soon as the options are checked
+    (:func:`cchc_lib.report.kernel.early_kernel`): it boots and imports on the other core
+    while this process loads the inputs, and it is stopped on every way out (bad input
+    included: exit 2 leaves no kernel running)."""
     from cchc_lib.report import kernel
-    from cchc_lib.report.background import Background
-    from cchc_lib.report.choice import documents_for
+    from cchc_lib.report.document import notebook_path
 
     resolve_plan(args)
     formats, report_date = check_report_args(args)
     # one absolute --out for both documents, whatever either one's code does with the
     # working folder (the kernel itself starts in the notebook's folder)
     args.out = str(Path(args.out).resolve())
+    folder = notebook_path().parent if args.only != "official" else None
+    # SIGTERM stops the kernel and the thread too, as Ctrl-C does
+    with kernel.terminate_as_interrupt(), kernel.early_kernel(folder) as early:
+        return _report(args, formats, report_date, early)
+
+
+def _report(args, formats, report_date, early) -> int:
+    """``cchc report`` once the options are checked and the kernel is starting."""
+    from cchc_lib.report import handoff
+    from cchc_lib.report.background import Background
+    from cchc_lib.report.choice import documents_for
+
     period = chosen_plan(args).check_period(args.period)  # a period of another year is refused
     docs = documents_for(period, args.only, args.official_anyway, args.lang)
     pdf_check = start_pdf_check(formats)
     if docs.note:
         print(docs.note)
-    inputs = _load_inputs(args)  # once for both: a data error is one message, before any run
+    inputs = _load_inputs(args, digest=True)  # once for both: a data error is one message, before any run
     if pdf_check is not None:
         pdf_check.result()
     if docs.assessment:
@@ -72,10 +88,13 @@ def cmd_report(args: argparse.Namespace) -> int:
     if not docs.assessment:
         _show_official(_produce_official(args, formats, report_date, inputs), args)
         return 0
-    with kernel.terminate_as_interrupt():  # SIGTERM stops the thread too, as Ctrl-C does
-        official = Background(_produce_official, args, formats, report_date, inputs) if docs.official else None
+    # assessed once, here, for both documents; the kernel gets it (report.handoff) instead of
+    # loading and assessing the same files again
+    a = _assess(inputs)
+    with handoff.handed_off(inputs, a) as handed:
+        official = Background(_produce_official, args, formats, report_date, inputs, a) if docs.official else None
         try:
-            code = _assessment(args, formats, report_date, inputs)
+            code = _assessment(args, formats, report_date, inputs, early, handed)
         except KeyboardInterrupt:
             if official is not None:
                 official.stop()  # nothing is published after Ctrl-C
@@ -93,13 +112,19 @@ def cmd_report(args: argparse.Namespace) -> int:
             raise
 
 
-def _assessment(args, formats, report_date, inputs) -> int:
+def _assess(inputs):
+    from cchc_lib.assessment.engine import assess
+
+    return assess(inputs.plan, inputs.progress, inputs.period, cutoff=inputs.cutoff)
+
+
+def _assessment(args, formats, report_date, inputs, early=None, handed="") -> int:
     """Make the assessment and list its files; 3 and the run's message when it failed."""
     from cchc_lib.report.index import human_size
     from cchc_lib.report.run import ReportError
 
     try:
-        result = _produce_assessment(args, formats, report_date, inputs)
+        result = _produce_assessment(args, formats, report_date, inputs, early, handed)
     except ReportError as exc:
         print(str(exc), file=sys.stderr)
         return 3
@@ -133,7 +158,7 @@ def _show_official(result, args) -> None:
         print(f"  {kind:8} {path}  ({human_size(path.stat().st_size, args.lang)})")
 
 
-def _produce_official(args, formats, report_date, inputs, cancel=None):
+def _produce_official(args, formats, report_date, inputs, assessment=None, cancel=None):
     from cchc_lib.report import official
 
     return official.produce_official(
@@ -148,11 +173,12 @@ def _produce_official(args, formats, report_date, inputs, cancel=None):
         args.recipients,
         anyway=args.official_anyway,
         inputs=inputs,
+        assessment=assessment,
         cancel=cancel,
     )
 
 
-def _produce_assessment(args, formats, report_date, inputs):
+def _produce_assessment(args, formats, report_date, inputs, early=None, handed=""):
     from cchc_lib.report import document
 
     return document.produce(
@@ -167,6 +193,8 @@ def _produce_assessment(args, formats, report_date, inputs):
         progress_bar=not args.quiet,
         appendices=args.appendices,
         inputs=inputs,
+        early_kernel=early,
+        handoff=handed,
     )
 
 

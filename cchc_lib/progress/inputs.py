@@ -37,6 +37,8 @@ class Inputs:
     cutoff: str
     lang: str
     notice: str | None = None  # to print: the sample was used because no real data exists
+    # (plan folder, its hash, data folder, its hash), taken before each was read (digest=True)
+    digests: tuple[Path, str, Path, str] | None = None
 
     @property
     def sample(self) -> bool:
@@ -74,16 +76,30 @@ def load_inputs(
     period: Period | str | None = None,
     cutoff: str = "nd09",
     lang: str = "vi",
+    digest: bool = False,
 ) -> Inputs:
-    """Load and check everything a run needs; raises the user-facing errors (exit 2)."""
+    """Load and check everything a run needs; raises the user-facing errors (exit 2).
+
+    ``digest``: also hash each folder just before reading it (``Inputs.digests``), so that
+    what was loaded can be told from a later change of the files (``report.handoff``)."""
+    from cchc_lib.core.fingerprint import folder_digest
+
     check_lang(lang)
     cutoff = check_cutoff(cutoff)
+    plan_hash = None
     if isinstance(plan, Plan):
         p = plan
     else:  # --plan, or the plan --data lies under, or the only plan there is
-        p = load_plan(paths.choose_plan(plan, None if isinstance(data, Progress) else data))
+        ref = paths.choose_plan(plan, None if isinstance(data, Progress) else data)
+        plan_dir = paths.plan_dir(ref).resolve()
+        plan_hash = folder_digest(plan_dir) if digest and plan_dir.is_dir() else None
+        p = load_plan(ref)
     per = check_period(p, period) if period is not None else None
     if isinstance(data, Progress):
         return Inputs(p, data, per, cutoff, lang)
     folder, notice = resolve_data(p, data)
-    return Inputs(p, load_progress(folder, p), per, cutoff, lang, notice)
+    data_dir = paths.progress_dir(folder, p.plan_id).resolve()
+    data_hash = folder_digest(data_dir) if plan_hash and data_dir.is_dir() else None
+    progress = load_progress(folder, p)
+    digests = (plan_dir, plan_hash, data_dir, data_hash) if data_hash else None
+    return Inputs(p, progress, per, cutoff, lang, notice, digests)

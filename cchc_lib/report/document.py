@@ -61,16 +61,27 @@ class Report:
         cutoff="nd09",
         lang="vi",
         report_date: str | dt.date | None = None,
+        handoff: str = "",
     ) -> Report:
         """Load, validate and assess (``progress.inputs.load_inputs``: the plan's year folder
-        by default, ``data='sample'`` for the sample year)."""
+        by default, ``data='sample'`` for the sample year). ``handoff``: the assessment
+        ``cchc report`` already made (:mod:`cchc_lib.report.handoff`), used only when made
+        from the very files and code this would load now; otherwise loaded as without it."""
+        from cchc_lib.report import handoff as handoffs
+
+        if isinstance(report_date, str) and report_date:
+            report_date = dt.date.fromisoformat(report_date)
+        a = handoffs.read(handoff, handoffs.key_of_files(plan, data, period, cutoff, lang)) if handoff else None
+        if a is None:
+            a = cls._assess(plan, data, period, cutoff, lang)
+        return cls(a, lang, report_date or dt.date.today())
+
+    @staticmethod
+    def _assess(plan, data, period, cutoff, lang) -> Assessment:
         from cchc_lib.progress.inputs import load_inputs
 
         inputs = load_inputs(plan, data, period, cutoff, lang)
-        if isinstance(report_date, str) and report_date:
-            report_date = dt.date.fromisoformat(report_date)
-        a = assess(inputs.plan, inputs.progress, inputs.period, inputs.cutoff)
-        return cls(a, lang, report_date or dt.date.today())
+        return assess(inputs.plan, inputs.progress, inputs.period, inputs.cutoff)
 
     # -- helpers ------------------------------------------------------------------------
     @property
@@ -387,14 +398,18 @@ def produce(
     *,
     inputs=None,
     parallel: bool = True,
+    early_kernel=None,
+    handoff: str = "",
 ):
     """Validate the inputs, then run the notebook with papermill and export it (``cchc report``).
 
     Inputs are loaded once here first (or given as ``inputs``, already loaded from the same
     arguments) so that a data error is reported in plain words before a kernel starts; the
-    notebook then loads them again itself, as it must when it is run by hand in JupyterLab.
+    notebook then loads them again itself, as it must when it is run by hand in JupyterLab,
+    unless ``handoff`` (:mod:`cchc_lib.report.handoff`) holds the assessment of those files.
     ``appendices``: ``separate`` (their own file, the default), ``inline`` or ``none``
-    (:mod:`cchc_lib.report.annex`). ``parallel``: see :func:`cchc_lib.report.run.run_report`.
+    (:mod:`cchc_lib.report.annex`). ``parallel``, ``early_kernel``: see
+    :func:`cchc_lib.report.run.run_report`.
     """
     import sys
     from pathlib import Path
@@ -449,4 +464,6 @@ def produce(
         cwd=notebook_path().parent,
         appendices=appendices,
         parallel=parallel,
+        early_kernel=early_kernel,
+        transient={"handoff": handoff} if handoff else None,
     )

@@ -12,6 +12,10 @@ listens on the network while a report runs. Windows has no IPC transport in Zero
 there it keeps loopback TCP. The kernel's own stdout/stderr go to ``kernel.log`` in the
 runtime folder, so a kernel that fails to start shows the user one message (with the
 log's last line), not its traceback.
+
+``cchc report`` starts its kernel early (:func:`early_kernel`): the kernel boots and imports
+the report's libraries on the second core while this process loads and checks the inputs,
+and papermill is then handed the running kernel.
 """
 
 from __future__ import annotations
@@ -30,6 +34,16 @@ RUNTIME_PREFIX = "cchc-kernel-"
 LOG_NAME = "kernel.log"
 _SOCKET_PATH_MAX = 100  # sun_path is 104 bytes on macOS, 108 on Linux
 _KERNELS: dict[str, list] = {}  # runtime folder -> kernel processes (subprocess.Popen) started there
+# What the report's cells import, run by the kernel while it starts (IPKernelApp.exec_lines:
+# no cell, no output, no execution count), so that the first cell does not wait for it.
+WARM_UP = (
+    "import IPython.display",
+    "import cchc_lib.report.document",
+    "import cchc_lib.report.charts",
+    "import cchc_lib.progress.inputs",
+)
+# nbclient gives the kernels it starts an in-memory history (no sqlite file); the same here
+HISTORY_IN_MEMORY = "--HistoryManager.hist_file=:memory:"
 
 
 @contextmanager
@@ -100,7 +114,64 @@ def kernel_manager_class(runtime: Path, cwd: str | os.PathLike | None = None) ->
             if process is not None:
                 _KERNELS.setdefault(str(runtime), []).append(process)
 
+        def client(self, **kw):
+            """The client papermill makes for a kernel it was handed; remembered so that its
+            sockets are closed with the kernel (nbclient leaves that to the kernel's owner)."""
+            made = super().client(**kw)
+            vars(self).setdefault("made_clients", []).append(made)
+            return made
+
     return RunKernelManager
+
+
+class EarlyKernel:
+    """A kernel started before its notebook is known to run (``cchc report``), in its own
+    private runtime folder. Handed to papermill (``km``), which then neither starts nor
+    stops it: :meth:`close` does, on every path — success, bad input, a failed cell, Ctrl-C."""
+
+    def __init__(self, cwd: str | os.PathLike, kernel_name: str = "python3", warm_up: tuple[str, ...] = WARM_UP):
+        from jupyter_core.utils import run_sync
+
+        self.runtime = Path(tempfile.mkdtemp(prefix=RUNTIME_PREFIX))
+        try:
+            self.km = kernel_manager_class(self.runtime, cwd)(kernel_name=kernel_name)
+            args = [HISTORY_IN_MEMORY]
+            if warm_up:
+                args.append(f"--IPKernelApp.exec_lines={list(warm_up)!r}")
+            run_sync(self.km.start_kernel)(extra_arguments=args)
+        except BaseException:
+            self.close()
+            raise
+
+    def close(self, graceful: bool = False) -> None:
+        """Stop the kernel (politely after a finished run, at once otherwise), close the
+        client's sockets and remove the runtime folder; safe to call twice."""
+        from jupyter_core.utils import run_sync
+
+        km = getattr(self, "km", None)
+        if km is not None:
+            with contextlib.suppress(Exception):  # the kernel may be dead already; killed below
+                if km.has_kernel:
+                    run_sync(km.shutdown_kernel)(now=not graceful)
+            for made in vars(km).pop("made_clients", []):
+                with contextlib.suppress(Exception):
+                    made.stop_channels()
+        stop_leftover_kernels(self.runtime)
+        shutil.rmtree(self.runtime, ignore_errors=True)
+
+
+@contextmanager
+def early_kernel(cwd: str | os.PathLike | None, kernel_name: str = "python3") -> Iterator[EarlyKernel | None]:
+    """An :class:`EarlyKernel` for the block (None when ``cwd`` is None: nothing to run),
+    always stopped at its end; gracefully when the block finished without an error."""
+    kernel = EarlyKernel(cwd, kernel_name) if cwd is not None else None
+    graceful = False
+    try:
+        yield kernel
+        graceful = True
+    finally:
+        if kernel is not None:
+            kernel.close(graceful=graceful)
 
 
 def kernel_log_tail(runtime: Path, lines: int = 1) -> str:

@@ -88,6 +88,7 @@ class _Job:
     staging: Path
     appendices: str = annexes.DEFAULT_MODE
     parallel: bool = True
+    transient: dict[str, str] = field(default_factory=dict)
     step: str = "execute"
     staged: dict[str, Path] = field(default_factory=dict)
     seconds: dict[str, float] = field(default_factory=dict)
@@ -114,6 +115,8 @@ def run_report(
     start_timeout: int = 60,
     appendices: str = annexes.DEFAULT_MODE,
     parallel: bool = True,
+    early_kernel=None,
+    transient: Mapping[str, str] | None = None,
 ) -> ReportResult:
     """Execute ``notebook`` with ``parameters`` and write ``out_dir/<stem>.{ipynb,html,pdf,json}``.
 
@@ -130,7 +133,11 @@ def run_report(
     (their own file ``<stem>_phu-luc.{html,pdf}``, published together with the main one),
     ``inline`` or ``none``. ``parallel``: the appendices' PDF is made by a child process
     while this one makes the main PDF (two cores); False keeps the run to one core, for a
-    batch that already runs one report per core.
+    batch that already runs one report per core. ``early_kernel``: a
+    :class:`.kernel.EarlyKernel` started beforehand in the notebook's folder, used (and
+    stopped) instead of starting a kernel here. ``transient``: string parameters for this
+    run only (a file removed when it ends): given to the kernel, shown empty in the published
+    notebook and left out of the sidecar.
 
     ``reports_root`` (default ``out_dir.parent.parent``, i.e. ``reports/`` for
     ``reports/<plan-id>/<period>/``) gets a fresh ``index.html``.
@@ -154,9 +161,17 @@ def run_report(
     # same filesystem as out_dir, so the final os.replace is a rename
     staging = Path(tempfile.mkdtemp(prefix=f".staging-{stem}-{os.getpid()}-", dir=out_dir.parent))
     job = _Job(notebook, out_dir, stem, formats, hdr, dict(parameters or {}), staging, appendices, parallel)
+    job.transient = {k: str(v) for k, v in (transient or {}).items()}
     with kernel.terminate_as_interrupt():
         try:
-            nb = _execute(job, progress=progress, kernel_name=kernel_name, cwd=cwd, start_timeout=start_timeout)
+            nb = _execute(
+                job,
+                progress=progress,
+                kernel_name=kernel_name,
+                cwd=cwd,
+                start_timeout=start_timeout,
+                early=early_kernel,
+            )
             _export(job, nb)
             job.step = "sidecar"
             sizes = {k: p.stat().st_size for k, p in job.staged.items()}
@@ -209,19 +224,23 @@ def _without_machine_paths(nb, job: _Job) -> None:
     papermill records the absolute paths it ran with in the injected cell and its metadata."""
     shown = shown_params(job.params)
     swaps = {str(v): str(shown[k]) for k, v in job.params.items() if shown[k] != v}
+    swaps.update({v: "" for v in job.transient.values() if v})
     for cell in nb.cells:
         if "injected-parameters" in _tags(cell):
             for old, new in swaps.items():
                 cell.source = cell.source.replace(repr(old), repr(new)).replace(f'"{old}"', f'"{new}"')
     pm = nb.metadata.get("papermill")
     if pm is not None:
-        pm["parameters"] = shown_params(dict(pm.get("parameters") or {}))
+        given = {k: ("" if k in job.transient else v) for k, v in (pm.get("parameters") or {}).items()}
+        pm["parameters"] = shown_params(given)
         pm["input_path"] = job.notebook.name
         pm["output_path"] = f"{job.stem}.ipynb"
 
 
-def _execute(job: _Job, *, progress: bool, kernel_name: str, cwd, start_timeout: int):
-    """1. Run the notebook with papermill in a private kernel; the executed notebook."""
+def _execute(job: _Job, *, progress: bool, kernel_name: str, cwd, start_timeout: int, early=None):
+    """1. Run the notebook with papermill in a private kernel; the executed notebook.
+    ``early``: a :class:`.kernel.EarlyKernel` already started (in the same folder) to use
+    instead of starting one; it is stopped here once the notebook has run."""
     import papermill
     from papermill.exceptions import PapermillExecutionError
 
@@ -230,27 +249,37 @@ def _execute(job: _Job, *, progress: bool, kernel_name: str, cwd, start_timeout:
         preload()
         if job.parallel and job.appendices == "separate" and annexes.has_appendix(nbformat.read(job.notebook, 4)):
             job.worker = PdfWorker(job.staging / "pdf")
-    with kernel.private_runtime() as runtime, _quiet_papermill():
+    if early is not None:
+        runtime_cm, engine = contextlib.nullcontext(early.runtime), {"km": early.km}
+    else:
+        runtime_cm, engine = kernel.private_runtime(), None
+    ran = False
+    with runtime_cm as runtime, _quiet_papermill():
+        if engine is None:
+            folder = Path(cwd).resolve() if cwd else job.notebook.parent
+            engine = {"kernel_manager_class": kernel.kernel_manager_class(runtime, folder)}
         try:
             # no save after every cell: papermill rewrote the whole growing notebook (charts
             # included) twice per cell; it still writes it once at the end and on a failed cell
             nb = papermill.execute_notebook(
                 str(job.notebook),
                 str(job.executed),
-                parameters=job.params,
+                parameters={**job.params, **job.transient},
                 request_save_on_cell_execute=False,
                 progress_bar=progress,
                 kernel_name=kernel_name,
                 start_timeout=start_timeout,
-                kernel_manager_class=kernel.kernel_manager_class(
-                    runtime, Path(cwd).resolve() if cwd else job.notebook.parent
-                ),
+                **engine,
             )
+            ran = True
         except PapermillExecutionError as exc:
             kept = _keep(job.executed, job.out_dir, job.stem)
             raise _execution_error(exc, stem=job.stem, notebook=job.notebook, kept=kept, out_dir=job.out_dir) from exc
         except Exception as exc:
             raise _kernel_error(job, exc, kernel.kernel_log_tail(runtime)) from exc
+        finally:
+            if early is not None:
+                early.close(graceful=ran)
     nb.metadata["cchc"] = dict(job.header)
     _without_machine_paths(nb, job)
     nbformat.write(nb, job.executed)

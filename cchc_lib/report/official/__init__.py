@@ -146,13 +146,15 @@ def produce_official(
     *,
     inputs=None,
     cancel=None,
+    assessment=None,
 ) -> OfficialResult:
     """``cchc report --only official``: load, assess once, write, refresh the index.
 
     Raises ``PeriodError`` for Quý II/IV and the second half unless ``anyway`` (these
     reports are internal; config/official.toml). ``inputs``: the same arguments already
     loaded by ``progress.inputs.load_inputs`` (``cchc report`` loads once for both
-    documents); ``cancel``: see :func:`write_official`."""
+    documents) and ``assessment`` theirs, already made (then for the same period and
+    cut-off); ``cancel``: see :func:`write_official`."""
     import sys
 
     from cchc_lib.assessment.engine import assess
@@ -166,7 +168,7 @@ def produce_official(
         if inputs.notice:
             print(inputs.notice, file=sys.stderr, flush=True)
     p, per = inputs.plan, inputs.period
-    a = assess(p, inputs.progress, per, inputs.cutoff)
+    a = assessment if assessment is not None else assess(p, inputs.progress, per, inputs.cutoff)
     _check(cancel)
     root = Path(out).resolve()
     result = write_official(
