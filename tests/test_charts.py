@@ -174,6 +174,27 @@ def test_png_bytes_file_and_notebook_display(vi, tmp_path):
     assert formatters.PNGFormatter()(chart).startswith(PNG_MAGIC)  # what display(chart) embeds
 
 
+def test_png_encoder_keeps_every_pixel_and_the_dpi():
+    """to_png writes the PNG itself (unfiltered rows, zlib): Pillow reads back exactly the
+    Agg pixels as RGB with the dpi, and the same figure gives the same bytes twice."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    fig = Figure(figsize=(2, 1), layout="constrained")
+    fig.add_subplot().bar([0, 1, 2], [3, 1, 2], color=["#0072B2", "#E69F00", "#009E73"])
+    fig.text(0.5, 0.5, "Tỷ lệ đúng hạn 42,3%")
+    chart = charts.Chart(fig, "t", "c")
+    data = chart.to_png(dpi=80)
+    assert data == chart.to_png(dpi=80)
+    fig.set_dpi(80)
+    canvas = FigureCanvasAgg(fig)
+    canvas.draw()
+    expected = np.asarray(canvas.buffer_rgba())[..., :3]
+    with Image.open(io.BytesIO(data)) as img:
+        assert img.mode == "RGB" and img.size == (160, 80)
+        assert img.info["dpi"] == pytest.approx((80, 80), abs=0.01)
+        assert np.array_equal(np.asarray(img), expected)
+
+
 def content_outside(chart: charts.Chart, dpi: float = charts.DPI) -> list[str]:
     """Sides of the picture that some drawn artist sticks out of, measured as ``to_png`` draws
     it (what a crop to the tight box would have kept is cut off the PNG)."""

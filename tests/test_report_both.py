@@ -17,7 +17,7 @@ import pytest
 
 from cchc_lib import cli
 from cchc_lib.commands import report as report_cmd
-from cchc_lib.report import document, kernel, official, pdf
+from cchc_lib.report import document, kernel, official, pdf, run
 from cchc_lib.report.background import Background
 from cchc_lib.report.run import ReportError
 
@@ -232,6 +232,34 @@ def test_a_child_that_fails_says_what_it_wrote_last(tmp_path, monkeypatch):
         child.wait()
 
 
+@pytest.mark.slow
+def test_a_worker_started_ahead_makes_the_same_bytes_and_takes_one_job_only(tmp_path):
+    kw = {"lang": "vi", "running_head": "xã Hải Dương — Quý I/2024"}
+    worker = pdf.PdfWorker(tmp_path / "w")
+    try:
+        child = pdf.start_pdf(PAGE, tmp_path / "w" / "a.pdf", worker=worker, **kw)
+        assert child.proc is worker.proc  # no second process started
+        second = pdf.start_pdf(PAGE, tmp_path / "w" / "b.pdf", worker=worker, **kw)
+        assert second.proc is not worker.proc  # the worker was taken: a child of its own
+        assert child.wait().read_bytes() == second.wait().read_bytes() == pdf.html_to_pdf(PAGE, **kw)
+    finally:
+        worker.stop()
+    assert worker.proc.returncode == 0
+
+
+@pytest.mark.slow
+def test_a_worker_given_nothing_is_ended_and_one_that_failed_is_replaced(tmp_path, monkeypatch):
+    idle = pdf.PdfWorker(tmp_path / "idle")
+    idle.stop()
+    assert idle.proc.poll() is not None
+    monkeypatch.setattr(pdf, "_CHILD", "import sys; sys.exit('WeasyPrint hỏng')")
+    broken = pdf.PdfWorker(tmp_path / "broken")
+    broken.proc.wait()
+    monkeypatch.undo()
+    child = pdf.start_pdf(PAGE, tmp_path / "broken" / "a.pdf", worker=broken)
+    assert child.proc is not broken.proc and child.wait().read_bytes() == pdf.html_to_pdf(PAGE)
+
+
 @pytest.mark.notebook
 def test_one_cchc_report_call_publishes_both_documents_and_the_index_lists_them(tmp_path, capsys):
     out = tmp_path / "r"
@@ -277,8 +305,12 @@ def test_the_appendix_pdf_made_beside_the_main_one_is_published_with_it_or_not_a
     out = tmp_path / "r" / "p" / "q"
     header = {"lang": "vi", "commune": "xã A", "period_label": "Quý I/2024"}
     kw = {"stem": "t", "header": header, "progress": False}
+    workers = []
+    monkeypatch.setattr(run, "PdfWorker", lambda folder: workers.append(pdf.PdfWorker(folder)) or workers[-1])
     done = run_report(nb, {}, out, **kw)
     assert done.annex["pdf"].name == "t_phu-luc.pdf" and done.pdf.is_file()
+    # the appendices' PDF came from the process started with the kernel, which has ended
+    assert len(workers) == 1 and workers[0].used and workers[0].proc.returncode == 0
     before = {p.name: p.read_bytes() for p in out.iterdir() if p.is_file()}
     assert {"t.pdf", "t_phu-luc.pdf", "t_phu-luc.html"} <= set(before)
     monkeypatch.setattr(pdf, "_CHILD", "import sys; sys.exit('WeasyPrint hỏng')")

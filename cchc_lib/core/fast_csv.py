@@ -21,6 +21,7 @@ import pandas as pd
 
 from cchc_lib.core import readers
 from cchc_lib.core.errors import DataError
+from cchc_lib.core.frame_meta import SharedMap
 from cchc_lib.core.schemas import (
     Field,
     TableSpec,
@@ -176,5 +177,5 @@ def typed_csv(path: Path | str, spec: TableSpec) -> tuple[pd.DataFrame, list[str
         if f.name not in header_map:
             cols[f.name] = convert_column(f, pd.Series(None, index=index, dtype=object))
     df = pd.DataFrame(cols, index=index)
-    df.attrs = {"file": file, "blank_rows": 0, "header_map": header_map}
+    df.attrs = {"file": file, "blank_rows": 0, "header_map": SharedMap(header_map)}
     return df, table.column_names

@@ -19,6 +19,7 @@ import pandera.pandas as pa
 from pandera.errors import SchemaErrors
 
 from cchc_lib.core.errors import DataError, Issue, Msg
+from cchc_lib.core.frame_meta import SharedMap
 
 TRUE_WORDS = {"true", "có", "co", "yes", "y", "x", "1", "đúng", "dung", "rồi", "đã"}
 FALSE_WORDS = {"false", "không", "khong", "no", "n", "0", "sai", "chưa"}
@@ -180,7 +181,7 @@ def rename_headers(df: pd.DataFrame, spec: TableSpec) -> pd.DataFrame:
     out = df.rename(columns=mapping)
     out.attrs.update(df.attrs)
     # Messages quote the header as the analyst wrote it ("Tình trạng"), not our id.
-    out.attrs["header_map"] = {new: old for old, new in mapping.items()}
+    out.attrs["header_map"] = SharedMap({new: old for old, new in mapping.items()})
     return out
 
 

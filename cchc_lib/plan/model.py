@@ -290,18 +290,32 @@ class Plan:
         return hit.iloc[0] if len(hit) else None
 
     def area_name(self, area_id: str, lang: str = "vi") -> str:
-        row = self.areas.loc[self.areas["area_id"] == area_id]
-        if row.empty:
-            return area_id
-        name = row.iloc[0]["name_en" if lang == "en" else "name"]
-        return str(name) if pd.notna(name) and name else str(row.iloc[0]["name"])
+        return self._name("areas", "area_id", area_id, lang)
 
     def unit_name(self, unit_id: str, lang: str = "vi") -> str:
-        row = self.units.loc[self.units["unit_id"] == unit_id]
-        if row.empty:
-            return unit_id
-        name = row.iloc[0]["name_en" if lang == "en" else "name"]
-        return str(name) if pd.notna(name) and name else str(row.iloc[0]["name"])
+        return self._name("units", "unit_id", unit_id, lang)
+
+    def _name(self, table: str, key: str, code, lang: str) -> str:
+        """The first row's name for ``code`` (English when asked and given), else the code.
+
+        Reports ask for names hundreds of times (a lead unit per task row): a dictionary
+        built once per table, rebuilt when the table is replaced, instead of a filter each time."""
+        frame = getattr(self, table)
+        cached = self.__dict__.setdefault("_name_tables", {}).get(table)
+        if cached is None or cached[0] is not frame:
+            names = {}
+            english = frame["name_en"] if "name_en" in frame else pd.Series(None, index=frame.index, dtype=object)
+            for c, vi, en in zip(frame[key], frame["name"], english):
+                if not pd.isna(c):  # a blank code matches nothing, as in a filter
+                    names.setdefault(c, (vi, en))
+            cached = (frame, names)
+            self.__dict__["_name_tables"][table] = cached
+        found = cached[1].get(code)
+        if found is None:
+            return code
+        vi, en = found
+        name = en if lang == "en" else vi
+        return str(name) if pd.notna(name) and name else str(vi)
 
     def lint(self, lang: str = "vi") -> pd.DataFrame:
         """Findings about the plan document itself (conflicts, odd deadlines, numbering),

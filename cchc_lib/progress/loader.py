@@ -22,6 +22,7 @@ import pandas as pd
 
 from cchc_lib.core.errors import DataError, Issue, Msg, display_path, toml_issue
 from cchc_lib.core.fast_csv import typed_csv
+from cchc_lib.core.frame_meta import SharedMap, SharedSet
 from cchc_lib.core.readers import EXCEL_SUFFIXES, excel_sheet_states, read_table
 from cchc_lib.core.schemas import load_table_collecting, norm_key
 from cchc_lib.progress.combine import combine
@@ -212,7 +213,7 @@ def load_kind(kind: str, source: Source | Path | str, plan=None) -> tuple[pd.Dat
         columns, rows_read, blank_rows = list(raw.columns), len(raw), int(raw.attrs.get("blank_rows", 0))
     headers = {k: v for k, v in df.attrs.get("header_map", {}).items()}
     shown_to_id = {v: k for k, v in headers.items()}
-    df.attrs["reported"] = {(i.row, shown_to_id.get(i.column, i.column)) for i in errors}
+    df.attrs["reported"] = SharedSet((i.row, shown_to_id.get(i.column, i.column)) for i in errors)
     if "period" in df.columns and kind != "dossiers":
         df = canonical_period(df)
     df, more, warnings, not_entered = RULES[kind](df, plan, file)
@@ -233,7 +234,7 @@ def load_kind(kind: str, source: Source | Path | str, plan=None) -> tuple[pd.Dat
     }
     df.attrs = {
         "file": file,
-        "header_map": headers,
+        "header_map": SharedMap(headers),
         "extra_columns": [c for c in columns if c not in headers.values()],
     }
     df = df.reset_index(names="source_row")

@@ -223,6 +223,7 @@ def _notes(a, column: str, area_id: str | None = None, periods: list[str] | None
     if n.empty:
         return []
     codes = periods or [a.period.code]
+    n = n[[c for c in dict.fromkeys(("period", "area_id", column)) if c in n.columns]]  # before filtering
     sel = n[n["period"].isin(codes)]
     if area_id is not None:
         sel = sel[sel["area_id"].fillna("") == area_id]

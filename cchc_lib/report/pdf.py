@@ -135,17 +135,41 @@ def html_to_pdf(
 # one after the other; a second process makes the appendices' PDF on the other core while
 # this one makes the report's. The child imports WeasyPrint only (not cchc_lib and pandas:
 # half the start-up) and does exactly what html_to_pdf does, so the bytes are the same.
-# "-P": the child's working folder never shadows a library module.
+# It takes its job file from argv, or, started ahead as a PdfWorker, from one line of stdin
+# (an empty line or end of input: no job, it ends). "-P": the child's working folder never
+# shadows a library module.
 _CHILD = """\
 import json, sys
 import weasyprint
-job = json.loads(open(sys.argv[1], encoding="utf-8").read())
+spec = sys.argv[1] if len(sys.argv) > 1 else sys.stdin.readline().strip()
+if not spec:
+    sys.exit(0)
+job = json.loads(open(spec, encoding="utf-8").read())
 fetch = weasyprint.URLFetcher(allowed_protocols=("file", "data"))
 html = open(job["html"], encoding="utf-8").read()
 css = weasyprint.CSS(string=job["css"], url_fetcher=fetch)
 pdf = weasyprint.HTML(string=html, base_url=job["base_url"], url_fetcher=fetch).write_pdf(stylesheets=[css])
 open(job["pdf"], "wb").write(pdf)
 """
+
+
+def _spawn(args: list[str], folder: Path, log: Path, stdin):
+    """The child process running :data:`_CHILD` in ``folder``, its stderr in ``log``."""
+    import subprocess
+    import sys
+
+    env = dict(os.environ)
+    if not env.get("SOURCE_DATE_EPOCH"):  # as _fixed_font_timestamps does here
+        env["SOURCE_DATE_EPOCH"] = FONT_TIMESTAMP
+    with open(log, "wb") as err:  # the child keeps its own copy of the descriptor
+        return subprocess.Popen(
+            [sys.executable, "-P", "-c", _CHILD, *args],
+            stdin=stdin,
+            stdout=subprocess.DEVNULL,
+            stderr=err,
+            cwd=str(folder),
+            env=env,
+        )
 
 
 class PdfChild:
@@ -171,35 +195,69 @@ class PdfChild:
         self.proc.wait()
 
 
+class PdfWorker:
+    """A child started ahead (while the notebook runs) that imports WeasyPrint and waits for
+    one job: :func:`start_pdf` hands it over, so the appendices' PDF, the last thing a run
+    waits for, does not begin with the import (about half a second of CPU, more on a busy
+    machine). A run ``stop()``s it at its end, given a job or not."""
+
+    def __init__(self, folder: Path):
+        import subprocess
+
+        self.folder = Path(folder)
+        self.folder.mkdir(parents=True, exist_ok=True)
+        self.log = self.folder / "worker.log"
+        self.proc = _spawn([], self.folder, self.log, subprocess.PIPE)
+        self.used = False
+
+    def give(self, spec: Path):
+        """The process, now writing the PDF of ``spec``; None when it cannot take it (given
+        a job already, or ended: its import failed), and the caller starts a child itself."""
+        if self.used or self.proc.poll() is not None:
+            return None
+        self.used = True
+        try:
+            self.proc.stdin.write(f"{spec}\n".encode())
+            self.proc.stdin.close()
+        except OSError:  # it ended meanwhile
+            return None
+        return self.proc
+
+    def stop(self) -> None:
+        """End it, whatever it is doing (a PDF it was given is waited for by its PdfChild);
+        closing its input alone would end an idle one, but only once its import is done."""
+        with contextlib.suppress(OSError):
+            self.proc.stdin.close()
+        if self.proc.poll() is None:
+            self.proc.kill()
+        self.proc.wait()
+
+
 def start_pdf(
-    html: str, pdf: Path, *, lang: str = "vi", running_head: str = "", base_url: str | os.PathLike | None = None
+    html: str,
+    pdf: Path,
+    *,
+    lang: str = "vi",
+    running_head: str = "",
+    base_url: str | os.PathLike | None = None,
+    worker: PdfWorker | None = None,
 ) -> PdfChild:
-    """Start writing ``pdf`` from ``html`` in a child process; the HTML, job and log files are
-    kept beside ``pdf`` (a staging folder, removed with it)."""
+    """Start writing ``pdf`` from ``html`` in a child process (``worker`` when it can take it);
+    the HTML, job and log files are kept beside ``pdf`` (a staging folder, removed with it)."""
     import json
     import subprocess
-    import sys
 
-    pdf = Path(pdf)
+    pdf = Path(pdf).resolve()  # the worker runs in a folder of its own
     pdf.parent.mkdir(parents=True, exist_ok=True)
     job = {"html": str(pdf.with_suffix(".src.html")), "pdf": str(pdf), **_sources(html, lang, running_head, base_url)}
     Path(job["html"]).write_text(html, encoding="utf-8")
     spec = pdf.with_suffix(".job.json")
     spec.write_text(json.dumps(job, ensure_ascii=False), encoding="utf-8")
+    proc = worker.give(spec) if worker is not None else None
+    if proc is not None:
+        return PdfChild(proc, pdf, worker.log)
     log = pdf.with_suffix(".log")
-    env = dict(os.environ)
-    if not env.get("SOURCE_DATE_EPOCH"):  # as _fixed_font_timestamps does here
-        env["SOURCE_DATE_EPOCH"] = FONT_TIMESTAMP
-    with open(log, "wb") as err:  # the child keeps its own copy of the descriptor
-        proc = subprocess.Popen(
-            [sys.executable, "-P", "-c", _CHILD, str(spec)],
-            stdin=subprocess.DEVNULL,
-            stdout=subprocess.DEVNULL,
-            stderr=err,
-            cwd=str(pdf.parent),
-            env=env,
-        )
-    return PdfChild(proc, pdf, log)
+    return PdfChild(_spawn([str(spec)], pdf.parent, log, subprocess.DEVNULL), pdf, log)
 
 
 # -- can this machine make PDFs? ---------------------------------------------------------------

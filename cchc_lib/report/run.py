@@ -31,7 +31,7 @@ from cchc_lib.report import kernel
 from cchc_lib.report.exporters import CchcHTMLExporter
 from cchc_lib.report.formats import WORDS, check_formats
 from cchc_lib.report.index import FAILED_DIR, sidecar, write_index
-from cchc_lib.report.pdf import html_to_pdf, preload, start_pdf
+from cchc_lib.report.pdf import PdfWorker, html_to_pdf, preload, start_pdf
 
 
 class ReportError(RuntimeError):
@@ -92,6 +92,7 @@ class _Job:
     step: str = "execute"
     staged: dict[str, Path] = field(default_factory=dict)
     seconds: dict[str, float] = field(default_factory=dict)
+    worker: PdfWorker | None = None  # the appendices' PDF process, started with the kernel
 
     @property
     def executed(self) -> Path:
@@ -183,6 +184,8 @@ def run_report(
         except Exception as exc:
             raise _export_error(job, exc) from exc
         finally:
+            if job.worker is not None:
+                job.worker.stop()
             shutil.rmtree(staging, ignore_errors=True)
             _remove_if_empty(made)  # a run stopped before publishing leaves no empty folders
         root = Path(reports_root).resolve() if reports_root else out_dir.parent.parent
@@ -244,6 +247,8 @@ def _execute(job: _Job, *, progress: bool, kernel_name: str, cwd, start_timeout:
     t = time.perf_counter()
     if "pdf" in job.formats:
         preload()
+        if job.parallel and job.appendices == "separate" and annexes.has_appendix(nbformat.read(job.notebook, 4)):
+            job.worker = PdfWorker(job.staging / "pdf")
     folder = Path(cwd).resolve() if cwd else job.notebook.parent
     with kernel.for_papermill(early, folder) as (runtime, engine), _quiet_papermill():
         try:
@@ -331,7 +336,7 @@ def _export_one(job: _Job, nb, stem: str, key: str, swap: tuple[str, str] | None
         source = html.replace(*swap) if swap else html
         kw = {"lang": used["lang"], "running_head": used["running_head"], "base_url": job.notebook.parent}
         if background:
-            return start_pdf(source, job.staging / "pdf" / f"{stem}.pdf", **kw)
+            return start_pdf(source, job.staging / "pdf" / f"{stem}.pdf", worker=job.worker, **kw)
         pdf = html_to_pdf(source, **kw)
         job.staged[f"{key}pdf"] = job.staging / f"{stem}.pdf"
         job.staged[f"{key}pdf"].write_bytes(pdf)

@@ -75,6 +75,22 @@ def target_table(
     return pd.DataFrame(rows, columns=[h[k] for k in keys] + ["_status"])
 
 
+_TASK_TABLE_COLUMNS = (
+    "task_id",
+    "text",
+    "lead_unit_id",
+    "area_id",
+    "deadline_text",
+    "deadline",
+    "status",
+    "completed_on",
+    "days_late",
+    "recurring",
+    "reports",
+    "evidence",
+)
+
+
 def task_table(
     a,
     lang: str = "vi",
@@ -87,7 +103,8 @@ def task_table(
     """One row per task. ``compact`` folds the completion date and delay into the status
     cell ("Hoàn thành trễ hạn — 20/04/2024, trễ 20 ngày") to save two columns."""
     h = H[lang]
-    k = a.tasks
+    # the columns read below, taken before filtering: a filter copies every column it keeps
+    k = a.tasks[[c for c in _TASK_TABLE_COLUMNS if c in a.tasks.columns]]
     if area_id is not None:
         k = k[k["area_id"] == area_id]
     if recurring is not None:
@@ -137,15 +154,31 @@ def score_cell(r, lang: str) -> str:
     return H[lang][str(r["grading"])]
 
 
+_NO_TARGETS = pd.DataFrame({"measurable": pd.Series(dtype=bool), "status": pd.Series(dtype=str)})
+_NO_TASKS = pd.DataFrame({"status": pd.Series(dtype=str), "recurring": pd.Series(dtype=bool)})
+
+
+def _count_groups(a, key: str) -> tuple[dict, dict]:
+    """Targets and tasks split once by ``key`` (area or lead unit), only the columns the counts
+    read: one pass instead of filtering both whole tables for every row of the table."""
+    targets = a.targets[[key, "measurable", "status"]]
+    tasks = a.tasks[[key, "status", "recurring"]]
+    return (
+        {k: g for k, g in targets.groupby(key, sort=False)},
+        {k: g for k, g in tasks.groupby(key, sort=False)},
+    )
+
+
 def area_table(a, lang: str = "vi") -> pd.DataFrame:
     h = H[lang]
     from cchc_lib.assessment.engine import rating_for
 
     rows = []
+    targets, tasks = _count_groups(a, "area_id")
     for _, r in a.areas.iterrows():
         code, _ = rating_for(r["score"], a.rules)
-        c = status_counts(a.targets[a.targets["area_id"] == r["area_id"]])
-        k = task_counts(a.tasks[a.tasks["area_id"] == r["area_id"]]).by_status
+        c = status_counts(targets.get(r["area_id"], _NO_TARGETS))
+        k = task_counts(tasks.get(r["area_id"], _NO_TASKS)).by_status
         rows.append(
             {
                 h["area_id"]: r["area_id"],
@@ -167,10 +200,11 @@ def unit_table(a, lang: str = "vi") -> pd.DataFrame:
     from cchc_lib.assessment.engine import rating_for
 
     rows = []
+    targets, tasks = _count_groups(a, "lead_unit_id")
     for _, r in a.units.sort_values(["score", "unit_id"], ascending=[False, True], na_position="last").iterrows():
         code, _ = rating_for(r["score"], a.rules)
-        c = status_counts(a.targets[a.targets["lead_unit_id"] == r["unit_id"]])
-        k = task_counts(a.tasks[a.tasks["lead_unit_id"] == r["unit_id"]]).by_status
+        c = status_counts(targets.get(r["unit_id"], _NO_TARGETS))
+        k = task_counts(tasks.get(r["unit_id"], _NO_TASKS)).by_status
         rows.append(
             {
                 h["unit"]: a.plan.unit_name(r["unit_id"], lang),
@@ -268,12 +302,15 @@ def to_html(
     cl = {c: ' class="text"' if c in text_cols else "" for c in cols}
     head = "".join(f'<th scope="col"{cl[c]}>{html.escape(str(c))}</th>' for c in cols)
     body = []
-    for _, r in df.iterrows():
+    badged = badge_col if code_col in df.columns else None
+    at = {c: i for i, c in enumerate(df.columns)}
+    for row in df.to_numpy():  # the cells as ``iterrows`` would give them, without a Series per row
         cells = []
         for c in cols:
-            v = "" if r[c] is None or (isinstance(r[c], float) and pd.isna(r[c])) else str(r[c])
-            if c == badge_col and code_col in df.columns:
-                cells.append(f"<td{cl[c]}>{badge(r[code_col], v)}</td>")
+            x = row[at[c]]
+            v = "" if x is None or (isinstance(x, float) and pd.isna(x)) else str(x)
+            if c == badged:
+                cells.append(f"<td{cl[c]}>{badge(row[at[code_col]], v)}</td>")
             else:
                 cells.append(f"<td{cl[c]}>{html.escape(v)}</td>")
         body.append("<tr>" + "".join(cells) + "</tr>")
