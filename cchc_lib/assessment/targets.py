@@ -127,24 +127,30 @@ def _judge(actual, target, comparator, basis, expected, projected, final, rules,
 
 
 def _target_actuals(plan: Plan, progress: Progress, ctx: Context, land_fields) -> pd.DataFrame:
-    """actual (year to date for rates from records; entered level otherwise) per target."""
+    """actual (year to date for rates from records; entered level otherwise) per target.
+
+    Built as plain lists and set once per column: a cell written with ``.at`` into a typed
+    column costs as much as the rest of a target's assessment."""
     t = plan.targets[["target_id", "kpi", "unit"]].copy()
     win, ytd = ctx.win, ctx.ytd
     entered = _entered_values(progress, ctx.period).set_index("target_id")
-    t["actual"] = np.nan
-    t["actual_period"] = np.nan
-    t["actual_source"] = pd.Series(pd.NA, index=t.index, dtype="string")
-    t["value_period"] = pd.Series(pd.NA, index=t.index, dtype="string")
     rec_ytd, rec_win = _record_kpis(progress, ytd, land_fields), _record_kpis(progress, win, land_fields)
-    for i, r in t.iterrows():
-        if rec_ytd is not None and r["kpi"] in rec_ytd.index and rec_ytd.at[r["kpi"], "available"]:
-            t.at[i, "actual"] = rec_ytd.at[r["kpi"], "value"]
-            t.at[i, "actual_period"] = rec_win.at[r["kpi"], "value"]
-            t.at[i, "actual_source"] = rec_ytd.at[r["kpi"], "source"]
-        elif r["target_id"] in entered.index:
-            t.at[i, "actual"] = entered.at[r["target_id"], "value"]
-            t.at[i, "actual_source"] = "entered"
-            t.at[i, "value_period"] = entered.at[r["target_id"], "value_period"]
+    records = {} if rec_ytd is None else {k: r for k, r in rec_ytd.iterrows() if r["available"]}
+    values = {tid: (r["value"], r["value_period"]) for tid, r in entered.iterrows()}
+    cols: dict[str, list] = {"actual": [], "actual_period": [], "actual_source": [], "value_period": []}
+    for kpi, tid in zip(t["kpi"], t["target_id"]):
+        if not pd.isna(kpi) and kpi in records:
+            row = (records[kpi]["value"], rec_win.at[kpi, "value"], records[kpi]["source"], pd.NA)
+        elif tid in values:
+            row = (values[tid][0], np.nan, "entered", values[tid][1])
+        else:
+            row = (np.nan, np.nan, pd.NA, pd.NA)
+        for name, v in zip(cols, row):
+            cols[name].append(v)
+    for name in ("actual", "actual_period"):
+        t[name] = pd.Series([np.nan if pd.isna(v) else float(v) for v in cols[name]], index=t.index, dtype="float64")
+    for name in ("actual_source", "value_period"):
+        t[name] = pd.Series(cols[name], index=t.index, dtype="string")
     return t
 
 
