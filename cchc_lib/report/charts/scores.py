@@ -59,7 +59,7 @@ def area_heatmap(history: pd.DataFrame | None, lang: str = "vi", number: int | N
     fig = _new_figure(max(3.0, 1.6 + 0.22 * lines + 0.12 * len(area_ids)))
     ax = fig.add_subplot()
     _heat_draw(ax, grid, lang)
-    ax.set_yticks(np.arange(len(area_ids)) + 0.5, [names[x] for x in area_ids], rotation=0, fontsize=8.5)
+    ax.set_yticks(np.arange(len(area_ids)) + 0.5, [names[x] for x in area_ids], rotation=0, fontsize=8.5, va="center")
     ax.set_xticks(np.arange(len(codes)) + 0.5, [periods.label(c, lang) for c in codes], rotation=0, fontsize=9)
     ax.set_xlabel("")
     ax.set_ylabel("")
@@ -106,6 +106,10 @@ def _heat_draw(ax, grid: pd.DataFrame, lang: str) -> None:
         linewidths=1.5,
         linecolor="white",
         cbar_kws={"label": i18n.t("charts.heat_scale", lang), "shrink": 0.8},
+        # no tick labels from seaborn: area_heatmap writes its own, and seaborn's would be
+        # measured one by one (a throw-away renderer each) only to check for overlaps
+        xticklabels=False,
+        yticklabels=False,
     )
     for yi, row in enumerate(values):
         for xi, v in enumerate(row):
