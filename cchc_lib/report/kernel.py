@@ -161,6 +161,23 @@ class EarlyKernel:
 
 
 @contextmanager
+def for_papermill(early: EarlyKernel | None, cwd: Path) -> Iterator[tuple[Path, dict]]:
+    """(runtime folder, papermill's kernel arguments) for one run: the early kernel when
+    there is one (stopped at the end, politely when the run went through), else a private
+    runtime for the kernel papermill starts in ``cwd``."""
+    if early is None:
+        with private_runtime() as runtime:
+            yield runtime, {"kernel_manager_class": kernel_manager_class(runtime, cwd)}
+        return
+    graceful = False
+    try:
+        yield early.runtime, {"km": early.km}
+        graceful = True
+    finally:
+        early.close(graceful=graceful)
+
+
+@contextmanager
 def early_kernel(cwd: str | os.PathLike | None, kernel_name: str = "python3") -> Iterator[EarlyKernel | None]:
     """An :class:`EarlyKernel` for the block (None when ``cwd`` is None: nothing to run),
     always stopped at its end; gracefully when the block finished without an error."""

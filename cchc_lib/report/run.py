@@ -249,15 +249,8 @@ def _execute(job: _Job, *, progress: bool, kernel_name: str, cwd, start_timeout:
         preload()
         if job.parallel and job.appendices == "separate" and annexes.has_appendix(nbformat.read(job.notebook, 4)):
             job.worker = PdfWorker(job.staging / "pdf")
-    if early is not None:
-        runtime_cm, engine = contextlib.nullcontext(early.runtime), {"km": early.km}
-    else:
-        runtime_cm, engine = kernel.private_runtime(), None
-    ran = False
-    with runtime_cm as runtime, _quiet_papermill():
-        if engine is None:
-            folder = Path(cwd).resolve() if cwd else job.notebook.parent
-            engine = {"kernel_manager_class": kernel.kernel_manager_class(runtime, folder)}
+    folder = Path(cwd).resolve() if cwd else job.notebook.parent
+    with kernel.for_papermill(early, folder) as (runtime, engine), _quiet_papermill():
         try:
             # no save after every cell: papermill rewrote the whole growing notebook (charts
             # included) twice per cell; it still writes it once at the end and on a failed cell
@@ -271,15 +264,11 @@ def _execute(job: _Job, *, progress: bool, kernel_name: str, cwd, start_timeout:
                 start_timeout=start_timeout,
                 **engine,
             )
-            ran = True
         except PapermillExecutionError as exc:
             kept = _keep(job.executed, job.out_dir, job.stem)
             raise _execution_error(exc, stem=job.stem, notebook=job.notebook, kept=kept, out_dir=job.out_dir) from exc
         except Exception as exc:
             raise _kernel_error(job, exc, kernel.kernel_log_tail(runtime)) from exc
-        finally:
-            if early is not None:
-                early.close(graceful=ran)
     nb.metadata["cchc"] = dict(job.header)
     _without_machine_paths(nb, job)
     nbformat.write(nb, job.executed)
