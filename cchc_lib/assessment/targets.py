@@ -241,11 +241,17 @@ def _gap_and_trend(t: pd.DataFrame) -> None:
 
 def _conflicts(t: pd.DataFrame) -> None:
     """Same KPI, different thresholds: each target is assessed, and names the others."""
+    keep = (t["measurable"] & t["kpi"].notna()).to_numpy(dtype=bool)
+    groups: dict = {}  # kpi -> [(row, target id, (comparator, value))], in table order
+    cols = (t.index[keep], t["kpi"][keep], t["target_id"][keep], t["comparator"][keep], t["target_value"][keep])
+    for i, kpi, tid, comp, value in zip(*cols):
+        threshold = (None if pd.isna(comp) else comp, None if pd.isna(value) else value)  # blanks alike
+        groups.setdefault(kpi, []).append((i, tid, threshold))
     names: dict = {}
-    for _kpi, g in t[t["measurable"] & t["kpi"].notna()].groupby("kpi"):
-        if g[["comparator", "target_value"]].drop_duplicates().shape[0] > 1:
-            ids = list(g["target_id"])
-            names.update({i: ", ".join(x for x in ids if x != me) for i, me in zip(g.index, ids)})
+    for rows in groups.values():
+        if len({threshold for _, _, threshold in rows}) > 1:
+            ids = [tid for _, tid, _ in rows]
+            names.update({i: ", ".join(x for x in ids if x != me) for i, me, _ in rows})
     t["conflict_with"] = pd.Series(names, index=t.index, dtype="string")
 
 
