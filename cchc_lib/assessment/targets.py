@@ -170,25 +170,15 @@ def _with_overrides(history: pd.DataFrame, overrides: dict, ctx: Context) -> pd.
 def _statuses(t: pd.DataFrame, rules: dict, final: bool) -> list[str]:
     annual = set(rules["targets"]["annual_targets"])
     out = []
-    for _, r in t.iterrows():
-        if not r["measurable"]:
+    names = ["measurable", "actual", "target_id", "target_value", "comparator", "basis", "expected", "projected"]
+    rows = t[[*names, "unit"]].astype(object).to_numpy()  # the cells ``iterrows`` gave, without a Series per row
+    for measurable, actual, tid, value, comparator, basis, expected, projected, unit in rows:
+        if not measurable:
             out.append("not_measurable")
-        elif pd.isna(r["actual"]) and r["target_id"] in annual and not final:
+        elif pd.isna(actual) and tid in annual and not final:
             out.append("not_due")
         else:
-            out.append(
-                _judge(
-                    r["actual"],
-                    r["target_value"],
-                    r["comparator"],
-                    r["basis"],
-                    r["expected"],
-                    r["projected"],
-                    final,
-                    rules,
-                    r["unit"],
-                )
-            )
+            out.append(_judge(actual, value, comparator, basis, expected, projected, final, rules, unit))
     return out
 
 
