@@ -244,6 +244,13 @@ def test_pdf_has_no_heading_at_a_page_foot_and_no_half_empty_page(q2):
     assert_print_layout(q2[0])
 
 
+def test_the_annex_pdf_has_no_heading_at_a_page_foot_and_no_half_empty_page(q2):
+    from types import SimpleNamespace
+
+    annex = q2[0].annex
+    assert_print_layout(SimpleNamespace(html=annex["html"], pdf=annex["pdf"]))
+
+
 def test_the_year_report_in_print_has_no_orphan_heading_and_no_half_empty_page(sample_dir, tmp_path):
     """The longest document (the whole year: every target judged, every task due)."""
     result = produce(

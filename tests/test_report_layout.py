@@ -109,6 +109,32 @@ def test_split_and_note():
         annex.check_mode("beside")
 
 
+def _shown(html: str, tags=()):
+    cell = new_code_cell("", metadata={"tags": list(tags)})
+    cell.outputs = [nbformat.v4.new_output("display_data", data={"text/html": html, "text/plain": ""})]
+    return cell
+
+
+def test_the_annex_file_carries_the_reports_stylesheet_without_the_header():
+    """The report's styles are shown by its header cell, which stays in the main file: without
+    them the annex's tables lost their widths and badges (Phụ lục B ran to many more pages)."""
+    style = "<style>.cchc-report table{width:100%}</style>"
+    nb = new_notebook(
+        cells=[
+            _shown(style + "<div class='cchc-head'>UBND</div>"),
+            _shown("<p>thân bài</p>" + style),
+            _shown("<table><tr><td>B</td></tr></table>", ["appendix"]),
+        ]
+    )
+    main, extra = annex.split(nb, "separate", lang="vi", title="T")
+    assert len(main.cells) == 2
+    first, rest = extra.cells[0], extra.cells[1:]
+    assert first.outputs[0]["data"]["text/html"] == style  # once, without the header's own markup
+    assert [c.outputs[0]["data"]["text/html"] for c in rest] == ["<table><tr><td>B</td></tr></table>"]
+    bare = new_notebook(cells=[_shown("<p>x</p>"), _shown("<p>y</p>", ["appendix"])])
+    assert len(annex.split(bare, "separate", lang="vi", title="T")[1].cells) == 1  # no style, no extra cell
+
+
 # -- screens ----------------------------------------------------------------------------------
 
 CHROMIUM = "/usr/bin/chromium"

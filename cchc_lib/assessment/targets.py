@@ -127,24 +127,30 @@ def _judge(actual, target, comparator, basis, expected, projected, final, rules,
 
 
 def _target_actuals(plan: Plan, progress: Progress, ctx: Context, land_fields) -> pd.DataFrame:
-    """actual (year to date for rates from records; entered level otherwise) per target."""
+    """actual (year to date for rates from records; entered level otherwise) per target.
+
+    Built as plain lists and set once per column: a cell written with ``.at`` into a typed
+    column costs as much as the rest of a target's assessment."""
     t = plan.targets[["target_id", "kpi", "unit"]].copy()
     win, ytd = ctx.win, ctx.ytd
     entered = _entered_values(progress, ctx.period).set_index("target_id")
-    t["actual"] = np.nan
-    t["actual_period"] = np.nan
-    t["actual_source"] = pd.Series(pd.NA, index=t.index, dtype="string")
-    t["value_period"] = pd.Series(pd.NA, index=t.index, dtype="string")
     rec_ytd, rec_win = _record_kpis(progress, ytd, land_fields), _record_kpis(progress, win, land_fields)
-    for i, r in t.iterrows():
-        if rec_ytd is not None and r["kpi"] in rec_ytd.index and rec_ytd.at[r["kpi"], "available"]:
-            t.at[i, "actual"] = rec_ytd.at[r["kpi"], "value"]
-            t.at[i, "actual_period"] = rec_win.at[r["kpi"], "value"]
-            t.at[i, "actual_source"] = rec_ytd.at[r["kpi"], "source"]
-        elif r["target_id"] in entered.index:
-            t.at[i, "actual"] = entered.at[r["target_id"], "value"]
-            t.at[i, "actual_source"] = "entered"
-            t.at[i, "value_period"] = entered.at[r["target_id"], "value_period"]
+    records = {} if rec_ytd is None else {k: r for k, r in rec_ytd.iterrows() if r["available"]}
+    values = {tid: (r["value"], r["value_period"]) for tid, r in entered.iterrows()}
+    cols: dict[str, list] = {"actual": [], "actual_period": [], "actual_source": [], "value_period": []}
+    for kpi, tid in zip(t["kpi"], t["target_id"]):
+        if not pd.isna(kpi) and kpi in records:
+            row = (records[kpi]["value"], rec_win.at[kpi, "value"], records[kpi]["source"], pd.NA)
+        elif tid in values:
+            row = (values[tid][0], np.nan, "entered", values[tid][1])
+        else:
+            row = (np.nan, np.nan, pd.NA, pd.NA)
+        for name, v in zip(cols, row):
+            cols[name].append(v)
+    for name in ("actual", "actual_period"):
+        t[name] = pd.Series([np.nan if pd.isna(v) else float(v) for v in cols[name]], index=t.index, dtype="float64")
+    for name in ("actual_source", "value_period"):
+        t[name] = pd.Series(cols[name], index=t.index, dtype="string")
     return t
 
 
@@ -164,25 +170,15 @@ def _with_overrides(history: pd.DataFrame, overrides: dict, ctx: Context) -> pd.
 def _statuses(t: pd.DataFrame, rules: dict, final: bool) -> list[str]:
     annual = set(rules["targets"]["annual_targets"])
     out = []
-    for _, r in t.iterrows():
-        if not r["measurable"]:
+    names = ["measurable", "actual", "target_id", "target_value", "comparator", "basis", "expected", "projected"]
+    rows = t[[*names, "unit"]].astype(object).to_numpy()  # the cells ``iterrows`` gave, without a Series per row
+    for measurable, actual, tid, value, comparator, basis, expected, projected, unit in rows:
+        if not measurable:
             out.append("not_measurable")
-        elif pd.isna(r["actual"]) and r["target_id"] in annual and not final:
+        elif pd.isna(actual) and tid in annual and not final:
             out.append("not_due")
         else:
-            out.append(
-                _judge(
-                    r["actual"],
-                    r["target_value"],
-                    r["comparator"],
-                    r["basis"],
-                    r["expected"],
-                    r["projected"],
-                    final,
-                    rules,
-                    r["unit"],
-                )
-            )
+            out.append(_judge(actual, value, comparator, basis, expected, projected, final, rules, unit))
     return out
 
 
@@ -235,11 +231,17 @@ def _gap_and_trend(t: pd.DataFrame) -> None:
 
 def _conflicts(t: pd.DataFrame) -> None:
     """Same KPI, different thresholds: each target is assessed, and names the others."""
+    keep = (t["measurable"] & t["kpi"].notna()).to_numpy(dtype=bool)
+    groups: dict = {}  # kpi -> [(row, target id, (comparator, value))], in table order
+    cols = (t.index[keep], t["kpi"][keep], t["target_id"][keep], t["comparator"][keep], t["target_value"][keep])
+    for i, kpi, tid, comp, value in zip(*cols):
+        threshold = (None if pd.isna(comp) else comp, None if pd.isna(value) else value)  # blanks alike
+        groups.setdefault(kpi, []).append((i, tid, threshold))
     names: dict = {}
-    for _kpi, g in t[t["measurable"] & t["kpi"].notna()].groupby("kpi"):
-        if g[["comparator", "target_value"]].drop_duplicates().shape[0] > 1:
-            ids = list(g["target_id"])
-            names.update({i: ", ".join(x for x in ids if x != me) for i, me in zip(g.index, ids)})
+    for rows in groups.values():
+        if len({threshold for _, _, threshold in rows}) > 1:
+            ids = [tid for _, tid, _ in rows]
+            names.update({i: ", ".join(x for x in ids if x != me) for i, me, _ in rows})
     t["conflict_with"] = pd.Series(names, index=t.index, dtype="string")
 
 

@@ -16,6 +16,8 @@ from dataclasses import dataclass
 
 import pandas as pd
 import pandera.pandas as pa
+import pyarrow
+import pyarrow.compute as pc
 from pandera.errors import SchemaErrors
 
 from cchc_lib.core.errors import DataError, Issue, Msg
@@ -301,14 +303,21 @@ def validate_text(df: pd.DataFrame, spec: TableSpec, file: str, extra: dict[str,
         raise DataError(issues)
 
 
+def _stripped_or_missing(s: pd.Series) -> pd.Series:
+    """``s.str.strip()`` with empty cells made missing, done on the Arrow array itself (what
+    pandas' Arrow strings do inside ``str.strip`` and ``mask``, without their per-column cost)."""
+    stripped = pc.utf8_trim_whitespace(pyarrow.array(s.astype("string")))
+    kept = pc.if_else(pc.equal(stripped, ""), pyarrow.scalar(None, stripped.type), stripped)
+    return pd.Series(pd.arrays.ArrowStringArray(kept), index=s.index, name=s.name)
+
+
 def blank_to_none(df: pd.DataFrame) -> pd.DataFrame:
     """Text cells stripped, empty ones missing; typed columns (Parquet, Excel) kept as they are."""
     cols = {}
     for c in df.columns:
         s = df[c]
         if pd.api.types.is_object_dtype(s) or pd.api.types.is_string_dtype(s):
-            t = s.astype("string").str.strip()  # stays Arrow-backed: no Python objects per cell
-            s = t.mask(t == "")
+            s = _stripped_or_missing(s)
         cols[c] = s
     out = pd.DataFrame(cols, index=df.index)
     out.attrs.update(df.attrs)

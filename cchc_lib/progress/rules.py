@@ -138,6 +138,7 @@ def check_indicators(df: pd.DataFrame, plan, file: str):
     }
     rows = df[["target_id", "numerator", "denominator", "value"]].copy()
     rows.attrs = {}  # read row by row: the file's metadata need not be copied into each row
+    values = {}  # row -> the value computed from the ratio; written into df once, after the loop
     for row, r in rows.iterrows():
         if r["target_id"] not in targets:
             continue  # already reported by the id check
@@ -146,7 +147,7 @@ def check_indicators(df: pd.DataFrame, plan, file: str):
         if problem is not None:
             errors.append(problem)
             continue
-        df.loc[row, "value"] = val
+        values[row] = val
         if pd.isna(val):
             continue
         for issue in _value_problems(val, unit, pd.notna(r["denominator"]), file, row):
@@ -161,6 +162,8 @@ def check_indicators(df: pd.DataFrame, plan, file: str):
                     severity="warning",
                 )
             )
+    if values:
+        df.loc[list(values), "value"] = list(values.values())
     errors += duplicates(df, ["target_id", "period"], file)
     return df, errors, warnings, not_entered
 

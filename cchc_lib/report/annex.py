@@ -11,6 +11,7 @@ one. A notebook without tagged cells gives one document whatever the mode.
 from __future__ import annotations
 
 import copy
+import re
 from collections.abc import Iterable
 
 import nbformat
@@ -21,6 +22,7 @@ from cchc_lib.report.formats import WORDS
 APPENDIX_TAG = "appendix"
 MODES: tuple[str, ...] = ("separate", "inline", "none")
 DEFAULT_MODE = "separate"
+_STYLE = re.compile(r"<style\b[^>]*>.*?</style>", re.S | re.I)
 
 
 def check_mode(mode: str) -> str:
@@ -65,19 +67,36 @@ def split(nb, mode: str, *, lang: str, title: str):
     if mode == "none":
         return main, None
     annex = copy.deepcopy(nb)
-    annex.cells = [c for c in nb.cells if _is_appendix(c)]
+    annex.cells = [c for c in annex.cells if _is_appendix(c)]
+    styles = _styles(main)
+    if styles:  # the report's stylesheet is shown by its header cell, which stays in the main file
+        annex.cells.insert(0, _html_cell(styles))
     meta = dict(annex.metadata.get("cchc", {}) or {})
     meta["title"] = WORDS[lang]["annex_title"].format(title=title)
     annex.metadata["cchc"] = meta
     return main, annex
 
 
+def _styles(nb) -> str:
+    """Every ``<style>`` block the cells' HTML outputs hold, each once, in order."""
+    found: dict[str, None] = {}
+    for cell in nb.cells:
+        for output in cell.get("outputs", []):
+            markup = output.get("data", {}).get("text/html", "")
+            for block in _STYLE.findall("".join(markup) if isinstance(markup, list) else markup):
+                found.setdefault(block, None)
+    return "".join(found)
+
+
+def _html_cell(markup: str):
+    """A code cell without code whose output is ``markup`` (as the report's cells show theirs)."""
+    return nbformat.v4.new_code_cell(
+        "", outputs=[nbformat.v4.new_output("display_data", data={"text/html": markup, "text/plain": ""})]
+    )
+
+
 def with_note(nb, note: str):
     """A copy of ``nb`` ending with ``note`` shown as an HTML output, as the cells above it are."""
     out = copy.deepcopy(nb)
-    out.cells.append(
-        nbformat.v4.new_code_cell(
-            "", outputs=[nbformat.v4.new_output("display_data", data={"text/html": note, "text/plain": ""})]
-        )
-    )
+    out.cells.append(_html_cell(note))
     return out

@@ -90,8 +90,10 @@ def _parts(counts: dict[str, int], words: dict[str, str], lang: str) -> str:
 
 
 def area_paragraph(a, area_id: str, lang: str = "vi") -> str:
-    t = a.targets[a.targets["area_id"] == area_id]
-    k = a.tasks[a.tasks["area_id"] == area_id]
+    t = a.targets[["area_id", "measurable", "status"]]  # the columns counted, before filtering
+    t = t[t["area_id"] == area_id]
+    k = a.tasks[["area_id", "status", "recurring"]]
+    k = k[k["area_id"] == area_id]
     row = a.areas.set_index("area_id").loc[area_id]
     out = []
     if len(t):

@@ -16,6 +16,7 @@ from pathlib import Path
 import jinja2
 
 from cchc_lib.i18n import fmt
+from cchc_lib.report import pdf_png
 from cchc_lib.report.formats import TEMPLATES, WORDS
 
 
@@ -106,9 +107,10 @@ def _fixed_font_timestamps():
 
 
 def _sources(html: str, lang: str, running_head: str, base_url) -> dict[str, str]:
-    """What WeasyPrint is given for one PDF: the base URL and the PDF stylesheet."""
+    """What WeasyPrint is given for one PDF: the base URL, the PDF stylesheet and (for the
+    child process, which imports no cchc module) the file of :mod:`.pdf_png`."""
     base = Path(base_url) if base_url else TEMPLATES
-    return {"base_url": base.resolve().as_uri() + "/", "css": pdf_css(lang, running_head)}
+    return {"base_url": base.resolve().as_uri() + "/", "css": pdf_css(lang, running_head), "png": pdf_png.__file__}
 
 
 def html_to_pdf(
@@ -121,6 +123,7 @@ def html_to_pdf(
     """
     import weasyprint
 
+    pdf_png.install()
     fetcher = _offline_fetcher()
     src = _sources(html, lang, running_head, base_url)
     document = weasyprint.HTML(string=html, base_url=src["base_url"], url_fetcher=fetcher)
@@ -134,17 +137,21 @@ def html_to_pdf(
 # WeasyPrint holds the GIL for most of its work, so two PDFs in two threads take longer than
 # one after the other; a second process makes the appendices' PDF on the other core while
 # this one makes the report's. The child imports WeasyPrint only (not cchc_lib and pandas:
-# half the start-up) and does exactly what html_to_pdf does, so the bytes are the same.
+# half the start-up) and does exactly what html_to_pdf does (pdf_png included, loaded by its
+# path), so the bytes are the same.
 # It takes its job file from argv, or, started ahead as a PdfWorker, from one line of stdin
 # (an empty line or end of input: no job, it ends). "-P": the child's working folder never
 # shadows a library module.
 _CHILD = """\
-import json, sys
+import importlib.util, json, sys
 import weasyprint
 spec = sys.argv[1] if len(sys.argv) > 1 else sys.stdin.readline().strip()
 if not spec:
     sys.exit(0)
 job = json.loads(open(spec, encoding="utf-8").read())
+png = importlib.util.spec_from_file_location("cchc_pdf_png", job["png"])
+png.loader.exec_module(mod := importlib.util.module_from_spec(png))
+mod.install()
 fetch = weasyprint.URLFetcher(allowed_protocols=("file", "data"))
 html = open(job["html"], encoding="utf-8").read()
 css = weasyprint.CSS(string=job["css"], url_fetcher=fetch)

@@ -105,12 +105,14 @@ def task_table(
     h = H[lang]
     # the columns read below, taken before filtering: a filter copies every column it keeps
     k = a.tasks[[c for c in _TASK_TABLE_COLUMNS if c in a.tasks.columns]]
+    keep = pd.Series(True, index=k.index)  # one filter for all the conditions
     if area_id is not None:
-        k = k[k["area_id"] == area_id]
+        keep &= k["area_id"] == area_id
     if recurring is not None:
-        k = k[k["recurring"] == recurring]
+        keep &= k["recurring"] == recurring
     if statuses is not None:
-        k = k[k["status"].isin(list(statuses))]
+        keep &= k["status"].isin(list(statuses))
+    k = k[keep.fillna(False).astype(bool)]
     rows = []
     for _, r in k.iterrows():
         deadline = r["deadline_text"] if pd.notna(r["deadline_text"]) else H[lang]["standing"]
