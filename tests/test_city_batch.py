@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pandas as pd
 import pytest
 
 from cchc_lib.city import batch
@@ -87,3 +88,31 @@ def test_run_batch_on_a_running_cluster_uses_its_threads_and_leaves_it_running(t
         assert len(held) == 5 and max(held) <= 2
         with Client(cluster.scheduler_address) as client:  # still there for its owner
             assert sum(client.nthreads().values()) == 2
+
+
+def test_each_job_loads_and_assesses_once_and_hands_the_assessment_to_both_documents(tmp_path, monkeypatch):
+    """As ``cchc report``: the notebook's kernel reads the hand-off instead of the files again,
+    and the official report uses the same assessment."""
+    from cchc_lib.city.sample import write_sample_city
+    from cchc_lib.report import document, handoff, official
+
+    root = write_sample_city(tmp_path / "data", communes=1, year=2024, seed=5)
+    (job,) = batch.jobs_for(root, batch.find_plans(root), ["2024-H1"], formats=("html",), out=tmp_path / "out")
+    seen = {}
+
+    def fake_produce(*args, inputs=None, handoff="", **kw):
+        # what Report.build in the kernel reads: the hand-off under the key of the files it names
+        seen["kernel"] = document_handoff.read(handoff, document_handoff.key_of_files(*args[:5]))
+        seen["inputs"] = inputs
+
+    def fake_official(*args, inputs=None, assessment=None, **kw):
+        seen["official"] = (inputs, assessment)
+
+    document_handoff = handoff
+    monkeypatch.setattr(document, "produce", fake_produce)
+    monkeypatch.setattr(official, "produce_official", fake_official)
+    batch._default_runner(job)
+    kernel, (inputs, assessment) = seen["kernel"], seen["official"]
+    assert kernel is not None and kernel.period.code == "2024-H1"
+    assert inputs is seen["inputs"] and assessment is not None
+    pd.testing.assert_frame_equal(kernel.targets, assessment.targets)

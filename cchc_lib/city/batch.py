@@ -160,7 +160,12 @@ def _write_stamp(job: Job, digest: str) -> None:
 
 def _default_runner(job: Job) -> None:
     """Make the documents ``cchc report`` makes for the period (``report.choice.documents_for``),
-    one after the other on one core: the batch already runs one job per core."""
+    one after the other on one core: the batch already runs one job per core. As ``cchc
+    report``, the inputs are loaded and assessed once, here, and the notebook's kernel gets the
+    assessment (:mod:`cchc_lib.report.handoff`) instead of loading the same files again."""
+    from cchc_lib.assessment.engine import assess
+    from cchc_lib.progress.inputs import load_inputs
+    from cchc_lib.report import handoff
     from cchc_lib.report.choice import documents_for
     from cchc_lib.report.document import produce
     from cchc_lib.report.official import produce_official
@@ -168,10 +173,15 @@ def _default_runner(job: Job) -> None:
     docs = documents_for(job.period, job.only, job.official_anyway, job.lang)
     formats = tuple(f for f in job.formats if f != "docx")
     args = (job.plan_dir, job.data_dir, job.period, job.cutoff, job.lang)
-    if docs.assessment:
-        produce(*args, formats, job.out, "", progress_bar=False, parallel=False)
-    if docs.official:
-        produce_official(*args, (*formats, "docx"), job.out, anyway=job.official_anyway)
+    inputs = load_inputs(*args, digest=True)
+    a = assess(inputs.plan, inputs.progress, inputs.period, cutoff=inputs.cutoff)
+    with handoff.handed_off(inputs, a) as handed:
+        if docs.assessment:
+            produce(*args, formats, job.out, "", progress_bar=False, parallel=False, inputs=inputs, handoff=handed)
+        if docs.official:
+            produce_official(
+                *args, (*formats, "docx"), job.out, anyway=job.official_anyway, inputs=inputs, assessment=a
+            )
 
 
 def run_job(job: Job, code: str, force: bool = False, runner: Callable[[Job], object] | None = None) -> JobResult:
