@@ -251,8 +251,12 @@ def test_an_early_kernel_is_warm_invisible_and_stopped(tmp_path):
         result = run_report(
             nb, {}, tmp_path / "r" / "p" / "q", stem="t", formats=(), header={"lang": "vi"}, early_kernel=early
         )
+        # once the notebook has run, the kernel is stopped politely in a thread (the exports
+        # go on meanwhile); close() waits for it
+        assert early._stopping is not None
     finally:
         early.close()
+    assert not early._stopping.is_alive() and process.poll() == 0  # it exited, not killed
     ran = nbformat.read(result.notebook, as_version=4)
     assert len(ran.cells) == 1
     assert ran.cells[0].execution_count == 1

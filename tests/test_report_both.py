@@ -192,7 +192,7 @@ def test_the_batch_runner_keeps_each_job_on_one_core(monkeypatch, tmp_path):
     calls = []
     monkeypatch.setattr(document, "produce", lambda *a, **k: calls.append(k))
     monkeypatch.setattr(official, "produce_official", lambda *a, **k: None)
-    _default_runner(Job("p", str(tmp_path), str(tmp_path), "2024-Q1"))
+    _default_runner(Job(PLAN_DIR.name, str(PLAN_DIR), "sample", "2024-Q1", out=str(tmp_path)))
     assert calls and calls[0]["parallel"] is False
 
 
