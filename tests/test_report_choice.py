@@ -42,11 +42,21 @@ def test_documents_for_refuses_an_unknown_only():
 
 def test_batch_runner_makes_the_documents_the_choice_names(monkeypatch, tmp_path):
     """``cchc batch``'s runner follows the same decision: no official report for an internal period."""
+    import contextlib
+    from types import SimpleNamespace
+
+    import cchc_lib.assessment.engine as engine
+    import cchc_lib.progress.inputs as inputs
     import cchc_lib.report.document as document
+    import cchc_lib.report.handoff as handoff
     import cchc_lib.report.official as official
     from cchc_lib.city.batch import Job, _default_runner
 
-    made = []
+    made = []  # the runner loads and assesses once for both documents: not what this test is about
+    fake = SimpleNamespace(plan=None, progress=None, period=None, cutoff="nd09")
+    monkeypatch.setattr(inputs, "load_inputs", lambda *a, **k: fake)
+    monkeypatch.setattr(engine, "assess", lambda *a, **k: None)
+    monkeypatch.setattr(handoff, "handed_off", lambda *a: contextlib.nullcontext(""))
     monkeypatch.setattr(document, "produce", lambda *a, **k: made.append("assessment"))
     monkeypatch.setattr(official, "produce_official", lambda *a, **k: made.append("official"))
     for period, only, anyway, expected in [
