@@ -43,9 +43,14 @@ import IPython.display
 shown = []
 IPython.display.display = lambda *objs, **kw: shown.extend(objs)
 nb = json.load(open(sys.argv[1], encoding="utf-8"))
-scope = dict(plan="hai-duong-2024", data="sample", period="2024-Q2", cutoff="nd09", lang="vi", report_date="")
+injected = dict(plan="hai-duong-2024", data="sample", period="2024-Q2", cutoff="nd09", lang="vi")
+scope = {}
 for cell in nb["cells"]:
-    if cell["cell_type"] != "code" or "parameters" in cell.get("metadata", {}).get("tags", []):
+    if cell["cell_type"] != "code":
+        continue
+    if "parameters" in cell.get("metadata", {}).get("tags", []):  # its defaults, then papermill's values
+        exec("".join(cell["source"]), scope)
+        scope.update(injected)
         continue
     tree = ast.parse("".join(cell["source"]))
     last = tree.body.pop() if tree.body and isinstance(tree.body[-1], ast.Expr) else None
