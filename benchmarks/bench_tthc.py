@@ -4,7 +4,7 @@
 
 Writes a synthetic log (benchmarks/synth.py) to a temporary folder as a commune export
 (CSV: UTF-8, dd/mm/yyyy, Vietnamese words) and as typed Parquet, then times, best of
-``--repeat`` runs with time.perf_counter:
+``--repeat`` rounds (each round runs every job once, in turn) with time.perf_counter:
 
 * OURS      ``progress.load_dossiers(path)`` + ``tthc.assess_tthc`` for 2024-Q2 (nd09),
             i.e. read + validate + overall KPIs + by field + by month of the year to date;
@@ -187,14 +187,23 @@ def duckdb_parquet(path: Path) -> pd.DataFrame:
 
 # ---------------------------------------------------------------------------- harness
 
+# Results checked after timing; the others (whole loaded frames) are dropped at once.
+KEEP = {"ours_csv", "ours_parquet", "pandas_mem", "pandas_csv", "pandas_parquet", "duckdb_csv", "duckdb_parquet"}
 
-def best_of(fn, arg, repeat: int):
-    best, out = float("inf"), None
+
+def rounds(jobs: dict, repeat: int) -> tuple[dict[str, float], dict]:
+    """Best of ``repeat`` per job, timed in rounds (every job once per round, in turn) so
+    that OURS and its references meet the same state of a shared machine: timing all of
+    one job before the next lets a slow minute land on one side of a ratio only."""
+    best = dict.fromkeys(jobs, float("inf"))
+    outs: dict = {}
     for _ in range(repeat):
-        t0 = time.perf_counter()
-        out = fn(arg)
-        best = min(best, time.perf_counter() - t0)
-    return best, out
+        for name, (fn, arg) in jobs.items():
+            t0 = time.perf_counter()
+            outs[name] = fn(arg)
+            best[name] = min(best[name], time.perf_counter() - t0)
+            outs[name] = outs[name] if name in KEEP else None
+    return best, outs
 
 
 def same(a: pd.DataFrame, b: pd.DataFrame, what: str) -> None:
@@ -225,30 +234,40 @@ def main(argv: list[str] | None = None) -> int:
         pq_path = synth.write_parquet(typed, Path(tmp) / "ho-so.parquet")
         print(f"CSV {csv_path.stat().st_size / 1e6:.1f} MB, Parquet {pq_path.stat().st_size / 1e6:.1f} MB")
 
-        times: dict[str, float] = {}
         if load_dossiers is None:
             print(
                 "cchc_lib.progress.loader.load_dossiers is missing: OURS times tthc.assess_tthc "
                 "on the typed frame only (no read, no validation)."
             )
-            times["ours_csv"], res = best_of(lambda d: tthc.assess_tthc(d, None, W, YTD), typed, args.repeat)
-            times["ours_parquet"] = times["ours_csv"]
             loaded = typed
+            jobs = {
+                "ours_csv": (lambda d: tthc.assess_tthc(d, None, W, YTD), typed),
+                "ours_parquet": (lambda d: tthc.assess_tthc(d, None, W, YTD), typed),
+            }
         else:
-            times["ours_csv"], res = best_of(ours, csv_path, args.repeat)
-            times["ours_parquet"], res_pq = best_of(ours, pq_path, args.repeat)
-            times["load_csv"], loaded = best_of(load_dossiers, csv_path, args.repeat)
-            times["load_parquet"], _ = best_of(load_dossiers, pq_path, args.repeat)
+            loaded = load_dossiers(csv_path)
+            jobs = {
+                "ours_csv": (ours, csv_path),
+                "ours_parquet": (ours, pq_path),
+                "load_csv": (load_dossiers, csv_path),
+                "load_parquet": (load_dossiers, pq_path),
+            }
+        jobs |= {
+            "kpis": (lambda d: tthc.kpis(d, None, W), loaded),
+            "assess": (lambda d: tthc.assess_tthc(d, None, W, YTD), loaded),
+            # In memory, on the typed frame: tthc alone against the same pandas aggregation.
+            "pandas_mem": (lambda d: _pandas_flags(d, TYPED_WORDS), loaded),
+            "pandas_csv": (pandas_csv, csv_path),
+            "pandas_parquet": (pandas_parquet, pq_path),
+            "duckdb_csv": (duckdb_csv, csv_path),
+            "duckdb_parquet": (duckdb_parquet, pq_path),
+        }
+        times, outs = rounds(jobs, args.repeat)
+        res, res_pq = outs["ours_csv"], outs["ours_parquet"]
+        pd_mem, pd_csv, pd_pq = outs["pandas_mem"], outs["pandas_csv"], outs["pandas_parquet"]
+        dk_csv, dk_pq = outs["duckdb_csv"], outs["duckdb_parquet"]
+        if load_dossiers is not None:
             same(ours_counts(res), ours_counts(res_pq), "ours CSV vs ours Parquet")
-        times["kpis"], _ = best_of(lambda d: tthc.kpis(d, None, W), loaded, args.repeat)
-        times["assess"], _ = best_of(lambda d: tthc.assess_tthc(d, None, W, YTD), loaded, args.repeat)
-
-        # In memory, on the typed frame: tthc alone against the same pandas aggregation.
-        times["pandas_mem"], pd_mem = best_of(lambda d: _pandas_flags(d, TYPED_WORDS), loaded, args.repeat)
-        times["pandas_csv"], pd_csv = best_of(pandas_csv, csv_path, args.repeat)
-        times["pandas_parquet"], pd_pq = best_of(pandas_parquet, pq_path, args.repeat)
-        times["duckdb_csv"], dk_csv = best_of(duckdb_csv, csv_path, args.repeat)
-        times["duckdb_parquet"], dk_pq = best_of(duckdb_parquet, pq_path, args.repeat)
 
     mine = ours_counts(res)
     for name, ref in (

@@ -64,7 +64,8 @@ def _all_distinct(s: pd.Series) -> bool:
     import pyarrow as pa
     import pyarrow.compute as pc
 
-    return pc.count_distinct(pa.array(s.array)).as_py() == len(s)
+    # ``unique`` hashes about a third faster than the ``count_distinct`` aggregation.
+    return len(pc.unique(pa.array(s.array))) == len(s)
 
 
 def _coded(col, f: Field) -> pd.Series | None:
@@ -158,20 +159,22 @@ def typed_csv(path: Path | str, spec: TableSpec) -> tuple[pd.DataFrame, list[str
         return None
     fields = {f.name: f for f in spec.fields if f.name in header_map}
     index = pd.RangeIndex(2, 2 + table.num_rows, name="row")
-    cols: dict[str, pd.Series] = {}
-    # Ids first: their uniqueness (a hash of every id) is counted on a second core meanwhile.
-    order = sorted(range(len(names)), key=lambda i: not getattr(fields.get(names[i]), "unique", False))
-    with ThreadPoolExecutor(1) as pool:
-        distinct = []
-        for i in order:
-            s = _column(table.column(i), fields.get(names[i]))
-            if s is None:
-                return None
-            cols[names[i]] = s.set_axis(index)
-            if names[i] in fields and fields[names[i]].unique:
-                distinct.append(pool.submit(_all_distinct, s))
-        if not all(d.result() for d in distinct):
+
+    # Two threads (pyarrow and NumPy release the GIL): one converts the id column and
+    # proves its ids distinct (a hash of every id, the longest single step), the other
+    # converts the rest meanwhile.
+    def convert(i: int) -> pd.Series | None:
+        s = _column(table.column(i), fields.get(names[i]))
+        if s is not None and getattr(fields.get(names[i]), "unique", False) and not _all_distinct(s):
             return None
+        return s
+
+    order = sorted(range(len(names)), key=lambda i: not getattr(fields.get(names[i]), "unique", False))
+    with ThreadPoolExecutor(2) as pool:
+        done = dict(zip(order, pool.map(convert, order), strict=True))
+    if any(s is None for s in done.values()):
+        return None
+    cols: dict[str, pd.Series] = {names[i]: done[i].set_axis(index) for i in range(len(names))}
     cols = {n: cols[n] for n in names}
     for f in spec.fields:
         if f.name not in header_map:
