@@ -255,6 +255,14 @@ class _Produced:
         return {}
 
 
+class _NoPdfWorker:
+    def __init__(self, folder, probe=False):
+        self.probed = probe
+
+    def stop(self):
+        pass
+
+
 @pytest.fixture
 def no_run(monkeypatch):
     """Fails the test if the report run (papermill, kernel) is started; records its arguments."""
@@ -267,7 +275,8 @@ def no_run(monkeypatch):
         return _Produced()
 
     monkeypatch.setattr(document, "produce", produce)
-    monkeypatch.setattr(pdf, "probe_pdf_support", lambda timeout=120: (0, ""))
+    monkeypatch.setattr(pdf, "probe_pdf_support", lambda timeout=120, worker=None: (0, ""))
+    monkeypatch.setattr(pdf, "PdfWorker", _NoPdfWorker)  # no process for a run that does not run
     # a run that is allowed needs no loaded inputs (the fake run ignores them): keeps the test fast
     real_load = report_cmd._load_inputs
     monkeypatch.setattr(
@@ -441,7 +450,7 @@ def test_explore_refuses_a_broken_rules_file_before_a_kernel_starts(plan_with_ru
     ids=["no-pango", "no-fonts"],
 )
 def test_pdf_without_its_system_libraries_says_how_to_install_them(tmp_path, no_run, monkeypatch, capsys, probe, says):
-    monkeypatch.setattr(pdf, "probe_pdf_support", lambda timeout=120: probe)
+    monkeypatch.setattr(pdf, "probe_pdf_support", lambda timeout=120, worker=None: probe)
     assert report(tmp_path) == 2
     err = capsys.readouterr().err
     assert says in err and "Traceback" not in err
@@ -450,6 +459,6 @@ def test_pdf_without_its_system_libraries_says_how_to_install_them(tmp_path, no_
 
 
 def test_an_html_only_report_does_not_need_the_pdf_libraries(tmp_path, no_run, monkeypatch, capsys):
-    monkeypatch.setattr(pdf, "probe_pdf_support", lambda timeout=120: (-11, ""))
+    monkeypatch.setattr(pdf, "probe_pdf_support", lambda timeout=120, worker=None: (-11, ""))
     no_run.allowed = True
     assert report(tmp_path, "--formats", "html") == 0

@@ -53,7 +53,16 @@ def fakes(tmp_path, monkeypatch):
 
     def produce(*args, **kwargs):
         log.append(("assessment", threading.current_thread() is threading.main_thread()))
+        fakes.kwargs = kwargs
         return fakes.assessment()
+
+    class _Worker:  # the appendices' PDF process, without a process
+        def __init__(self, folder, probe=False):
+            self.folder, self.probed, self.stopped = folder, probe, False
+            fakes.workers.append(self)
+
+        def stop(self):
+            self.stopped = True
 
     def produce_official(*args, cancel=None, **kwargs):
         log.append(("official", threading.current_thread() is threading.main_thread()))
@@ -63,7 +72,8 @@ def fakes(tmp_path, monkeypatch):
     def fakes():
         pass
 
-    fakes.log, fakes.started = log, started
+    fakes.log, fakes.started, fakes.workers = log, started, []
+    monkeypatch.setattr(pdf, "PdfWorker", _Worker)
     fakes.assessment = lambda: _Assessment(tmp_path)
     fakes.official = lambda cancel: _Official(tmp_path)
     monkeypatch.setattr(document, "produce", produce)
@@ -71,7 +81,7 @@ def fakes(tmp_path, monkeypatch):
     monkeypatch.setattr(report_cmd, "_load_inputs", lambda args, digest=False: None)
     monkeypatch.setattr(report_cmd, "_assess", lambda inputs: None)
     monkeypatch.setattr(kernel, "early_kernel", lambda folder: contextlib.nullcontext())  # no real kernel
-    monkeypatch.setattr(pdf, "probe_pdf_support", lambda timeout=120: (0, ""))
+    monkeypatch.setattr(pdf, "probe_pdf_support", lambda timeout=120, worker=None: (0, ""))
     return fakes
 
 
@@ -176,6 +186,24 @@ def test_ctrl_c_during_the_assessment_stops_the_official_report_before_it_publis
     assert "Đã dừng theo yêu cầu." in capsys.readouterr().err
 
 
+def test_the_pdf_check_is_asked_of_the_appendix_pdf_worker_started_with_the_kernel(tmp_path, fakes, monkeypatch):
+    asked = []
+    monkeypatch.setattr(pdf, "probe_pdf_support", lambda timeout=120, worker=None: asked.append(worker) or (0, ""))
+    assert report(tmp_path) == 0
+    (worker,) = fakes.workers  # one process for the check and the appendices' PDF, not two
+    assert worker.probed and asked == [worker] and fakes.kwargs["pdf_worker"] is worker
+    assert worker.stopped  # whatever the run did, the process is ended on the way out
+
+
+@pytest.mark.parametrize("extra", [("--formats", "html"), ("--appendices", "inline"), ("--only", "official")])
+def test_no_appendix_pdf_no_worker_and_the_check_runs_alone_if_a_pdf_is_made(tmp_path, fakes, monkeypatch, extra):
+    asked = []
+    monkeypatch.setattr(pdf, "probe_pdf_support", lambda timeout=120, worker=None: asked.append(worker) or (0, ""))
+    assert report(tmp_path, "2024-Q1", *extra) == 0
+    assert fakes.workers == []
+    assert asked == ([] if "html" in extra else [None])
+
+
 def test_background_hands_back_the_value_or_the_exception():
     assert Background(lambda x, cancel: (x, cancel.is_set()), 7).result() == (7, False)
     with pytest.raises(ValueError, match="sai"):
@@ -245,6 +273,31 @@ def test_a_worker_started_ahead_makes_the_same_bytes_and_takes_one_job_only(tmp_
     finally:
         worker.stop()
     assert worker.proc.returncode == 0
+
+
+@pytest.mark.slow
+def test_a_probing_worker_answers_the_pdf_check_then_makes_the_same_bytes(tmp_path):
+    worker = pdf.PdfWorker(tmp_path / "w", probe=True)
+    try:
+        pdf.check_pdf_support(worker)
+        assert worker.support() == (0, "") or worker.proc.poll() is None  # asked once: answered "ok"
+        child = pdf.start_pdf(PAGE, tmp_path / "w" / "a.pdf", worker=worker)
+        assert child.proc is worker.proc and child.wait().read_bytes() == pdf.html_to_pdf(PAGE)
+    finally:
+        worker.stop()
+
+
+@pytest.mark.slow
+def test_a_probing_worker_on_a_machine_without_fonts_says_how_to_install_them(tmp_path, monkeypatch):
+    conf = tmp_path / "fonts.conf"  # fontconfig that knows no font: WeasyPrint crashes
+    conf.write_text(f'<?xml version="1.0"?>\n<fontconfig><cachedir>{tmp_path}</cachedir></fontconfig>\n')
+    monkeypatch.setenv("FONTCONFIG_FILE", str(conf))
+    worker = pdf.PdfWorker(tmp_path / "w", probe=True)
+    try:
+        with pytest.raises(pdf.PdfSupportError, match="chưa có phông chữ"):
+            pdf.check_pdf_support(worker)
+    finally:
+        worker.stop()
 
 
 @pytest.mark.slow

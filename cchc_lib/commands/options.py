@@ -126,19 +126,20 @@ def check_report_args(args: argparse.Namespace) -> tuple[tuple[str, ...], str]:
     return formats, report_date
 
 
-def _pdf_check(cancel=None) -> None:
+def _pdf_check(worker=None, cancel=None) -> None:
     from cchc_lib.report.pdf import check_pdf_support
 
-    check_pdf_support()
+    check_pdf_support(worker)
 
 
-def start_pdf_check(formats: tuple[str, ...]):
+def start_pdf_check(formats: tuple[str, ...], worker=None):
     """The PDF check (a child process writes a one-line PDF: a second or two) started in a
     thread, so that it runs while the inputs load; ``.result()`` raises ``PdfSupportError``
-    (None when no PDF is asked for)."""
+    (None when no PDF is asked for). ``worker``: the appendices' :class:`PdfWorker`, started
+    with ``probe=True``, answers instead of a process of its own."""
     from cchc_lib.report.background import Background
 
-    return Background(_pdf_check) if "pdf" in formats else None
+    return Background(_pdf_check, worker) if "pdf" in formats else None
 
 
 def plan_arg(p: argparse.ArgumentParser) -> None:

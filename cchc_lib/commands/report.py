@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import sys
+import tempfile
 from pathlib import Path
 
 from cchc_lib.commands.options import (
@@ -63,11 +65,33 @@ def cmd_report(args: argparse.Namespace) -> int:
     args.out = str(Path(args.out).resolve())
     folder = notebook_path().parent if args.only != "official" else None
     # SIGTERM stops the kernel and the thread too, as Ctrl-C does
-    with kernel.terminate_as_interrupt(), kernel.early_kernel(folder) as early:
-        return _report(args, formats, report_date, early)
+    with (
+        kernel.terminate_as_interrupt(),
+        kernel.early_kernel(folder) as early,
+        _appendix_pdf_worker(args, formats) as worker,
+    ):
+        return _report(args, formats, report_date, early, worker)
 
 
-def _report(args, formats, report_date, early) -> int:
+@contextlib.contextmanager
+def _appendix_pdf_worker(args, formats):
+    """The process that will make the appendices' PDF, started now with the kernel: it
+    imports WeasyPrint and answers the PDF check meanwhile (one process, not two, competing
+    with the kernel's start and the loading of the inputs); stopped on every way out."""
+    if "pdf" not in formats or args.only == "official" or args.appendices != "separate":
+        yield None
+        return
+    from cchc_lib.report.pdf import PdfWorker
+
+    with tempfile.TemporaryDirectory(prefix="cchc-pdf-") as folder:
+        worker = PdfWorker(Path(folder), probe=True)
+        try:
+            yield worker
+        finally:
+            worker.stop()
+
+
+def _report(args, formats, report_date, early, worker=None) -> int:
     """``cchc report`` once the options are checked and the kernel is starting."""
     from cchc_lib.report import handoff
     from cchc_lib.report.background import Background
@@ -75,10 +99,13 @@ def _report(args, formats, report_date, early) -> int:
 
     period = chosen_plan(args).check_period(args.period)  # a period of another year is refused
     docs = documents_for(period, args.only, args.official_anyway, args.lang)
-    pdf_check = start_pdf_check(formats)
+    pdf_check = start_pdf_check(formats, worker if docs.assessment else None)
     if docs.note:
         print(docs.note)
     inputs = _load_inputs(args, digest=True)  # once for both: a data error is one message, before any run
+    # assessed once, here, for both documents; the kernel gets it (report.handoff) instead of
+    # loading and assessing the same files again. The PDF check answers meanwhile.
+    a = _assess(inputs) if docs.assessment else None
     if pdf_check is not None:
         pdf_check.result()
     if docs.assessment:
@@ -88,13 +115,10 @@ def _report(args, formats, report_date, early) -> int:
     if not docs.assessment:
         _show_official(_produce_official(args, formats, report_date, inputs), args)
         return 0
-    # assessed once, here, for both documents; the kernel gets it (report.handoff) instead of
-    # loading and assessing the same files again
-    a = _assess(inputs)
     with handoff.handed_off(inputs, a) as handed:
         official = Background(_produce_official, args, formats, report_date, inputs, a) if docs.official else None
         try:
-            code = _assessment(args, formats, report_date, inputs, early, handed)
+            code = _assessment(args, formats, report_date, inputs, early, handed, worker)
         except KeyboardInterrupt:
             if official is not None:
                 official.stop()  # nothing is published after Ctrl-C
@@ -118,13 +142,13 @@ def _assess(inputs):
     return assess(inputs.plan, inputs.progress, inputs.period, cutoff=inputs.cutoff)
 
 
-def _assessment(args, formats, report_date, inputs, early=None, handed="") -> int:
+def _assessment(args, formats, report_date, inputs, early=None, handed="", worker=None) -> int:
     """Make the assessment and list its files; 3 and the run's message when it failed."""
     from cchc_lib.report.index import human_size
     from cchc_lib.report.run import ReportError
 
     try:
-        result = _produce_assessment(args, formats, report_date, inputs, early, handed)
+        result = _produce_assessment(args, formats, report_date, inputs, early, handed, worker)
     except ReportError as exc:
         print(str(exc), file=sys.stderr)
         return 3
@@ -178,7 +202,7 @@ def _produce_official(args, formats, report_date, inputs, assessment=None, cance
     )
 
 
-def _produce_assessment(args, formats, report_date, inputs, early=None, handed=""):
+def _produce_assessment(args, formats, report_date, inputs, early=None, handed="", worker=None):
     from cchc_lib.report import document
 
     return document.produce(
@@ -195,6 +219,7 @@ def _produce_assessment(args, formats, report_date, inputs, early=None, handed="
         inputs=inputs,
         early_kernel=early,
         handoff=handed,
+        pdf_worker=worker,
     )
 
 

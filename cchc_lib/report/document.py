@@ -400,6 +400,7 @@ def produce(
     parallel: bool = True,
     early_kernel=None,
     handoff: str = "",
+    pdf_worker=None,
 ):
     """Validate the inputs, then run the notebook with papermill and export it (``cchc report``).
 
@@ -408,7 +409,7 @@ def produce(
     notebook then loads them again itself, as it must when it is run by hand in JupyterLab,
     unless ``handoff`` (:mod:`cchc_lib.report.handoff`) holds the assessment of those files.
     ``appendices``: ``separate`` (their own file, the default), ``inline`` or ``none``
-    (:mod:`cchc_lib.report.annex`). ``parallel``, ``early_kernel``: see
+    (:mod:`cchc_lib.report.annex`). ``parallel``, ``early_kernel``, ``pdf_worker``: see
     :func:`cchc_lib.report.run.run_report`.
     """
     import sys
@@ -466,4 +467,5 @@ def produce(
         parallel=parallel,
         early_kernel=early_kernel,
         transient={"handoff": handoff} if handoff else None,
+        pdf_worker=pdf_worker,
     )

@@ -145,7 +145,11 @@ def html_to_pdf(
 _CHILD = """\
 import importlib.util, json, sys
 import weasyprint
-spec = sys.argv[1] if len(sys.argv) > 1 else sys.stdin.readline().strip()
+args = [a for a in sys.argv[1:] if a != "--probe"]
+if "--probe" in sys.argv:  # a worker also answers "can this machine make PDFs?" (check_pdf_support)
+    weasyprint.HTML(string="<p>Tiếng Việt</p>").write_pdf()
+    print("ok", flush=True)
+spec = args[0] if args else sys.stdin.readline().strip()
 if not spec:
     sys.exit(0)
 job = json.loads(open(spec, encoding="utf-8").read())
@@ -160,7 +164,7 @@ open(job["pdf"], "wb").write(pdf)
 """
 
 
-def _spawn(args: list[str], folder: Path, log: Path, stdin):
+def _spawn(args: list[str], folder: Path, log: Path, stdin, stdout=None):
     """The child process running :data:`_CHILD` in ``folder``, its stderr in ``log``."""
     import subprocess
     import sys
@@ -172,7 +176,7 @@ def _spawn(args: list[str], folder: Path, log: Path, stdin):
         return subprocess.Popen(
             [sys.executable, "-P", "-c", _CHILD, *args],
             stdin=stdin,
-            stdout=subprocess.DEVNULL,
+            stdout=subprocess.DEVNULL if stdout is None else stdout,
             stderr=err,
             cwd=str(folder),
             env=env,
@@ -206,16 +210,37 @@ class PdfWorker:
     """A child started ahead (while the notebook runs) that imports WeasyPrint and waits for
     one job: :func:`start_pdf` hands it over, so the appendices' PDF, the last thing a run
     waits for, does not begin with the import (about half a second of CPU, more on a busy
-    machine). A run ``stop()``s it at its end, given a job or not."""
+    machine). A run ``stop()``s it at its end, given a job or not.
 
-    def __init__(self, folder: Path):
+    ``probe``: it first writes a one-line PDF and says so (:meth:`support`), which answers
+    :func:`check_pdf_support` without a process of its own (``cchc report`` starts its
+    worker before loading the inputs)."""
+
+    def __init__(self, folder: Path, probe: bool = False):
         import subprocess
 
         self.folder = Path(folder)
         self.folder.mkdir(parents=True, exist_ok=True)
         self.log = self.folder / "worker.log"
-        self.proc = _spawn([], self.folder, self.log, subprocess.PIPE)
+        out = subprocess.PIPE if probe else None
+        self.proc = _spawn(["--probe"] if probe else [], self.folder, self.log, subprocess.PIPE, out)
+        self.probed = probe
         self.used = False
+
+    def support(self, timeout: float = 120) -> tuple[int | None, str]:
+        """What :func:`probe_pdf_support` answers, from this worker's own one-line PDF:
+        (0, "") when it wrote it; (exit code, what it wrote) when it ended instead; None on timeout."""
+        if not self.probed:
+            raise ValueError("this PdfWorker was started without probe=True")
+        said: list[bytes] = []
+        reader = threading.Thread(target=lambda: said.append(self.proc.stdout.readline()), daemon=True)
+        reader.start()
+        reader.join(timeout)
+        if not said:
+            return None, ""
+        if said[0].strip() == b"ok":
+            return 0, ""
+        return self.proc.wait(), self.log.read_text(encoding="utf-8", errors="replace")
 
     def give(self, spec: Path):
         """The process, now writing the PDF of ``spec``; None when it cannot take it (given
@@ -238,6 +263,8 @@ class PdfWorker:
         if self.proc.poll() is None:
             self.proc.kill()
         self.proc.wait()
+        if self.proc.stdout is not None:
+            self.proc.stdout.close()
 
 
 def start_pdf(
@@ -287,11 +314,14 @@ class PdfSupportError(RuntimeError):
     """This machine cannot make PDFs (missing system library or fonts); says how to fix it."""
 
 
-def probe_pdf_support(timeout: float = 120) -> tuple[int | None, str]:
-    """(exit code, stderr) of a child process that writes a one-line PDF; None on timeout."""
+def probe_pdf_support(timeout: float = 120, worker: PdfWorker | None = None) -> tuple[int | None, str]:
+    """(exit code, stderr) of a child process that writes a one-line PDF; None on timeout.
+    ``worker``: a :class:`PdfWorker` started with ``probe=True`` answers instead."""
     import subprocess
     import sys
 
+    if worker is not None:
+        return worker.support(timeout)
     try:
         proc = subprocess.run(
             [sys.executable, "-c", _PROBE],
@@ -306,9 +336,10 @@ def probe_pdf_support(timeout: float = 120) -> tuple[int | None, str]:
     return proc.returncode, proc.stderr
 
 
-def check_pdf_support() -> None:
-    """Raise :class:`PdfSupportError` with the fix when WeasyPrint cannot run here."""
-    code, err = probe_pdf_support()
+def check_pdf_support(worker: PdfWorker | None = None) -> None:
+    """Raise :class:`PdfSupportError` with the fix when WeasyPrint cannot run here
+    (``worker``: asked of that :class:`PdfWorker` rather than of a child of its own)."""
+    code, err = probe_pdf_support(worker=worker) if worker is not None else probe_pdf_support()
     if code in (0, None):  # None: a slow machine; the run itself will tell
         return
     last = next((line.strip() for line in reversed(err.splitlines()) if line.strip()), "")

@@ -93,6 +93,7 @@ class _Job:
     staged: dict[str, Path] = field(default_factory=dict)
     seconds: dict[str, float] = field(default_factory=dict)
     worker: PdfWorker | None = None  # the appendices' PDF process, started with the kernel
+    given_worker: PdfWorker | None = None  # ... or before it, by the caller (run_report's pdf_worker)
 
     @property
     def executed(self) -> Path:
@@ -117,6 +118,7 @@ def run_report(
     parallel: bool = True,
     early_kernel=None,
     transient: Mapping[str, str] | None = None,
+    pdf_worker: PdfWorker | None = None,
 ) -> ReportResult:
     """Execute ``notebook`` with ``parameters`` and write ``out_dir/<stem>.{ipynb,html,pdf,json}``.
 
@@ -137,7 +139,8 @@ def run_report(
     :class:`.kernel.EarlyKernel` started beforehand in the notebook's folder, used (and
     stopped) instead of starting a kernel here. ``transient``: string parameters for this
     run only (a file removed when it ends): given to the kernel, shown empty in the published
-    notebook and left out of the sidecar.
+    notebook and left out of the sidecar. ``pdf_worker``: a :class:`.pdf.PdfWorker` started
+    beforehand, to make the appendices' PDF (else one is started with the kernel).
 
     ``reports_root`` (default ``out_dir.parent.parent``, i.e. ``reports/`` for
     ``reports/<plan-id>/<period>/``) gets a fresh ``index.html``.
@@ -162,6 +165,7 @@ def run_report(
     staging = Path(tempfile.mkdtemp(prefix=f".staging-{stem}-{os.getpid()}-", dir=out_dir.parent))
     job = _Job(notebook, out_dir, stem, formats, hdr, dict(parameters or {}), staging, appendices, parallel)
     job.transient = {k: str(v) for k, v in (transient or {}).items()}
+    job.given_worker = pdf_worker
     with kernel.terminate_as_interrupt():
         try:
             nb = _execute(
@@ -248,7 +252,7 @@ def _execute(job: _Job, *, progress: bool, kernel_name: str, cwd, start_timeout:
     if "pdf" in job.formats:
         preload()
         if job.parallel and job.appendices == "separate" and annexes.has_appendix(nbformat.read(job.notebook, 4)):
-            job.worker = PdfWorker(job.staging / "pdf")
+            job.worker = job.given_worker or PdfWorker(job.staging / "pdf")
     folder = Path(cwd).resolve() if cwd else job.notebook.parent
     with kernel.for_papermill(early, folder) as (runtime, engine), _quiet_papermill():
         try:
