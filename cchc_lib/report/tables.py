@@ -16,6 +16,7 @@ from cchc_lib import i18n
 from cchc_lib.assessment.counts import status_counts, task_counts
 from cchc_lib.assessment.tthc import KPI_LABELS
 from cchc_lib.i18n import fmt, vocab
+from cchc_lib.report import colwidths
 from cchc_lib.report.narrative import indicator, shorten, target_text
 
 H = i18n.table("tables")
@@ -287,6 +288,25 @@ def badge(code: str | None, text: str) -> str:
 TEXT_COLUMNS = {H[lang][k] for lang in H for k in ("indicator", "task", "evidence")}
 
 
+def _colgroup(df: pd.DataFrame, cols: list, badged, text_cols: set[str]) -> tuple[str, str]:
+    """The printed column widths (:mod:`.colwidths`), as ``--cchc-w`` of each ``<col>``, and
+    the table's print class (``cchc-badges-wrap`` when its badges must wrap to fit the page):
+    only print.css reads them, so the screen and the phone keep their own layout."""
+    at = [df.columns.get_loc(c) for c in cols]
+    rows = [
+        ["" if x is None or (isinstance(x, float) and pd.isna(x)) else str(x) for x in (r[i] for i in at)]
+        for r in df.to_numpy()
+    ]
+    shares, wraps = colwidths.layout(
+        [str(c) for c in cols],
+        rows,
+        badge_col=cols.index(badged) if badged in cols else None,
+        text_cols=[i for i, c in enumerate(cols) if c in text_cols],
+    )
+    cls = "cchc-sized cchc-badges-wrap" if wraps else "cchc-sized"
+    return "<colgroup>" + "".join(f'<col style="--cchc-w:{w}%">' for w in shares) + "</colgroup>", cls
+
+
 def to_html(
     df: pd.DataFrame,
     badge_col: str | None = None,
@@ -296,7 +316,8 @@ def to_html(
     text_cols: set[str] | None = None,
 ) -> str:
     """An escaped HTML table; ``badge_col`` cells become coloured badges from ``code_col``;
-    long-text columns get the room (class ``text``) so short columns stay on one line."""
+    long-text columns get the room (class ``text``) so short columns stay on one line; the
+    columns' printed widths go with it (class ``cchc-sized``, see :func:`_colgroup`)."""
     text_cols = TEXT_COLUMNS if text_cols is None else text_cols
     if df.empty:
         return f'<p class="cchc-empty">{html.escape(empty)}</p>'
@@ -316,7 +337,9 @@ def to_html(
             else:
                 cells.append(f"<td{cl[c]}>{html.escape(v)}</td>")
         body.append("<tr>" + "".join(cells) + "</tr>")
+    colgroup, sized = _colgroup(df, cols, badged, text_cols)
     return (
-        f'<div class="cchc-table-wrap"><table class="cchc-table {cls}"><thead><tr>{head}</tr></thead>'
+        f'<div class="cchc-table-wrap"><table class="cchc-table {sized} {cls}">'
+        f"{colgroup}<thead><tr>{head}</tr></thead>"
         f"<tbody>{''.join(body)}</tbody></table></div>"
     )
