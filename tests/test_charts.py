@@ -195,6 +195,34 @@ def test_png_encoder_keeps_every_pixel_and_the_dpi():
         assert np.array_equal(np.asarray(img), expected)
 
 
+@pytest.mark.slow
+def test_glyph_keeping_canvas_draws_matplotlibs_pixels(a, history):
+    """to_png's canvas rasterises each glyph once and reuses the bitmap: the picture is
+    matplotlib's own, pixel for pixel, on an empty glyph store and on a full one (upright
+    labels; the heat map's colour-bar label is rotated, drawn by matplotlib)."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    from cchc_lib.report.charts import agg
+
+    def stock(chart):
+        fig = chart.figure
+        fig.set_dpi(charts.DPI)
+        canvas = FigureCanvasAgg(fig)
+        canvas.draw()
+        return np.asarray(canvas.buffer_rgba())[..., :3]
+
+    def ours(chart):
+        with Image.open(io.BytesIO(chart.to_png())) as img:
+            return np.asarray(img)
+
+    for make in (lambda: charts.actual_vs_target(a, "vi"), lambda: charts.area_heatmap(history, "en")):
+        agg._GLYPHS.clear()
+        expected = stock(make())
+        assert np.array_equal(ours(make()), expected)  # every glyph rendered here
+        assert np.array_equal(ours(make()), expected)  # every glyph from the store
+    assert len(agg._GLYPHS) > 0 or not agg.CACHES
+
+
 def content_outside(chart: charts.Chart, dpi: float = charts.DPI) -> list[str]:
     """Sides of the picture that some drawn artist sticks out of, measured as ``to_png`` draws
     it (what a crop to the tight box would have kept is cut off the PNG)."""

@@ -18,7 +18,6 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import seaborn as sns
-from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
@@ -27,6 +26,8 @@ from matplotlib.ticker import FuncFormatter
 from cchc_lib import i18n
 from cchc_lib.core import periods
 from cchc_lib.i18n import fmt, vocab
+
+from .agg import Canvas
 
 WIDTH = 7.5  # inches: the text width of an A4 page; phones scale it down
 DPI = 150
@@ -93,12 +94,13 @@ class Chart:
 
         One Agg draw: the figure's constrained layout already keeps every label inside it, so
         the crop of ``savefig(bbox_inches="tight")`` (a layout pass and a bounding-box pass
-        before the real draw, most of a chart's time) adds nothing but time."""
+        before the real draw, most of a chart's time) adds nothing but time. The canvas
+        (``agg.Canvas``) rasterises each distinct glyph once per process."""
         fig = self.figure
         kept = fig.dpi
         fig.set_dpi(dpi)
         try:
-            canvas = FigureCanvasAgg(fig)
+            canvas = Canvas(fig)
             canvas.draw()
             data = _png(np.asarray(canvas.buffer_rgba()), dpi)
         finally:
@@ -179,6 +181,19 @@ def _title(fig: Figure, title: str) -> None:
     fig.suptitle(_wrap(title, 80), x=0.01, ha="left", fontweight="bold")
 
 
+def _finish(fig: Figure, title: str) -> None:
+    """The last touch of every chart: its title, and axis labels that say nothing taken
+    out of the picture. Matplotlib would otherwise place each empty label beside the
+    tick labels at every layout pass and draw, measuring all of them (and those of the
+    axes sharing them) only to put nothing there: a tenth of a chart's time."""
+    _title(fig, title)
+    for ax in fig.axes:
+        for axis in (ax.xaxis, ax.yaxis):
+            if not axis.label.get_text():
+                axis.label.set_visible(False)
+                axis.set_label_coords(0.5, 0.5)  # fixed: no placing pass
+
+
 def _message_chart(title: str, message: str, caption: str) -> Chart:
     """A chart that says, in words, why there is nothing to draw."""
     fig = _new_figure(1.8)
@@ -195,7 +210,7 @@ def _message_chart(title: str, message: str, caption: str) -> Chart:
         fontsize=11,
         style="italic",
     )
-    _title(fig, title)
+    _finish(fig, title)
     return Chart(fig, title, caption)
 
 

@@ -20,11 +20,11 @@ from .base import (
     _caption,
     _clean,
     _empty_chart,
+    _finish,
     _lower_first,
     _new_figure,
     _num,
     _period_key,
-    _title,
     _wrap,
 )
 
@@ -69,7 +69,7 @@ def area_heatmap(history: pd.DataFrame | None, lang: str = "vi", number: int | N
     if cbar is not None:
         cbar.ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _p: _num(v, 0, lang)))
         cbar.outline.set_visible(False)
-    _title(fig, title)
+    _finish(fig, title)
     return Chart(fig, title, _caption(number, lang, _heat_caption(grid, codes[-1], lang)))
 
 
@@ -165,7 +165,7 @@ def unit_scorecard(a, lang: str = "vi", number: int | None = None) -> Chart:
     ax.set_xlabel(i18n.t("charts.unit_axis", lang))
     ax.grid(axis="y", visible=False)
     _unit_legend(fig, bands, lang)
-    _title(fig, title)
+    _finish(fig, title)
     return Chart(fig, title, _caption(number, lang, _unit_caption(a, u, codes, bands, plabel, lang)))
 
 

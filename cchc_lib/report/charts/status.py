@@ -23,12 +23,12 @@ from .base import (
     _counts_phrase,
     _edge,
     _empty_chart,
+    _finish,
     _marker,
     _new_figure,
     _num,
     _pct_formatter,
     _status_legend,
-    _title,
     _truncate,
     _wrap,
 )
@@ -64,7 +64,7 @@ def status_by_area(a, lang: str = "vi", number: int | None = None) -> Chart:
     ax_t.set_yticks(y, labels, fontsize=8.5)
     ax_t.set_ylim(len(areas) - 0.5, -0.5)
     ax_t.tick_params(axis="y", length=0)
-    _title(fig, title)
+    _finish(fig, title)
     return Chart(fig, title, _caption(number, lang, _status_caption(targets, tasks, plabel, lang)))
 
 
@@ -180,7 +180,7 @@ def actual_vs_target(a, lang: str = "vi", number: int | None = None) -> Chart:
     ax.xaxis.tick_top()
     ax.tick_params(axis="x", labelbottom=True, bottom=True, labelsize=8)
     _actual_legend(fig, rows, exp.any(), bool(marks), lang)
-    _title(fig, title)
+    _finish(fig, title)
     return Chart(fig, title, _caption(number, lang, _actual_caption(a, n, plabel, lang)))
 
 

@@ -21,11 +21,11 @@ from .base import (
     _clean,
     _counts_phrase,
     _empty_chart,
+    _finish,
     _month_label,
     _new_figure,
     _num,
     _status_legend,
-    _title,
     _truncate,
 )
 
@@ -89,7 +89,7 @@ def _timeline_figure(a, t: pd.DataFrame, first: int, stop: int, title: str, lang
     )
     _timeline_axes(ax, part, a.period.year, end, dates, lang)
     _timeline_legend(fig, t, lang)
-    _title(fig, title)
+    _finish(fig, title)
     return fig
 
 

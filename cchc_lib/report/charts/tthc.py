@@ -19,12 +19,12 @@ from .base import (
     Chart,
     _caption,
     _empty_chart,
+    _finish,
     _lower_first,
     _month_label,
     _new_figure,
     _pct_formatter,
     _spread,
-    _title,
 )
 
 # --- 3. one-stop KPIs by month ------------------------------------------------------------------
@@ -61,7 +61,7 @@ def tthc_by_month(a, lang: str = "vi", number: int | None = None) -> Chart:
     ax.grid(axis="x", visible=False)
     _month_labels(ax, last_values, ref_lines, lang)
     _month_legend(fig, bm, bool(ref_lines), bool(months["partial"].any()), lang)
-    _title(fig, title)
+    _finish(fig, title)
     return Chart(fig, title, _caption(number, lang, _month_caption(a, refs, months, plabel, lang)))
 
 
