@@ -113,11 +113,14 @@ def _render(html: str):
             done += len(line.replace(" ", ""))
             at = [k for k, ch in enumerate(source) if ch != " "][done - 1]
             broken += at + 1 < len(source) and source[at + 1] != " " and source[at] not in "/-"
-        badges += [
-            sum(isinstance(x, boxes.LineBox) for x in b.descendants())
+        lines_of_badge = {  # an inline badge broken over lines is one box per line
+            round(t.position_y)
             for b in cell.descendants()
-            if isinstance(b, boxes.InlineBlockBox)
-        ]
+            if b.element_tag == "span" and "cchc-badge" in (b.element.get("class") or "")
+            for t in b.descendants()
+            if isinstance(t, boxes.TextBox)
+        }
+        badges += [len(lines_of_badge)] if lines_of_badge else []
     return shares, table.position_x + table.border_width() - right, broken, badges
 
 
