@@ -341,6 +341,7 @@ def test_status_by_area_bars_add_up_to_the_tables(vi, a):
     ax_t, ax_k = plot_axes(vi["status_by_area"].figure)
     assert sum(p.get_width() for p in ax_t.patches) == len(a.targets)
     assert sum(p.get_width() for p in ax_k.patches) == len(a.tasks)
+    assert all(p.get_width() > 0 for p in ax_t.patches + ax_k.patches)  # no empty segment (its edge showed)
     assert len(ax_t.get_yticklabels()) == len(a.areas)
     met = vocab.STATUS_COLORS["met"]
     met_total = sum(p.get_width() for p in ax_t.patches if to_hex(p.get_facecolor()).lower() == met.lower())
