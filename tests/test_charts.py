@@ -223,6 +223,27 @@ def test_glyph_keeping_canvas_draws_matplotlibs_pixels(a, history):
     assert len(agg._GLYPHS) > 0 or not agg.CACHES
 
 
+def test_glyph_keeping_canvas_measures_text_as_matplotlib():
+    """The canvas measures a label from the layout it keeps for drawing it: the same width,
+    height and descent as matplotlib's own measure, for marks above and below the line,
+    kerning, spaces, a dash that stays above the baseline, bold and an empty string."""
+    from matplotlib.backends.backend_agg import RendererAgg
+    from matplotlib.font_manager import FontProperties
+
+    from cchc_lib.report.charts import agg
+
+    charts.set_theme()
+    words = ["", " ", "Tỷ lệ hồ sơ giải quyết đúng hạn", "AVATAR Tg", "ỆỸ gỵ", "—", "42,3% … T1/2024", "a  b "]
+    for dpi in (charts.DPI, 96):
+        ours = agg.Canvas(Figure(dpi=dpi)).get_renderer()
+        theirs = RendererAgg(100, 100, dpi)
+        for prop in (FontProperties(size=8), FontProperties(size=11, weight="bold")):
+            for word in words:
+                assert ours.get_text_width_height_descent(word, prop, False) == pytest.approx(
+                    theirs.get_text_width_height_descent(word, prop, False), abs=1e-9
+                ), (word, prop, dpi)
+
+
 def content_outside(chart: charts.Chart, dpi: float = charts.DPI) -> list[str]:
     """Sides of the picture that some drawn artist sticks out of, measured as ``to_png`` draws
     it (what a crop to the tight box would have kept is cut off the PNG)."""
@@ -320,6 +341,7 @@ def test_status_by_area_bars_add_up_to_the_tables(vi, a):
     ax_t, ax_k = plot_axes(vi["status_by_area"].figure)
     assert sum(p.get_width() for p in ax_t.patches) == len(a.targets)
     assert sum(p.get_width() for p in ax_k.patches) == len(a.tasks)
+    assert all(p.get_width() > 0 for p in ax_t.patches + ax_k.patches)  # no empty segment (its edge showed)
     assert len(ax_t.get_yticklabels()) == len(a.areas)
     met = vocab.STATUS_COLORS["met"]
     met_total = sum(p.get_width() for p in ax_t.patches if to_hex(p.get_facecolor()).lower() == met.lower())

@@ -89,8 +89,16 @@ def _status_panel(ax, frame: pd.DataFrame, order, word, areas: list[str], lang: 
     for code in present:
         widths = table[code].to_numpy(dtype=float)
         color = vocab.STATUS_COLORS.get(code, "#999999")
+        seen = widths > 0  # an area without this status gets no bar (not an empty one to draw)
         ax.barh(
-            y, widths, left=left, color=color, edgecolor=_edge(color), linewidth=0.8, height=0.7, label=word(code, lang)
+            y[seen],
+            widths[seen],
+            left=left[seen],
+            color=color,
+            edgecolor=_edge(color),
+            linewidth=0.8,
+            height=0.7,
+            label=word(code, lang),
         )
         for yi, (l0, w) in enumerate(zip(left, widths)):
             if w > 0:
