@@ -75,3 +75,27 @@ def test_the_child_process_writes_the_same_bytes_with_a_chart(tmp_path):
     page = _page(_png())
     child = pdf.start_pdf(page, tmp_path / "a.pdf")
     assert child.wait().read_bytes() == pdf.html_to_pdf(page)
+
+
+def test_the_charts_are_lifted_out_of_the_html_weasyprint_parses():
+    data = _png()
+    page = (
+        _page(data) + _page(data) + '<img src="chart.png"><p style="background:url(data:image/png;base64,AA==)">x</p>'
+    )
+    lifted, images = pdf_png.lift_images(page)
+    assert "data:image/png;base64,iVBOR" not in lifted and len(images) == 1  # the same chart twice: once
+    ((url, (mime, body)),) = images.items()
+    assert url.startswith("cchc-image:") and lifted.count(f'src="{url}"') == 2
+    assert mime == "image/png" and body == data
+    assert 'src="chart.png"' in lifted and "url(data:image/png;base64,AA==)" in lifted  # only data: src
+
+
+def test_a_lifted_chart_prints_the_same_pixels(monkeypatch):
+    from pypdf import PdfReader
+
+    page = _page(_png())
+    lifted = PdfReader(io.BytesIO(pdf.html_to_pdf(page))).pages[0].images
+    monkeypatch.setattr(pdf_png, "lift_images", lambda html: (html, {}))  # the data: URL as it is
+    inline = PdfReader(io.BytesIO(pdf.html_to_pdf(page))).pages[0].images
+    assert len(lifted) == len(inline) == 1
+    assert lifted[0].image.tobytes() == inline[0].image.tobytes() == Image.open(io.BytesIO(_png())).tobytes()

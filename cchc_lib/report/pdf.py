@@ -131,7 +131,8 @@ def html_to_pdf(
     pdf_ua.install()
     fetcher = _offline_fetcher()
     src = _sources(html, lang, running_head, base_url)
-    document = weasyprint.HTML(string=html, base_url=src["base_url"], url_fetcher=fetcher)
+    lifted, images = pdf_png.lift_images(html)
+    document = weasyprint.HTML(string=lifted, base_url=src["base_url"], url_fetcher=pdf_png.image_fetcher(images))
     stylesheet = weasyprint.CSS(string=src["css"], url_fetcher=fetcher)
     with _fixed_font_timestamps():
         return document.write_pdf(stylesheets=[stylesheet])
@@ -143,7 +144,7 @@ def html_to_pdf(
 # one after the other; a second process makes the appendices' PDF on the other core while
 # this one makes the report's. The child imports WeasyPrint only (not cchc_lib and pandas:
 # half the start-up) and does exactly what html_to_pdf does (pdf_png and pdf_ua included,
-# loaded by their paths), so the bytes are the same.
+# loaded by their paths, the charts lifted out of the HTML), so the bytes are the same.
 # It takes its job file from argv, or, started ahead as a PdfWorker, from one line of stdin
 # (an empty line or end of input: no job, it ends). "-P": the child's working folder never
 # shadows a library module.
@@ -158,14 +159,19 @@ spec = args[0] if args else sys.stdin.readline().strip()
 if not spec:
     sys.exit(0)
 job = json.loads(open(spec, encoding="utf-8").read())
+mods = []
 for n, path in enumerate(job["patches"]):
     found = importlib.util.spec_from_file_location(f"cchc_pdf_patch{n}", path)
     found.loader.exec_module(mod := importlib.util.module_from_spec(found))
     mod.install()
+    mods.append(mod)
+png = next(m for m in mods if hasattr(m, "lift_images"))
 fetch = weasyprint.URLFetcher(allowed_protocols=("file", "data"))
-html = open(job["html"], encoding="utf-8").read()
+html, images = png.lift_images(open(job["html"], encoding="utf-8").read())
 css = weasyprint.CSS(string=job["css"], url_fetcher=fetch)
-pdf = weasyprint.HTML(string=html, base_url=job["base_url"], url_fetcher=fetch).write_pdf(stylesheets=[css])
+pdf = weasyprint.HTML(string=html, base_url=job["base_url"], url_fetcher=png.image_fetcher(images)).write_pdf(
+    stylesheets=[css]
+)
 open(job["pdf"], "wb").write(pdf)
 """
 
