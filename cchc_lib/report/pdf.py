@@ -16,7 +16,7 @@ from pathlib import Path
 import jinja2
 
 from cchc_lib.i18n import fmt
-from cchc_lib.report import pdf_png
+from cchc_lib.report import pdf_png, pdf_ua
 from cchc_lib.report.formats import TEMPLATES, WORDS
 
 
@@ -108,9 +108,13 @@ def _fixed_font_timestamps():
 
 def _sources(html: str, lang: str, running_head: str, base_url) -> dict[str, str]:
     """What WeasyPrint is given for one PDF: the base URL, the PDF stylesheet and (for the
-    child process, which imports no cchc module) the file of :mod:`.pdf_png`."""
+    child process, which imports no cchc module) the files of :mod:`.pdf_png` and :mod:`.pdf_ua`."""
     base = Path(base_url) if base_url else TEMPLATES
-    return {"base_url": base.resolve().as_uri() + "/", "css": pdf_css(lang, running_head), "png": pdf_png.__file__}
+    return {
+        "base_url": base.resolve().as_uri() + "/",
+        "css": pdf_css(lang, running_head),
+        "patches": [pdf_png.__file__, pdf_ua.__file__],
+    }
 
 
 def html_to_pdf(
@@ -124,6 +128,7 @@ def html_to_pdf(
     import weasyprint
 
     pdf_png.install()
+    pdf_ua.install()
     fetcher = _offline_fetcher()
     src = _sources(html, lang, running_head, base_url)
     document = weasyprint.HTML(string=html, base_url=src["base_url"], url_fetcher=fetcher)
@@ -137,8 +142,8 @@ def html_to_pdf(
 # WeasyPrint holds the GIL for most of its work, so two PDFs in two threads take longer than
 # one after the other; a second process makes the appendices' PDF on the other core while
 # this one makes the report's. The child imports WeasyPrint only (not cchc_lib and pandas:
-# half the start-up) and does exactly what html_to_pdf does (pdf_png included, loaded by its
-# path), so the bytes are the same.
+# half the start-up) and does exactly what html_to_pdf does (pdf_png and pdf_ua included,
+# loaded by their paths), so the bytes are the same.
 # It takes its job file from argv, or, started ahead as a PdfWorker, from one line of stdin
 # (an empty line or end of input: no job, it ends). "-P": the child's working folder never
 # shadows a library module.
@@ -153,9 +158,10 @@ spec = args[0] if args else sys.stdin.readline().strip()
 if not spec:
     sys.exit(0)
 job = json.loads(open(spec, encoding="utf-8").read())
-png = importlib.util.spec_from_file_location("cchc_pdf_png", job["png"])
-png.loader.exec_module(mod := importlib.util.module_from_spec(png))
-mod.install()
+for n, path in enumerate(job["patches"]):
+    found = importlib.util.spec_from_file_location(f"cchc_pdf_patch{n}", path)
+    found.loader.exec_module(mod := importlib.util.module_from_spec(found))
+    mod.install()
 fetch = weasyprint.URLFetcher(allowed_protocols=("file", "data"))
 html = open(job["html"], encoding="utf-8").read()
 css = weasyprint.CSS(string=job["css"], url_fetcher=fetch)

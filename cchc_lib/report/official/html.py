@@ -14,7 +14,7 @@ from pathlib import Path
 
 import jinja2
 
-from cchc_lib.report import pdf_png
+from cchc_lib.report import pdf_png, pdf_ua
 from cchc_lib.report.official.model import Official
 
 # (folder, {style: file}) in order of preference; the first complete set is used.
@@ -121,6 +121,7 @@ def render_pdf(d: Official) -> bytes:
     import weasyprint
 
     pdf_png.install()  # no chart in it today; an image added later is treated as the assessment's
+    pdf_ua.install()  # the same stylesheet as the assessment's PDFs, whichever is made first
     fetcher = weasyprint.URLFetcher(allowed_protocols=("file", "data"))
 
     def part(html: str, css: str):
