@@ -13,6 +13,7 @@ import datetime as dt
 import io
 import os
 import re
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pandas as pd
@@ -190,12 +191,16 @@ def arrow_csv(data: bytes, start: int, delimiter: str, coded: frozenset[str] = f
 
     dictionary = pa.dictionary(pa.int32(), pa.string())
     end = _content_end(data)  # trailing blank lines are no records
-    if data.find(b'"', start, end) >= 0 and not _quotes_close_on_each_line(data, start, end):
-        return None
     nl = data.find(b"\n", start, end)
     header = header_cells(data[start : nl if nl >= 0 else end], delimiter)
     if header is None:
         return None
+    # The quotes are checked on a thread of their own while pyarrow parses (NumPy releases
+    # the GIL); a file whose quoted cells span lines is parsed for nothing and answered None.
+    quotes = None
+    if data.find(b'"', start, end) >= 0:
+        quotes = ThreadPoolExecutor(1)
+        closed = quotes.submit(_quotes_close_on_each_line, data, start, end)
     try:
         table = pacsv.read_csv(
             pa.BufferReader(pa.py_buffer(data).slice(start, end - start)),
@@ -208,6 +213,11 @@ def arrow_csv(data: bytes, start: int, delimiter: str, coded: frozenset[str] = f
             ),
         )
     except pa.ArrowInvalid:
+        table = None
+    finally:
+        if quotes is not None:
+            quotes.shutdown()
+    if table is None or (quotes is not None and not closed.result()):
         return None
     names = [h.strip() for h in header]
     if not all(t in (pa.string(), dictionary) for t in table.schema.types):
