@@ -74,7 +74,7 @@ def text_width(text: str, bold: bool = False) -> float:
 
 
 # A line may break after a slash or hyphen that a letter follows ("1/tháng", "data/plans",
-# "hai-duong"), not before a digit ("20/04/2024", "-2,5"), as Pango does (Unicode line breaking)
+# "ke-hoach"), not before a digit ("20/04/2024", "-2,5"), as Pango does (Unicode line breaking)
 _BREAK_AFTER = re.compile(r"(?<=[/\-])(?=[^\d\s/\-])")
 
 
