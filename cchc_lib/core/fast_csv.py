@@ -174,8 +174,7 @@ def typed_csv(path: Path | str, spec: TableSpec) -> tuple[pd.DataFrame, list[str
         done = dict(zip(order, pool.map(convert, order), strict=True))
     if any(s is None for s in done.values()):
         return None
-    cols: dict[str, pd.Series] = {names[i]: done[i].set_axis(index) for i in range(len(names))}
-    cols = {n: cols[n] for n in names}
+    cols: dict[str, pd.Series] = {names[i]: done[i].set_axis(index) for i in range(len(names))}  # file order
     for f in spec.fields:
         if f.name not in header_map:
             cols[f.name] = convert_column(f, pd.Series(None, index=index, dtype=object))
