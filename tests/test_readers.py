@@ -44,6 +44,34 @@ def test_quoted_cells_on_one_line_each_read_the_same_as_unquoted(tmp_path, quote
     assert df["text"].tolist() == ["a, b", 'say "hi"', ""] and list(df.index) == [2, 3, 4]
 
 
+def _big_log(rows: int, cell) -> bytes:
+    """A log of many parse blocks (pyarrow reads a large file in blocks on several threads)."""
+    lines = ["Mã hồ sơ,Lĩnh vực,Ghi chú"] + [f"HS-{i},Hộ tịch,{cell(i)}" for i in range(rows)]
+    return ("\n".join(lines) + "\n").encode()
+
+
+def test_a_log_of_many_parse_blocks_reads_as_the_csv_module_reads_it():
+    import csv
+    import io
+
+    data = _big_log(400_000, lambda i: f'"Ghi chú {i}, có dấu phẩy"' if i % 7 == 0 else f"ghi chú {i}")
+    assert len(data) > 3 * (1 << 22)  # several of arrow_csv's 4 MB blocks
+    table = arrow_csv(data, 0, ",")
+    assert table is not None
+    rows = list(csv.reader(io.StringIO(data.decode())))
+    assert table.num_rows == len(rows) - 1
+    for i, name in enumerate(rows[0]):
+        assert table.column(name).to_pylist() == [r[i] for r in rows[1:]]
+
+
+def test_a_line_break_in_a_quoted_cell_of_a_large_log_is_left_to_the_csv_module():
+    # Wherever the blocks fall, a cell over two lines must not be split into two records.
+    for every in (99_991, 3):  # a few such cells, or a third of the rows
+        data = _big_log(400_000, lambda i, every=every: '"hai\ndòng"' if i % every == 1 else "một dòng")
+        assert len(data) > 3 * (1 << 22)
+        assert arrow_csv(data, 0, ",") is None
+
+
 def test_semicolon_separated_csv_from_a_vietnamese_excel(tmp_path):
     p = tmp_path / "x.csv"
     p.write_text("id;value\nA;12,5\n", encoding="utf-8-sig")

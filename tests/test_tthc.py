@@ -559,6 +559,27 @@ def test_unexpected_words_and_missing_columns_fail_clearly(dossiers):
         tthc.kpis(text_dates, None, Q2)
 
 
+def test_a_bad_word_is_told_before_a_bad_date_column_and_a_good_table_counts_the_same(dossiers):
+    """The word columns are prepared on a second thread: with two problems the word's
+    message still comes first (as it did in one thread), and nothing else changes."""
+    both = dossiers.assign(
+        channel=dossiers["channel"].replace({"online": "Trực tuyến"}),
+        due_date=dossiers["due_date"].dt.strftime("%d/%m/%Y"),
+    )
+    with pytest.raises(tthc.TthcInputError, match="Trực tuyến"):
+        tthc.kpis(both, None, Q2)
+    bad_rating = dossiers.assign(
+        rating=dossiers["rating"].astype(object).where(dossiers.index != dossiers.index[0], "Rất tốt"),
+        received_date=dossiers["received_date"].dt.strftime("%d/%m/%Y"),
+    )
+    with pytest.raises(tthc.TthcInputError, match="Rất tốt"):
+        tthc.kpis(bad_rating, None, Q2)
+    overall = tthc.kpis(dossiers, None, Q2)
+    assert overall.loc["online_rate", "numerator"] == int(
+        (dossiers["channel"].eq("online") & dossiers["received_date"].between(pd.Timestamp(Q2.start), pd.Timestamp(Q2.end))).sum()
+    )
+
+
 # ---------------------------------------------------------------------------- against a slow oracle
 
 

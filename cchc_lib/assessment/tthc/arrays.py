@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import unicodedata
 from collections.abc import Iterable, Mapping
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import date
 
@@ -102,11 +103,28 @@ class _Dossiers:
 
 def _prepare_dossiers(df: pd.DataFrame, land_fields: str | Iterable[str] | None) -> _Dossiers:
     _check_columns(df, DOSSIER_COLUMNS, "hồ sơ")
-    channel = _word_masks(df["channel"], CHANNELS, "hồ sơ", ("online",))
     n = len(df)
     rating = df["rating"] if "rating" in df.columns else pd.Series(pd.NA, index=df.index, dtype="string")
-    rating = _word_masks(rating, RATINGS, "hồ sơ", ("satisfied",))
 
+    def words() -> tuple[dict, dict]:
+        channel = _word_masks(df["channel"], CHANNELS, "hồ sơ", ("online",))
+        return channel, _word_masks(rating, RATINGS, "hồ sơ", ("satisfied",))
+
+    # The two word columns on a second thread while this one does the fields and dates:
+    # factorising Arrow text and NumPy's gathers release the GIL (a city log's million rows).
+    with ThreadPoolExecutor(1) as pool:
+        words_done = pool.submit(words)
+        try:
+            prepared = _prepare_rest(df, n, land_fields)
+        except TthcInputError:
+            words_done.result()  # a word column's error is told first, as before the thread
+            raise
+        channel, rating = words_done.result()
+    return _Dossiers(online=channel["online"], rated=rating["any"], satisfied=rating["satisfied"], **prepared)
+
+
+def _prepare_rest(df: pd.DataFrame, n: int, land_fields) -> dict:
+    """``_Dossiers``' fields other than the word columns' masks."""
     # Fields: factorise once, then merge spellings that differ only in case, composition or
     # spacing ("Đất đai" / "đất đai "), so by_field and the land flag agree.
     codes, uniques = pd.factorize(df["field"])
@@ -132,18 +150,15 @@ def _prepare_dossiers(df: pd.DataFrame, land_fields: str | Iterable[str] | None)
     def optional_flag(col: str) -> np.ndarray | None:
         return _flag(df[col]) if col in df.columns else None
 
-    return _Dossiers(
+    return dict(
         n=n,
         received_s=df["received_date"],
         returned_s=df["returned_date"],
         received=_days(df["received_date"]),
         due=_days(df["due_date"]),
         returned=_days(df["returned_date"]),
-        online=channel["online"],
         dossier_dig=optional_flag("dossier_digitized"),
         result_dig=optional_flag("result_digitized"),
-        rated=rating["any"],
-        satisfied=rating["satisfied"],
         land=field_is_land[field_codes] if n else np.zeros(0, dtype=bool),
         field_codes=field_codes,
         field_names=tuple(names),
