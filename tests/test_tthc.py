@@ -635,6 +635,13 @@ def test_vectorised_kpis_agree_with_a_row_by_row_loop():
     out = tthc.kpis(df, None, Q2)
     for kpi, pair in _row_by_row(df, Q2.start, Q2.end).items():
         assert (out.loc[kpi, "numerator"], out.loc[kpi, "denominator"]) == pair, kpi
+    # Every month of the year so far (the first and last cut by Decree 09's quarter), too.
+    months = tthc.assess_tthc(df, None, Q2, YTD).by_month
+    assert months["month"].nunique() == 7
+    for (start, end), rows in months.groupby(["start", "end"]):
+        got = rows.set_index("kpi")
+        for kpi, pair in _row_by_row(df, start.date(), end.date()).items():
+            assert (got.loc[kpi, "numerator"], got.loc[kpi, "denominator"]) == pair, (start, kpi)
 
 
 def test_nullable_dtypes_from_the_loader_give_the_same_figures(dossiers, feedback):

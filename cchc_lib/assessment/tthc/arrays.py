@@ -99,6 +99,12 @@ class _Dossiers:
     field_codes: np.ndarray  # int, one code per merged field spelling
     field_names: tuple[str, ...]
     field_is_land: np.ndarray  # bool per field code
+    # The three dates as day numbers (``_day_numbers``) and "returned after its due date",
+    # for the flags of each window.
+    received_n: np.ndarray
+    returned_n: np.ndarray
+    due_n: np.ndarray
+    late: np.ndarray
 
 
 def _prepare_dossiers(df: pd.DataFrame, land_fields: str | Iterable[str] | None) -> _Dossiers:
@@ -150,13 +156,18 @@ def _prepare_rest(df: pd.DataFrame, n: int, land_fields) -> dict:
     def optional_flag(col: str) -> np.ndarray | None:
         return _flag(df[col]) if col in df.columns else None
 
+    received, due, returned = _days(df["received_date"]), _days(df["due_date"]), _days(df["returned_date"])
     return dict(
         n=n,
         received_s=df["received_date"],
         returned_s=df["returned_date"],
-        received=_days(df["received_date"]),
-        due=_days(df["due_date"]),
-        returned=_days(df["returned_date"]),
+        received=received,
+        due=due,
+        returned=returned,
+        received_n=_day_numbers(received),
+        returned_n=_day_numbers(returned),
+        due_n=_day_numbers(due),
+        late=returned > due,  # NaT compares False: no date, not late
         dossier_dig=optional_flag("dossier_digitized"),
         result_dig=optional_flag("result_digitized"),
         land=field_is_land[field_codes] if n else np.zeros(0, dtype=bool),
@@ -207,22 +218,38 @@ def _within(days: np.ndarray, win: Window) -> np.ndarray:
     return (days >= _day(win.start)) & (days <= _day(win.end))
 
 
+# A missing date's day number: after every window, so it is never within one, never on or
+# before a window's end and never before it — what NaT gives in those comparisons. (Not in
+# "after": compare the dates themselves there, as ``late`` does.)
+_NO_DAY = np.iinfo(np.int32).max
+
+
+def _day_numbers(days: np.ndarray) -> np.ndarray:
+    """datetime64[D] as int32 days since 1970, NaT as ``_NO_DAY``: a window's comparisons
+    on a million dates cost a tenth of those on datetime64 (which must test NaT each time)."""
+    return np.where(np.isnat(days), _NO_DAY, days.view(np.int64)).astype(np.int32)
+
+
+def _day_number(d: date) -> np.int32:
+    return np.int32(np.datetime64(d, "D").astype(np.int64))
+
+
 def _dossier_flags(p: _Dossiers, win: Window) -> dict[str, np.ndarray]:
     """Per-dossier booleans for one window; every KPI is a pair of these, counted."""
-    end = _day(win.end)
-    received = _within(p.received, win)
-    returned = _within(p.returned, win)
-    # NaT compares False, so "not returned by end" covers pending (NaT) and returned later;
-    # a NaT due date is never "past due" and never "late".
-    pending = (p.received <= end) & ~(p.returned <= end)
-    pending_overdue = pending & (p.due < end)
+    start, end = _day_number(win.start), _day_number(win.end)
+    received = (p.received_n >= start) & (p.received_n <= end)
+    returned = (p.returned_n >= start) & (p.returned_n <= end)
+    # A missing date is never on or before the end, so "not returned by end" covers
+    # pending (no date) and returned later; a missing due date is never "past due".
+    pending = (p.received_n <= end) & ~(p.returned_n <= end)
+    pending_overdue = pending & (p.due_n < end)
     rated = returned & p.rated
     satisfied = returned & p.satisfied
     flags = {
         "received": received,
         "received_online": received & p.online,
         "returned": returned,
-        "returned_on_time": returned & ~(p.returned > p.due),
+        "returned_on_time": returned & ~p.late,
         # disjoint: returned in W means returned by end, so not pending at end
         "returned_or_overdue": returned | pending_overdue,
         "pending": pending,
