@@ -225,3 +225,73 @@ def test_a_bad_dossier_log_ends_the_command_with_exit_2_and_its_row(tmp_path, ca
     assert cli.main(["assess", "--plan", "hai-duong-2024", "--period", "2024-Q2", "--data", str(tmp_path)]) == 2
     err = capsys.readouterr().err
     assert "ho-so.csv, dòng 4, cột 'Ngày tiếp nhận'" in err and "Traceback" not in err
+
+
+# ---------------------------------------------------------------------------- repeated ids
+
+
+def _ids(n: int, seed: int = 3) -> list[str]:
+    """Distinct ids of many shapes: numbered, Vietnamese, one character, empty."""
+    import numpy as np
+
+    rng = np.random.default_rng(seed)
+    shapes = [
+        lambda i: f"HS-{i}",
+        lambda i: f"000.00.12.H57-{i:07d}",
+        lambda i: f"Hồ sơ số {i} ở xã",
+        lambda i: f"{i}ư",
+    ]
+    ids = [shapes[k](i) for i, k in enumerate(rng.integers(0, len(shapes), n))]
+    return ["", "7", "ư", *ids]
+
+
+def _series(ids: list[str], chunks: int = 1, offset: int = 0, large: bool = False) -> pd.Series:
+    import pyarrow as pa
+
+    arr = pa.array(["pad"] * offset + ids, pa.large_string() if large else pa.string()).slice(offset)
+    step = -(-len(ids) // chunks)
+    chunked = pa.chunked_array([arr.slice(i, step) for i in range(0, len(ids), step)], arr.type)
+    return pd.Series(pd.arrays.ArrowStringArray(chunked))
+
+
+@pytest.mark.parametrize(
+    "layout",
+    [{}, {"chunks": 7}, {"offset": 5}, {"large": True, "chunks": 2}],
+    ids=["one-chunk", "chunked", "sliced", "large-string"],
+)
+def test_repeated_ids_are_found_wherever_they_are_in_a_large_log(layout):
+    from cchc_lib.core import fast_csv
+
+    ids = _ids(fast_csv.GROUPED_FROM + 20_000)
+    assert fast_csv._all_distinct(_series(ids, **layout))
+    n = len(ids)
+    # A repeat near, far, at the ends, of a one-character id, of the empty id, of a long one.
+    for i, j in [(10, 11), (5, n - 1), (0, n // 2), (1, n - 3), (2, 70_000), (n - 2, 3000)]:
+        repeated = list(ids)
+        repeated[j] = repeated[i]
+        assert not fast_csv._all_distinct(_series(repeated, **layout)), (i, j)
+
+
+def test_ids_that_share_their_last_bytes_are_checked_in_one_table():
+    from cchc_lib.core import fast_csv
+
+    ids = [f"HS-{i}/2024" for i in range(fast_csv.GROUPED_FROM + 10)]
+    assert fast_csv._all_distinct(_series(ids))
+    ids[-1] = ids[0]
+    assert not fast_csv._all_distinct(_series(ids))
+
+
+def test_a_large_clean_log_with_one_repeated_id_leaves_the_fast_path(tmp_path):
+    from cchc_lib.core import fast_csv
+
+    n = fast_csv.GROUPED_FROM + 5
+    rows = [
+        [f"HS-{i}", "Hộ tịch", "Đăng ký khai sinh", "01/04/2024", "04/04/2024", "", "Trực tuyến", "Có", "", ""]
+        for i in range(n)
+    ]
+    path = tmp_path / "ho-so.csv"
+    path.write_bytes(_csv(rows=rows))
+    assert typed_csv(path, loader.SPECS["dossiers"]) is not None
+    rows[n - 1][0] = "HS-77"
+    path.write_bytes(_csv(rows=rows))
+    assert typed_csv(path, loader.SPECS["dossiers"]) is None  # the general path names both rows
