@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import suppress
+from itertools import pairwise
 from pathlib import Path
 
 import numpy as np
@@ -68,8 +69,8 @@ _GROUP_ROWS = 8192
 def _all_distinct(s: pd.Series) -> bool:
     """Whether no two cells are equal (a missing cell counts as a value).
 
-    One hash table of a million ids misses the CPU's caches at nearly every insert, and
-    its time doubles when another program shares the memory bus. The ids are first put in
+    One hash table of a million ids misses the CPU's caches at nearly every insert (and
+    slows most when another program shares the machine). The ids are first put in
     groups by their last two bytes (equal ids share them) and each group of about 8 000
     hashed alone, its table small: half the time. Ids whose last bytes do not spread them
     (half or more in one group) take the single table.
@@ -100,7 +101,7 @@ def _all_distinct(s: pd.Series) -> bool:
     group_ends = np.cumsum(counts)
     cuts = np.unique(group_ends[np.searchsorted(group_ends, np.arange(_GROUP_ROWS, n, _GROUP_ROWS))])
     bounds = [0, *cuts[cuts < n].tolist(), n]
-    return all(len(pc.unique(grouped.slice(a, b - a))) == b - a for a, b in zip(bounds, bounds[1:], strict=False))
+    return all(len(pc.unique(grouped.slice(a, b - a))) == b - a for a, b in pairwise(bounds))
 
 
 def _coded(col, f: Field) -> pd.Series | None:
